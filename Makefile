@@ -1,0 +1,74 @@
+# Accord: `make run` serves the demo, `make test` runs the whole suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+
+# Find a Python of 3.12 or newer: the pyenv version named in .python-version, then python3.13,
+# python3.12, python3.
+PYTHON_CANDIDATES := $(shell command -v pyenv >/dev/null 2>&1 && [ -f .python-version ] && \
+	echo "$$(pyenv root)/versions/$$(cat .python-version)/bin/python3") python3.13 python3.12 python3
+BASE_PYTHON := $(shell for p in $(PYTHON_CANDIDATES); do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
+	then command -v $$p; break; fi; done)
+
+# Tests use the local PostgreSQL and Redis unless told otherwise; their own Redis database.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/accord
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/7
+
+.PHONY: help run serve install install-dev migrate seed test lint worker beat clean
+
+help:
+	@echo "make run     - set up and serve the demo on http://127.0.0.1:8000"
+	@echo "make test    - run the whole test suite (PostgreSQL, Redis, Celery worker, Chromium)"
+	@echo "make worker  - run a Celery worker (needs REDIS_URL)"
+	@echo "make beat    - run Celery beat (needs REDIS_URL)"
+	@echo "make lint    - ruff, migrations check"
+
+$(VENV)/.installed: requirements.txt
+	@if [ -z "$(BASE_PYTHON)" ]; then \
+		echo "Accord needs Python 3.12 or newer (found none among: $(PYTHON_CANDIDATES))." >&2; \
+		echo "Install Python 3.12+ (e.g. 'pyenv install 3.13') and run make again." >&2; exit 1; fi
+	@test -x $(PY) || $(BASE_PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PIP) install --quiet -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: seed
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+worker: install
+	$(VENV)/bin/celery -A config worker --loglevel=INFO --concurrency=2
+
+beat: install
+	$(VENV)/bin/celery -A config beat --loglevel=INFO
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	env -u DATABASE_URL $(PY) manage.py makemigrations --check --dry-run
+
+test: install-dev
+	env -u DATABASE_URL $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		ACCORD_TESTING=1 $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

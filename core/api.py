@@ -1,0 +1,117 @@
+"""Shared REST framework pieces: parser, pagination, error mapping and versioned writes."""
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, InterfaceError, OperationalError
+from django.http import Http404
+from rest_framework import exceptions, serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.versioning import StaleVersion, save_versioned
+
+logger = logging.getLogger("accord.api")
+
+
+class SafeJSONParser(JSONParser):
+    """JSON parser that answers 400, not 500, for pathologically nested documents."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            raise exceptions.ParseError(
+                "JSON parse error - document is nested too deeply."
+            ) from exc
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = 428
+    default_detail = "Send the record's `version` (or an If-Match header) to change it."
+    default_code = "precondition_required"
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The record was changed by someone else."
+    default_code = "conflict"
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    request = context.get("request")
+    request_id = getattr(getattr(request, "_request", request), "request_id", "-")
+    if isinstance(exc, StaleVersion):
+        current = getattr(exc.current, "version", None)
+        return Response(
+            {"detail": str(exc), "code": "stale_version", "current_version": current},
+            status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(exc, IntegrityError):
+        logger.info("integrity error mapped to 409: %s", exc)
+        return Response(
+            {"detail": "This change conflicts with existing data.", "code": "conflict"},
+            status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(exc, OperationalError | InterfaceError):
+        logger.warning("database unavailable: %s", exc)
+        return Response(
+            {
+                "detail": "The service is briefly unavailable. Try again shortly.",
+                "request_id": request_id,
+            },
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "10"},
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        logger.exception("unhandled API error", exc_info=exc)
+        return Response(
+            {"detail": "Something went wrong on our side.", "request_id": request_id},
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+    return response
+
+
+def expected_version(serializer: serializers.Serializer, validated: dict) -> int:
+    """The version the client last read: from the body, else from an If-Match header."""
+    if "version" in validated:
+        return validated.pop("version")
+    request = serializer.context.get("request")
+    header = request.headers.get("If-Match", "") if request is not None else ""
+    header = header.strip().removeprefix("W/").strip('"')
+    if header.isdigit() and len(header) < 10:
+        return int(header)
+    raise PreconditionRequired()
+
+
+class VersionedModelSerializer(serializers.ModelSerializer):
+    """A ModelSerializer whose updates must name the version they were based on (409 if stale)."""
+
+    version = serializers.IntegerField(required=False, min_value=1, max_value=2_147_483_647)
+
+    def update(self, instance: Any, validated_data: dict) -> Any:
+        version = expected_version(self, validated_data)
+        m2m = {
+            name: validated_data.pop(name)
+            for name in list(validated_data)
+            if instance._meta.get_field(name).many_to_many
+        }
+        return save_versioned(instance, expected_version=version, changes=validated_data, m2m=m2m)
+
+    def create(self, validated_data: dict) -> Any:
+        validated_data.pop("version", None)
+        return super().create(validated_data)

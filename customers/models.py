@@ -1,0 +1,362 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from accounts.models import User
+from accounts.visibility import scope_to_visible
+from core.versioning import VersionedModel
+
+http_url = URLValidator(schemes=["http", "https"])
+
+
+class CustomerQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> "CustomerQuerySet":
+        return scope_to_visible(self, user)
+
+
+class Customer(VersionedModel):
+    class Size(models.TextChoices):
+        SMALL = "small", "Small (under 50 employees)"
+        MEDIUM = "medium", "Medium (50-249)"
+        LARGE = "large", "Large (250-999)"
+        ENTERPRISE = "enterprise", "Enterprise (1,000+)"
+
+    class HealthBand(models.TextChoices):
+        GREEN = "green", "Green"
+        AMBER = "amber", "Amber"
+        RED = "red", "Red"
+
+    name = models.CharField(max_length=200)
+    industry = models.CharField(max_length=100, blank=True)
+    website = models.URLField(max_length=300, blank=True, validators=[http_url])
+    size = models.CharField(max_length=20, choices=Size, blank=True)
+    description = models.TextField(max_length=5000, blank=True)
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="led_customers"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Bumped by every change to the account's records; the summary records the one it was built on.
+    data_version = models.PositiveBigIntegerField(default=1, editable=False)
+    # Set when a change needs a summary rebuild, cleared by the build of that data version.
+    summary_dirty_since = models.DateTimeField(null=True, blank=True, editable=False)
+    # Denormalized for the dashboard's sorting; refreshed by the summary and health jobs.
+    health_score = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    health_band = models.CharField(max_length=10, choices=HealthBand, blank=True, editable=False)
+    health_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_meeting_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = CustomerQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=[
+            "data_version",
+            "summary_dirty_since",
+            "health_score",
+            "health_band",
+            "health_updated_at",
+            "last_meeting_at",
+            "updated_at",
+        ]
+    )
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["lead", "name"]),
+            models.Index(fields=["health_score"]),
+            models.Index(fields=["summary_dirty_since"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CustomerOwnedQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> "CustomerOwnedQuerySet":
+        return scope_to_visible(self, user, "customer")
+
+
+class CustomerOwned(VersionedModel):
+    """A record that belongs to one customer's account and is visible with it."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CustomerOwnedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class BusinessModel(CustomerOwned):
+    """The customer's Business Model Canvas."""
+
+    customer = models.OneToOneField(
+        Customer, on_delete=models.CASCADE, related_name="business_model"
+    )
+    value_proposition = models.TextField(max_length=5000, blank=True)
+    customer_segments = models.TextField(max_length=5000, blank=True)
+    channels = models.TextField(max_length=5000, blank=True)
+    customer_relationships = models.TextField(max_length=5000, blank=True)
+    revenue_streams = models.TextField(max_length=5000, blank=True)
+    key_resources = models.TextField(max_length=5000, blank=True)
+    key_activities = models.TextField(max_length=5000, blank=True)
+    key_partners = models.TextField(max_length=5000, blank=True)
+    cost_structure = models.TextField(max_length=5000, blank=True)
+
+    history = HistoricalRecords()
+
+    CANVAS_FIELDS = (
+        "key_partners",
+        "key_activities",
+        "key_resources",
+        "value_proposition",
+        "customer_relationships",
+        "channels",
+        "customer_segments",
+        "cost_structure",
+        "revenue_streams",
+    )
+
+    def __str__(self) -> str:
+        return f"Business model of customer {self.customer_id}"
+
+
+class StrategicMove(CustomerOwned):
+    class Kind(models.TextChoices):
+        EXPANSION = "expansion", "Expansion"
+        ACQUISITION = "acquisition", "Acquisition"
+        NEW_PRODUCT = "new_product", "New product or market"
+        COST_PROGRAMME = "cost_programme", "Cost programme"
+        DIGITALISATION = "digitalisation", "Digitalisation"
+        PARTNERSHIP = "partnership", "Partnership"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        RUMOURED = "rumoured", "Rumoured"
+        ANNOUNCED = "announced", "Announced"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        ABANDONED = "abandoned", "Abandoned"
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="strategic_moves")
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER)
+    description = models.TextField(max_length=10000, blank=True)
+    horizon_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status, default=Status.ANNOUNCED)
+    source = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Goal(CustomerOwned):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        ACHIEVED = "achieved", "Achieved"
+        DROPPED = "dropped", "Dropped"
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="goals")
+    title = models.CharField(max_length=200)
+    description = models.TextField(max_length=10000, blank=True)
+    priority = models.PositiveSmallIntegerField(
+        default=2, validators=[MinValueValidator(1), MaxValueValidator(3)]
+    )
+    target_on = models.DateField(null=True, blank=True)
+    metric = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=20, choices=Status, default=Status.ACTIVE)
+    confirmed = models.BooleanField(
+        default=False, help_text="The customer has said this themselves."
+    )
+    source = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["priority", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(priority__gte=1, priority__lte=3), name="goal_priority_1_3"
+            ),
+        ]
+        indexes = [models.Index(fields=["customer", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Option(CustomerOwned):
+    """One of the customer's own strategic or operational options."""
+
+    class Kind(models.TextChoices):
+        STRATEGIC = "strategic", "Strategic"
+        OPERATIONAL = "operational", "Operational"
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="options")
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.STRATEGIC)
+    title = models.CharField(max_length=200)
+    description = models.TextField(max_length=10000, blank=True)
+    serves_goals = models.ManyToManyField(Goal, related_name="options", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Process(CustomerOwned):
+    """One of the customer's value-generation processes."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="processes")
+    name = models.CharField(max_length=200)
+    description = models.TextField(max_length=10000, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "processes"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProcessStep(models.Model):
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=200)
+    description = models.TextField(max_length=5000, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["process", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["process", "position"], name="unique_step_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.name}"
+
+
+class Stakeholder(CustomerOwned):
+    class BuyingRole(models.TextChoices):
+        DECISION_MAKER = "decision_maker", "Decision maker"
+        CHAMPION = "champion", "Champion"
+        INFLUENCER = "influencer", "Influencer"
+        USER = "user", "User"
+        GATEKEEPER = "gatekeeper", "Gatekeeper"
+        BLOCKER = "blocker", "Blocker"
+
+    class Attitude(models.TextChoices):
+        SUPPORTER = "supporter", "Supporter"
+        NEUTRAL = "neutral", "Neutral"
+        DETRACTOR = "detractor", "Detractor"
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="stakeholders")
+    name = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(max_length=254, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    buying_role = models.CharField(max_length=20, choices=BuyingRole, default=BuyingRole.USER)
+    influence = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    attitude = models.CharField(max_length=20, choices=Attitude, default=Attitude.NEUTRAL)
+    reports_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_stakeholders",
+        help_text="Who on our side owns the relationship.",
+    )
+    influences = models.ManyToManyField(
+        "self", symmetrical=False, related_name="influenced_by", blank=True
+    )
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["deleted_at"])
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(influence__gte=1, influence__lte=5),
+                name="stakeholder_influence_1_5",
+            ),
+        ]
+        indexes = [models.Index(fields=["customer", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_key(self) -> bool:
+        return self.buying_role in {"decision_maker", "champion"} or self.influence >= 4
+
+
+class Problem(CustomerOwned):
+    class Severity(models.TextChoices):
+        LOW = "low", "Low"
+        MEDIUM = "medium", "Medium"
+        HIGH = "high", "High"
+        CRITICAL = "critical", "Critical"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        BEING_ADDRESSED = "being_addressed", "Being addressed"
+        SOLVED = "solved", "Solved"
+        PARKED = "parked", "Parked"
+
+    SEVERE = (Severity.HIGH, Severity.CRITICAL)
+    OPEN_STATUSES = (Status.OPEN, Status.BEING_ADDRESSED)
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="problems")
+    title = models.CharField(max_length=200)
+    description = models.TextField(max_length=10000, blank=True)
+    severity = models.CharField(max_length=10, choices=Severity, default=Severity.MEDIUM)
+    status = models.CharField(max_length=20, choices=Status, default=Status.OPEN)
+    blocks_goals = models.ManyToManyField(Goal, related_name="blocking_problems", blank=True)
+    process_step = models.ForeignKey(
+        ProcessStep, null=True, blank=True, on_delete=models.SET_NULL, related_name="pain_points"
+    )
+    raised_by = models.ForeignKey(
+        Stakeholder,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="raised_problems",
+    )
+    confirmed = models.BooleanField(
+        default=False, help_text="The customer has said this themselves."
+    )
+    source = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+        indexes = [models.Index(fields=["customer", "status", "severity"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_severe_and_open(self) -> bool:
+        return self.severity in self.SEVERE and self.status in self.OPEN_STATUSES

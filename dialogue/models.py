@@ -1,0 +1,89 @@
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from customers.models import Customer, CustomerOwned, Goal, Problem, Stakeholder
+
+
+class Meeting(CustomerOwned):
+    """A dialogue with the customer: who was there, what they said, what came up."""
+
+    class Kind(models.TextChoices):
+        MEETING = "meeting", "Meeting"
+        CALL = "call", "Call"
+        VISIT = "visit", "Visit"
+        WORKSHOP = "workshop", "Workshop"
+        EMAIL = "email", "Email"
+
+    class Sentiment(models.TextChoices):
+        POSITIVE = "positive", "Positive"
+        NEUTRAL = "neutral", "Neutral"
+        NEGATIVE = "negative", "Negative"
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="meetings")
+    occurred_at = models.DateTimeField()
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.MEETING)
+    title = models.CharField(max_length=200)
+    stakeholders = models.ManyToManyField(Stakeholder, related_name="meetings", blank=True)
+    internal_attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="attended_meetings", blank=True
+    )
+    notes = models.TextField(max_length=50000, blank=True)
+    customer_said = models.TextField(max_length=20000, blank=True)
+    insights = models.TextField(max_length=20000, blank=True)
+    goals = models.ManyToManyField(Goal, related_name="meetings", blank=True)
+    problems = models.ManyToManyField(Problem, related_name="meetings", blank=True)
+    sentiment = models.CharField(max_length=10, choices=Sentiment, default=Sentiment.NEUTRAL)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authored_meetings"
+    )
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["deleted_at"])
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        indexes = [models.Index(fields=["customer", "-occurred_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ActionItem(CustomerOwned):
+    """A next step with an owner and a due date."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+        CANCELLED = "cancelled", "Cancelled"
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="action_items")
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items"
+    )
+    description = models.CharField(max_length=500)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="action_items"
+    )
+    due_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="created_action_items",
+        editable=False,
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [
+            models.Index(fields=["owner", "status", "due_on"]),
+            models.Index(fields=["customer", "status", "due_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.description

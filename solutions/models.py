@@ -1,0 +1,206 @@
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Area, User
+from accounts.visibility import scope_to_visible
+from core.versioning import VersionedModel
+from customers.models import Customer, CustomerOwned, Option, Problem, http_url
+
+
+class Partner(VersionedModel):
+    """An external company that contributes to solutions from its own market or speciality."""
+
+    name = models.CharField(max_length=200, unique=True)
+    market = models.CharField(max_length=200, blank=True)
+    speciality = models.CharField(max_length=200, blank=True)
+    website = models.URLField(max_length=300, blank=True, validators=[http_url])
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(max_length=254, blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Proposal(CustomerOwned):
+    """A proposed solution to some of the customer's problems."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        PRESENTED = "presented", "Presented"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    OPEN_STATUSES = (Status.DRAFT, Status.IN_REVIEW, Status.PRESENTED)
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="proposals")
+    title = models.CharField(max_length=200)
+    summary = models.TextField(max_length=50000, blank=True)
+    problems = models.ManyToManyField(Problem, related_name="proposals", blank=True)
+    options = models.ManyToManyField(Option, related_name="proposals", blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_proposals"
+    )
+    value = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    currency = models.CharField(max_length=3, default="EUR")
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, editable=False)
+    status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="created_proposals",
+        editable=False,
+    )
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["deleted_at"])
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["customer", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProposalTransition(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=Proposal.Status)
+    to_status = models.CharField(max_length=20, choices=Proposal.Status)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} -> {self.to_status}"
+
+
+class ContributionQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> "ContributionQuerySet":
+        return scope_to_visible(self, user, "proposal__customer")
+
+
+class Contribution(VersionedModel):
+    """A proposal's part from an internal specialist's area or from a partner company."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        DECLINED = "declined", "Declined"
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="contributions")
+    area = models.ForeignKey(
+        Area, null=True, blank=True, on_delete=models.PROTECT, related_name="contributions"
+    )
+    specialist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contributions",
+    )
+    partner = models.ForeignKey(
+        Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="contributions"
+    )
+    request = models.TextField(max_length=5000, blank=True, help_text="What is asked for.")
+    description = models.TextField(max_length=20000, blank=True, help_text="What it adds.")
+    effort_days = models.DecimalField(
+        max_digits=8, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    cost_estimate = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    status = models.CharField(
+        max_length=20, choices=Status, default=Status.REQUESTED, editable=False
+    )
+    decline_reason = models.CharField(max_length=500, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="requested_contributions",
+        editable=False,
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ContributionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(specialist__isnull=False, partner__isnull=True)
+                | Q(specialist__isnull=True, partner__isnull=False),
+                name="contribution_from_specialist_xor_partner",
+            ),
+        ]
+        indexes = [models.Index(fields=["specialist", "status", "requested_at"])]
+
+    def __str__(self) -> str:
+        return f"Contribution {self.pk} to proposal {self.proposal_id}"
+
+
+class Comment(CustomerOwned):
+    """A comment on a proposal or on one of its contributions; one level of replies."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="comments")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="comments")
+    contribution = models.ForeignKey(
+        Contribution, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments"
+    )
+    body = models.TextField(max_length=20000)
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["deleted_at"])
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["proposal", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} by {self.author_id}"
+
+
+class Mention(models.Model):
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="mentions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentions"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "user"], name="unique_mention"),
+        ]
+
+    def __str__(self) -> str:
+        return f"@{self.user_id} in comment {self.comment_id}"

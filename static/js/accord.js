@@ -1,0 +1,14 @@
+// Small progressive enhancements; the pages work without them.
+(function () {
+  "use strict";
+  document.addEventListener("htmx:responseError", function (event) {
+    var target = event.detail.target;
+    if (target && event.detail.xhr && event.detail.xhr.status >= 500) {
+      var note = document.createElement("p");
+      note.className = "error";
+      note.setAttribute("role", "alert");
+      note.textContent = "That did not work: the server had a problem. Your input is still here; try again.";
+      target.insertAdjacentElement("afterend", note);
+    }
+  });
+})();

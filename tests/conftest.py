@@ -1,0 +1,119 @@
+"""Shared fixtures: two teams of actors, the API client, and the strict CI checks."""
+
+import os
+import shutil
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from rest_framework.test import APIClient
+
+from accounts.models import AccountMembership, User
+from config.celery import app as celery_app
+from customers.models import Customer
+from tests import factories
+
+pytest_plugins = ("celery.contrib.pytest",)
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Under CI a missing service or browser fails the run; it is never a skip."""
+    if not IN_CI:
+        return
+    problems = []
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        problems.append("DATABASE_URL must point to PostgreSQL under CI")
+    if not settings.REDIS_URL:
+        problems.append("REDIS_URL must be set under CI")
+    if not shutil.which("chromium") and not os.path.exists("/usr/bin/chromium"):
+        problems.append("Debian's chromium must be installed under CI")
+    if problems:
+        raise pytest.UsageError("; ".join(problems))
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(request: pytest.FixtureRequest):
+    """Tasks run in-process unless a test asks for a real worker (marker `worker`)."""
+    if request.node.get_closest_marker("worker"):
+        yield
+        return
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@dataclass
+class Actors:
+    """Team A and team B, as in RELIABILITY.md's actor fixture."""
+
+    sales_a: User
+    spec_a: User
+    viewer_a: User
+    sales_a2: User
+    mgr_a: User
+    sales_b: User
+    mgr_b: User
+    admin: User
+    outsider: User
+    inactive: User
+    customer_a: Customer
+    customer_a2: Customer
+    customer_b: Customer
+
+
+@pytest.fixture
+def actors(db) -> Actors:
+    team_a = factories.TeamFactory(name="Team A")
+    team_b = factories.TeamFactory(name="Team B")
+    sales_a = factories.UserFactory(username="sales_a")
+    sales_a2 = factories.UserFactory(username="sales_a2")
+    spec_a = factories.UserFactory(username="spec_a", role=User.Role.SPECIALIST)
+    viewer_a = factories.UserFactory(username="viewer_a", role=User.Role.SPECIALIST)
+    sales_b = factories.UserFactory(username="sales_b")
+    for user in (sales_a, sales_a2, spec_a, viewer_a):
+        factories.TeamMemberFactory(team=team_a, user=user)
+    factories.TeamMemberFactory(team=team_b, user=sales_b)
+    customer_a = factories.CustomerFactory(name="Alpha Industries", lead=sales_a)
+    customer_a2 = factories.CustomerFactory(name="Alpha Two", lead=sales_a2)
+    customer_b = factories.CustomerFactory(name="Beta Holdings", lead=sales_b)
+    factories.MembershipFactory(customer=customer_a, user=spec_a)
+    factories.MembershipFactory(
+        customer=customer_a, user=viewer_a, role=AccountMembership.Role.VIEWER
+    )
+    return Actors(
+        sales_a=sales_a,
+        spec_a=spec_a,
+        viewer_a=viewer_a,
+        sales_a2=sales_a2,
+        mgr_a=team_a.manager,
+        sales_b=sales_b,
+        mgr_b=team_b.manager,
+        admin=factories.UserFactory(
+            username="admin_user", role=User.Role.ADMIN, is_staff=True, is_superuser=True
+        ),
+        outsider=factories.UserFactory(username="outsider"),
+        inactive=factories.UserFactory(username="inactive", is_active=False),
+        customer_a=customer_a,
+        customer_a2=customer_a2,
+        customer_b=customer_b,
+    )
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+def api_as(user: User) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client

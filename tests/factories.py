@@ -1,0 +1,228 @@
+"""One minimal factory per model."""
+
+import datetime as dt
+from functools import cache
+
+import factory
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+
+from accounts.models import AccountMembership, Area, Notification, Team, TeamMember, User
+from customers.models import (
+    BusinessModel,
+    Customer,
+    Goal,
+    Option,
+    Problem,
+    Process,
+    ProcessStep,
+    Stakeholder,
+    StrategicMove,
+)
+from dialogue.models import ActionItem, Meeting
+from solutions.models import Comment, Contribution, Partner, Proposal
+
+PASSWORD = "accord-test-password"
+
+
+@cache
+def _password_hash() -> str:
+    # Hashed once per run: Argon2 is deliberately slow.
+    return make_password(PASSWORD)
+
+
+class AreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Area
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Area {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    role = User.Role.SALESPERSON
+    password = factory.LazyFunction(_password_hash)
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+    manager = factory.SubFactory(UserFactory, role=User.Role.MANAGER)
+
+
+class TeamMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TeamMember
+
+    team = factory.SubFactory(TeamFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    """A customer whose lead is on its account team, as services.create_customer makes it."""
+
+    class Meta:
+        model = Customer
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Customer {n}")
+    industry = "Manufacturing"
+    lead = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def lead_membership(obj: Customer, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            AccountMembership.objects.get_or_create(
+                customer=obj, user=obj.lead, defaults={"role": AccountMembership.Role.LEAD}
+            )
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccountMembership
+
+    customer = factory.SubFactory(CustomerFactory)
+    user = factory.SubFactory(UserFactory, role=User.Role.SPECIALIST)
+    role = AccountMembership.Role.SPECIALIST
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    user = factory.SubFactory(UserFactory)
+    message = "Something happened"
+
+
+class BusinessModelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BusinessModel
+
+    customer = factory.SubFactory(CustomerFactory)
+    value_proposition = "Reliable deliveries"
+
+
+class StrategicMoveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StrategicMove
+
+    customer = factory.SubFactory(CustomerFactory)
+    title = factory.Sequence(lambda n: f"Strategic move {n}")
+    kind = StrategicMove.Kind.EXPANSION
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Goal
+
+    customer = factory.SubFactory(CustomerFactory)
+    title = factory.Sequence(lambda n: f"Goal {n}")
+
+
+class OptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Option
+
+    customer = factory.SubFactory(CustomerFactory)
+    title = factory.Sequence(lambda n: f"Option {n}")
+
+
+class ProcessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Process
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Sequence(lambda n: f"Process {n}")
+
+
+class ProcessStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProcessStep
+
+    process = factory.SubFactory(ProcessFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: f"Step {n}")
+
+
+class StakeholderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Stakeholder
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Faker("name")
+    title = "Head of Operations"
+
+
+class ProblemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Problem
+
+    customer = factory.SubFactory(CustomerFactory)
+    title = factory.Sequence(lambda n: f"Problem {n}")
+    severity = Problem.Severity.MEDIUM
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    customer = factory.SubFactory(CustomerFactory)
+    title = factory.Sequence(lambda n: f"Meeting {n}")
+    occurred_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
+    author = factory.LazyAttribute(lambda o: o.customer.lead)
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionItem
+
+    customer = factory.SubFactory(CustomerFactory)
+    description = factory.Sequence(lambda n: f"Next step {n}")
+    owner = factory.LazyAttribute(lambda o: o.customer.lead)
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=7))
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    name = factory.Sequence(lambda n: f"Partner {n}")
+    market = "Nordics"
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Proposal
+
+    customer = factory.SubFactory(CustomerFactory)
+    title = factory.Sequence(lambda n: f"Proposal {n}")
+    owner = factory.LazyAttribute(lambda o: o.customer.lead)
+
+
+class ContributionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contribution
+
+    proposal = factory.SubFactory(ProposalFactory)
+    specialist = factory.SubFactory(UserFactory, role=User.Role.SPECIALIST)
+    request = "Estimate the engineering effort"
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    proposal = factory.SubFactory(ProposalFactory)
+    customer = factory.LazyAttribute(lambda o: o.proposal.customer)
+    author = factory.LazyAttribute(lambda o: o.proposal.owner)
+    body = "Looks good"
