@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "customers",
     "dialogue",
     "solutions",
+    "insights",
 ]
 
 MIDDLEWARE = [

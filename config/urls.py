@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as account_views
 from core import views as core_views
@@ -11,8 +11,9 @@ api_patterns = [
     path("", include("customers.api")),
     path("", include("dialogue.api")),
     path("", include("solutions.api")),
+    path("", include("insights.api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
 urlpatterns = [
@@ -22,6 +23,7 @@ urlpatterns = [
     path("customers/", include("customers.urls")),
     path("dialogue/", include("dialogue.urls")),
     path("solutions/", include("solutions.urls")),
+    path("insights/", include("insights.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]
