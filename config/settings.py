@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "dialogue",
     "solutions",
     "insights",
+    "health",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ api_patterns = [
     path("", include("dialogue.api")),
     path("", include("solutions.api")),
     path("", include("insights.api")),
+    path("", include("health.api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -24,6 +25,7 @@ urlpatterns = [
     path("dialogue/", include("dialogue.urls")),
     path("solutions/", include("solutions.urls")),
     path("insights/", include("insights.urls")),
+    path("health/", include("health.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class InsightsConfig(AppConfig):
     name = "insights"
-    verbose_name = "Account plans, summaries and health"
+    verbose_name = "Account plans and summaries"
