@@ -356,3 +356,22 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Account health (health app). Weights are the components' maximum points; they need not sum
+# to 100 (the score is scaled), but keeping them at 100 makes the points read as percentages.
+HEALTH_WEIGHTS = {
+    "recency": 25,
+    "engagement": 20,
+    "understanding": 15,
+    "solution": 15,
+    "execution": 15,
+    "balance": 10,
+}
+HEALTH_GREEN_AT = 70
+HEALTH_AMBER_AT = 40
+# A proposal in review for longer than this many days counts as stuck.
+HEALTH_REVIEW_STUCK_DAYS = env_int("HEALTH_REVIEW_STUCK_DAYS", 21)
+CELERY_BEAT_SCHEDULE["health-daily-snapshots"] = {
+    "task": "health.tasks.snapshot_all_customers",
+    "schedule": timedelta(days=1),
+}

@@ -226,3 +226,16 @@ class CommentFactory(factory.django.DjangoModelFactory):
     customer = factory.LazyAttribute(lambda o: o.proposal.customer)
     author = factory.LazyAttribute(lambda o: o.proposal.owner)
     body = "Looks good"
+
+class HealthSnapshotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "health.HealthSnapshot"
+
+    customer = factory.SubFactory(CustomerFactory)
+    taken_on = factory.LazyFunction(timezone.localdate)
+    score = 50
+    band = factory.LazyAttribute(
+        lambda o: "green" if o.score >= 70 else "amber" if o.score >= 40 else "red"
+    )
+    components = factory.LazyFunction(list)
+    computed_at = factory.LazyFunction(timezone.now)

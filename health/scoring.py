@@ -1,0 +1,339 @@
+"""The explainable health score: weighted components, each with its points and reasons.
+
+`compute_health` is a plain function of the stored data and a clock, so tests pin the clock.
+It runs six aggregate queries per customer, whatever the account's size.
+"""
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from customers.models import Customer, Goal, Problem, Stakeholder
+from dialogue.models import ActionItem, Meeting
+from solutions.models import Proposal
+
+RECENT_DAYS = 90
+# Dialogue recency: full points up to this many days since the last meeting, none from ZERO.
+RECENCY_FULL_DAYS = 14
+RECENCY_ZERO_DAYS = 90
+DECISION_MAKER_FULL_DAYS = 30
+CHAMPION_FULL_DAYS = 45
+KEY_PERSON_ZERO_DAYS = 120
+# Proposals still alive: an accepted one is being delivered and counts as solving the problem.
+ACTIVE_PROPOSAL_STATUSES = (
+    Proposal.Status.DRAFT,
+    Proposal.Status.IN_REVIEW,
+    Proposal.Status.PRESENTED,
+    Proposal.Status.ACCEPTED,
+)
+
+COMPONENT_NAMES = {
+    "recency": "Dialogue recency",
+    "engagement": "Decision makers and champions",
+    "understanding": "Problem understanding",
+    "solution": "Solution progress",
+    "execution": "Execution",
+    "balance": "Dialogue balance",
+}
+
+
+@dataclass(frozen=True)
+class Component:
+    key: str
+    name: str
+    weight: int
+    points: float
+    max_points: int
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
+class HealthFacts:
+    """Counts the dashboard shows beside the score, gathered by the same queries."""
+
+    last_meeting_at: dt.datetime | None = None
+    open_severe_problems: int = 0
+    overdue_action_items: int = 0
+    proposals_in_flight: int = 0
+
+
+@dataclass(frozen=True)
+class HealthResult:
+    score: int
+    band: str
+    components: list[Component]
+    facts: HealthFacts = field(default_factory=HealthFacts)
+
+    def components_json(self) -> list[dict]:
+        return [asdict(component) for component in self.components]
+
+
+def band_for(score: int) -> str:
+    """Green at HEALTH_GREEN_AT and above, amber from HEALTH_AMBER_AT, red below."""
+    if score >= settings.HEALTH_GREEN_AT:
+        return Customer.HealthBand.GREEN
+    if score >= settings.HEALTH_AMBER_AT:
+        return Customer.HealthBand.AMBER
+    return Customer.HealthBand.RED
+
+
+def compute_health(customer: Customer | int, *, now: dt.datetime) -> HealthResult:
+    """Score a customer's account as of `now` from its stored records."""
+    customer_id = customer if isinstance(customer, int) else customer.pk
+    today = timezone.localdate(now)
+    weights: dict[str, int] = settings.HEALTH_WEIGHTS
+    meetings = _meeting_facts(customer_id, now)
+    people = _stakeholder_facts(customer_id, now)
+    goals = _goal_facts(customer_id)
+    problems = _problem_facts(customer_id)
+    proposals = _proposal_facts(customer_id, now)
+    actions = _action_item_facts(customer_id, today)
+
+    scorers = {
+        "recency": lambda: _recency(meetings, now),
+        "engagement": lambda: _engagement(people, now),
+        "understanding": lambda: _understanding(goals),
+        "solution": lambda: _solution(problems, proposals),
+        "execution": lambda: _execution(actions, today),
+        "balance": lambda: _balance(meetings),
+    }
+    components = []
+    for key, score_component in scorers.items():
+        weight = int(weights.get(key, 0))
+        share, reasons = score_component()
+        components.append(
+            Component(
+                key=key,
+                name=COMPONENT_NAMES[key],
+                weight=weight,
+                points=round(weight * share, 1),
+                max_points=weight,
+                reasons=reasons,
+            )
+        )
+    total_weight = sum(component.max_points for component in components)
+    earned = sum(component.points for component in components)
+    score = round(100 * earned / total_weight) if total_weight else 0
+    score = max(0, min(100, score))
+    facts = HealthFacts(
+        last_meeting_at=meetings["last"],
+        open_severe_problems=problems["critical"] + problems["high"],
+        overdue_action_items=actions["overdue"],
+        proposals_in_flight=proposals["in_flight"],
+    )
+    return HealthResult(score=score, band=band_for(score), components=components, facts=facts)
+
+
+# Gathering: one aggregate query each.
+
+
+def _meeting_facts(customer_id: int, now: dt.datetime) -> dict:
+    recent = Q(occurred_at__gte=now - dt.timedelta(days=RECENT_DAYS))
+    records_customer_topics = Q(
+        Exists(Meeting.goals.through.objects.filter(meeting_id=OuterRef("pk")))
+    ) | Q(Exists(Meeting.problems.through.objects.filter(meeting_id=OuterRef("pk"))))
+    return Meeting.objects.filter(
+        customer_id=customer_id, deleted_at__isnull=True, occurred_at__lte=now
+    ).aggregate(
+        last=Max("occurred_at"),
+        recent=Count("pk", filter=recent),
+        recent_with_topics=Count("pk", filter=recent & records_customer_topics),
+    )
+
+
+def _stakeholder_facts(customer_id: int, now: dt.datetime) -> dict:
+    decision_maker = Q(buying_role=Stakeholder.BuyingRole.DECISION_MAKER)
+    champion = Q(buying_role=Stakeholder.BuyingRole.CHAMPION)
+    met = Q(meetings__deleted_at__isnull=True, meetings__occurred_at__lte=now)
+    return Stakeholder.objects.filter(customer_id=customer_id, deleted_at__isnull=True).aggregate(
+        total=Count("pk", distinct=True),
+        decision_makers=Count("pk", distinct=True, filter=decision_maker),
+        champions=Count("pk", distinct=True, filter=champion),
+        decision_maker_last=Max("meetings__occurred_at", filter=decision_maker & met),
+        champion_last=Max("meetings__occurred_at", filter=champion & met),
+    )
+
+
+def _goal_facts(customer_id: int) -> dict:
+    has_problem = Exists(Problem.blocks_goals.through.objects.filter(goal_id=OuterRef("pk")))
+    return Goal.objects.filter(customer_id=customer_id, status=Goal.Status.ACTIVE).aggregate(
+        total=Count("pk"), linked=Count("pk", filter=Q(has_problem))
+    )
+
+
+def _problem_facts(customer_id: int) -> dict:
+    has_proposal = Q(
+        Exists(
+            Proposal.problems.through.objects.filter(
+                problem_id=OuterRef("pk"),
+                proposal__deleted_at__isnull=True,
+                proposal__status__in=ACTIVE_PROPOSAL_STATUSES,
+            )
+        )
+    )
+    critical = Q(severity=Problem.Severity.CRITICAL)
+    high = Q(severity=Problem.Severity.HIGH)
+    return Problem.objects.filter(
+        customer_id=customer_id, severity__in=Problem.SEVERE, status__in=Problem.OPEN_STATUSES
+    ).aggregate(
+        critical=Count("pk", filter=critical),
+        critical_covered=Count("pk", filter=critical & has_proposal),
+        high=Count("pk", filter=high),
+        high_covered=Count("pk", filter=high & has_proposal),
+    )
+
+
+def _proposal_facts(customer_id: int, now: dt.datetime) -> dict:
+    stuck_before = now - dt.timedelta(days=settings.HEALTH_REVIEW_STUCK_DAYS)
+    in_review = Q(status=Proposal.Status.IN_REVIEW)
+    return (
+        Proposal.objects.filter(customer_id=customer_id, deleted_at__isnull=True)
+        .annotate(in_status_since=Coalesce("status_changed_at", "created_at"))
+        .aggregate(
+            in_flight=Count("pk", filter=Q(status__in=Proposal.OPEN_STATUSES)),
+            stuck=Count("pk", filter=in_review & Q(in_status_since__lt=stuck_before)),
+            oldest_review=Min("in_status_since", filter=in_review),
+        )
+    )
+
+
+def _action_item_facts(customer_id: int, today: dt.date) -> dict:
+    overdue = Q(due_on__lt=today)
+    return ActionItem.objects.filter(
+        customer_id=customer_id, status=ActionItem.Status.OPEN
+    ).aggregate(
+        open=Count("pk"),
+        overdue=Count("pk", filter=overdue),
+        oldest_due=Min("due_on", filter=overdue),
+    )
+
+
+# Scoring: each returns the share of the component's points earned (0-1) and its reasons.
+
+
+def _recency(meetings: dict, now: dt.datetime) -> tuple[float, list[str]]:
+    if meetings["last"] is None:
+        return 0.0, ["no meetings recorded yet"]
+    days = (now - meetings["last"]).days
+    share = _linear(days, RECENCY_FULL_DAYS, RECENCY_ZERO_DAYS)
+    if days <= RECENCY_FULL_DAYS:
+        return share, [f"last meeting {_ago(days)}"]
+    return share, [f"no meeting in {days} days"]
+
+
+def _engagement(people: dict, now: dt.datetime) -> tuple[float, list[str]]:
+    if not people["total"]:
+        return 0.0, ["no stakeholders recorded"]
+    dm_share, dm_reason = _key_person(
+        "decision maker",
+        people["decision_makers"],
+        people["decision_maker_last"],
+        now,
+        DECISION_MAKER_FULL_DAYS,
+    )
+    champion_share, champion_reason = _key_person(
+        "champion", people["champions"], people["champion_last"], now, CHAMPION_FULL_DAYS
+    )
+    return (dm_share + champion_share) / 2, [dm_reason, champion_reason]
+
+
+def _key_person(
+    label: str, count: int, last_met: dt.datetime | None, now: dt.datetime, full_days: int
+) -> tuple[float, str]:
+    if not count:
+        return 0.0, f"no {label} identified"
+    if last_met is None:
+        return 0.0, f"no meeting with a {label} yet"
+    days = (now - last_met).days
+    share = _linear(days, full_days, KEY_PERSON_ZERO_DAYS)
+    if days <= full_days:
+        return share, f"met a {label} {_ago(days)}"
+    return share, f"no meeting with a {label} in {days} days"
+
+
+def _understanding(goals: dict) -> tuple[float, list[str]]:
+    total, linked = goals["total"], goals["linked"]
+    if not total:
+        return 0.0, ["no active goals recorded"]
+    if linked == total:
+        return 1.0, [f"all {_count(total, 'active goal')} have linked problems"]
+    return linked / total, [
+        f"{total - linked} of {_count(total, 'active goal')} have no linked problem"
+    ]
+
+
+def _solution(problems: dict, proposals: dict) -> tuple[float, list[str]]:
+    reasons = []
+    severe = problems["critical"] + problems["high"]
+    covered = problems["critical_covered"] + problems["high_covered"]
+    if not severe:
+        coverage = 1.0
+        reasons.append("no open severe problems")
+    else:
+        coverage = covered / severe
+        for severity, label in (
+            ("critical", "critical problem"),
+            ("high", "high-severity problem"),
+        ):
+            uncovered = problems[severity] - problems[f"{severity}_covered"]
+            if uncovered:
+                reasons.append(
+                    f"{uncovered} of {_count(problems[severity], label)} "
+                    f"{'has' if uncovered == 1 else 'have'} no proposal"
+                )
+        if covered == severe:
+            reasons.append(f"all {_count(severe, 'open severe problem')} have an active proposal")
+    stuck = proposals["stuck"]
+    if stuck:
+        reasons.append(
+            f"{_count(stuck, 'proposal')} stuck in review for more than "
+            f"{settings.HEALTH_REVIEW_STUCK_DAYS} days"
+        )
+    return 0.75 * coverage + (0.0 if stuck else 0.25), reasons
+
+
+def _execution(actions: dict, today: dt.date) -> tuple[float, list[str]]:
+    open_items, overdue = actions["open"], actions["overdue"]
+    if not open_items:
+        return 1.0, ["no open action items"]
+    if not overdue:
+        return 1.0, [f"no overdue action items ({open_items} open)"]
+    days = (today - actions["oldest_due"]).days
+    return 1 - overdue / open_items, [
+        f"{overdue} of {_count(open_items, 'open action item')} "
+        f"{'is' if overdue == 1 else 'are'} overdue (the oldest by {_count(days, 'day')})"
+    ]
+
+
+def _balance(meetings: dict) -> tuple[float, list[str]]:
+    recent, with_topics = meetings["recent"], meetings["recent_with_topics"]
+    if not recent:
+        return 0.0, [f"no meetings in the last {RECENT_DAYS} days"]
+    return with_topics / recent, [
+        f"{with_topics} of {_count(recent, 'meeting')} in the last {RECENT_DAYS} days "
+        "recorded customer goals or problems"
+    ]
+
+
+def _linear(days: int, full_until: int, zero_from: int) -> float:
+    if days <= full_until:
+        return 1.0
+    if days >= zero_from:
+        return 0.0
+    return (zero_from - days) / (zero_from - full_until)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _ago(days: int) -> str:
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    return f"{days} days ago"

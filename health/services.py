@@ -1,0 +1,154 @@
+"""Writes of the health app: refreshing scores, snapshots and dashboard rows, annotations."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import AccountMembership, Area, Notification, User
+from accounts.services import notify
+from customers.models import Customer
+from customers.services import record_account_change
+from dialogue.models import ActionItem
+from health.models import AccountHealth, HealthSnapshot, ScoreAnnotation
+from health.scoring import HealthResult, compute_health
+from solutions.models import Contribution
+
+TREND_DAYS = 30
+FOLLOW_UP_DUE_DAYS = 7
+
+
+def refresh_customer_health(
+    customer_id: int, *, now: dt.datetime | None = None
+) -> HealthResult | None:
+    """Score the account, upsert today's snapshot and dashboard row; act when it enters red.
+
+    Idempotent: running it again on the same day replaces the day's snapshot and, because the
+    previous band is then already red, creates no second follow-up.
+    """
+    now = now or timezone.now()
+    customer = Customer.objects.select_related("lead").filter(pk=customer_id).first()
+    if customer is None:
+        return None
+    result = compute_health(customer, now=now)
+    area_names = _area_names(customer_id)
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        HealthSnapshot.objects.update_or_create(
+            customer_id=customer_id,
+            taken_on=today,
+            defaults={
+                "score": result.score,
+                "band": result.band,
+                "components": result.components_json(),
+                "computed_at": now,
+            },
+        )
+        # The row lock serialises concurrent refreshes of one account, so entering red is
+        # seen, and acted on, by exactly one of them.
+        row, created = AccountHealth.objects.select_for_update().get_or_create(
+            customer_id=customer_id,
+            defaults={"score": result.score, "band": result.band, "computed_at": now},
+        )
+        previous_band = customer.health_band if created else row.band
+        scores = list(
+            HealthSnapshot.objects.filter(
+                customer_id=customer_id,
+                taken_on__gt=today - dt.timedelta(days=TREND_DAYS),
+                taken_on__lte=today,
+            )
+            .order_by("taken_on")
+            .values_list("score", flat=True)
+        )
+        entered_red = result.band == Customer.HealthBand.RED and previous_band != result.band
+        row.score = result.score
+        row.band = result.band
+        row.trend_points = scores
+        row.trend_30d = scores[-1] - scores[0] if len(scores) > 1 else None
+        row.open_severe_problems = result.facts.open_severe_problems
+        row.overdue_action_items = result.facts.overdue_action_items
+        row.proposals_in_flight = result.facts.proposals_in_flight
+        row.area_names = area_names
+        row.areas_involved = len(area_names)
+        row.computed_at = now
+        if result.band != Customer.HealthBand.RED:
+            row.red_since = None
+        elif entered_red or row.red_since is None:
+            row.red_since = today
+        row.save()
+        Customer.objects.filter(pk=customer_id).update(
+            health_score=result.score, health_band=result.band, health_updated_at=now
+        )
+        if entered_red:
+            _act_on_red(customer, result=result, today=today)
+    return result
+
+
+def backfill_snapshots(customer_id: int, *, days: int, now: dt.datetime) -> int:
+    """Record a snapshot for each of the `days` days before `now`, as the data then stood."""
+    written = 0
+    for days_ago in range(days, 0, -1):
+        moment = now - dt.timedelta(days=days_ago)
+        result = compute_health(customer_id, now=moment)
+        HealthSnapshot.objects.update_or_create(
+            customer_id=customer_id,
+            taken_on=timezone.localdate(moment),
+            defaults={
+                "score": result.score,
+                "band": result.band,
+                "components": result.components_json(),
+                "computed_at": moment,
+            },
+        )
+        written += 1
+    return written
+
+
+def annotate_score(*, snapshot: HealthSnapshot, author: User, body: str) -> ScoreAnnotation:
+    """Attach a manager's comment to a day's score."""
+    return ScoreAnnotation.objects.create(
+        customer_id=snapshot.customer_id, snapshot=snapshot, author=author, body=body
+    )
+
+
+def _act_on_red(customer: Customer, *, result: HealthResult, today: dt.date) -> None:
+    """One follow-up for the lead and one notification per manager, once per entry into red."""
+    ActionItem.objects.create(
+        customer=customer,
+        owner=customer.lead,
+        description=(
+            f"Health turned red ({result.score}/100): review the reasons on the health page "
+            "and agree the next step with the customer."
+        )[:500],
+        due_on=today + dt.timedelta(days=FOLLOW_UP_DUE_DAYS),
+    )
+    record_account_change(customer.pk)
+    managers = User.objects.filter(
+        is_active=True,
+        managed_teams__team_members__user__account_memberships__customer_id=customer.pk,
+    ).distinct()
+    weakest = min(result.components, key=lambda c: c.points / c.max_points if c.max_points else 1)
+    reason = weakest.reasons[0] if weakest.reasons else ""
+    notify(
+        managers,
+        kind=Notification.Kind.HEALTH,
+        message=f"{customer.name} entered the red band ({result.score}/100): {reason}",
+        url=reverse("health:account", args=[customer.pk]),
+        customer_id=customer.pk,
+    )
+
+
+def _area_names(customer_id: int) -> list[str]:
+    """The internal areas on the account team or contributing to its live proposals."""
+    on_team = AccountMembership.objects.filter(customer_id=customer_id, user__area=OuterRef("pk"))
+    contributing = Contribution.objects.filter(
+        proposal__customer_id=customer_id,
+        proposal__deleted_at__isnull=True,
+    ).filter(Q(area=OuterRef("pk")) | Q(area__isnull=True, specialist__area=OuterRef("pk")))
+    return list(
+        Area.objects.filter(Q(Exists(on_team)) | Q(Exists(contributing)))
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
