@@ -1,0 +1,166 @@
+"""HTTP throughput under gunicorn with wrk: 32 concurrent users on a mixed, signed-in workload."""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.urls import reverse
+
+from accounts.models import User
+from bench.runner import Context
+from core.middleware import SESSION_LOGIN_AT
+
+ROOT = Path(__file__).resolve().parent.parent
+
+WRK_SCRIPT = """
+local paths = {%s}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1], {["Cookie"] = "%s=%s", ["Host"] = "127.0.0.1"})
+end
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _session_for(username: str) -> str:
+    user = User.objects.get(username=username)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[SESSION_LOGIN_AT] = time.time()
+    session.create()
+    return session.session_key or ""
+
+
+def mixed_paths(context: Context) -> list[str]:
+    c = context.typical_customer
+    return [
+        reverse("health:dashboard"),
+        reverse("home"),
+        reverse("customers:detail", args=[c]),
+        reverse("dialogue:timeline", args=[c]),
+        "/api/customers/",
+        "/api/dashboard/",
+        f"/api/meetings/?customer={c}",
+        reverse("insights:summary", args=[c]),
+        reverse("health:account", args=[c]),
+        reverse("solutions:proposal", args=[context.typical_proposal]),
+        reverse("dialogue:search") + "?q=delivery",
+    ]
+
+
+def run(
+    paths: list[str], *, users: int = 32, seconds: int = 30, workers: int = 2
+) -> dict[str, Any]:
+    """Serve Accord with gunicorn and load it with wrk; returns requests/s and error counts."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise RuntimeError("wrk is not installed (apt-get install wrk); `make bench` installs it.")
+    port = _free_port()
+    cookie = _session_for("bench-manager1")
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "ACCORD_TESTING": "0",
+        "DATABASE_URL": os.environ["DATABASE_URL"],
+    }
+    env.pop("REDIS_URL", None)
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi:application",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "30",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        quoted = ", ".join(f'"{path}"' for path in paths)
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(WRK_SCRIPT % (quoted, settings.SESSION_COOKIE_NAME, cookie))
+        # Warm up every worker's connections and caches before measuring.
+        subprocess.run(
+            [wrk, "-t2", "-c4", "-d3s", "-s", script.name, f"http://127.0.0.1:{port}/"],
+            capture_output=True,
+            check=True,
+            timeout=60,
+        )
+        output = subprocess.run(
+            [
+                "nice",
+                "-n",
+                "5",
+                wrk,
+                "-t2",
+                f"-c{users}",
+                f"-d{seconds}s",
+                "--latency",
+                "-s",
+                script.name,
+                f"http://127.0.0.1:{port}/",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=seconds + 60,
+        ).stdout
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    return parse_wrk(output) | {
+        "users": users,
+        "seconds": seconds,
+        "gunicorn_workers": workers,
+        "paths": paths,
+    }
+
+
+def parse_wrk(output: str) -> dict[str, Any]:
+    def number(pattern: str) -> float:
+        match = re.search(pattern, output)
+        return float(match.group(1)) if match else 0.0
+
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    return {
+        "requests": int(number(r"(\d+) requests in")),
+        "requests_per_second": number(r"Requests/sec:\s+([\d.]+)"),
+        "non_2xx_3xx": int(number(r"Non-2xx or 3xx responses: (\d+)")),
+        "socket_errors": sum(int(g) for g in socket_errors.groups()) if socket_errors else 0,
+        "latency_p50": re.search(r"50%\s+(\S+)", output).group(1) if "50%" in output else None,
+        "latency_p99": re.search(r"99%\s+(\S+)", output).group(1) if "99%" in output else None,
+    }

@@ -1,0 +1,132 @@
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+P95_LIMIT_MS = 50
+FLOOR_RATIO = 5
+MAX_QUERIES = 15
+MAX_GROWTH = 1.5
+HOT_RATIO = 1.5
+SUMMARIES_PER_SECOND = 100
+
+
+class Command(BaseCommand):
+    help = "Combine the small- and full-scale runs into bench/results.json and bench/RESULTS.md."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--small", default="bench/results-small.json")
+        parser.add_argument("--full", default="bench/results-full.json")
+
+    def handle(self, *args: object, small: str, full: str, **options: object) -> None:
+        small_run = json.loads(Path(small).read_text())
+        full_run = json.loads(Path(full).read_text())
+        results = combine(small_run, full_run)
+        Path("bench/results.json").write_text(json.dumps(results, indent=2) + "\n")
+        Path("bench/RESULTS.md").write_text(markdown(results))
+        self.stdout.write(markdown(results))
+
+
+def combine(small: dict[str, Any], full: dict[str, Any]) -> dict[str, Any]:
+    small_pages = {row["name"]: row for row in small["pages"]}
+    rows = []
+    for row in full["pages"]:
+        other = small_pages.get(row["name"], {})
+        if "p95_ms" not in row:
+            rows.append({**row, "ok": False})
+            continue
+        growth = round(row["median_ms"] / other["median_ms"], 2) if other.get("median_ms") else None
+        checks = {
+            "p95_under_50ms": row["p95_ms"] <= P95_LIMIT_MS,
+            "p95_within_5x_floor": row.get("ratio_to_floor", 0) <= FLOOR_RATIO,
+            "queries_at_most_15": row["queries"] <= MAX_QUERIES,
+            "queries_flat": other.get("queries") == row["queries"],
+            "growth_at_most_1_5x": growth is not None and growth <= MAX_GROWTH,
+            "no_errors": all(status < 400 for status in row["status"]),
+        }
+        if row["group"] == "floor":
+            checks = {"no_errors": checks["no_errors"]}
+        rows.append(
+            {
+                **row,
+                "small_median_ms": other.get("median_ms"),
+                "small_queries": other.get("queries"),
+                "growth": growth,
+                "checks": checks,
+                "ok": all(checks.values()),
+            }
+        )
+    by_name = {row["name"]: row for row in rows}
+    hot_vs_typical = {}
+    for name, row in by_name.items():
+        if "(hot)" in name and "median_ms" in row:
+            typical = by_name.get(name.replace("(hot)", "(typical)"), {})
+            if typical.get("median_ms"):
+                ratio = round(row["median_ms"] / typical["median_ms"], 2)
+                hot_vs_typical[name.replace(" (hot)", "")] = {
+                    "ratio": ratio,
+                    "ok": ratio <= HOT_RATIO,
+                }
+    load = full.get("load")
+    summaries = full.get("summaries")
+    return {
+        "date": full["date"],
+        "cores": full["cores"],
+        "scales": {
+            "small": {"customers": small["customers"], "meetings": small["meetings"]},
+            "full": {"customers": full["customers"], "meetings": full["meetings"]},
+        },
+        "pages": rows,
+        "hot_vs_typical": hot_vs_typical,
+        "load": load and {**load, "ok": load["non_2xx_3xx"] == 0 and load["socket_errors"] == 0},
+        "summaries": summaries
+        and {**summaries, "ok": summaries["accounts_per_second"] >= SUMMARIES_PER_SECOND},
+    }
+
+
+def markdown(results: dict[str, Any]) -> str:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {results['date']} on a machine with {results['cores']} cores by `make bench`.",
+        f"Full scale: {results['scales']['full']['customers']:,} customers, "
+        f"{results['scales']['full']['meetings']:,} meetings; small scale: "
+        f"{results['scales']['small']['customers']:,} customers, "
+        f"{results['scales']['small']['meetings']:,} meetings.",
+        "",
+        "| page / endpoint | p50 ms | p95 ms | x floor | queries (small/full) | growth | ok |",
+        "|---|---:|---:|---:|---:|---:|:-:|",
+    ]
+    for row in results["pages"]:
+        if "p95_ms" not in row:
+            lines.append(f"| {row['name']} | - | - | - | - | - | no: {row.get('error', '')} |")
+            continue
+        failed = [name for name, ok in row.get("checks", {}).items() if not ok]
+        lines.append(
+            f"| {row['name']} | {row['median_ms']} | {row['p95_ms']} | "
+            f"{row.get('ratio_to_floor', '')} | {row.get('small_queries')}/{row['queries']} | "
+            f"{row.get('growth') or ''} | {'yes' if row['ok'] else 'no: ' + ', '.join(failed)} |"
+        )
+    lines += ["", "Hot customer vs typical customer (median time ratio, target <= 1.5):", ""]
+    for name, item in results["hot_vs_typical"].items():
+        lines.append(f"- {name}: {item['ratio']}x {'(ok)' if item['ok'] else '(MISSED)'}")
+    if results.get("load"):
+        load = results["load"]
+        lines += [
+            "",
+            f"Load: gunicorn with {load['gunicorn_workers']} workers, wrk with "
+            f"{load['users']} connections for {load['seconds']} s on a mixed signed-in "
+            f"workload: **{load['requests_per_second']} requests/s**, "
+            f"{load['non_2xx_3xx']} non-2xx/3xx, {load['socket_errors']} socket errors, "
+            f"latency p50 {load['latency_p50']}, p99 {load['latency_p99']}.",
+        ]
+    if results.get("summaries"):
+        s = results["summaries"]
+        lines += [
+            "",
+            f"Summary rebuild: {s['accounts']} accounts in {s['seconds']} s with one "
+            f"worker of concurrency {s['concurrency']}: **{s['accounts_per_second']} "
+            f"accounts/s** (target >= {SUMMARIES_PER_SECOND}).",
+        ]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,70 @@
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
+
+from bench import runner
+from customers.models import Customer
+from dialogue.models import Meeting
+
+
+class Command(BaseCommand):
+    help = "Measure Accord's pages and API on the loaded benchmark dataset."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--label", default="full")
+        parser.add_argument("--requests", type=int, default=50)
+        parser.add_argument("--output", default="")
+        parser.add_argument("--load", action="store_true", help="also run the wrk load test")
+        parser.add_argument(
+            "--summaries",
+            action="store_true",
+            help="also measure summary rebuild throughput with a real worker",
+        )
+
+    def handle(
+        self,
+        *args: object,
+        label: str,
+        requests: int,
+        output: str,
+        load: bool,
+        summaries: bool,
+        **options: object,
+    ) -> None:
+        report = {
+            "label": label,
+            "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "cores": os.cpu_count(),
+            "database": connection.vendor,
+            "customers": Customer.objects.count(),
+            "meetings": Meeting.objects.count(),
+            "pages": runner.run(requests=requests),
+        }
+        for row in report["pages"]:
+            self.stdout.write(
+                f"{row['name']:<40} "
+                + (
+                    f"p50 {row['median_ms']:>7} ms  p95 {row['p95_ms']:>7} ms  "
+                    f"{row['queries']:>3} queries  x{row.get('ratio_to_floor', '-')}  "
+                    f"{row['status']}"
+                    if "p95_ms" in row
+                    else row.get("error", "")
+                )
+            )
+        if load:
+            from bench import httpload
+
+            report["load"] = httpload.run(httpload.mixed_paths(runner.build_context()))
+            self.stdout.write(f"load: {report['load']}")
+        if summaries:
+            from bench import rebuild
+
+            report["summaries"] = rebuild.measure()
+            self.stdout.write(f"summaries: {report['summaries']}")
+        path = Path(output or f"bench/results-{label}.json")
+        path.write_text(json.dumps(report, indent=2) + "\n")
+        self.stdout.write(f"wrote {path}")

@@ -1,0 +1,210 @@
+"""In-process page and API measurements against the benchmark dataset.
+
+Every probe is a real request through Accord's whole middleware stack, signed in, measured
+with the Django test client (no network), so the floor (a trivial view behind the same
+stack) is directly comparable.
+"""
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import NoReverseMatch, reverse
+
+from accounts.models import User
+from customers.models import Customer
+
+
+@dataclass
+class Context:
+    hot_customer: int
+    typical_customer: int
+    hot_proposal: int | None
+    typical_proposal: int | None
+    search_term: str = "delivery"
+
+
+@dataclass
+class Probe:
+    name: str
+    username: str
+    url: Callable[[Context], str]
+    method: str = "get"
+    data: Callable[[Context, int], dict[str, Any]] | None = None
+    group: str = "page"
+
+
+def build_context() -> Context:
+    """Pick bench-sales1's hottest and a typical (median-sized) customer."""
+    sales1 = User.objects.get(username="bench-sales1")
+    sized = list(
+        Customer.objects.filter(lead=sales1)
+        .annotate(n=Count("meetings"))
+        .order_by("-n", "pk")
+        .values_list("pk", "n")
+    )
+    hot = sized[0][0]
+    typical = sized[len(sized) // 2][0] if len(sized) > 1 else hot
+    from solutions.models import Proposal
+
+    def proposal_of(customer_id: int) -> int | None:
+        return (
+            Proposal.objects.filter(customer_id=customer_id)
+            .annotate(n=Count("comments"))
+            .order_by("-n", "pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+
+    return Context(hot, typical, proposal_of(hot), proposal_of(typical))
+
+
+def _url(name: str, *args: Any, query: str = "") -> str:
+    return reverse(name, args=args) + (f"?{query}" if query else "")
+
+
+def probes() -> list[Probe]:
+    """The pages and endpoints `make bench` reports, for a typical and a hot customer."""
+    items = [
+        Probe("floor (trivial view)", "bench-sales1", lambda c: "/bench/floor/", group="floor"),
+        Probe("manager dashboard", "bench-manager1", lambda c: _url("health:dashboard")),
+        Probe("customer list (my accounts)", "bench-manager1", lambda c: _url("home")),
+        Probe(
+            "search",
+            "bench-manager1",
+            lambda c: _url("dialogue:search", query=f"q={c.search_term}"),
+        ),
+        Probe("api customers", "bench-manager1", lambda c: "/api/customers/", group="api"),
+        Probe("api dashboard", "bench-manager1", lambda c: "/api/dashboard/", group="api"),
+    ]
+    for kind, pick in (
+        ("typical", lambda c: c.typical_customer),
+        ("hot", lambda c: c.hot_customer),
+    ):
+        items += [
+            Probe(
+                f"customer workspace ({kind})",
+                "bench-sales1",
+                lambda c, p=pick: _url("customers:detail", p(c)),
+            ),
+            Probe(
+                f"timeline ({kind})",
+                "bench-sales1",
+                lambda c, p=pick: _url("dialogue:timeline", p(c)),
+            ),
+            Probe(
+                f"log-a-meeting GET ({kind})",
+                "bench-sales1",
+                lambda c, p=pick: _url("dialogue:log-meeting", p(c)),
+            ),
+            Probe(
+                f"summary page ({kind})",
+                "bench-sales1",
+                lambda c, p=pick: _url("insights:summary", p(c)),
+            ),
+            Probe(
+                f"health page ({kind})",
+                "bench-sales1",
+                lambda c, p=pick: _url("health:account", p(c)),
+            ),
+            Probe(
+                f"api meetings ?customer= ({kind})",
+                "bench-sales1",
+                lambda c, p=pick: f"/api/meetings/?customer={p(c)}",
+                group="api",
+            ),
+        ]
+    items += [
+        Probe(
+            "proposal page (typical)",
+            "bench-sales1",
+            lambda c: _url("solutions:proposal", c.typical_proposal),
+        ),
+        Probe(
+            "proposal page (hot)",
+            "bench-sales1",
+            lambda c: _url("solutions:proposal", c.hot_proposal),
+        ),
+        Probe(
+            "log-a-meeting POST (typical)",
+            "bench-sales1",
+            lambda c: _url("dialogue:log-meeting", c.typical_customer),
+            method="post",
+            data=meeting_post_data,
+        ),
+    ]
+    return items
+
+
+def meeting_post_data(context: Context, i: int) -> dict[str, Any]:
+    from bench.forms_data import log_meeting_data
+
+    return log_meeting_data(context.typical_customer, i)
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * pct
+    lower = int(k)
+    upper = min(lower + 1, len(ordered) - 1)
+    return ordered[lower] + (ordered[upper] - ordered[lower]) * (k - lower)
+
+
+@override_settings(ROOT_URLCONF="bench.urls", DEBUG=False)
+def run(requests: int = 50, warmup: int = 5, only: set[str] | None = None) -> list[dict[str, Any]]:
+    """Measure every probe; returns one row per probe."""
+    context = build_context()
+    clients: dict[str, Client] = {}
+    results = []
+    for probe in probes():
+        if only and probe.name not in only:
+            continue
+        row: dict[str, Any] = {"name": probe.name, "group": probe.group, "user": probe.username}
+        try:
+            url = probe.url(context)
+        except (NoReverseMatch, TypeError) as exc:
+            row.update(error=f"not available: {exc}")
+            results.append(row)
+            continue
+        client = clients.get(probe.username)
+        if client is None:
+            client = clients[probe.username] = Client()
+            client.force_login(User.objects.get(username=probe.username))
+        send = getattr(client, probe.method)
+
+        def call(i: int, send: Callable = send, url: str = url, probe: Probe = probe) -> Any:
+            if probe.data is None:
+                return send(url)
+            return send(url, probe.data(context, i))
+
+        for i in range(warmup):
+            call(i)
+        with CaptureQueriesContext(connection) as captured:
+            response = call(warmup)
+        timings = []
+        statuses = set()
+        for i in range(requests):
+            started = time.perf_counter()
+            response = call(warmup + 1 + i)
+            timings.append((time.perf_counter() - started) * 1000)
+            statuses.add(response.status_code)
+        row.update(
+            url=url,
+            status=sorted(statuses),
+            queries=len(captured.captured_queries),
+            median_ms=round(statistics.median(timings), 2),
+            p95_ms=round(_percentile(timings, 0.95), 2),
+            requests=requests,
+        )
+        results.append(row)
+    floor = next((r for r in results if r["group"] == "floor" and "p95_ms" in r), None)
+    for row in results:
+        if floor and "p95_ms" in row:
+            row["ratio_to_floor"] = round(row["p95_ms"] / floor["p95_ms"], 1)
+    return results
