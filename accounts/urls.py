@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from accounts import notifications
 from accounts.forms import LoginForm
 
 urlpatterns = [
@@ -12,4 +13,15 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("notifications/", notifications.notifications, name="notifications"),
+    path(
+        "notifications/<int:pk>/read/",
+        notifications.notification_read,
+        name="notification-read",
+    ),
+    path(
+        "notifications/read-all/",
+        notifications.notifications_read_all,
+        name="notifications-read-all",
+    ),
 ]

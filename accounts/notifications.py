@@ -1,0 +1,127 @@
+"""The notifications inbox: the signed-in user's own notifications, unread first."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import F, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import Notification, User
+
+
+def inbox(user: User) -> QuerySet[Notification]:
+    """The user's notifications, unread first, newest first within each group."""
+    return (
+        Notification.objects.filter(user=user)
+        .select_related("customer")
+        .order_by(F("read_at").asc(nulls_first=True), "-created_at", "-pk")
+    )
+
+
+def mark_read(user: User, notification_id: int | None = None) -> int:
+    """Mark one (or, with no id, every) unread notification of the user read; the count."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    return unread.update(read_at=timezone.now())
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    page = Paginator(inbox(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a notification read; with `open`, go on to what it is about."""
+    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    mark_read(request.user, notification.pk)
+    if request.POST.get("open") and url_has_allowed_host_and_scheme(
+        notification.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(notification.url)
+    if request.htmx:
+        notification.refresh_from_db()
+        unread = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
+        response = render(
+            request,
+            "accounts/notifications.html#notification",
+            {"notification": notification},
+        )
+        response["HX-Trigger"] = f'{{"notifications-changed": {{"unread": {unread}}}}}'
+        return response
+    return redirect("notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    mark_read(request.user)
+    return redirect("notifications")
+
+
+# API: /api/notifications/ (the caller's own only)
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    is_read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "message", "url", "customer", "created_at", "read_at", "is_read"]
+        read_only_fields = fields
+
+    def get_is_read(self, notification: Notification) -> bool:
+        return notification.read_at is not None
+
+
+class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
+    """The caller's notifications, unread first. Filter with `?unread=true|false`."""
+
+    serializer_class = NotificationSerializer
+
+    def get_queryset(self) -> QuerySet[Notification]:
+        if getattr(self, "swagger_fake_view", False):
+            return Notification.objects.none()
+        queryset = inbox(self.request.user)
+        unread = self.request.query_params.get("unread")
+        if unread is not None:
+            if unread not in {"true", "false"}:
+                raise ValidationError({"unread": ["Use true or false."]})
+            queryset = queryset.filter(read_at__isnull=unread == "true")
+        return queryset
+
+    @extend_schema(
+        parameters=[OpenApiParameter("unread", bool, description="Only unread (or read) ones.")]
+    )
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=None, responses=NotificationSerializer)
+    @action(detail=True, methods=["post"])
+    def read(self, request: Request, pk: str | None = None) -> Response:
+        """Mark one notification read."""
+        notification = self.get_object()
+        mark_read(request.user, notification.pk)
+        notification.refresh_from_db()
+        return Response(self.get_serializer(notification).data)
+
+    @extend_schema(
+        request=None,
+        responses=inline_serializer("MarkedRead", {"marked": serializers.IntegerField()}),
+    )
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request: Request) -> Response:
+        """Mark every unread notification of the caller read."""
+        return Response({"marked": mark_read(request.user)})

@@ -1,0 +1,118 @@
+"""Reads of proposals, contributions and comments used by pages and the API."""
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from accounts.models import User
+from accounts.visibility import visible_customers_q
+from customers.models import Customer, Goal, Problem
+from solutions.models import Comment, Contribution, Proposal, ProposalTransition
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    counted = queryset.order_by().values("proposal").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def live_proposals() -> QuerySet[Proposal]:
+    return Proposal.objects.filter(deleted_at__isnull=True)
+
+
+def board_proposals(customer: Customer) -> QuerySet[Proposal]:
+    """The customer's proposals with their owner and the counts the board shows."""
+    return (
+        live_proposals()
+        .filter(customer=customer)
+        .select_related("owner")
+        .annotate(
+            problem_count=Count("problems", distinct=True),
+            contribution_count=_count(Contribution.objects.filter(proposal=OuterRef("pk"))),
+            open_request_count=_count(
+                Contribution.objects.filter(
+                    proposal=OuterRef("pk"),
+                    status__in=[Contribution.Status.REQUESTED, Contribution.Status.IN_PROGRESS],
+                )
+            ),
+            comment_count=_count(
+                Comment.objects.filter(proposal=OuterRef("pk"), deleted_at__isnull=True)
+            ),
+        )
+        .order_by("-status_changed_at", "-pk")
+    )
+
+
+def proposal_page(user: User) -> QuerySet[Proposal]:
+    """Proposals `user` may see, with everything the proposal page shows prefetched."""
+    return (
+        live_proposals()
+        .visible_to(user)
+        .select_related("owner", "created_by")
+        .prefetch_related(
+            Prefetch(
+                "problems",
+                queryset=Problem.objects.prefetch_related(
+                    Prefetch("blocks_goals", queryset=Goal.objects.order_by("priority", "title"))
+                ).order_by("title"),
+            ),
+            "options",
+            Prefetch(
+                "contributions",
+                queryset=Contribution.objects.select_related(
+                    "specialist", "partner", "area", "requested_by"
+                ).order_by("requested_at", "pk"),
+            ),
+            Prefetch(
+                "transitions",
+                queryset=ProposalTransition.objects.select_related("by").order_by("-at", "-pk"),
+            ),
+        )
+    )
+
+
+def contribution_page(user: User) -> QuerySet[Contribution]:
+    """Contributions `user` may see, with their proposal, customer and people."""
+    return Contribution.objects.visible_to(user).select_related(
+        "proposal__customer", "proposal__owner", "specialist", "partner", "area", "requested_by"
+    )
+
+
+def comment_thread(proposal_id: int, *, contribution_id: int | None = None) -> QuerySet[Comment]:
+    """Top-level comments with their authors and replies, oldest first (two queries)."""
+    replies = Comment.objects.select_related("author").order_by("created_at", "pk")
+    return (
+        Comment.objects.filter(
+            proposal_id=proposal_id, contribution_id=contribution_id, parent__isnull=True
+        )
+        .select_related("author")
+        .prefetch_related(Prefetch("replies", queryset=replies))
+        .order_by("created_at", "pk")
+    )
+
+
+def requests_for(user: User) -> QuerySet[Contribution]:
+    """Open requests to `user` on the accounts they can still see, oldest first."""
+    return (
+        Contribution.objects.visible_to(user)
+        .filter(
+            specialist=user,
+            status__in=[Contribution.Status.REQUESTED, Contribution.Status.IN_PROGRESS],
+            proposal__deleted_at__isnull=True,
+        )
+        .select_related("proposal__customer", "requested_by", "area")
+        .order_by("requested_at", "pk")
+    )
+
+
+def users_who_can_see(customer: Customer) -> QuerySet[User]:
+    """Active users who may see the customer: its team, their managers, and admins."""
+    members = Q(account_memberships__customer=customer)
+    managers = Q(managed_teams__members__account_memberships__customer=customer)
+    admins = Q(is_superuser=True) | Q(role=User.Role.ADMIN)
+    ids = User.objects.filter(members | managers | admins).values("pk")
+    return User.objects.filter(is_active=True, pk__in=ids).order_by("username")
+
+
+def can_see(user: User, customer_id: int) -> bool:
+    condition = visible_customers_q(user)
+    queryset = Customer.objects.filter(pk=customer_id)
+    return (queryset if condition is None else queryset.filter(condition)).exists()

@@ -1,0 +1,460 @@
+"""Writes on proposals, contributions, comments and mentions, with their rules and side effects."""
+
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import AccountMembership, Area, Notification, User
+from accounts.services import notify
+from accounts.visibility import AccountAccess
+from core.versioning import save_versioned
+from customers.models import Customer, Option, Problem
+from customers.services import record_account_change
+from solutions.models import Comment, Contribution, Mention, Partner, Proposal, ProposalTransition
+
+S = Proposal.Status
+
+# The proposal workflow, written once: every page, endpoint and test reads this table.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.DRAFT: frozenset({S.IN_REVIEW, S.WITHDRAWN}),
+    S.IN_REVIEW: frozenset({S.PRESENTED, S.WITHDRAWN}),
+    S.PRESENTED: frozenset({S.ACCEPTED, S.REJECTED, S.WITHDRAWN}),
+    S.ACCEPTED: frozenset(),
+    S.REJECTED: frozenset({S.DRAFT}),
+    S.WITHDRAWN: frozenset({S.DRAFT}),
+}
+
+C = Contribution.Status
+
+# Requested -> accepted (in progress) or declined; in progress -> done or declined; a done
+# contribution can be reopened by whoever answers it.
+CONTRIBUTION_TRANSITIONS: dict[str, frozenset[str]] = {
+    C.REQUESTED: frozenset({C.IN_PROGRESS, C.DECLINED}),
+    C.IN_PROGRESS: frozenset({C.DONE, C.DECLINED}),
+    C.DONE: frozenset({C.IN_PROGRESS}),
+    C.DECLINED: frozenset(),
+}
+
+# `@username` where the name is Django's username alphabet, not ending in punctuation.
+MENTION_RE = re.compile(r"(?<![\w@.+-])@([\w.@+-]*[\w+-])")
+MAX_MENTIONS = 20
+
+
+class IllegalTransition(Exception):
+    """The move is not in the workflow table from the record's current status."""
+
+    def __init__(self, from_status: str, to_status: str, allowed: Iterable[str]) -> None:
+        self.from_status = from_status
+        self.to_status = to_status
+        self.allowed = sorted(allowed)
+        names = ", ".join(self.allowed) or "none"
+        super().__init__(f"Cannot move from {from_status} to {to_status}; allowed: {names}.")
+
+
+class ConcurrentChange(Exception):
+    """Someone else changed the record's status between our read and our write."""
+
+
+def allowed_transitions(status: str) -> list[str]:
+    """The statuses a proposal in `status` may move to, in workflow order."""
+    return [value for value in S.values if value in TRANSITIONS[status]]
+
+
+def may_manage_proposal(proposal: Proposal, *, user: User, access: AccountAccess) -> bool:
+    """The owner, the account lead, managers and admins edit, move and staff a proposal."""
+    return access.can_view and (access.can_edit_core or proposal.owner_id == user.pk)
+
+
+def may_answer_contribution(
+    contribution: Contribution, *, user: User, access: AccountAccess
+) -> bool:
+    """The asked specialist answers their own request; a partner's answer is recorded by
+    whoever manages the proposal."""
+    if contribution.specialist_id is not None:
+        return access.can_view and contribution.specialist_id == user.pk
+    return may_manage_proposal(contribution.proposal, user=user, access=access)
+
+
+# Proposals
+
+
+@transaction.atomic
+def create_proposal(
+    customer: Customer,
+    *,
+    by: User,
+    title: str,
+    owner: User,
+    summary: str = "",
+    problems: Iterable[Problem] = (),
+    options: Iterable[Option] = (),
+    value: Decimal | None = None,
+    currency: str = "EUR",
+) -> Proposal:
+    """Create a draft proposal on the customer's account."""
+    proposal = Proposal(
+        customer=customer,
+        title=title,
+        summary=summary,
+        owner=owner,
+        value=value,
+        currency=currency,
+        created_by=by,
+        status_changed_at=timezone.now(),
+    )
+    proposal._history_user = by  # type: ignore[attr-defined]
+    proposal.save()
+    proposal.problems.set(problems)
+    proposal.options.set(options)
+    record_account_change(customer.pk)
+    return proposal
+
+
+@transaction.atomic
+def update_proposal(
+    proposal: Proposal,
+    *,
+    by: User,
+    expected_version: int,
+    changes: dict[str, Any],
+    problems: Iterable[Problem] | None = None,
+    options: Iterable[Option] | None = None,
+) -> Proposal:
+    """Change a proposal's fields if nobody changed it since `expected_version` was read."""
+    m2m: dict[str, Iterable[Any]] = {}
+    if problems is not None:
+        m2m["problems"] = problems
+    if options is not None:
+        m2m["options"] = options
+    proposal._history_user = by  # type: ignore[attr-defined]
+    save_versioned(proposal, expected_version=expected_version, changes=changes, m2m=m2m)
+    record_account_change(proposal.customer_id)
+    return proposal
+
+
+@transaction.atomic
+def transition_proposal(
+    proposal: Proposal, *, to_status: str, by: User, note: str = ""
+) -> Proposal:
+    """Move a proposal along the workflow; two concurrent moves cannot both win."""
+    current = Proposal.objects.filter(pk=proposal.pk).values_list("status", flat=True).first()
+    from_status = current or proposal.status
+    if to_status not in TRANSITIONS.get(from_status, frozenset()):
+        raise IllegalTransition(from_status, to_status, TRANSITIONS.get(from_status, ()))
+    now = timezone.now()
+    won = Proposal.objects.filter(pk=proposal.pk, status=from_status).update(
+        status=to_status, status_changed_at=now, updated_at=now, version=F("version") + 1
+    )
+    if not won:
+        raise ConcurrentChange("The proposal's status was changed by someone else meanwhile.")
+    proposal.refresh_from_db()
+    # The row is locked by our UPDATE; saving again records the move in the history table.
+    proposal._history_user = by  # type: ignore[attr-defined]
+    proposal._change_reason = f"{from_status} -> {to_status}"  # type: ignore[attr-defined]
+    proposal.save(update_fields=["status", "status_changed_at", "updated_at", "version"])
+    ProposalTransition.objects.create(
+        proposal=proposal, from_status=from_status, to_status=to_status, by=by, note=note[:500]
+    )
+    record_account_change(proposal.customer_id)
+    return proposal
+
+
+# Contributions
+
+
+def specialists_for(customer: Customer) -> list[User]:
+    """Users on the account team as specialists, who can be asked for a contribution."""
+    return list(
+        User.objects.filter(
+            is_active=True,
+            account_memberships__customer=customer,
+            account_memberships__role=AccountMembership.Role.SPECIALIST,
+        )
+        .select_related("area")
+        .order_by("area__name", "username")
+    )
+
+
+@transaction.atomic
+def request_contribution(
+    proposal: Proposal,
+    *,
+    by: User,
+    specialist: User | None = None,
+    partner: Partner | None = None,
+    area: Area | None = None,
+    request: str = "",
+) -> Contribution:
+    """Ask a specialist on the account (or a partner) for their part of a proposal."""
+    if (specialist is None) == (partner is None):
+        raise ValueError("Ask either a specialist or a partner.")
+    if specialist is not None:
+        on_account = AccountMembership.objects.filter(
+            customer_id=proposal.customer_id,
+            user=specialist,
+            role=AccountMembership.Role.SPECIALIST,
+        ).exists()
+        if not on_account or not specialist.is_active:
+            raise ValueError("Only a specialist on this account's team can be asked.")
+        area = area or specialist.area
+    contribution = Contribution(
+        proposal=proposal,
+        specialist=specialist,
+        partner=partner,
+        area=area,
+        request=request,
+        requested_by=by,
+    )
+    contribution._history_user = by  # type: ignore[attr-defined]
+    contribution.save()
+    if specialist is not None:
+        notify(
+            [specialist],
+            kind=Notification.Kind.CONTRIBUTION_REQUEST,
+            message=(
+                f"{by.display_name} asks for your contribution to “{proposal.title}” "
+                f"({proposal.customer.name})."
+            ),
+            url=reverse("solutions:contribution", args=[contribution.pk]),
+            customer_id=proposal.customer_id,
+        )
+    record_account_change(proposal.customer_id)
+    return contribution
+
+
+def _move_contribution(
+    contribution: Contribution, *, to_status: str, by: User, **changes: Any
+) -> Contribution:
+    from_status = (
+        Contribution.objects.filter(pk=contribution.pk).values_list("status", flat=True).first()
+    ) or contribution.status
+    allowed = CONTRIBUTION_TRANSITIONS[from_status]
+    if to_status not in allowed:
+        raise IllegalTransition(from_status, to_status, allowed)
+    now = timezone.now()
+    won = Contribution.objects.filter(pk=contribution.pk, status=from_status).update(
+        status=to_status,
+        answered_at=Coalesce(F("answered_at"), now),
+        updated_at=now,
+        version=F("version") + 1,
+        **changes,
+    )
+    if not won:
+        raise ConcurrentChange("The contribution was changed by someone else meanwhile.")
+    contribution.refresh_from_db()
+    contribution._history_user = by  # type: ignore[attr-defined]
+    contribution.save(
+        update_fields=["status", "answered_at", "updated_at", "version", *changes.keys()]
+    )
+    record_account_change(contribution.proposal.customer_id)
+    return contribution
+
+
+@transaction.atomic
+def accept_contribution(contribution: Contribution, *, by: User) -> Contribution:
+    """The specialist takes the request on: it is now in progress."""
+    return _move_contribution(contribution, to_status=C.IN_PROGRESS, by=by)
+
+
+@transaction.atomic
+def decline_contribution(contribution: Contribution, *, by: User, reason: str) -> Contribution:
+    """Decline a request, saying why; the requester is told."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("Say why you decline.")
+    contribution = _move_contribution(
+        contribution, to_status=C.DECLINED, by=by, decline_reason=reason[:500]
+    )
+    _tell_requester(contribution, by=by, verb="declined")
+    return contribution
+
+
+@transaction.atomic
+def complete_contribution(contribution: Contribution, *, by: User) -> Contribution:
+    """Mark a written contribution done; the requester is told."""
+    if not contribution.description.strip():
+        raise ValueError("Describe what the contribution adds before marking it done.")
+    contribution = _move_contribution(contribution, to_status=C.DONE, by=by)
+    _tell_requester(contribution, by=by, verb="completed")
+    return contribution
+
+
+@transaction.atomic
+def reopen_contribution(contribution: Contribution, *, by: User) -> Contribution:
+    """Take a done contribution back into progress to revise it."""
+    return _move_contribution(contribution, to_status=C.IN_PROGRESS, by=by)
+
+
+@transaction.atomic
+def write_contribution(
+    contribution: Contribution,
+    *,
+    by: User,
+    expected_version: int,
+    description: str,
+    effort_days: Decimal | None,
+    cost_estimate: Decimal | None,
+) -> Contribution:
+    """Save what the contribution adds, its effort and its cost estimate."""
+    if contribution.status not in (C.IN_PROGRESS, C.DONE):
+        raise ValueError("Accept the request before writing the contribution.")
+    contribution._history_user = by  # type: ignore[attr-defined]
+    save_versioned(
+        contribution,
+        expected_version=expected_version,
+        changes={
+            "description": description,
+            "effort_days": effort_days,
+            "cost_estimate": cost_estimate,
+        },
+    )
+    record_account_change(contribution.proposal.customer_id)
+    return contribution
+
+
+def _tell_requester(contribution: Contribution, *, by: User, verb: str) -> None:
+    requester = contribution.requested_by
+    if requester is None or requester.pk == by.pk or not requester.is_active:
+        return
+    proposal = contribution.proposal
+    if not Customer.objects.visible_to(requester).filter(pk=proposal.customer_id).exists():
+        return
+    notify(
+        [requester],
+        kind=Notification.Kind.OTHER,
+        message=f"{by.display_name} {verb} the contribution you asked for on “{proposal.title}”.",
+        url=reverse("solutions:contribution", args=[contribution.pk]),
+        customer_id=proposal.customer_id,
+    )
+
+
+# Comments and mentions
+
+
+def mentioned_usernames(body: str) -> list[str]:
+    """The distinct `@username`s in a comment, in order of appearance (at most MAX_MENTIONS)."""
+    names: list[str] = []
+    for match in MENTION_RE.finditer(body):
+        name = match.group(1)
+        if name not in names:
+            names.append(name)
+        if len(names) == MAX_MENTIONS:
+            break
+    return names
+
+
+def _comment_url(comment: Comment) -> str:
+    if comment.contribution_id:
+        base = reverse("solutions:contribution", args=[comment.contribution_id])
+    else:
+        base = reverse("solutions:proposal", args=[comment.proposal_id])
+    return f"{base}#comment-{comment.pk}"
+
+
+def _notify_mentions(comment: Comment, *, author: User) -> list[User]:
+    """Record and notify mentions of users who can see the account and were not yet mentioned.
+
+    Anyone else is skipped silently, so a comment reveals nothing about who exists.
+    """
+    names = mentioned_usernames(comment.body)
+    if not names:
+        return []
+    already = set(Mention.objects.filter(comment=comment).values_list("user_id", flat=True))
+    candidates = User.objects.filter(username__in=names, is_active=True).exclude(pk=author.pk)
+    reached = [
+        user
+        for user in candidates
+        if user.pk not in already
+        and Customer.objects.visible_to(user).filter(pk=comment.customer_id).exists()
+    ]
+    if not reached:
+        return []
+    Mention.objects.bulk_create(
+        [Mention(comment=comment, user=user) for user in reached], ignore_conflicts=True
+    )
+    notify(
+        reached,
+        kind=Notification.Kind.MENTION,
+        message=f"{author.display_name} mentioned you on “{comment.proposal.title}”.",
+        url=_comment_url(comment),
+        customer_id=comment.customer_id,
+    )
+    return reached
+
+
+@transaction.atomic
+def post_comment(
+    proposal: Proposal,
+    *,
+    author: User,
+    body: str,
+    contribution: Contribution | None = None,
+    parent: Comment | None = None,
+) -> Comment:
+    """Comment on a proposal or one of its contributions; a reply to a reply joins its thread."""
+    if contribution is not None and contribution.proposal_id != proposal.pk:
+        raise ValueError("That contribution belongs to another proposal.")
+    if parent is not None:
+        if parent.proposal_id != proposal.pk or parent.contribution_id != (
+            contribution.pk if contribution else None
+        ):
+            raise ValueError("You can only reply within the same thread.")
+        # One level of replies: answering a reply answers the comment it replies to.
+        if parent.parent_id is not None:
+            parent = parent.parent
+    comment = Comment(
+        customer_id=proposal.customer_id,
+        proposal=proposal,
+        contribution=contribution,
+        parent=parent,
+        author=author,
+        body=body,
+    )
+    comment._history_user = author  # type: ignore[attr-defined]
+    comment.save()
+    _notify_mentions(comment, author=author)
+    record_account_change(proposal.customer_id)
+    return comment
+
+
+@transaction.atomic
+def edit_comment(comment: Comment, *, by: User, body: str, expected_version: int) -> Comment:
+    """Change a comment's text (marked edited); only newly mentioned users are notified."""
+    if comment.author_id != by.pk:
+        raise PermissionError("Only the author can edit a comment.")
+    if comment.deleted_at is not None:
+        raise ValueError("A deleted comment cannot be edited.")
+    comment._history_user = by  # type: ignore[attr-defined]
+    save_versioned(
+        comment,
+        expected_version=expected_version,
+        changes={"body": body, "edited_at": timezone.now()},
+    )
+    _notify_mentions(comment, author=by)
+    record_account_change(comment.customer_id)
+    return comment
+
+
+@transaction.atomic
+def delete_comment(comment: Comment, *, by: User) -> Comment:
+    """Delete a comment's text but keep its place in the thread (shown as deleted)."""
+    if comment.author_id != by.pk:
+        raise PermissionError("Only the author can delete a comment.")
+    if comment.deleted_at is not None:
+        return comment
+    now = timezone.now()
+    Comment.objects.filter(pk=comment.pk).update(
+        body="", deleted_at=now, updated_at=now, version=F("version") + 1
+    )
+    comment.refresh_from_db()
+    comment._history_user = by  # type: ignore[attr-defined]
+    comment.save(update_fields=["body", "updated_at", "version"])
+    record_account_change(comment.customer_id)
+    return comment
