@@ -88,22 +88,27 @@ def refresh_customer_health(
 
 def backfill_snapshots(customer_id: int, *, days: int, now: dt.datetime) -> int:
     """Record a snapshot for each of the `days` days before `now`, as the data then stood."""
-    written = 0
+    snapshots = []
     for days_ago in range(days, 0, -1):
         moment = now - dt.timedelta(days=days_ago)
         result = compute_health(customer_id, now=moment)
-        HealthSnapshot.objects.update_or_create(
-            customer_id=customer_id,
-            taken_on=timezone.localdate(moment),
-            defaults={
-                "score": result.score,
-                "band": result.band,
-                "components": result.components_json(),
-                "computed_at": moment,
-            },
+        snapshots.append(
+            HealthSnapshot(
+                customer_id=customer_id,
+                taken_on=timezone.localdate(moment),
+                score=result.score,
+                band=result.band,
+                components=result.components_json(),
+                computed_at=moment,
+            )
         )
-        written += 1
-    return written
+    HealthSnapshot.objects.bulk_create(
+        snapshots,
+        update_conflicts=True,
+        unique_fields=["customer", "taken_on"],
+        update_fields=["score", "band", "components", "computed_at"],
+    )
+    return len(snapshots)
 
 
 def annotate_score(*, snapshot: HealthSnapshot, author: User, body: str) -> ScoreAnnotation:

@@ -12,7 +12,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = accounts_demo.seed()
             customers = customers_demo.seed(users)
-            for module_name in ("dialogue.demo", "solutions.demo"):
+            for module_name in ("dialogue.demo", "solutions.demo", "health.demo", "insights.demo"):
                 module = _optional(module_name)
                 if module is not None:
                     module.seed(users, customers)

@@ -1,0 +1,81 @@
+from django import forms
+
+from customers.models import Customer
+from health.models import HealthSnapshot
+
+SORT_FIELDS = {
+    "name": "Account",
+    "lead": "Lead",
+    "score": "Health",
+    "trend": "30-day trend",
+    "last_meeting": "Last meeting",
+    "severe": "Open severe problems",
+    "overdue": "Overdue action items",
+    "in_flight": "Proposals in flight",
+    "areas": "Areas involved",
+}
+SORT_CHOICES = [
+    choice
+    for key, label in SORT_FIELDS.items()
+    for choice in ((key, f"{label}, ascending"), (f"-{key}", f"{label}, descending"))
+]
+DEFAULT_SORT = "score"
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's filters and ordering, shared by the page, its CSV export and the API."""
+
+    lead = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Lead")
+    band = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any band"), *Customer.HealthBand.choices],
+        label="Band",
+    )
+    industry = forms.ChoiceField(required=False, label="Industry")
+    sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, label="Sort by")
+
+    def __init__(
+        self,
+        data: object = None,
+        *,
+        lead_choices: list[tuple[int, str]],
+        industry_choices: list[str],
+    ) -> None:
+        super().__init__(data)
+        self.fields["lead"].choices = [("", "Any lead"), *lead_choices]
+        self.fields["industry"].choices = [
+            ("", "Any industry"),
+            *((industry, industry) for industry in industry_choices),
+        ]
+
+    def cleaned_or_defaults(self) -> dict:
+        """The valid filters; the invalid ones are dropped (the page shows their errors)."""
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "lead_id": data.get("lead"),
+            "band": data.get("band") or "",
+            "industry": data.get("industry") or "",
+            "sort": data.get("sort") or DEFAULT_SORT,
+        }
+
+
+class AnnotationForm(forms.Form):
+    """A manager's comment on one of the days shown in the account's history."""
+
+    snapshot = forms.TypedChoiceField(coerce=int, label="Day")
+    body = forms.CharField(
+        label="Comment", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, data: object = None, *, snapshots: list[HealthSnapshot]) -> None:
+        super().__init__(data)
+        self.fields["snapshot"].choices = [
+            (s.pk, f"{s.taken_on:%d %b %Y}: {s.score} ({s.get_band_display()})")
+            for s in reversed(snapshots)
+        ]
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise forms.ValidationError("Write a comment.")
+        return body

@@ -1,0 +1,214 @@
+import csv
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from customers.access import get_customer_for_user, require
+from customers.models import Customer
+from health import queries, services
+from health.forms import SORT_FIELDS, AnnotationForm, DashboardFilterForm
+
+PAGE_SIZE = 25
+ANNOTATING_ROLES = {"manager", "admin"}
+REFRESHING_ROLES = {"lead", "manager", "admin"}
+# A spreadsheet runs a cell starting with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def dashboard_filter_form(data: object, user: User) -> DashboardFilterForm:
+    """The filter form with the lead and industry choices of the accounts `user` sees."""
+    form = DashboardFilterForm(
+        data,
+        lead_choices=queries.lead_choices(user),
+        industry_choices=queries.industry_choices(user),
+    )
+    form.is_valid()
+    return form
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Health of every account the user sees, team charts, and the accounts needing attention."""
+    user = request.user
+    form = dashboard_filter_form(request.GET or None, user)
+    params = form.cleaned_or_defaults()
+    customers = queries.dashboard_customers(user, **params)
+    page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "rows": queries.dashboard_rows(page),
+        "columns": _sort_columns(params["sort"]),
+        "has_filters": any(params[key] for key in ("lead_id", "band", "industry")),
+    }
+    if request.htmx:
+        return render(request, "health/dashboard.html#table", context)
+    today = timezone.localdate()
+    counts = queries.band_counts(user)
+    history = queries.team_history(user, today=today)
+    context |= {
+        "band_counts": counts,
+        "unscored": counts[""],
+        "band_chart": {
+            "labels": [label for _, label in Customer.HealthBand.choices],
+            "values": [counts[band] for band in Customer.HealthBand.values],
+        },
+        "history_chart": {
+            "labels": [point["taken_on"].isoformat() for point in history],
+            "average": [float(point["average"]) for point in history],
+            "green": [point["green"] for point in history],
+            "amber": [point["amber"] for point in history],
+            "red": [point["red"] for point in history],
+        },
+        "attention": queries.needs_attention(user),
+    }
+    return render(request, "health/dashboard.html", context)
+
+
+@login_required
+def dashboard_csv(request: HttpRequest) -> HttpResponse:
+    """The dashboard's table as CSV: every row matching the filters, in the table's order."""
+    user = request.user
+    form = dashboard_filter_form(request.GET or None, user)
+    customers = queries.dashboard_customers(user, **form.cleaned_or_defaults())
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="account-health-{stamp}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "Account",
+            "Lead",
+            "Health score",
+            "Band",
+            "30-day trend",
+            "Last meeting",
+            "Open severe problems",
+            "Overdue action items",
+            "Proposals in flight",
+            "Areas involved",
+        ]
+    )
+    for row in queries.dashboard_rows(customers):
+        customer, health = row.customer, row.health
+        writer.writerow(
+            [
+                _csv_safe(customer.name),
+                _csv_safe(customer.lead.display_name),
+                "" if customer.health_score is None else customer.health_score,
+                customer.get_health_band_display() if customer.health_band else "",
+                "" if health is None or health.trend_30d is None else health.trend_30d,
+                customer.last_meeting_at.date().isoformat() if customer.last_meeting_at else "",
+                health.open_severe_problems if health else "",
+                health.overdue_action_items if health else "",
+                health.proposals_in_flight if health else "",
+                _csv_safe(", ".join(health.area_names)) if health else "",
+            ]
+        )
+    return response
+
+
+@login_required
+def account(request: HttpRequest, pk: int) -> HttpResponse:
+    """One account's score, its components with reasons, the history chart and comments."""
+    customer = get_customer_for_user(request.user, pk)
+    return render(request, "health/account.html", _account_context(customer))
+
+
+@login_required
+@require_POST
+def annotate(request: HttpRequest, pk: int) -> HttpResponse:
+    """A manager comments on one day's score."""
+    customer = get_customer_for_user(request.user, pk)
+    require(customer.access.role in ANNOTATING_ROLES)
+    today = timezone.localdate()
+    history = queries.account_history(customer, today=today)
+    form = AnnotationForm(request.POST, snapshots=history)
+    if form.is_valid():
+        snapshot = next(s for s in history if s.pk == form.cleaned_data["snapshot"])
+        services.annotate_score(
+            snapshot=snapshot, author=request.user, body=form.cleaned_data["body"]
+        )
+        if not request.htmx:
+            messages.success(request, "Your comment was added to the history.")
+            return redirect("health:account", pk=customer.pk)
+        return render(request, "health/account.html#history", _account_context(customer))
+    context = _account_context(customer, form=form)
+    if request.htmx:
+        return render(request, "health/account.html#history", context)
+    return render(request, "health/account.html", context, status=400)
+
+
+@login_required
+@require_POST
+def refresh(request: HttpRequest, pk: int) -> HttpResponse:
+    """Recompute the account's health now rather than waiting for the daily run."""
+    customer = get_customer_for_user(request.user, pk)
+    require(customer.access.role in REFRESHING_ROLES)
+    services.refresh_customer_health(customer.pk)
+    messages.success(request, "Health recomputed from the account's current records.")
+    return redirect("health:account", pk=customer.pk)
+
+
+def _account_context(customer: Customer, *, form: AnnotationForm | None = None) -> dict:
+    today = timezone.localdate()
+    history = queries.account_history(customer, today=today)
+    latest = history[-1] if history else None
+    since = history[0].taken_on if history else today
+    by_snapshot: dict[int, list] = defaultdict(list)
+    for annotation in queries.account_annotations(customer, since=since):
+        by_snapshot[annotation.snapshot_id].append(annotation)
+    # Newest first: the latest day, every day the score moved, and every commented day.
+    changes = []
+    previous = None
+    for snapshot in history:
+        if previous is None or snapshot.score != previous.score or by_snapshot[snapshot.pk]:
+            changes.append(
+                {
+                    "snapshot": snapshot,
+                    "delta": None if previous is None else snapshot.score - previous.score,
+                    "annotations": by_snapshot[snapshot.pk],
+                }
+            )
+        previous = snapshot
+    if latest is not None and (not changes or changes[-1]["snapshot"] is not latest):
+        changes.append({"snapshot": latest, "delta": 0, "annotations": []})
+    changes.reverse()
+    access = customer.access  # type: ignore[attr-defined]
+    return {
+        "customer": customer,
+        "latest": latest,
+        "changes": changes,
+        "history_chart": {
+            "labels": [s.taken_on.isoformat() for s in history],
+            "scores": [s.score for s in history],
+        },
+        "can_annotate": access.role in ANNOTATING_ROLES and bool(history),
+        "can_refresh": access.role in REFRESHING_ROLES,
+        "form": form or AnnotationForm(snapshots=history),
+    }
+
+
+def _sort_columns(current: str) -> list[dict]:
+    """Each column's sort link (toggling direction on the current column) and aria-sort."""
+    columns = []
+    for key, label in SORT_FIELDS.items():
+        if current == key:
+            next_sort, aria = f"-{key}", "ascending"
+        elif current == f"-{key}":
+            next_sort, aria = key, "descending"
+        else:
+            next_sort, aria = key, "none"
+        columns.append({"key": key, "label": label, "next": next_sort, "aria_sort": aria})
+    return columns
+
+
+def _csv_safe(value: str) -> str:
+    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value

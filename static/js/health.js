@@ -1,0 +1,92 @@
+// Health charts: Chart.js drawn from the JSON the page embeds. The numbers are also on the page.
+(function () {
+  "use strict";
+
+  var COLOURS = { green: "#0b6e4f", amber: "#b07300", red: "#a4262c", brand: "#1f4e79" };
+
+  function readData(id) {
+    var element = document.getElementById(id);
+    return element ? JSON.parse(element.textContent) : null;
+  }
+
+  function bandChart() {
+    var canvas = document.getElementById("band-chart");
+    var data = readData("band-chart-data");
+    if (!canvas || !data) return;
+    new window.Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: data.labels,
+        datasets: [{
+          label: "Accounts",
+          data: data.values,
+          backgroundColor: [COLOURS.green, COLOURS.amber, COLOURS.red]
+        }]
+      },
+      options: {
+        maintainAspectRatio: false,
+        plugins: { legend: { display: false } },
+        scales: { y: { beginAtZero: true, ticks: { precision: 0 } } }
+      }
+    });
+  }
+
+  function historyChart() {
+    var canvas = document.getElementById("history-chart");
+    var data = readData("history-chart-data");
+    if (!canvas || !data) return;
+    new window.Chart(canvas, {
+      data: {
+        labels: data.labels,
+        datasets: [
+          { type: "line", label: "Average score", data: data.average, borderColor: COLOURS.brand,
+            backgroundColor: COLOURS.brand, yAxisID: "score", tension: 0.2 },
+          { type: "bar", label: "Green", data: data.green, backgroundColor: COLOURS.green, stack: "bands", yAxisID: "count" },
+          { type: "bar", label: "Amber", data: data.amber, backgroundColor: COLOURS.amber, stack: "bands", yAxisID: "count" },
+          { type: "bar", label: "Red", data: data.red, backgroundColor: COLOURS.red, stack: "bands", yAxisID: "count" }
+        ]
+      },
+      options: {
+        maintainAspectRatio: false,
+        scales: {
+          score: { position: "left", min: 0, max: 100, title: { display: true, text: "Average score" } },
+          count: { position: "right", stacked: true, beginAtZero: true, ticks: { precision: 0 },
+                   grid: { drawOnChartArea: false }, title: { display: true, text: "Accounts" } },
+          x: { stacked: true }
+        }
+      }
+    });
+  }
+
+  function accountChart() {
+    var canvas = document.getElementById("account-chart");
+    var data = readData("account-chart-data");
+    if (!canvas || !data) return;
+    new window.Chart(canvas, {
+      type: "line",
+      data: {
+        labels: data.labels,
+        datasets: [{ label: "Health score", data: data.scores, borderColor: COLOURS.brand,
+                     backgroundColor: COLOURS.brand, tension: 0.2, pointRadius: 2 }]
+      },
+      options: {
+        maintainAspectRatio: false,
+        scales: { y: { min: 0, max: 100 } },
+        plugins: { legend: { display: false } }
+      }
+    });
+  }
+
+  function init() {
+    if (!window.Chart) return;
+    bandChart();
+    historyChart();
+    accountChart();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
