@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -378,4 +379,17 @@ HEALTH_REVIEW_STUCK_DAYS = env_int("HEALTH_REVIEW_STUCK_DAYS", 21)
 CELERY_BEAT_SCHEDULE["health-daily-snapshots"] = {
     "task": "health.tasks.snapshot_all_customers",
     "schedule": timedelta(days=1),
+}
+# Account summaries (insights app): the outbox sweep, the nightly rebuild, the weekly digest.
+CELERY_BEAT_SCHEDULE["insights-sweep-dirty-summaries"] = {
+    "task": "insights.tasks.sweep_dirty_summaries_task",
+    "schedule": timedelta(seconds=60),
+}
+CELERY_BEAT_SCHEDULE["insights-nightly-rebuild"] = {
+    "task": "insights.tasks.rebuild_all_summaries_task",
+    "schedule": crontab(hour=2, minute=30),
+}
+CELERY_BEAT_SCHEDULE["insights-weekly-digest"] = {
+    "task": "insights.tasks.send_weekly_digests_task",
+    "schedule": crontab(day_of_week="mon", hour=6, minute=0),
 }

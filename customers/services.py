@@ -10,11 +10,18 @@ from customers.models import Customer
 
 
 def record_account_change(customer_id: int) -> None:
-    """Mark the customer's data as changed, so its summary is rebuilt (call inside the write)."""
+    """Mark the customer's data as changed, so its summary is rebuilt (call inside the write).
+
+    The dirty flag is committed with the edit; the rebuild is queued only after the commit and
+    a broker failure then is swallowed, so the edit never fails for it (the sweep catches up).
+    """
+    from insights.services import enqueue_after_commit
+
     Customer.objects.filter(pk=customer_id).update(
         data_version=F("data_version") + 1,
         summary_dirty_since=Coalesce(F("summary_dirty_since"), timezone.now()),
     )
+    enqueue_after_commit(customer_id)
 
 
 @transaction.atomic

@@ -1,5 +1,191 @@
+"""REST endpoints: /api/meetings/, /api/action-items/ and /api/search/."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import api_view
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
+from rest_framework.serializers import BaseSerializer
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from core.api import expected_version
+from customers.access import get_access, require
+from dialogue import queries, services
+from dialogue.models import ActionItem, Meeting
+from dialogue.search import search
+from dialogue.serializers import (
+    ActionItemSerializer,
+    MeetingSerializer,
+    SearchPageSerializer,
+    SearchQuerySerializer,
+)
+from dialogue.services import MeetingData
+
+M2M = ("stakeholders", "internal_attendees", "goals", "problems")
+
+
+def _id_param(params: Any, name: str) -> int | None:
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit() or len(raw) > 18:
+        raise serializers.ValidationError({name: "Give a numeric id."})
+    return int(raw)
+
+
+def _require_contributor(request: Request, customer_id: int) -> None:
+    require(get_access(request.user, customer_id).can_contribute)
+
+
+CUSTOMER_PARAM = OpenApiParameter("customer", OpenApiTypes.INT, description="Customer id")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            CUSTOMER_PARAM,
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=Meeting.Kind.values),
+        ]
+    )
+)
+class MeetingViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Meetings on the accounts the caller can see (deleted ones are gone)."""
+
+    serializer_class = MeetingSerializer
+
+    def get_queryset(self) -> QuerySet[Meeting]:
+        queryset = queries.meetings_for_user(self.request.user)
+        params = self.request.query_params
+        if (customer_id := _id_param(params, "customer")) is not None:
+            queryset = queryset.filter(customer_id=customer_id)
+        if kind := params.get("kind"):
+            if kind not in Meeting.Kind.values:
+                raise serializers.ValidationError({"kind": "Unknown kind."})
+            queryset = queryset.filter(kind=kind)
+        return queryset
+
+    def perform_create(self, serializer: BaseSerializer) -> None:
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        customer = data.pop("customer")
+        _require_contributor(self.request, customer.pk)
+        meeting = services.log_meeting(customer, author=self.request.user, data=MeetingData(**data))
+        serializer.instance = queries.meetings_for_user(self.request.user).get(pk=meeting.pk)
+
+    def perform_update(self, serializer: BaseSerializer) -> None:
+        meeting = serializer.instance
+        _require_contributor(self.request, meeting.customer_id)
+        data = dict(serializer.validated_data)
+        data.pop("customer", None)
+        version = expected_version(serializer, data)
+        m2m = {name: data.pop(name) for name in M2M if name in data}
+        services.update_meeting(meeting, expected_version=version, changes=data, m2m=m2m)
+        serializer.instance = queries.meetings_for_user(self.request.user).get(pk=meeting.pk)
+
+    def perform_destroy(self, instance: Meeting) -> None:
+        _require_contributor(self.request, instance.customer_id)
+        services.delete_meeting(instance)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            CUSTOMER_PARAM,
+            OpenApiParameter("status", OpenApiTypes.STR, enum=ActionItem.Status.values),
+            OpenApiParameter("owner", OpenApiTypes.STR, description="A user id, or `me`"),
+        ]
+    )
+)
+class ActionItemViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Next steps on the accounts the caller can see."""
+
+    serializer_class = ActionItemSerializer
+
+    def get_queryset(self) -> QuerySet[ActionItem]:
+        queryset = queries.action_items_for_user(self.request.user)
+        params = self.request.query_params
+        if (customer_id := _id_param(params, "customer")) is not None:
+            queryset = queryset.filter(customer_id=customer_id)
+        if status := params.get("status"):
+            if status not in ActionItem.Status.values:
+                raise serializers.ValidationError({"status": "Use open, done or cancelled."})
+            queryset = queryset.filter(status=status)
+        if params.get("owner") == "me":
+            queryset = queryset.filter(owner=self.request.user)
+        elif (owner_id := _id_param(params, "owner")) is not None:
+            queryset = queryset.filter(owner_id=owner_id)
+        return queryset
+
+    def perform_create(self, serializer: BaseSerializer) -> None:
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        customer = data.pop("customer")
+        _require_contributor(self.request, customer.pk)
+        item = services.create_action_item(customer, created_by=self.request.user, **data)
+        serializer.instance = queries.action_items_for_user(self.request.user).get(pk=item.pk)
+
+    def perform_update(self, serializer: BaseSerializer) -> None:
+        item = serializer.instance
+        _require_contributor(self.request, item.customer_id)
+        data = dict(serializer.validated_data)
+        data.pop("customer", None)
+        version = expected_version(serializer, data)
+        services.update_action_item(item, expected_version=version, changes=data)
+        serializer.instance = queries.action_items_for_user(self.request.user).get(pk=item.pk)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("q", OpenApiTypes.STR, required=True, description="2 to 200 characters"),
+        OpenApiParameter("page", OpenApiTypes.INT),
+    ],
+    responses=SearchPageSerializer,
+    tags=["search"],
+)
+@api_view(["GET"])
+def search_api(request: Request) -> Response:
+    """Full-text search over the caller's accounts, best match first, with highlighted snippets."""
+    params = SearchQuerySerializer(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    page = params.validated_data["page"]
+    hits, has_next = search(request.user, params.validated_data["q"], page=page)
+    url = request.build_absolute_uri()
+    previous = None
+    if page > 1:
+        previous = (
+            replace_query_param(url, "page", page - 1)
+            if page > 2
+            else remove_query_param(url, "page")
+        )
+    body = {
+        "next": replace_query_param(url, "page", page + 1) if has_next else None,
+        "previous": previous,
+        "results": hits,
+    }
+    return Response(SearchPageSerializer(body).data)
+
 
 router = SimpleRouter()
+router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("action-items", ActionItemViewSet, basename="action-item")
 
-urlpatterns = router.urls
+urlpatterns = [path("search/", search_api, name="api-search"), *router.urls]

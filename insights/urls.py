@@ -1,3 +1,21 @@
+from django.urls import path
+
+from insights import views
+
 app_name = "insights"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:pk>/summary/", views.summary, name="summary"),
+    path("<int:pk>/summary/status/", views.summary_status, name="summary-status"),
+    path("<int:pk>/summary/rebuild/", views.rebuild_summary, name="rebuild-summary"),
+    path("<int:pk>/summary/versions/", views.summary_history, name="summary-history"),
+    path("<int:pk>/summary/versions/<int:number>/", views.summary_version, name="summary-version"),
+    path("<int:pk>/summary/diff/", views.summary_diff, name="summary-diff"),
+    path("<int:pk>/summary/export/", views.export_summary, name="export-summary"),
+    path("<int:pk>/plan/", views.plan, name="plan"),
+    path("<int:pk>/plan/strategy/", views.edit_section, name="edit-strategy"),
+    path("<int:pk>/plan/areas/<int:area_id>/", views.edit_section, name="edit-section"),
+    path("<int:pk>/plan/submit/", views.submit_plan, name="submit-plan"),
+    path("<int:pk>/plan/review/", views.review_plan, name="review-plan"),
+    path("<int:pk>/plan/comments/", views.add_plan_comment, name="add-plan-comment"),
+]

@@ -227,6 +227,7 @@ class CommentFactory(factory.django.DjangoModelFactory):
     author = factory.LazyAttribute(lambda o: o.proposal.owner)
     body = "Looks good"
 
+
 class HealthSnapshotFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "health.HealthSnapshot"
@@ -239,3 +240,13 @@ class HealthSnapshotFactory(factory.django.DjangoModelFactory):
     )
     components = factory.LazyFunction(list)
     computed_at = factory.LazyFunction(timezone.now)
+
+
+class PlanSectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "insights.PlanSection"
+
+    customer = factory.SubFactory(CustomerFactory)
+    kind = "strategy"
+    body = "## Objectives\n\n- Grow the account"
+    updated_at = factory.LazyFunction(timezone.now)

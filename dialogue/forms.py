@@ -1,0 +1,269 @@
+"""Forms of the dialogue pages: validate and normalize, limited to one customer's records."""
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.models import User
+from customers.models import Customer, Goal, Problem, Stakeholder
+from dialogue import queries
+from dialogue.models import ActionItem, Meeting
+from dialogue.services import MeetingData, NewProblem, NextStep
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+SEARCH_MAX_LENGTH = 200
+MAX_NEXT_STEPS = 20
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.display_name
+
+
+class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.display_name
+
+
+class StakeholderChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} — {obj.title}" if obj.title else obj.name
+
+
+def _check_occurred_at(value: dt.datetime) -> dt.datetime:
+    now = timezone.now()
+    if value.year < 2000:
+        raise ValidationError("Enter a date from the year 2000 on.")
+    if value > now + dt.timedelta(days=366):
+        raise ValidationError("Enter a date within the next year.")
+    return value
+
+
+class MeetingForm(forms.ModelForm):
+    """The meeting itself; attendee, goal and problem choices come from this customer only."""
+
+    occurred_at = forms.DateTimeField(
+        label="When",
+        input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
+    )
+    stakeholders = StakeholderChoiceField(
+        queryset=Stakeholder.objects.none(),
+        required=False,
+        label="Customer attendees",
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    internal_attendees = UserMultipleChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="Our attendees",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    goals = forms.ModelMultipleChoiceField(
+        queryset=Goal.objects.none(),
+        required=False,
+        label="Goals discussed",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    problems = forms.ModelMultipleChoiceField(
+        queryset=Problem.objects.none(),
+        required=False,
+        label="Problems discussed",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    version = forms.IntegerField(
+        required=False, min_value=1, max_value=2_147_483_647, widget=forms.HiddenInput
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "occurred_at",
+            "kind",
+            "title",
+            "stakeholders",
+            "internal_attendees",
+            "notes",
+            "customer_said",
+            "insights",
+            "goals",
+            "problems",
+            "sentiment",
+        ]
+        labels = {
+            "customer_said": "What the customer said",
+            "insights": "What we learned",
+            "notes": "Notes",
+        }
+        help_texts = {
+            "notes": "Markdown: **bold**, lists, links.",
+            "customer_said": "Their own words: needs, objections, questions.",
+        }
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 6}),
+            "customer_said": forms.Textarea(attrs={"rows": 4}),
+            "insights": forms.Textarea(attrs={"rows": 3}),
+            "kind": forms.RadioSelect,
+            "sentiment": forms.RadioSelect,
+        }
+
+    def __init__(self, *args: Any, customer: Customer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.customer = customer
+        self.fields["stakeholders"].queryset = queries.stakeholders_of(customer.pk)
+        self.fields["internal_attendees"].queryset = queries.users_who_can_see(customer.pk)
+        self.fields["goals"].queryset = queries.goals_of(customer.pk)
+        self.fields["problems"].queryset = queries.problems_of(customer.pk)
+        self.fields["title"].widget.attrs.update({"autocomplete": "off"})
+
+    def clean_occurred_at(self) -> dt.datetime:
+        return _check_occurred_at(self.cleaned_data["occurred_at"])
+
+    def meeting_data(self) -> MeetingData:
+        data = self.cleaned_data
+        return MeetingData(
+            occurred_at=data["occurred_at"],
+            title=data["title"],
+            kind=data["kind"],
+            notes=data["notes"],
+            customer_said=data["customer_said"],
+            insights=data["insights"],
+            sentiment=data["sentiment"],
+            stakeholders=data["stakeholders"],
+            internal_attendees=data["internal_attendees"],
+            goals=data["goals"],
+            problems=data["problems"],
+        )
+
+    def changes(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Plain field changes and many-to-many sets, for a versioned update."""
+        m2m_names = ("stakeholders", "internal_attendees", "goals", "problems")
+        data = self.cleaned_data
+        changes = {name: data[name] for name in self.Meta.fields if name not in m2m_names}
+        return changes, {name: data[name] for name in m2m_names}
+
+
+class NewProblemForm(forms.Form):
+    """A problem that came up for the first time; it lands in the customer's problems."""
+
+    title = forms.CharField(max_length=200, required=False, label="New problem")
+    severity = forms.ChoiceField(choices=Problem.Severity.choices, initial=Problem.Severity.MEDIUM)
+    description = forms.CharField(
+        max_length=10000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    blocks_goals = forms.ModelMultipleChoiceField(
+        queryset=Goal.objects.none(),
+        required=False,
+        label="Goals it blocks",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, customer: Customer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["blocks_goals"].queryset = queries.goals_of(customer.pk)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("title") and (data.get("description") or data.get("blocks_goals")):
+            self.add_error("title", "Give the new problem a title, or clear its other fields.")
+        return data
+
+    def new_problem(self) -> NewProblem | None:
+        data = self.cleaned_data
+        if not data.get("title"):
+            return None
+        return NewProblem(
+            title=data["title"],
+            severity=data["severity"],
+            description=data["description"],
+            blocks_goals=tuple(data["blocks_goals"]),
+        )
+
+
+class NextStepForm(forms.Form):
+    description = forms.CharField(max_length=500, label="Next step")
+    owner = UserChoiceField(queryset=User.objects.none(), label="Owner")
+    due_on = forms.DateField(
+        required=False, label="Due", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(
+        self, *args: Any, customer: Customer, default_owner: User | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = queries.users_who_can_see(customer.pk)
+        # A row left as it was rendered counts as empty, so it is skipped rather than refused.
+        self.fields["owner"].initial = default_owner.pk if default_owner else None
+
+    def clean_due_on(self) -> dt.date | None:
+        due_on = self.cleaned_data.get("due_on")
+        if due_on is not None and not dt.date(2000, 1, 1) <= due_on <= dt.date(2100, 12, 31):
+            raise ValidationError("Enter a date between 2000 and 2100.")
+        return due_on
+
+
+NextStepFormSet = forms.formset_factory(
+    NextStepForm, extra=1, max_num=MAX_NEXT_STEPS, validate_max=True, absolute_max=50
+)
+
+
+def next_steps(formset: forms.BaseFormSet) -> list[NextStep]:
+    return [
+        NextStep(
+            description=form.cleaned_data["description"],
+            owner=form.cleaned_data["owner"],
+            due_on=form.cleaned_data.get("due_on"),
+        )
+        for form in formset.forms
+        if form.has_changed() and form.cleaned_data
+    ]
+
+
+class ActionItemForm(forms.ModelForm):
+    owner = UserChoiceField(queryset=User.objects.none())
+    version = forms.IntegerField(
+        required=False, min_value=1, max_value=2_147_483_647, widget=forms.HiddenInput
+    )
+
+    class Meta:
+        model = ActionItem
+        fields = ["description", "owner", "due_on", "status", "meeting"]
+        labels = {"due_on": "Due", "meeting": "From meeting"}
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args: Any, customer: Customer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = queries.users_who_can_see(customer.pk)
+        self.fields["meeting"].queryset = Meeting.objects.filter(
+            customer=customer, deleted_at__isnull=True
+        ).order_by("-occurred_at")
+        self.fields["meeting"].required = False
+
+    def clean_due_on(self) -> dt.date | None:
+        due_on = self.cleaned_data.get("due_on")
+        if due_on is not None and not dt.date(2000, 1, 1) <= due_on <= dt.date(2100, 12, 31):
+            raise ValidationError("Enter a date between 2000 and 2100.")
+        return due_on
+
+
+class ActionItemStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=ActionItem.Status.choices)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(max_length=SEARCH_MAX_LENGTH, label="Search", strip=True)
+
+    def clean_q(self) -> str:
+        q = self.cleaned_data["q"]
+        if "\x00" in q:
+            raise ValidationError("Remove the null character.")
+        if len(q) < 2:
+            raise ValidationError("Type at least 2 characters.")
+        return q
+
+
+class StakeholderQueryForm(forms.Form):
+    q = forms.CharField(max_length=100, required=False, strip=True)

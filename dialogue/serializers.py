@@ -1,0 +1,167 @@
+"""API shapes of meetings, action items and search hits; related records limited to one customer."""
+
+from typing import Any
+
+from rest_framework import serializers
+
+from accounts.models import User
+from core.api import VersionedModelSerializer
+from customers.models import Customer, Goal, Problem, Stakeholder
+from dialogue import queries
+from dialogue.forms import SEARCH_MAX_LENGTH
+from dialogue.models import ActionItem, Meeting
+
+
+def _request_user(serializer: serializers.Serializer) -> User:
+    return serializer.context["request"].user
+
+
+class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+    """A link to a record the caller can see; anything else reads as 'does not exist'."""
+
+    def get_queryset(self) -> Any:
+        return self.queryset.model._default_manager.visible_to(_request_user(self.root))
+
+
+class ActiveUserField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self) -> Any:
+        return User.objects.filter(is_active=True)
+
+
+def _customer_of(serializer: serializers.Serializer, attrs: dict) -> Customer:
+    return attrs.get("customer") or serializer.instance.customer
+
+
+class MeetingSerializer(VersionedModelSerializer):
+    customer = VisibleRelatedField(queryset=Customer.objects.all())
+    stakeholders = VisibleRelatedField(
+        queryset=Stakeholder.objects.all(), many=True, required=False
+    )
+    goals = VisibleRelatedField(queryset=Goal.objects.all(), many=True, required=False)
+    problems = VisibleRelatedField(queryset=Problem.objects.all(), many=True, required=False)
+    internal_attendees = ActiveUserField(queryset=User.objects.all(), many=True, required=False)
+    author = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "customer",
+            "occurred_at",
+            "kind",
+            "title",
+            "notes",
+            "customer_said",
+            "insights",
+            "stakeholders",
+            "internal_attendees",
+            "goals",
+            "problems",
+            "sentiment",
+            "author",
+            "created_at",
+            "updated_at",
+            "version",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate_customer(self, customer: Customer) -> Customer:
+        if self.instance is not None and customer.pk != self.instance.customer_id:
+            raise serializers.ValidationError("A meeting cannot move to another customer.")
+        return customer
+
+    def validate_occurred_at(self, value: Any) -> Any:
+        from dialogue.forms import _check_occurred_at
+
+        try:
+            return _check_occurred_at(value)
+        except Exception as exc:
+            raise serializers.ValidationError(str(getattr(exc, "message", exc))) from exc
+
+    def validate(self, attrs: dict) -> dict:
+        customer = _customer_of(self, attrs)
+        errors: dict[str, str] = {}
+        for name in ("stakeholders", "goals", "problems"):
+            if any(record.customer_id != customer.pk for record in attrs.get(name, [])):
+                errors[name] = f"Choose {name} of this meeting's customer only."
+        if "internal_attendees" in attrs:
+            allowed = set(queries.users_who_can_see(customer.pk).values_list("pk", flat=True))
+            if any(user.pk not in allowed for user in attrs["internal_attendees"]):
+                errors["internal_attendees"] = "Every attendee must be able to see this account."
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class ActionItemSerializer(VersionedModelSerializer):
+    customer = VisibleRelatedField(queryset=Customer.objects.all())
+    meeting = VisibleRelatedField(queryset=Meeting.objects.all(), required=False, allow_null=True)
+    owner = ActiveUserField(queryset=User.objects.all())
+    due_date = serializers.DateField(source="due_on", required=False, allow_null=True)
+    created_by = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = ActionItem
+        fields = [
+            "id",
+            "customer",
+            "meeting",
+            "description",
+            "owner",
+            "due_date",
+            "status",
+            "completed_at",
+            "created_by",
+            "created_at",
+            "updated_at",
+            "version",
+        ]
+        read_only_fields = ["completed_at", "created_at", "updated_at"]
+
+    def validate_customer(self, customer: Customer) -> Customer:
+        if self.instance is not None and customer.pk != self.instance.customer_id:
+            raise serializers.ValidationError("An action item cannot move to another customer.")
+        return customer
+
+    def validate_due_date(self, value: Any) -> Any:
+        if value is not None and not (2000 <= value.year <= 2100):
+            raise serializers.ValidationError("Enter a date between 2000 and 2100.")
+        return value
+
+    def validate(self, attrs: dict) -> dict:
+        customer = _customer_of(self, attrs)
+        errors: dict[str, str] = {}
+        meeting = attrs.get("meeting")
+        if meeting is not None and (meeting.customer_id != customer.pk or meeting.deleted_at):
+            errors["meeting"] = "Choose a meeting of this customer."
+        owner = attrs.get("owner")
+        if (
+            owner is not None
+            and not queries.users_who_can_see(customer.pk).filter(pk=owner.pk).exists()
+        ):
+            errors["owner"] = "The owner must be able to see this account."
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class SearchQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(max_length=SEARCH_MAX_LENGTH, min_length=2)
+    page = serializers.IntegerField(required=False, min_value=1, max_value=50, default=1)
+
+
+class SearchHitSerializer(serializers.Serializer):
+    type = serializers.CharField(max_length=20)
+    id = serializers.IntegerField(min_value=1)
+    customer = serializers.IntegerField(source="customer_id", min_value=1)
+    customer_name = serializers.CharField(max_length=200)
+    title = serializers.CharField(max_length=200)
+    snippet = serializers.CharField(
+        max_length=2000, help_text="Escaped text; matches are wrapped in <mark>…</mark>."
+    )
+
+
+class SearchPageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True, max_length=2000)
+    previous = serializers.URLField(allow_null=True, max_length=2000)
+    results = SearchHitSerializer(many=True)

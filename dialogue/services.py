@@ -1,0 +1,187 @@
+"""Writes on meetings and action items: one transaction each, the account marked as changed."""
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts.models import User
+from core.versioning import save_versioned
+from customers.models import Customer, Goal, Problem, Stakeholder
+from customers.services import record_account_change
+from dialogue.models import ActionItem, Meeting
+
+
+@dataclass(frozen=True)
+class NewProblem:
+    title: str
+    severity: str = Problem.Severity.MEDIUM
+    description: str = ""
+    blocks_goals: tuple[Goal, ...] = ()
+
+
+@dataclass(frozen=True)
+class NextStep:
+    description: str
+    owner: User
+    due_on: dt.date | None = None
+
+
+@dataclass
+class MeetingData:
+    occurred_at: dt.datetime
+    title: str
+    kind: str = Meeting.Kind.MEETING
+    notes: str = ""
+    customer_said: str = ""
+    insights: str = ""
+    sentiment: str = Meeting.Sentiment.NEUTRAL
+    stakeholders: Iterable[Stakeholder] = field(default_factory=tuple)
+    internal_attendees: Iterable[User] = field(default_factory=tuple)
+    goals: Iterable[Goal] = field(default_factory=tuple)
+    problems: Iterable[Problem] = field(default_factory=tuple)
+
+
+def refresh_last_meeting_at(customer_id: int) -> None:
+    """Keep `Customer.last_meeting_at` equal to the latest non-deleted meeting's time."""
+    latest = Meeting.objects.filter(customer_id=customer_id, deleted_at__isnull=True).aggregate(
+        latest=Max("occurred_at")
+    )["latest"]
+    Customer.objects.filter(pk=customer_id).update(last_meeting_at=latest)
+
+
+def _problem_source(meeting: Meeting) -> str:
+    return f"Raised in meeting “{meeting.title}” on {meeting.occurred_at:%Y-%m-%d}"[:300]
+
+
+@transaction.atomic
+def log_meeting(
+    customer: Customer,
+    *,
+    author: User,
+    data: MeetingData,
+    new_problem: NewProblem | None = None,
+    next_steps: Iterable[NextStep] = (),
+) -> Meeting:
+    """Record a meeting, a problem it surfaced and its next steps, all or nothing."""
+    meeting = Meeting.objects.create(
+        customer=customer,
+        author=author,
+        occurred_at=data.occurred_at,
+        kind=data.kind,
+        title=data.title,
+        notes=data.notes,
+        customer_said=data.customer_said,
+        insights=data.insights,
+        sentiment=data.sentiment,
+    )
+    meeting.stakeholders.set(data.stakeholders)
+    meeting.internal_attendees.set(data.internal_attendees)
+    meeting.goals.set(data.goals)
+    problems = list(data.problems)
+    if new_problem is not None:
+        problem = Problem.objects.create(
+            customer=customer,
+            title=new_problem.title,
+            description=new_problem.description,
+            severity=new_problem.severity,
+            source=_problem_source(meeting),
+        )
+        problem.blocks_goals.set(new_problem.blocks_goals)
+        problems.append(problem)
+    meeting.problems.set(problems)
+    ActionItem.objects.bulk_create(
+        [
+            ActionItem(
+                customer=customer,
+                meeting=meeting,
+                description=step.description,
+                owner=step.owner,
+                due_on=step.due_on,
+                created_by=author,
+            )
+            for step in next_steps
+        ]
+    )
+    record_account_change(customer.pk)
+    refresh_last_meeting_at(customer.pk)
+    return meeting
+
+
+@transaction.atomic
+def update_meeting(
+    meeting: Meeting,
+    *,
+    expected_version: int,
+    changes: Mapping[str, Any],
+    m2m: Mapping[str, Iterable[Any]],
+) -> Meeting:
+    """Edit a meeting if nobody changed it since `expected_version` (else StaleVersion)."""
+    save_versioned(meeting, expected_version=expected_version, changes=changes, m2m=m2m)
+    record_account_change(meeting.customer_id)
+    refresh_last_meeting_at(meeting.customer_id)
+    return meeting
+
+
+@transaction.atomic
+def delete_meeting(meeting: Meeting) -> None:
+    """Soft-delete a meeting; its action items stay on the account."""
+    Meeting.objects.filter(pk=meeting.pk).update(deleted_at=timezone.now())
+    record_account_change(meeting.customer_id)
+    refresh_last_meeting_at(meeting.customer_id)
+
+
+@transaction.atomic
+def create_action_item(
+    customer: Customer,
+    *,
+    created_by: User,
+    description: str,
+    owner: User,
+    due_on: dt.date | None = None,
+    meeting: Meeting | None = None,
+    status: str = ActionItem.Status.OPEN,
+) -> ActionItem:
+    """Add a next step to the account."""
+    item = ActionItem.objects.create(
+        customer=customer,
+        meeting=meeting,
+        description=description,
+        owner=owner,
+        due_on=due_on,
+        status=status,
+        completed_at=timezone.now() if status == ActionItem.Status.DONE else None,
+        created_by=created_by,
+    )
+    record_account_change(customer.pk)
+    return item
+
+
+def _completed_at(item: ActionItem, status: str) -> dt.datetime | None:
+    if status != ActionItem.Status.DONE:
+        return None
+    return item.completed_at or timezone.now()
+
+
+@transaction.atomic
+def update_action_item(
+    item: ActionItem, *, expected_version: int, changes: Mapping[str, Any]
+) -> ActionItem:
+    """Edit an action item (StaleVersion if it changed meanwhile); keeps completed_at right."""
+    changes = dict(changes)
+    if "status" in changes:
+        changes["completed_at"] = _completed_at(item, changes["status"])
+    save_versioned(item, expected_version=expected_version, changes=changes)
+    record_account_change(item.customer_id)
+    return item
+
+
+@transaction.atomic
+def set_action_item_status(item: ActionItem, *, status: str) -> ActionItem:
+    """Mark done, cancel or reopen: a toggle, so the last click wins without a version check."""
+    current = ActionItem.objects.select_for_update().get(pk=item.pk)
+    return update_action_item(current, expected_version=current.version, changes={"status": status})

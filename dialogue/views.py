@@ -1,0 +1,301 @@
+"""Dialogue pages: log a meeting, meeting detail and edit, action items, timeline, search."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import User
+from core.versioning import StaleVersion
+from customers.access import get_customer_for_user, get_record_for_user, require
+from customers.models import Customer
+from dialogue import queries, services
+from dialogue.forms import (
+    ActionItemForm,
+    ActionItemStatusForm,
+    MeetingForm,
+    NewProblemForm,
+    NextStepFormSet,
+    SearchForm,
+    StakeholderQueryForm,
+    next_steps,
+)
+from dialogue.models import ActionItem
+from dialogue.search import search
+
+CLEAR_DRAFT_KEY = "dialogue_clear_draft"
+
+
+def draft_key(user: User, customer: Customer) -> str:
+    """Where the browser keeps the unsaved log-a-meeting form of this user and customer."""
+    return f"accord:draft:meeting:{user.pk}:{customer.pk}"
+
+
+def _log_forms(
+    request: HttpRequest, customer: Customer, data: Any = None
+) -> tuple[MeetingForm, NewProblemForm, Any]:
+    initial = {"occurred_at": timezone.localtime().replace(second=0, microsecond=0)}
+    if data is None:
+        initial["internal_attendees"] = [request.user.pk]
+    form = MeetingForm(data, customer=customer, initial=initial, prefix="meeting")
+    problem_form = NewProblemForm(data, customer=customer, prefix="new_problem")
+    formset = NextStepFormSet(
+        data,
+        prefix="steps",
+        form_kwargs={"customer": customer, "default_owner": request.user},
+    )
+    return form, problem_form, formset
+
+
+@login_required
+def log_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = get_customer_for_user(request.user, pk)
+    require(customer.access.can_contribute)
+    data = request.POST if request.method == "POST" else None
+    form, problem_form, formset = _log_forms(request, customer, data)
+    if data is not None and form.is_valid() and problem_form.is_valid() and formset.is_valid():
+        meeting = services.log_meeting(
+            customer,
+            author=request.user,
+            data=form.meeting_data(),
+            new_problem=problem_form.new_problem(),
+            next_steps=next_steps(formset),
+        )
+        request.session[CLEAR_DRAFT_KEY] = draft_key(request.user, customer)
+        messages.success(request, "Meeting saved.")
+        return redirect("dialogue:meeting", pk=meeting.pk)
+    context = {
+        "customer": customer,
+        "form": form,
+        "problem_form": problem_form,
+        "formset": formset,
+        "draft_key": draft_key(request.user, customer),
+        "is_bound": data is not None,
+    }
+    return render(request, "dialogue/log_meeting.html", context, status=400 if data else 200)
+
+
+@login_required
+@require_GET
+def stakeholder_options(request: HttpRequest, pk: int) -> HttpResponse:
+    """Type-ahead for the attendee picker: this customer's stakeholders matching ?q=."""
+    customer = get_customer_for_user(request.user, pk)
+    form = StakeholderQueryForm(request.GET)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    stakeholders = queries.stakeholders_of(customer.pk)
+    if q:
+        stakeholders = stakeholders.filter(name__icontains=q) | stakeholders.filter(
+            title__icontains=q
+        )
+    context = {"customer": customer, "stakeholders": stakeholders[:10], "q": q}
+    return render(request, "dialogue/log_meeting.html#stakeholder-options", context)
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = queries.meeting_detail(request.user, pk)
+    customer = get_customer_for_user(request.user, meeting.customer_id)
+    context = {
+        "meeting": meeting,
+        "customer": customer,
+        "clear_draft": request.session.pop(CLEAR_DRAFT_KEY, ""),
+        "status_choices": ActionItem.Status,
+    }
+    return render(request, "dialogue/meeting_detail.html", context)
+
+
+@login_required
+def edit_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = queries.meeting_detail(request.user, pk)
+    customer = get_customer_for_user(request.user, meeting.customer_id)
+    require(customer.access.can_contribute)
+    conflict = None
+    if request.method == "POST":
+        form = MeetingForm(request.POST, instance=meeting, customer=customer, prefix="meeting")
+        if form.is_valid():
+            changes, m2m = form.changes()
+            version = form.cleaned_data.get("version") or 0
+            try:
+                services.update_meeting(meeting, expected_version=version, changes=changes, m2m=m2m)
+            except StaleVersion:
+                conflict = queries.meeting_detail(request.user, pk)
+                form.data = form.data.copy()
+                form.data["meeting-version"] = str(conflict.version)
+            else:
+                messages.success(request, "Meeting updated.")
+                return redirect("dialogue:meeting", pk=meeting.pk)
+    else:
+        form = MeetingForm(
+            instance=meeting,
+            customer=customer,
+            prefix="meeting",
+            initial={"version": meeting.version},
+        )
+    context = {"meeting": meeting, "customer": customer, "form": form, "conflict": conflict}
+    status = 409 if conflict else (400 if request.method == "POST" else 200)
+    return render(request, "dialogue/edit_meeting.html", context, status=status)
+
+
+@login_required
+@require_POST
+def delete_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = queries.meeting_detail(request.user, pk)
+    customer = get_customer_for_user(request.user, meeting.customer_id)
+    require(customer.access.can_contribute)
+    services.delete_meeting(meeting)
+    messages.success(request, "Meeting deleted.")
+    return redirect("dialogue:timeline", pk=customer.pk)
+
+
+@login_required
+def add_action_item(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = get_customer_for_user(request.user, pk)
+    require(customer.access.can_contribute)
+    if request.method == "POST":
+        form = ActionItemForm(request.POST, customer=customer)
+        if form.is_valid():
+            data = form.cleaned_data
+            services.create_action_item(
+                customer,
+                created_by=request.user,
+                description=data["description"],
+                owner=data["owner"],
+                due_on=data["due_on"],
+                meeting=data["meeting"],
+                status=data["status"],
+            )
+            messages.success(request, "Action item added.")
+            if data["meeting"]:
+                return redirect("dialogue:meeting", pk=data["meeting"].pk)
+            return redirect("dialogue:timeline", pk=customer.pk)
+    else:
+        meeting_id = request.GET.get("meeting", "")
+        initial: dict[str, Any] = {"owner": request.user.pk}
+        if meeting_id.isdigit() and len(meeting_id) < 12:
+            initial["meeting"] = int(meeting_id)
+        form = ActionItemForm(customer=customer, initial=initial)
+    context = {"customer": customer, "form": form, "item": None}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "dialogue/action_item_form.html", context, status=status)
+
+
+@login_required
+def edit_action_item(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_record_for_user(request.user, ActionItem, pk)
+    customer = get_customer_for_user(request.user, item.customer_id)
+    require(customer.access.can_contribute)
+    conflict = None
+    if request.method == "POST":
+        form = ActionItemForm(request.POST, instance=item, customer=customer)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            version = data.pop("version", None) or 0
+            try:
+                services.update_action_item(item, expected_version=version, changes=data)
+            except StaleVersion as exc:
+                conflict = exc.current
+                form.data = form.data.copy()
+                form.data["version"] = str(getattr(conflict, "version", version))
+            else:
+                messages.success(request, "Action item updated.")
+                return redirect("dialogue:timeline", pk=customer.pk)
+    else:
+        form = ActionItemForm(instance=item, customer=customer, initial={"version": item.version})
+    context = {"customer": customer, "form": form, "item": item, "conflict": conflict}
+    status = 409 if conflict else (400 if request.method == "POST" else 200)
+    return render(request, "dialogue/action_item_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def set_action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The done/cancel/reopen toggle; htmx gets the updated row back."""
+    item = get_record_for_user(request.user, ActionItem, pk)
+    customer = get_customer_for_user(request.user, item.customer_id)
+    require(customer.access.can_contribute)
+    form = ActionItemStatusForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("Choose open, done or cancelled.", status=400)
+    services.set_action_item_status(item, status=form.cleaned_data["status"])
+    if not request.htmx:
+        messages.success(request, "Action item updated.")
+        return redirect(_safe_next(request) or reverse("dialogue:my-action-items"))
+    item = queries.action_items_for_user(request.user).get(pk=item.pk)
+    return render(request, "dialogue/_action_item.html", {"item": item, "can_edit": True})
+
+
+def _safe_next(request: HttpRequest) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return ""
+
+
+@login_required
+def my_action_items(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's open items across accounts: overdue first, then by due date."""
+    page = Paginator(queries.my_open_action_items(request.user), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "dialogue/my_action_items.html", {"page": page})
+
+
+@login_required
+@require_GET
+def timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = get_customer_for_user(request.user, pk)
+    cursor = queries.TimelineCursor.decode(request.GET.get("before"))
+    if request.GET.get("before") and cursor is None:
+        return HttpResponse("That page link is not valid.", status=400)
+    entries, next_cursor = queries.timeline_page(customer, cursor=cursor)
+    context = {
+        "customer": customer,
+        "entries": entries,
+        "next_cursor": next_cursor.encode() if next_cursor else "",
+    }
+    template = "dialogue/timeline.html"
+    if request.htmx and cursor is not None:
+        template += "#entries"
+    return render(request, template, context)
+
+
+def _hit_url(hit_type: str, obj_id: int, customer_id: int) -> str:
+    if hit_type == "meeting":
+        return reverse("dialogue:meeting", args=[obj_id])
+    targets = {
+        "problem": ("customers:goals", customer_id),
+        "goal": ("customers:goals", customer_id),
+        "stakeholder": ("customers:stakeholders", customer_id),
+        "proposal": ("solutions:proposal", obj_id),
+    }
+    name, arg = targets.get(hit_type, ("", 0))
+    try:
+        return (
+            reverse(name, args=[arg]) if name else reverse("customers:detail", args=[customer_id])
+        )
+    except NoReverseMatch:
+        return reverse("customers:detail", args=[customer_id])
+
+
+@login_required
+@require_GET
+def search_page(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET if "q" in request.GET else None)
+    hits: list[Any] = []
+    has_next = False
+    page = request.GET.get("page", "1")
+    page_number = int(page) if page.isdigit() and len(page) < 4 else 1
+    if form.is_bound and form.is_valid():
+        results, has_next = search(request.user, form.cleaned_data["q"], page=page_number)
+        hits = [(hit, _hit_url(hit.type, hit.id, hit.customer_id)) for hit in results]
+    context = {"form": form, "hits": hits, "has_next": has_next, "page_number": page_number}
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(request, "dialogue/search.html", context, status=status)

@@ -1,0 +1,490 @@
+"""Writes of the insights app: the summary pipeline ("outbox lite") and the account plan.
+
+PostgreSQL is the source of truth for what needs building: every change bumps
+`Customer.data_version` and sets `summary_dirty_since` in the edit's own transaction. Celery is
+only the fast path: after the commit a rebuild is enqueued; if that fails (broker down), the
+sweep finds the customer still dirty and enqueues it again. A build clears the flag only for
+the data version it read, so an edit made during the build keeps the customer dirty.
+"""
+
+import datetime as dt
+import logging
+import os
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import AccountMembership, Area, Notification, Team, User
+from accounts.services import notify
+from core.versioning import StaleVersion, save_versioned
+from customers.models import Customer
+from customers.services import record_account_change
+from insights.builder import build_summary
+from insights.models import (
+    AccountPlan,
+    AccountSummary,
+    DigestDelivery,
+    PlanComment,
+    PlanReviewEvent,
+    PlanSection,
+    PlanSectionRevision,
+    SummaryBuildState,
+)
+
+logger = logging.getLogger("accord.insights")
+
+# Edits within this many seconds of the first one share its rebuild.
+DEBOUNCE_SECONDS = 2
+# A queued rebuild older than this is presumed lost (e.g. Redis restarted without it).
+PENDING_TTL = dt.timedelta(seconds=60)
+# The sweep leaves fresh changes to the fast path.
+SWEEP_AFTER = dt.timedelta(seconds=60)
+SWEEP_BATCH = 500
+# Namespace for pg_try_advisory_xact_lock(int, int), so our keys do not meet other locks.
+LOCK_NAMESPACE = 0x53554D  # "SUM"
+MAX_ATTEMPTS_SHOWN = 6
+
+
+# --- Enqueueing --------------------------------------------------------------------------------
+
+
+def enqueue_summary_rebuild(customer_id: int, *, force: bool = False) -> bool:
+    """Queue one rebuild unless one is already waiting; False when nothing was queued.
+
+    Runs after the edit committed (transaction.on_commit). A broker failure is logged and
+    swallowed: the customer is still dirty in PostgreSQL, so the sweep will build it.
+    """
+    now = timezone.now()
+    SummaryBuildState.objects.bulk_create(
+        [SummaryBuildState(customer_id=customer_id)], ignore_conflicts=True
+    )
+    claim = SummaryBuildState.objects.filter(customer_id=customer_id)
+    if not force:
+        claim = claim.filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - PENDING_TTL))
+    if not claim.update(enqueued_at=now, status=SummaryBuildState.Status.QUEUED):
+        return False
+    return _publish(customer_id, claimed_at=now)
+
+
+def _publish(customer_id: int, *, claimed_at: dt.datetime) -> bool:
+    from insights.tasks import rebuild_summary_task
+
+    try:
+        rebuild_summary_task.apply_async(args=[customer_id], countdown=DEBOUNCE_SECONDS)
+    except Exception:
+        logger.warning("could not queue the summary rebuild of customer %s", customer_id)
+        # Let the next edit (or the sweep) try again rather than wait for PENDING_TTL.
+        SummaryBuildState.objects.filter(customer_id=customer_id, enqueued_at=claimed_at).update(
+            enqueued_at=None
+        )
+        return False
+    return True
+
+
+def enqueue_after_commit(customer_id: int) -> None:
+    """Register the rebuild to be queued once the current transaction commits."""
+    transaction.on_commit(partial(enqueue_summary_rebuild, customer_id), robust=True)
+
+
+def request_rebuild(customer: Customer, *, by: User) -> bool:
+    """'Rebuild now': mark the customer dirty (so the sweep is the backstop) and queue a build."""
+    now = timezone.now()
+    Customer.objects.filter(pk=customer.pk).update(
+        summary_dirty_since=Coalesce(F("summary_dirty_since"), now)
+    )
+    SummaryBuildState.objects.bulk_create(
+        [SummaryBuildState(customer_id=customer.pk)], ignore_conflicts=True
+    )
+    SummaryBuildState.objects.filter(customer_id=customer.pk).update(
+        requested_at=now, last_error=""
+    )
+    logger.info("summary rebuild of customer %s requested by %s", customer.pk, by.pk)
+    return enqueue_summary_rebuild(customer.pk, force=True)
+
+
+def sweep_dirty_summaries(*, now: dt.datetime | None = None) -> list[int]:
+    """Claim customers dirty for longer than SWEEP_AFTER and queue one rebuild each.
+
+    FOR UPDATE SKIP LOCKED lets two sweepers run at once without claiming the same rows, and
+    the claim marks each row as queued, so the next sweep leaves it alone for PENDING_TTL.
+    """
+    now = now or timezone.now()
+    pending = SummaryBuildState.objects.filter(
+        customer=OuterRef("pk"), enqueued_at__gte=now - PENDING_TTL
+    )
+    with transaction.atomic():
+        claimed = list(
+            Customer.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(summary_dirty_since__lte=now - SWEEP_AFTER)
+            .exclude(Exists(pending))
+            .order_by("summary_dirty_since", "pk")
+            .values_list("pk", flat=True)[:SWEEP_BATCH]
+        )
+        SummaryBuildState.objects.bulk_create(
+            [SummaryBuildState(customer_id=pk) for pk in claimed], ignore_conflicts=True
+        )
+        SummaryBuildState.objects.filter(customer_id__in=claimed).update(
+            enqueued_at=now, status=SummaryBuildState.Status.QUEUED
+        )
+    for customer_id in claimed:
+        _publish(customer_id, claimed_at=now)
+    return claimed
+
+
+def enqueue_all_rebuilds() -> int:
+    """The nightly job: queue a rebuild of every customer (the 90-day window moves daily)."""
+    count = 0
+    for customer_id in Customer.objects.order_by("pk").values_list("pk", flat=True).iterator():
+        enqueue_summary_rebuild(customer_id, force=True)
+        count += 1
+    return count
+
+
+# --- Building ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RebuildResult:
+    outcome: str  # created, unchanged, busy, missing
+    summary: AccountSummary | None = None
+    still_dirty: bool = False
+
+
+def rebuild_summary(customer_id: int, *, now: dt.datetime | None = None) -> RebuildResult:
+    """Build the customer's summary and store it if its content is new (idempotent)."""
+    now = now or timezone.now()
+    if not Customer.objects.filter(pk=customer_id).exists():
+        return RebuildResult("missing")
+    _mark_started(customer_id, now=now)
+    try:
+        result = _build_and_store(customer_id, now=now)
+    except Exception as exc:
+        _record_failure(customer_id, exc)
+        raise
+    if result.still_dirty:
+        # Edited while we built: the customer stays dirty, and gets its own rebuild.
+        enqueue_summary_rebuild(customer_id)
+    if result.outcome in {"created", "unchanged"}:
+        after_rebuild(customer_id)
+    return result
+
+
+def after_rebuild(customer_id: int) -> None:
+    """Work that follows every successful summary build (the health score joins here)."""
+
+
+def _build_and_store(customer_id: int, *, now: dt.datetime) -> RebuildResult:
+    with transaction.atomic():
+        if not _try_lock(customer_id):
+            return RebuildResult("busy")
+        customer = Customer.objects.select_related("lead").filter(pk=customer_id).first()
+        if customer is None:
+            return RebuildResult("missing")
+        data_version = customer.data_version
+        _fault_delay()
+        built = build_summary(customer, now=now)
+        summary = None
+        if not built.is_unchanged:
+            summary = AccountSummary.objects.create(
+                customer=customer,
+                number=built.previous.number + 1 if built.previous else 1,
+                source_data_version=data_version,
+                content=built.content,
+                changes=built.changes,
+                markdown=built.markdown,
+                html=str(built.html),
+                content_hash=built.content_hash,
+                built_at=now,
+            )
+        cleaned = Customer.objects.filter(pk=customer_id, data_version=data_version).update(
+            summary_dirty_since=None
+        )
+        SummaryBuildState.objects.filter(customer_id=customer_id).update(
+            status=SummaryBuildState.Status.SUCCEEDED,
+            finished_at=timezone.now(),
+            last_success_at=timezone.now(),
+            attempts=0,
+            last_error="",
+        )
+    return RebuildResult(
+        "created" if summary else "unchanged", summary=summary, still_dirty=not cleaned
+    )
+
+
+def _try_lock(customer_id: int) -> bool:
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_try_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, customer_id % 2**31]
+        )
+        return bool(cursor.fetchone()[0])
+
+
+def _mark_started(customer_id: int, *, now: dt.datetime) -> None:
+    SummaryBuildState.objects.bulk_create(
+        [SummaryBuildState(customer_id=customer_id)], ignore_conflicts=True
+    )
+    # Clearing enqueued_at lets edits made from now on queue the next rebuild.
+    SummaryBuildState.objects.filter(customer_id=customer_id).update(
+        status=SummaryBuildState.Status.RUNNING,
+        enqueued_at=None,
+        started_at=now,
+        run_count=F("run_count") + 1,
+    )
+
+
+def _record_failure(customer_id: int, exc: BaseException) -> None:
+    try:
+        SummaryBuildState.objects.filter(customer_id=customer_id).update(
+            status=SummaryBuildState.Status.FAILED,
+            finished_at=timezone.now(),
+            attempts=F("attempts") + 1,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+        )
+    except Exception:
+        # The database itself may be what failed; the task's retries take it from here.
+        logger.exception("could not record the failed summary build of customer %s", customer_id)
+
+
+def _fault_delay() -> None:
+    # Fault-injection hook for the worker tests (a slow build to kill mid-run); never set
+    # in production.
+    delay = os.environ.get("ACCORD_FAULT_SUMMARY_BUILD_DELAY")
+    if delay:
+        time.sleep(float(delay))
+
+
+# --- Weekly digest -----------------------------------------------------------------------------
+
+
+def send_weekly_digests(*, now: dt.datetime | None = None) -> int:
+    """Email each lead and manager what changed in their accounts this week; one email each."""
+    now = now or timezone.now()
+    period_start = (now - dt.timedelta(days=7)).date()
+    summaries = (
+        AccountSummary.objects.filter(built_at__gt=now - dt.timedelta(days=7), built_at__lte=now)
+        .select_related("customer")
+        .order_by("customer__name", "customer_id", "number")
+    )
+    changes_by_customer: dict[int, list[str]] = defaultdict(list)
+    customers: dict[int, Customer] = {}
+    for summary in summaries:
+        customers[summary.customer_id] = summary.customer
+        for change in summary.changes:
+            if change not in changes_by_customer[summary.customer_id]:
+                changes_by_customer[summary.customer_id].append(change)
+    recipients: dict[int, set[int]] = defaultdict(set)
+    for customer in customers.values():
+        recipients[customer.lead_id].add(customer.pk)
+    managers = AccountMembership.objects.filter(customer_id__in=customers).values_list(
+        "user__team_memberships__team__manager_id", "customer_id"
+    )
+    for manager_id, customer_id in managers:
+        if manager_id is not None:
+            recipients[manager_id].add(customer_id)
+    already = set(
+        DigestDelivery.objects.filter(period_start=period_start).values_list("user_id", flat=True)
+    )
+    users = User.objects.filter(pk__in=recipients.keys() - already, is_active=True).exclude(
+        email=""
+    )
+    sent = 0
+    for user in users.order_by("pk"):
+        accounts = sorted(
+            (customers[pk] for pk in recipients[user.pk] if changes_by_customer[pk]),
+            key=lambda c: (c.name, c.pk),
+        )
+        if not accounts:
+            continue
+        with transaction.atomic():
+            try:
+                DigestDelivery.objects.create(user=user, period_start=period_start, sent_at=now)
+            except IntegrityError:
+                continue
+            _digest_email(user, accounts, changes_by_customer).send()
+        sent += 1
+    return sent
+
+
+def _digest_email(
+    user: User, accounts: list[Customer], changes: dict[int, list[str]]
+) -> EmailMessage:
+    base = settings.SITE_URL.rstrip("/")
+    lines = [f"Hello {user.display_name},", "", "This week in your accounts:"]
+    for customer in accounts:
+        lines += [
+            "",
+            f"{customer.name}",
+            f"{base}{reverse('insights:summary', args=[customer.pk])}",
+        ]
+        lines += [f"  - {change}" for change in changes[customer.pk]]
+    lines += ["", "Accord"]
+    return EmailMessage(
+        subject=f"[Accord] Weekly digest: changes in {len(accounts)} account(s)",
+        body="\n".join(lines),
+        to=[user.email],
+    )
+
+
+# --- The account plan --------------------------------------------------------------------------
+
+
+def can_write_section(customer: Customer, user: User, *, area: Area | None) -> bool:
+    """The lead writes the strategy; a specialist on the account writes their own area's section."""
+    access = customer.access  # type: ignore[attr-defined]
+    if area is None:
+        return access.is_lead or access.role == "admin"
+    return (access.role == "specialist" and user.area_id == area.pk) or access.role == "admin"
+
+
+def can_review_plan(customer: Customer) -> bool:
+    return customer.access.role in {"manager", "admin"}  # type: ignore[attr-defined]
+
+
+@transaction.atomic
+def save_plan_section(
+    customer: Customer, *, area: Area | None, body: str, expected_version: int, by: User
+) -> PlanSection:
+    """Save a section's text, refusing a stale version; every saved text is kept as a revision.
+
+    A section that does not exist yet reads as version 0.
+    """
+    now = timezone.now()
+    kind = PlanSection.Kind.AREA if area else PlanSection.Kind.STRATEGY
+    section = PlanSection.objects.filter(customer=customer, kind=kind, area=area).first()
+    if section is None:
+        if expected_version != 0:
+            raise StaleVersion(PlanSection(customer=customer, kind=kind, area=area), None)
+        try:
+            with transaction.atomic():
+                section = PlanSection.objects.create(
+                    customer=customer,
+                    kind=kind,
+                    area=area,
+                    body=body,
+                    updated_by=by,
+                    updated_at=now,
+                )
+        except IntegrityError as exc:
+            current = PlanSection.objects.filter(customer=customer, kind=kind, area=area).first()
+            raise StaleVersion(
+                PlanSection(customer=customer, kind=kind, area=area), current
+            ) from exc
+    else:
+        save_versioned(
+            section,
+            expected_version=expected_version,
+            changes={"body": body, "updated_by": by, "updated_at": now},
+        )
+    PlanSectionRevision.objects.create(
+        section=section, version=section.version, body=body, saved_by=by, saved_at=now
+    )
+    record_account_change(customer.pk)
+    return section
+
+
+def _plan_for_update(customer: Customer) -> AccountPlan:
+    AccountPlan.objects.get_or_create(customer=customer)
+    return AccountPlan.objects.select_for_update().get(customer=customer)
+
+
+class InvalidTransition(Exception):
+    """The plan is not in a state that allows this step."""
+
+
+def _managers_of(customer: Customer) -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True,
+            managed_teams__in=Team.objects.filter(
+                team_members__user__account_memberships__customer=customer
+            ),
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+@transaction.atomic
+def submit_plan(customer: Customer, *, by: User, comment: str = "") -> AccountPlan:
+    """The lead asks the account's managers to review the plan."""
+    plan = _plan_for_update(customer)
+    if plan.status == AccountPlan.Status.SUBMITTED:
+        raise InvalidTransition("The plan is already waiting for review.")
+    now = timezone.now()
+    plan.status = AccountPlan.Status.SUBMITTED
+    plan.submitted_at, plan.submitted_by = now, by
+    plan.version += 1
+    plan.save()
+    PlanReviewEvent.objects.create(
+        plan=plan, action=PlanReviewEvent.Action.SUBMITTED, by=by, at=now, comment=comment
+    )
+    notify(
+        _managers_of(customer),
+        kind=Notification.Kind.PLAN_REVIEW,
+        message=f"{by.display_name} submitted the account plan of {customer.name} for review.",
+        url=reverse("insights:plan", args=[customer.pk]),
+        customer_id=customer.pk,
+    )
+    record_account_change(customer.pk)
+    return plan
+
+
+@transaction.atomic
+def review_plan(customer: Customer, *, by: User, approve: bool, comment: str = "") -> AccountPlan:
+    """A manager approves the submitted plan, or requests changes with a comment."""
+    plan = _plan_for_update(customer)
+    if plan.status != AccountPlan.Status.SUBMITTED:
+        raise InvalidTransition("Only a plan submitted for review can be reviewed.")
+    now = timezone.now()
+    plan.status = AccountPlan.Status.APPROVED if approve else AccountPlan.Status.CHANGES_REQUESTED
+    plan.reviewed_at, plan.reviewed_by = now, by
+    if approve:
+        plan.last_approved_at = now
+    plan.version += 1
+    plan.save()
+    action = (
+        PlanReviewEvent.Action.APPROVED if approve else PlanReviewEvent.Action.CHANGES_REQUESTED
+    )
+    PlanReviewEvent.objects.create(plan=plan, action=action, by=by, at=now, comment=comment)
+    verdict = "approved" if approve else "requested changes to"
+    notify(
+        [customer.lead],
+        kind=Notification.Kind.PLAN_REVIEW,
+        message=f"{by.display_name} {verdict} the account plan of {customer.name}."
+        + (f" {comment}" if comment else ""),
+        url=reverse("insights:plan", args=[customer.pk]),
+        customer_id=customer.pk,
+    )
+    record_account_change(customer.pk)
+    return plan
+
+
+@transaction.atomic
+def add_plan_comment(
+    customer: Customer, *, by: User, body: str, section: PlanSection | None = None
+) -> PlanComment:
+    """Comment on the plan; the lead hears about it (unless they wrote it)."""
+    comment = PlanComment.objects.create(
+        customer=customer, section=section, author=by, body=body, created_at=timezone.now()
+    )
+    if customer.lead_id != by.pk:
+        notify(
+            [customer.lead],
+            kind=Notification.Kind.PLAN_REVIEW,
+            message=f"{by.display_name} commented on the account plan of {customer.name}.",
+            url=reverse("insights:plan", args=[customer.pk]),
+            customer_id=customer.pk,
+        )
+    record_account_change(customer.pk)
+    return comment

@@ -1,0 +1,335 @@
+import difflib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from accounts.models import Area
+from core.versioning import StaleVersion
+from customers.access import get_customer_for_user, require
+from customers.models import Customer
+from insights import queries, services
+from insights.forms import (
+    DiffForm,
+    ExportForm,
+    PlanCommentForm,
+    PlanSectionForm,
+    ReviewPlanForm,
+    SubmitPlanForm,
+)
+from insights.models import AccountSummary, PlanSection, SummaryBuildState
+
+VERSIONS_PER_PAGE = 50
+
+
+def _can_rebuild(customer: Customer) -> bool:
+    return customer.access.can_edit_core  # type: ignore[attr-defined]
+
+
+def _live_context(customer: Customer) -> dict:
+    state = queries.build_state(customer)
+    busy = state is not None and state.status in {
+        SummaryBuildState.Status.QUEUED,
+        SummaryBuildState.Status.RUNNING,
+    }
+    failed = state is not None and state.status == SummaryBuildState.Status.FAILED
+    just_rebuilt = bool(
+        state
+        and state.status == SummaryBuildState.Status.SUCCEEDED
+        and state.requested_at
+        and state.finished_at
+        and state.finished_at >= state.requested_at
+    )
+    return {
+        "just_rebuilt": just_rebuilt,
+        "customer": customer,
+        "summary": queries.latest_summary(customer),
+        "state": state,
+        "busy": busy,
+        "failed": failed,
+        "will_retry": failed and state.attempts < services.MAX_ATTEMPTS_SHOWN,
+        "show_error": customer.access.role == "admin",  # type: ignore[attr-defined]
+        "can_rebuild": _can_rebuild(customer),
+    }
+
+
+@login_required
+def summary(request: HttpRequest, pk: int) -> HttpResponse:
+    """The latest account summary, with its build status."""
+    customer = get_customer_for_user(request.user, pk)
+    return render(request, "insights/summary.html", _live_context(customer))
+
+
+@login_required
+def summary_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The summary's live region, polled by htmx while a rebuild is queued or running."""
+    customer = get_customer_for_user(request.user, pk)
+    return render(request, "insights/summary.html#live", _live_context(customer))
+
+
+@login_required
+@require_POST
+def rebuild_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue a rebuild now; the page then polls its progress."""
+    customer = get_customer_for_user(request.user, pk)
+    require(_can_rebuild(customer))
+    queued = services.request_rebuild(customer, by=request.user)
+    context = _live_context(customer)
+    context["queue_unavailable"] = not queued and not context["busy"]
+    if request.htmx:
+        return render(request, "insights/summary.html#live", context)
+    if context["queue_unavailable"]:
+        messages.warning(request, UNAVAILABLE_MESSAGE)
+    else:
+        messages.success(request, "Rebuild queued.")
+    return redirect("insights:summary", pk=customer.pk)
+
+
+UNAVAILABLE_MESSAGE = (
+    "The job queue is unavailable right now. The account is marked for a rebuild, which will "
+    "run automatically within a few minutes; you can also try again later."
+)
+
+
+@login_required
+def summary_history(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = get_customer_for_user(request.user, pk)
+    page = Paginator(queries.summary_versions(customer), VERSIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    numbers = [s.number for s in page]
+    return render(
+        request,
+        "insights/history.html",
+        {
+            "customer": customer,
+            "page": page,
+            "diff_form": DiffForm(
+                initial={
+                    "a": numbers[-1] if numbers else None,
+                    "b": numbers[0] if numbers else None,
+                },
+                customer_id=customer.pk,
+            ),
+        },
+    )
+
+
+@login_required
+def summary_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    customer = get_customer_for_user(request.user, pk)
+    version = get_object_or_404(AccountSummary, customer=customer, number=number)
+    return render(request, "insights/version.html", {"customer": customer, "version": version})
+
+
+@login_required
+def summary_diff(request: HttpRequest, pk: int) -> HttpResponse:
+    """A line diff of two versions' markdown (rendered escaped, never as HTML)."""
+    customer = get_customer_for_user(request.user, pk)
+    form = DiffForm(request.GET, customer_id=customer.pk)
+    lines: list[tuple[str, str]] = []
+    if form.is_valid():
+        a, b = form.cleaned_data["a_summary"], form.cleaned_data["b_summary"]
+        for line in difflib.unified_diff(
+            a.markdown.splitlines(),
+            b.markdown.splitlines(),
+            fromfile=f"version {a.number}",
+            tofile=f"version {b.number}",
+            lineterm="",
+        ):
+            lines.append((_diff_class(line), line))
+    status = 200 if form.is_valid() else 400
+    return render(
+        request,
+        "insights/diff.html",
+        {"customer": customer, "form": form, "lines": lines},
+        status=status,
+    )
+
+
+def _diff_class(line: str) -> str:
+    if line.startswith(("+++", "---")):
+        return "diff-file"
+    if line.startswith("@@"):
+        return "diff-hunk"
+    if line.startswith("+"):
+        return "diff-add"
+    if line.startswith("-"):
+        return "diff-del"
+    return "diff-ctx"
+
+
+@login_required
+def export_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    """Download the summary (latest, or ?version=N) as a Markdown file."""
+    customer = get_customer_for_user(request.user, pk)
+    form = ExportForm(request.GET)
+    if not form.is_valid():
+        return HttpResponse("Bad version number.", status=400, content_type="text/plain")
+    versions = AccountSummary.objects.filter(customer=customer).order_by("-number")
+    if number := form.cleaned_data["version"]:
+        versions = versions.filter(number=number)
+    version = versions.first()
+    if version is None:
+        raise Http404("No summary yet.")
+    filename = f"{slugify(customer.name) or 'account'}-summary-v{version.number}.md"
+    response = HttpResponse(version.markdown, content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- The account plan --------------------------------------------------------------------------
+
+
+def _plan_context(request: HttpRequest, customer: Customer, **extra: object) -> dict:
+    access = customer.access  # type: ignore[attr-defined]
+    plan = queries.plan_with_events(customer)
+    status = plan.status if plan else "draft"
+    return {
+        "customer": customer,
+        "plan": plan,
+        "slots": queries.plan_slots(customer, request.user, can_write=services.can_write_section),
+        "comments": queries.plan_comments(customer),
+        "can_submit": (access.is_lead or access.role == "admin") and status != "submitted",
+        "can_review": services.can_review_plan(customer) and status == "submitted",
+        "can_comment": access.can_contribute,
+        "submit_form": SubmitPlanForm(),
+        "review_form": ReviewPlanForm(),
+        "comment_form": PlanCommentForm(),
+        **extra,
+    }
+
+
+@login_required
+def plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """The account plan: its sections, review state and comments."""
+    customer = get_customer_for_user(request.user, pk)
+    return render(request, "insights/plan.html", _plan_context(request, customer))
+
+
+@login_required
+def edit_section(request: HttpRequest, pk: int, area_id: int | None = None) -> HttpResponse:
+    """Write the strategy section (the lead) or an area's section (its specialists)."""
+    customer = get_customer_for_user(request.user, pk)
+    area = get_object_or_404(Area, pk=area_id) if area_id is not None else None
+    require(services.can_write_section(customer, request.user, area=area))
+    kind = PlanSection.Kind.AREA if area else PlanSection.Kind.STRATEGY
+    section = PlanSection.objects.filter(customer=customer, kind=kind, area=area).first()
+    conflict = None
+    if request.method == "POST":
+        form = PlanSectionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.save_plan_section(
+                    customer,
+                    area=area,
+                    body=form.cleaned_data["body"],
+                    expected_version=form.cleaned_data["version"],
+                    by=request.user,
+                )
+            except StaleVersion as exc:
+                current = exc.current
+                conflict = [
+                    ("Stored text", getattr(current, "body", "")),
+                    ("Saved by", getattr(getattr(current, "updated_by", None), "display_name", "")),
+                ]
+                data = request.POST.copy()
+                data["version"] = getattr(current, "version", 0)
+                form = PlanSectionForm(data)
+                form.is_valid()
+            else:
+                messages.success(request, "Section saved.")
+                return redirect("insights:plan", pk=customer.pk)
+        status = 409 if conflict else 400
+    else:
+        form = PlanSectionForm(
+            initial={
+                "body": section.body if section else "",
+                "version": section.version if section else 0,
+            }
+        )
+        status = 200
+    return render(
+        request,
+        "insights/section_form.html",
+        {
+            "customer": customer,
+            "area": area,
+            "title": "Strategy" if area is None else f"{area.name} section",
+            "section": section,
+            "form": form,
+            "conflict": conflict,
+            "revisions": queries.section_revisions(section),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def submit_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = get_customer_for_user(request.user, pk)
+    access = customer.access  # type: ignore[attr-defined]
+    require(access.is_lead or access.role == "admin")
+    form = SubmitPlanForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "insights/plan.html",
+            _plan_context(request, customer, submit_form=form),
+            status=400,
+        )
+    try:
+        services.submit_plan(customer, by=request.user, comment=form.cleaned_data["comment"])
+    except services.InvalidTransition as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Plan submitted for review.")
+    return redirect("insights:plan", pk=customer.pk)
+
+
+@login_required
+@require_POST
+def review_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = get_customer_for_user(request.user, pk)
+    require(services.can_review_plan(customer))
+    form = ReviewPlanForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "insights/plan.html",
+            _plan_context(request, customer, review_form=form),
+            status=400,
+        )
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        services.review_plan(
+            customer, by=request.user, approve=approve, comment=form.cleaned_data["comment"]
+        )
+    except services.InvalidTransition as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Plan approved." if approve else "Changes requested.")
+    return redirect("insights:plan", pk=customer.pk)
+
+
+@login_required
+@require_POST
+def add_plan_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = get_customer_for_user(request.user, pk)
+    require(customer.access.can_contribute)  # type: ignore[attr-defined]
+    form = PlanCommentForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "insights/plan.html",
+            _plan_context(request, customer, comment_form=form),
+            status=400,
+        )
+    services.add_plan_comment(customer, by=request.user, body=form.cleaned_data["body"])
+    messages.success(request, "Comment added.")
+    return redirect("insights:plan", pk=customer.pk)

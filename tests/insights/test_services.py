@@ -1,0 +1,291 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core import mail
+
+from accounts.models import Notification
+from core.versioning import StaleVersion
+from customers import services as customer_services
+from customers.models import Customer, Goal
+from insights import services
+from insights.models import (
+    AccountPlan,
+    AccountSummary,
+    DigestDelivery,
+    PlanSectionRevision,
+    SummaryBuildState,
+)
+
+
+def _refresh(customer: Customer) -> Customer:
+    return Customer.objects.get(pk=customer.pk)
+
+
+def test_rebuild_stores_a_version_and_clears_the_dirty_flag(actors):
+    customer = actors.customer_a
+    customer_services.record_account_change(customer.pk)
+    version = _refresh(customer).data_version
+    result = services.rebuild_summary(customer.pk)
+    assert result.outcome == "created"
+    summary = AccountSummary.objects.get(customer=customer)
+    assert summary.number == 1
+    assert summary.source_data_version == version
+    assert "Alpha Industries" in summary.html
+    assert _refresh(customer).summary_dirty_since is None
+    state = SummaryBuildState.objects.get(customer=customer)
+    assert state.status == SummaryBuildState.Status.SUCCEEDED
+    assert state.run_count == 1
+
+
+def test_a_rebuild_that_changes_nothing_stores_no_version_but_clears_the_flag(actors):
+    customer = actors.customer_a
+    services.rebuild_summary(customer.pk)
+    Customer.objects.filter(pk=customer.pk).update(summary_dirty_since=dt.datetime.now(dt.UTC))
+    assert services.rebuild_summary(customer.pk).outcome == "unchanged"
+    assert AccountSummary.objects.filter(customer=customer).count() == 1
+    assert _refresh(customer).summary_dirty_since is None
+
+
+def test_an_edit_creates_a_new_numbered_version_with_its_changes(actors):
+    customer = actors.customer_a
+    services.rebuild_summary(customer.pk)
+    customer_services.create_record(
+        Goal, customer=customer, by=actors.sales_a, fields={"title": "Enter Norway"}
+    )
+    services.rebuild_summary(customer.pk)
+    latest = AccountSummary.objects.filter(customer=customer).order_by("-number").first()
+    assert latest.number == 2
+    assert latest.changes == ["Goal added: Enter Norway"]
+
+
+def test_an_edit_during_the_build_keeps_the_customer_dirty(actors, monkeypatch):
+    customer = actors.customer_a
+    customer_services.record_account_change(customer.pk)
+    real_build = services.build_summary
+
+    def build_while_someone_edits(c, *, now):
+        Customer.objects.filter(pk=c.pk).update(data_version=c.data_version + 1)
+        return real_build(c, now=now)
+
+    monkeypatch.setattr(services, "build_summary", build_while_someone_edits)
+    result = services.rebuild_summary(customer.pk)
+    assert result.still_dirty
+    assert _refresh(customer).summary_dirty_since is not None
+
+
+def test_a_build_held_by_another_worker_exits_early(actors, is_postgres):
+    if not is_postgres:
+        pytest.skip("advisory locks are PostgreSQL's")
+    from django.db import connections
+
+    customer = actors.customer_a
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("BEGIN")
+            cursor.execute(
+                "SELECT pg_try_advisory_xact_lock(%s, %s)", [services.LOCK_NAMESPACE, customer.pk]
+            )
+            assert services.rebuild_summary(customer.pk).outcome == "busy"
+            cursor.execute("ROLLBACK")
+    finally:
+        other.close()
+    assert not AccountSummary.objects.filter(customer=customer).exists()
+
+
+def test_a_failed_build_is_recorded_for_staff(actors, monkeypatch):
+    def broken(customer, *, now):
+        raise ValueError("poison")
+
+    monkeypatch.setattr(services, "build_summary", broken)
+    with pytest.raises(ValueError, match="poison"):
+        services.rebuild_summary(actors.customer_a.pk)
+    state = SummaryBuildState.objects.get(customer=actors.customer_a)
+    assert state.status == SummaryBuildState.Status.FAILED
+    assert state.attempts == 1
+    assert state.last_error == "ValueError: poison"
+
+
+def test_rebuilding_a_missing_customer_is_a_no_op(db):
+    assert services.rebuild_summary(987654).outcome == "missing"
+
+
+def test_a_pending_rebuild_absorbs_later_enqueues(actors, monkeypatch):
+    sent = []
+    monkeypatch.setattr(
+        "insights.tasks.rebuild_summary_task.apply_async", lambda **kw: sent.append(kw)
+    )
+    customer_id = actors.customer_a.pk
+    assert services.enqueue_summary_rebuild(customer_id) is True
+    assert services.enqueue_summary_rebuild(customer_id) is False
+    assert len(sent) == 1
+    assert sent[0]["countdown"] == services.DEBOUNCE_SECONDS
+
+
+def test_a_broker_failure_is_swallowed_and_frees_the_claim(actors, monkeypatch):
+    def broker_down(**kwargs):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr("insights.tasks.rebuild_summary_task.apply_async", broker_down)
+    assert services.enqueue_summary_rebuild(actors.customer_a.pk) is False
+    assert SummaryBuildState.objects.get(customer=actors.customer_a).enqueued_at is None
+
+
+def test_record_account_change_enqueues_after_commit(actors, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        customer_services.record_account_change(actors.customer_a.pk)
+    assert len(callbacks) == 1
+    # Eager in this test: the callback ran the rebuild.
+    assert AccountSummary.objects.filter(customer=actors.customer_a).count() == 1
+
+
+def test_the_sweep_claims_only_customers_dirty_for_a_minute(actors, monkeypatch):
+    sent = []
+    monkeypatch.setattr(
+        "insights.tasks.rebuild_summary_task.apply_async", lambda **kw: sent.append(kw["args"])
+    )
+    now = dt.datetime.now(dt.UTC)
+    Customer.objects.update(summary_dirty_since=None)
+    Customer.objects.filter(pk=actors.customer_a.pk).update(
+        summary_dirty_since=now - dt.timedelta(minutes=5)
+    )
+    Customer.objects.filter(pk=actors.customer_b.pk).update(summary_dirty_since=now)
+    assert services.sweep_dirty_summaries(now=now) == [actors.customer_a.pk]
+    assert sent == [[actors.customer_a.pk]]
+    # Claimed rows are left alone by the next sweep while their rebuild is pending.
+    assert services.sweep_dirty_summaries(now=now + dt.timedelta(seconds=10)) == []
+
+
+def test_the_nightly_job_queues_every_customer(actors, monkeypatch):
+    sent = []
+    monkeypatch.setattr(
+        "insights.tasks.rebuild_summary_task.apply_async", lambda **kw: sent.append(kw["args"][0])
+    )
+    assert services.enqueue_all_rebuilds() == 3
+    assert sorted(sent) == sorted(
+        [actors.customer_a.pk, actors.customer_a2.pk, actors.customer_b.pk]
+    )
+
+
+# --- Plan ----------------------------------------------------------------------------------------
+
+
+def test_saving_a_section_keeps_every_version_and_marks_the_account_dirty(actors):
+    customer = actors.customer_a
+    before = _refresh(customer).data_version
+    section = services.save_plan_section(
+        customer, area=None, body="v1", expected_version=0, by=actors.sales_a
+    )
+    services.save_plan_section(
+        customer, area=None, body="v2", expected_version=section.version, by=actors.sales_a
+    )
+    assert list(
+        PlanSectionRevision.objects.filter(section=section).values_list("version", "body")
+    ) == [(2, "v2"), (1, "v1")]
+    assert _refresh(customer).data_version == before + 2
+
+
+def test_a_stale_section_save_is_refused(actors):
+    customer = actors.customer_a
+    services.save_plan_section(
+        customer, area=None, body="v1", expected_version=0, by=actors.sales_a
+    )
+    with pytest.raises(StaleVersion):
+        services.save_plan_section(
+            customer, area=None, body="late", expected_version=0, by=actors.sales_a
+        )
+    with pytest.raises(StaleVersion):
+        services.save_plan_section(
+            customer, area=None, body="late", expected_version=7, by=actors.sales_a
+        )
+
+
+def test_submit_notifies_managers_and_approval_notifies_the_lead(actors):
+    customer = actors.customer_a
+    services.submit_plan(customer, by=actors.sales_a)
+    assert Notification.objects.filter(
+        user=actors.mgr_a, kind=Notification.Kind.PLAN_REVIEW
+    ).exists()
+    assert not Notification.objects.filter(user=actors.mgr_b).exists()
+    with time_machine.travel(dt.datetime(2026, 7, 1, 9, tzinfo=dt.UTC), tick=False):
+        plan = services.review_plan(customer, by=actors.mgr_a, approve=True)
+    assert plan.status == AccountPlan.Status.APPROVED
+    assert plan.last_approved_at == dt.datetime(2026, 7, 1, 9, tzinfo=dt.UTC)
+    assert Notification.objects.filter(
+        user=actors.sales_a, kind=Notification.Kind.PLAN_REVIEW
+    ).exists()
+    with pytest.raises(services.InvalidTransition):
+        services.review_plan(customer, by=actors.mgr_a, approve=False, comment="again")
+
+
+def test_requesting_changes_keeps_the_last_approval(actors):
+    customer = actors.customer_a
+    services.submit_plan(customer, by=actors.sales_a)
+    services.review_plan(customer, by=actors.mgr_a, approve=True)
+    services.submit_plan(customer, by=actors.sales_a)
+    plan = services.review_plan(customer, by=actors.mgr_a, approve=False, comment="More detail")
+    assert plan.status == AccountPlan.Status.CHANGES_REQUESTED
+    assert plan.last_approved_at is not None
+    assert list(plan.events.values_list("action", flat=True)) == [
+        "changes_requested",
+        "submitted",
+        "approved",
+        "submitted",
+    ]
+
+
+# --- Digest --------------------------------------------------------------------------------------
+
+
+def _summary(customer, *, number, changes, built_at):
+    return AccountSummary.objects.create(
+        customer=customer,
+        number=number,
+        source_data_version=number,
+        content={},
+        changes=changes,
+        markdown="",
+        html="",
+        content_hash=f"{customer.pk}-{number}",
+        built_at=built_at,
+    )
+
+
+def test_weekly_digest_sends_one_email_per_person_with_their_changes(actors):
+    now = dt.datetime(2026, 6, 15, 6, tzinfo=dt.UTC)
+    _summary(
+        actors.customer_a, number=1, changes=["Goal added: X"], built_at=now - dt.timedelta(days=2)
+    )
+    _summary(
+        actors.customer_a, number=2, changes=["Goal added: Y"], built_at=now - dt.timedelta(days=1)
+    )
+    _summary(
+        actors.customer_a2,
+        number=1,
+        changes=["Proposal added: P"],
+        built_at=now - dt.timedelta(days=3),
+    )
+    _summary(actors.customer_b, number=1, changes=["Old news"], built_at=now - dt.timedelta(days=9))
+    assert services.send_weekly_digests(now=now) == 3
+    by_recipient = {m.to[0]: m.body for m in mail.outbox}
+    assert set(by_recipient) == {
+        actors.sales_a.email,
+        actors.sales_a2.email,
+        actors.mgr_a.email,
+    }
+    assert "Goal added: X" in by_recipient[actors.sales_a.email]
+    assert "Goal added: Y" in by_recipient[actors.sales_a.email]
+    assert "Alpha Two" not in by_recipient[actors.sales_a.email]
+    manager_mail = by_recipient[actors.mgr_a.email]
+    assert "Alpha Industries" in manager_mail
+    assert "Alpha Two" in manager_mail
+    assert "Proposal added: P" in manager_mail
+    # A second run in the same week sends nothing again.
+    assert services.send_weekly_digests(now=now) == 0
+    assert DigestDelivery.objects.count() == 3
+
+
+def test_weekly_digest_skips_people_with_nothing_changed(actors):
+    assert services.send_weekly_digests(now=dt.datetime(2026, 6, 15, tzinfo=dt.UTC)) == 0
+    assert mail.outbox == []
