@@ -39,7 +39,7 @@ def meeting_post(**overrides: object) -> dict:
         "steps-0-owner": "",
         "steps-0-due_on": "",
     }
-    data.update({key: value for key, value in overrides.items()})
+    data.update(dict(overrides.items()))
     return data
 
 
@@ -50,7 +50,8 @@ def test_log_meeting_page_renders_for_lead(client, actors):
     body = response.content.decode()
     assert 'data-draft-key="accord:draft:meeting:' in body
     assert 'name="meeting-occurred_at"' in body
-    assert "<select" in body and 'name="meeting-stakeholders"' in body
+    assert "<select" in body
+    assert 'name="meeting-stakeholders"' in body
 
 
 def test_log_meeting_outsider_gets_404(client, actors):
@@ -460,7 +461,8 @@ def test_my_action_items_lists_own_open_items_overdue_first_and_marked(client, a
     assert list(response.context["page"].object_list) == [overdue, later]
     assert body.index("Overdue one") < body.index("Later")
     assert body.count(">Overdue</strong>") == 1
-    assert "Closed" not in body and "Not mine" not in body
+    assert "Closed" not in body
+    assert "Not mine" not in body
 
 
 def test_my_action_items_hides_items_of_accounts_i_no_longer_see(client, actors):
@@ -521,7 +523,8 @@ def test_timeline_shows_all_kinds_newest_first(client, actors):
     body = client.get(reverse("dialogue:timeline", args=[customer.pk])).content.decode()
     for text in ("Old meeting", "New meeting", "Fresh problem", "Fresh step", "Grow exports fast"):
         assert text in body
-    assert "Goal changed" in body and "Goal added" in body
+    assert "Goal changed" in body
+    assert "Goal added" in body
     assert body.index("New meeting") < body.index("Old meeting")
     assert "Foreign meeting" not in body
 
