@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import notifications
+from accounts import notifications, views_security
 from accounts.forms import LoginForm
 
 urlpatterns = [
@@ -13,6 +13,17 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views_security.password_change, name="password_change"),
+    path("password/done/", views_security.password_change_done, name="password_change_done"),
+    path("two-factor/", views_security.mfa_manage, name="mfa-manage"),
+    path("two-factor/setup/", views_security.mfa_setup, name="mfa-setup"),
+    path("two-factor/verify/", views_security.mfa_verify, name="mfa-verify"),
+    path(
+        "two-factor/recovery-codes/",
+        views_security.mfa_recovery_codes,
+        name="mfa-recovery-codes",
+    ),
+    path("two-factor/disable/", views_security.mfa_disable, name="mfa-disable"),
     path("notifications/", notifications.notifications, name="notifications"),
     path(
         "notifications/<int:pk>/read/",

@@ -11,7 +11,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts import mfa
 from accounts.visibility import access_from_annotations
+from core.audit import record
+from core.lockout import lockout_message
+from core.models import AuditEvent
 from customers.queries import customers_for_user
 
 
@@ -23,9 +27,32 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/home.html", {"page": page, "rows": rows})
 
 
+class TokenRequestSerializer(AuthTokenSerializer):
+    username = serializers.CharField(label="Username", max_length=150, write_only=True)
+    password = serializers.CharField(
+        label="Password",
+        max_length=4096,
+        style={"input_type": "password"},
+        trim_whitespace=False,
+        write_only=True,
+    )
+    otp_token = serializers.CharField(
+        required=False,
+        max_length=16,
+        write_only=True,
+        help_text="A code from the user's authenticator app or a recovery code; "
+        "required for users with two-factor authentication.",
+    )
+
+
 @extend_schema(
-    request=AuthTokenSerializer,
-    responses={200: inline_serializer("Token", {"token": serializers.CharField()})},
+    request=TokenRequestSerializer,
+    responses={
+        200: inline_serializer("Token", {"token": serializers.CharField()}),
+        400: inline_serializer("TokenError", {"non_field_errors": serializers.ListField()}),
+        403: inline_serializer("TokenMfaRequired", {"detail": serializers.CharField()}),
+        429: inline_serializer("TokenLockedOut", {"detail": serializers.CharField()}),
+    },
     examples=[OpenApiExample("Login", value={"username": "sales1", "password": "..."})],
     tags=["auth"],
 )
@@ -33,8 +60,33 @@ def home(request: HttpRequest) -> HttpResponse:
 @authentication_classes([])
 @permission_classes([AllowAny])
 def obtain_token(request: Request) -> Response:
-    """Exchange a username and password for an API token."""
-    serializer = AuthTokenSerializer(data=request.data, context={"request": request})
-    serializer.is_valid(raise_exception=True)
-    token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+    """Exchange a username and password (and a second-factor code, if enrolled) for a token.
+
+    Failures count toward the same django-axes lockout as the sign-in page (429 when locked).
+    The endpoint sets no cookie and reads no session, so it needs no CSRF token: a cross-site
+    form can post to it, but cannot read the token it answers with.
+    """
+    http_request = request._request  # django-axes flags the HttpRequest, not DRF's wrapper
+    serializer = TokenRequestSerializer(data=request.data, context={"request": http_request})
+    valid = serializer.is_valid()
+    if getattr(http_request, "axes_locked_out", False):
+        return Response({"detail": lockout_message(), "code": "locked_out"}, status=429)
+    if not valid:
+        return Response(serializer.errors, status=400)
+    user = serializer.validated_data["user"]
+    if mfa.has_mfa(user):
+        device = mfa.verify(user, serializer.validated_data.get("otp_token", ""))
+        if device is None:
+            record(AuditEvent.Action.MFA_FAILED, request=http_request, user=user, detail="API")
+            return Response({"otp_token": ["A valid two-factor code is required."]}, status=400)
+    elif mfa.mfa_required(user):
+        return Response(
+            {
+                "detail": "Your role requires two-factor authentication: set it up in Accord "
+                "before requesting an API token."
+            },
+            status=403,
+        )
+    token, _ = Token.objects.get_or_create(user=user)
+    record(AuditEvent.Action.TOKEN_ISSUED, request=http_request, user=user)
     return Response({"token": token.key})

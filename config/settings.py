@@ -58,7 +58,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,local
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with staff + MFA checks and no login form of its own (core/admin_site.py).
+    "core.admin_site.AccordAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -97,9 +98,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # After the header middlewares, so its 400/405/413 answers carry CSP, nosniff, ...
+    "core.middleware.RejectBadInputMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "core.middleware.NoStoreForAuthenticatedMiddleware",
+    "core.middleware.MFAMiddleware",
+    "core.audit.DeniedAccessAuditMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -290,7 +295,8 @@ SPECTACULAR_SETTINGS = {
         "ProposalStatusEnum": "solutions.models.Proposal.Status",
         "ContributionStatusEnum": "solutions.models.Contribution.Status",
     },
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # The schema and Swagger UI are for staff (ASVS 13.4.5); schemathesis loads it in-process.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAdminUser"],
 }
 
 # Security headers. Django's defaults already give nosniff, same-origin referrer and COOP.
@@ -322,7 +328,8 @@ if PRODUCTION:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # The API over plain http should fail, not redirect (ASVS 4.1.2), so a client notices.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^api/"]
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
@@ -337,6 +344,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# 429 with a clear message, as JSON under /api/ (core/lockout.py).
+AXES_LOCKOUT_CALLABLE = "core.lockout.lockout_response"
+# The peer address only: X-Forwarded-For is client-controlled unless a known proxy sets it.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "token"]
 
 # Multi-factor authentication: roles for which TOTP is required before any page.
 MFA_REQUIRED_ROLES = env_list("MFA_REQUIRED_ROLES", "manager,admin" if PRODUCTION else "")
@@ -346,7 +358,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        # Escapes control characters in messages, so logged input cannot forge log lines.
+        "plain": {
+            "()": "core.logging.SafeFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
     },
     "handlers": {
         "console": {
@@ -359,6 +375,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "accord.audit": {"level": "INFO"},
     },
 }
 

@@ -1,8 +1,11 @@
 """Shared REST framework pieces: parser, pagination, error mapping and versioned writes."""
 
+import io
 import logging
+import math
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, InterfaceError, OperationalError
 from django.http import Http404
@@ -17,16 +20,65 @@ from core.versioning import StaleVersion, save_versioned
 logger = logging.getLogger("accord.api")
 
 
+MAX_JSON_DEPTH = 32
+
+
 class SafeJSONParser(JSONParser):
-    """JSON parser that answers 400, not 500, for pathologically nested documents."""
+    """JSON parser that answers 400, not 500, for any document no serializer should see.
+
+    Refused: nesting deeper than MAX_JSON_DEPTH (Python's parser would raise RecursionError),
+    bodies over DATA_UPLOAD_MAX_MEMORY_SIZE (DRF reads the stream without Django's limit), and
+    strings or keys holding NUL or lone surrogates (PostgreSQL cannot store them, and JSONField
+    contents are not checked by DRF's CharField).
+    """
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if stream is not None and limit is not None:
+            raw = stream.read(limit + 1)
+            if len(raw) > limit:
+                raise exceptions.ParseError("JSON parse error - the body is too large.")
+            stream = io.BytesIO(raw)
         try:
-            return super().parse(stream, media_type, parser_context)
+            data = super().parse(stream, media_type, parser_context)
         except RecursionError as exc:
             raise exceptions.ParseError(
                 "JSON parse error - document is nested too deeply."
             ) from exc
+        _check_json(data)
+        return data
+
+
+def _check_json(data: Any) -> None:
+    """Walk the parsed document without recursion, refusing deep nesting and bad characters."""
+    pending: list[tuple[Any, int]] = [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, dict):
+            if depth > MAX_JSON_DEPTH:
+                raise exceptions.ParseError("JSON parse error - document is nested too deeply.")
+            for key, item in value.items():
+                _check_json_string(key)
+                pending.append((item, depth + 1))
+        elif isinstance(value, list):
+            if depth > MAX_JSON_DEPTH:
+                raise exceptions.ParseError("JSON parse error - document is nested too deeply.")
+            pending.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str):
+            _check_json_string(value)
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise exceptions.ParseError("JSON parse error - numbers must be finite.")
+
+
+def _check_json_string(value: str) -> None:
+    if "\x00" in value:
+        raise exceptions.ParseError("JSON parse error - NUL characters are not allowed.")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise exceptions.ParseError(
+            "JSON parse error - lone surrogate characters are not allowed."
+        ) from exc
 
 
 class Pagination(PageNumberPagination):

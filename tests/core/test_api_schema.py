@@ -9,9 +9,11 @@ def test_openapi_schema_generates_without_warnings(tmp_path):
     assert "/api/customers/" in (tmp_path / "schema.yaml").read_text()
 
 
-def test_schema_and_swagger_ui_are_served_locally_to_signed_in_users(actors, api_client):
+def test_schema_and_swagger_ui_are_served_locally_to_staff_only(actors, api_client):
     assert api_client.get("/api/schema/").status_code in {401, 403}
-    client = api_as(actors.sales_a)
+    assert api_as(actors.sales_a).get("/api/schema/").status_code == 403
+    assert api_as(actors.sales_a).get("/api/docs/").status_code == 403
+    client = api_as(actors.admin)
     assert client.get("/api/schema/").status_code == 200
     docs = client.get("/api/docs/")
     assert docs.status_code == 200

@@ -1,0 +1,171 @@
+"""The audit trail of authentication and access events (ASVS 16.2, 16.3).
+
+Every event becomes one `AuditEvent` row and one line on the `accord.audit` logger. Values that
+come from the client (usernames, paths) have control characters escaped, so they cannot forge
+log lines; passwords, session keys, tokens and OTP codes are never recorded.
+"""
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import DatabaseError
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from simple_history.models import HistoricalRecords
+
+from accounts.models import AccountMembership, User
+from core.logging import escape_control
+from core.models import AuditEvent
+
+logger = logging.getLogger("accord.audit")
+
+Action = AuditEvent.Action
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The peer address. X-Forwarded-For is ignored: only a proxy we run could vouch for it."""
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _actor(user: Any) -> User | None:
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def record(
+    action: str,
+    *,
+    request: HttpRequest | None = None,
+    user: Any = None,
+    username: str = "",
+    customer_id: int | None = None,
+    object_type: str = "",
+    object_id: object = "",
+    detail: str = "",
+) -> AuditEvent | None:
+    """Write one audit event; a failure to audit is logged, never raised to the user."""
+    http_request = getattr(request, "_request", request)  # a DRF Request wraps the HttpRequest
+    actor = _actor(user if user is not None else getattr(http_request, "user", None))
+    name = escape_control(username or (actor.get_username() if actor else ""))[:150]
+    event = AuditEvent(
+        action=action,
+        actor=actor,
+        username=name,
+        ip_address=client_ip(http_request),
+        request_id=getattr(http_request, "request_id", "")[:32],
+        customer_id=customer_id,
+        object_type=escape_control(object_type)[:100],
+        object_id=escape_control(object_id)[:64],
+        detail=escape_control(detail)[:300],
+    )
+    logger.info(
+        "audit action=%s actor_id=%s username=%s ip=%s object=%s:%s customer=%s detail=%s",
+        action,
+        actor.pk if actor else "-",
+        name or "-",
+        event.ip_address or "-",
+        event.object_type or "-",
+        event.object_id or "-",
+        customer_id or "-",
+        event.detail or "-",
+    )
+    try:
+        event.save()
+    except DatabaseError:
+        logger.exception("audit event could not be stored")
+        return None
+    return event
+
+
+@receiver(user_logged_in, dispatch_uid="accord_audit_login")
+def _on_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
+    record(Action.LOGIN, request=request, user=user)
+
+
+@receiver(user_logged_out, dispatch_uid="accord_audit_logout")
+def _on_logout(sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any) -> None:
+    if user is not None:
+        record(Action.LOGOUT, request=request, user=user)
+
+
+@receiver(user_login_failed, dispatch_uid="accord_audit_login_failed")
+def _on_login_failed(
+    sender: Any, credentials: dict, request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    # `credentials` has the password already replaced by Django; only the username is kept.
+    username = str(credentials.get("username", ""))
+    locked = bool(getattr(getattr(request, "_request", request), "axes_locked_out", False))
+    record(
+        Action.LOGIN_FAILED,
+        request=request,
+        user=None,
+        username=username,
+        detail="refused: locked out" if locked else "wrong username or password",
+    )
+
+
+@receiver(user_locked_out, dispatch_uid="accord_audit_locked_out")
+def _on_locked_out(
+    sender: Any, request: HttpRequest | None, username: str | None, **kwargs: Any
+) -> None:
+    record(Action.LOCKED_OUT, request=request, user=None, username=username or "")
+
+
+def _current_request() -> HttpRequest | None:
+    # HistoryRequestMiddleware keeps the request for django-simple-history; we reuse it.
+    return getattr(HistoricalRecords.context, "request", None)
+
+
+@receiver(post_save, sender=AccountMembership, dispatch_uid="accord_audit_member_saved")
+def _on_member_saved(
+    sender: Any, instance: AccountMembership, created: bool, **kwargs: Any
+) -> None:
+    request = _current_request()
+    record(
+        Action.MEMBER_ADDED,
+        request=request,
+        user=getattr(request, "user", None),
+        customer_id=instance.customer_id,
+        object_type="accounts.accountmembership",
+        object_id=instance.pk,
+        detail=f"{'added' if created else 'changed'} user {instance.user_id} as {instance.role}",
+    )
+
+
+@receiver(post_delete, sender=AccountMembership, dispatch_uid="accord_audit_member_deleted")
+def _on_member_deleted(sender: Any, instance: AccountMembership, **kwargs: Any) -> None:
+    request = _current_request()
+    record(
+        Action.MEMBER_REMOVED,
+        request=request,
+        user=getattr(request, "user", None),
+        customer_id=instance.customer_id,
+        object_type="accounts.accountmembership",
+        object_id=instance.pk,
+        detail=f"removed user {instance.user_id} ({instance.role})",
+    )
+
+
+class DeniedAccessAuditMiddleware:
+    """Records every 403/404 answered on an object URL (one with a path parameter)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        if response.status_code in (403, 404) and match is not None and match.kwargs:
+            record(
+                Action.ACCESS_DENIED,
+                request=request,
+                object_type=match.view_name or match.route,
+                object_id=",".join(f"{k}={v}" for k, v in sorted(match.kwargs.items())),
+                detail=f"{request.method} {response.status_code}",
+            )
+        return response

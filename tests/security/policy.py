@@ -1,0 +1,255 @@
+"""Who may use each URL: the authorization rule of ASVS 8.1.1, written as a table.
+
+Every URL the project serves (found by walking the URLconf, see routes.py) must have an entry
+here. Keys are the route with DRF's regexes simplified: "api/meetings/<pk>/". An entry says
+what kind of endpoint it is and, for URLs with ids in them, what the ids designate, so the
+security tests can create the other team's objects and aim every actor at them.
+
+Kinds:
+  PUBLIC  open to anyone (sign-in, health check). Keep this list short.
+  PAGE    an HTML page: anonymous and deactivated users are sent to the sign-in page.
+  API     a REST endpoint: anonymous and deactivated users get 401/403.
+  STAFF   staff only (admin, API schema and docs).
+
+For object URLs (ids in the path), outsiders and the other team get 404 on every method, the
+same answer as for an id that does not exist.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from accounts.models import AccountMembership, Notification
+from customers.models import (
+    Customer,
+    Goal,
+    Problem,
+    Process,
+    ProcessStep,
+)
+from dialogue.models import ActionItem, Meeting
+from solutions.models import Comment, Contribution, Partner, Proposal
+
+PUBLIC, PAGE, API, STAFF = "public", "page", "api", "staff"
+# Scopes of the object an URL designates.
+CUSTOMER, USER, GLOBAL = "customer", "user", "global"
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str
+    # What the URL's `pk` designates (API routes default to the viewset's model).
+    model: type | None = None
+    # CUSTOMER: belongs to an account, visible with it. USER: one user's own (built with
+    # `owner_field` = that user). GLOBAL: shared by everyone (a catalogue).
+    scope: str = CUSTOMER
+    owner_field: str = "user"
+    # Other path parameters: a function of the Target (the other team's account) -> values.
+    extra: Callable[[Any], dict] | None = None
+    # List endpoints: False when the list is deliberately narrower than "everything visible"
+    # (then only "no foreign ids" is checked). Say why in `note`.
+    list_complete: bool = True
+    note: str = ""
+    tags: tuple = field(default_factory=tuple)
+
+
+def page(model: type | None = None, **kwargs: Any) -> Rule:
+    return Rule(PAGE, model=model, **kwargs)
+
+
+def api(model: type | None = None, **kwargs: Any) -> Rule:
+    return Rule(API, model=model, **kwargs)
+
+
+def _record(kind_slug: str, model: type) -> Callable[[Any], dict]:
+    return lambda t: {"kind_slug": kind_slug, "record_id": t.obj(model).pk}
+
+
+POLICY: dict[str, Rule] = {
+    # accounts
+    "": page(),
+    "healthz": Rule(PUBLIC),
+    "accounts/login/": Rule(PUBLIC),
+    "accounts/logout/": Rule(PUBLIC, note="POST only; signs out whoever is signed in"),
+    "accounts/password/": page(),
+    "accounts/password/done/": page(),
+    "accounts/two-factor/": page(),
+    "accounts/two-factor/setup/": page(),
+    "accounts/two-factor/verify/": page(),
+    "accounts/two-factor/recovery-codes/": page(),
+    "accounts/two-factor/disable/": page(),
+    "accounts/notifications/": page(),
+    "accounts/notifications/<int:pk>/read/": page(Notification, scope=USER),
+    "accounts/notifications/read-all/": page(),
+    # customers
+    "customers/new/": page(),
+    "customers/import/": page(),
+    "customers/<int:pk>/": page(Customer),
+    "customers/<int:pk>/edit/": page(Customer),
+    "customers/<int:pk>/history/": page(Customer),
+    "customers/<int:pk>/team/": page(Customer),
+    "customers/<int:pk>/team/add/": page(Customer),
+    "customers/<int:pk>/team/<int:user_id>/role/": page(
+        Customer, extra=lambda t: {"user_id": t.member().user_id}
+    ),
+    "customers/<int:pk>/team/<int:user_id>/remove/": page(
+        Customer, extra=lambda t: {"user_id": t.member().user_id}
+    ),
+    "customers/<int:pk>/canvas/": page(Customer),
+    "customers/<int:pk>/canvas/box/": page(Customer),
+    "customers/<int:pk>/goals/": page(Customer),
+    "customers/<int:pk>/goals/<int:goal_id>/link/": page(
+        Customer, extra=lambda t: {"goal_id": t.obj(Goal).pk}
+    ),
+    "customers/<int:pk>/goals/<int:goal_id>/unlink/<int:problem_id>/": page(
+        Customer, extra=lambda t: {"goal_id": t.obj(Goal).pk, "problem_id": t.obj(Problem).pk}
+    ),
+    "customers/<int:pk>/processes/": page(Customer),
+    "customers/<int:pk>/processes/<int:process_id>/steps/": page(
+        Customer, extra=lambda t: {"process_id": t.obj(Process).pk}
+    ),
+    "customers/<int:pk>/steps/<int:step_id>/move/": page(
+        Customer, extra=lambda t: {"step_id": t.obj(ProcessStep).pk}
+    ),
+    "customers/<int:pk>/steps/<int:step_id>/delete/": page(
+        Customer, extra=lambda t: {"step_id": t.obj(ProcessStep).pk}
+    ),
+    "customers/<int:pk>/stakeholders/": page(Customer),
+    "customers/<int:pk>/stakeholders/import/": page(Customer),
+    "customers/<int:pk>/strategy/": page(Customer),
+    "customers/<int:pk>/<slug:kind_slug>/new/": page(
+        Customer, extra=lambda t: {"kind_slug": "goals"}
+    ),
+    "customers/<int:pk>/<slug:kind_slug>/<int:record_id>/": page(
+        Customer, extra=_record("goals", Goal)
+    ),
+    "customers/<int:pk>/<slug:kind_slug>/<int:record_id>/delete/": page(
+        Customer, extra=_record("problems", Problem)
+    ),
+    "customers/<int:pk>/<slug:kind_slug>/<int:record_id>/history/": page(
+        Customer, extra=_record("processes", Process)
+    ),
+    # dialogue
+    "dialogue/customers/<int:pk>/meetings/new/": page(Customer),
+    "dialogue/customers/<int:pk>/stakeholder-options/": page(Customer),
+    "dialogue/customers/<int:pk>/timeline/": page(Customer),
+    "dialogue/customers/<int:pk>/action-items/new/": page(Customer),
+    "dialogue/meetings/<int:pk>/": page(Meeting),
+    "dialogue/meetings/<int:pk>/edit/": page(Meeting),
+    "dialogue/meetings/<int:pk>/delete/": page(Meeting),
+    "dialogue/action-items/": page(),
+    "dialogue/action-items/<int:pk>/edit/": page(ActionItem),
+    "dialogue/action-items/<int:pk>/status/": page(ActionItem),
+    "dialogue/search/": page(),
+    # solutions
+    "solutions/customers/<int:pk>/proposals/": page(Customer),
+    "solutions/customers/<int:pk>/proposals/new/": page(Customer),
+    "solutions/proposals/<int:pk>/": page(Proposal),
+    "solutions/proposals/<int:pk>/edit/": page(Proposal),
+    "solutions/proposals/<int:pk>/transition/": page(Proposal),
+    "solutions/proposals/<int:pk>/contributions/new/": page(Proposal),
+    "solutions/proposals/<int:pk>/comments/": page(Proposal),
+    "solutions/contributions/<int:pk>/": page(Contribution),
+    "solutions/contributions/<int:pk>/write/": page(Contribution),
+    "solutions/contributions/<pk>/<answer>/": page(Contribution),
+    "solutions/contributions/<int:pk>/comments/": page(Contribution),
+    "solutions/comments/<int:pk>/edit/": page(Comment),
+    "solutions/comments/<int:pk>/delete/": page(Comment),
+    "solutions/requests/": page(),
+    "solutions/partners/": page(),
+    "solutions/partners/new/": page(),
+    "solutions/partners/<int:pk>/edit/": page(Partner, scope=GLOBAL, note="shared catalogue"),
+    # health
+    "health/": page(),
+    "health/dashboard.csv": page(),
+    "health/customers/<int:pk>/": page(Customer),
+    "health/customers/<int:pk>/annotate/": page(Customer),
+    "health/customers/<int:pk>/refresh/": page(Customer),
+    # insights
+    "insights/<int:pk>/summary/": page(Customer),
+    "insights/<int:pk>/summary/status/": page(Customer),
+    "insights/<int:pk>/summary/rebuild/": page(Customer),
+    "insights/<int:pk>/summary/versions/": page(Customer),
+    "insights/<int:pk>/summary/versions/<int:number>/": page(
+        Customer, extra=lambda t: {"number": t.summary().number}
+    ),
+    "insights/<int:pk>/summary/diff/": page(Customer),
+    "insights/<int:pk>/summary/export/": page(Customer),
+    "insights/<int:pk>/plan/": page(Customer),
+    "insights/<int:pk>/plan/strategy/": page(Customer),
+    "insights/<int:pk>/plan/areas/<int:area_id>/": page(
+        Customer, extra=lambda t: {"area_id": t.area().pk}
+    ),
+    "insights/<int:pk>/plan/submit/": page(Customer),
+    "insights/<int:pk>/plan/review/": page(Customer),
+    "insights/<int:pk>/plan/comments/": page(Customer),
+    # core
+    "core/customers/<int:pk>/audit/": page(Customer, note="leads, managers and admins only"),
+    # API
+    "api/auth/token/": Rule(PUBLIC, note="the API sign-in; rate limited by django-axes"),
+    "api/notifications/": api(scope=USER),
+    "api/notifications/read-all/": api(scope=USER),
+    "api/notifications/<pk>/": api(scope=USER),
+    "api/notifications/<pk>/read/": api(scope=USER),
+    "api/customers/": api(),
+    "api/customers/<pk>/": api(),
+    "api/search/": api(list_complete=False, note="search results, tested by dialogue"),
+    "api/meetings/": api(),
+    "api/meetings/<pk>/": api(),
+    "api/action-items/": api(),
+    "api/action-items/<pk>/": api(),
+    "api/health/": api(list_complete=False, note="per-account health, not a model list"),
+    "api/dashboard/": api(),
+    "api/customers/<pk>/business-model/": api(Customer),
+    "api/customers/<customer_pk>/members/": api(AccountMembership),
+    "api/customers/<customer_pk>/members/<user>/": api(
+        AccountMembership, extra=lambda t: {"user": t.member().user_id}
+    ),
+    "api/goals/": api(),
+    "api/goals/<pk>/": api(),
+    "api/problems/": api(),
+    "api/problems/<pk>/": api(),
+    "api/stakeholders/": api(),
+    "api/stakeholders/<pk>/": api(),
+    "api/processes/": api(),
+    "api/processes/<pk>/": api(),
+    "api/strategic-moves/": api(),
+    "api/strategic-moves/<pk>/": api(),
+    "api/options/": api(),
+    "api/options/<pk>/": api(),
+    "api/proposals/": api(),
+    "api/proposals/<pk>/": api(),
+    "api/proposals/<pk>/transition/": api(),
+    "api/contributions/": api(Contribution),
+    "api/contributions/<pk>/": api(Contribution),
+    "api/contributions/<pk>/accept/": api(Contribution),
+    "api/contributions/<pk>/decline/": api(Contribution),
+    "api/contributions/<pk>/done/": api(Contribution),
+    "api/contributions/<pk>/reopen/": api(Contribution),
+    "api/comments/": api(Comment),
+    "api/comments/<pk>/": api(Comment),
+    "api/partners/": api(scope=GLOBAL, note="shared catalogue"),
+    "api/partners/<pk>/": api(scope=GLOBAL, note="shared catalogue"),
+    "api/summaries/": api(),
+    "api/summaries/<pk>/": api(),
+    "api/customers/<int:pk>/rebuild-summary/": api(Customer),
+    "api/schema/": Rule(STAFF),
+    "api/docs/": Rule(STAFF),
+}
+
+# Whole subtrees with one rule.
+PREFIX_POLICY: dict[str, Rule] = {
+    "admin/": Rule(STAFF, note="Django admin: staff, and MFA where enforced"),
+}
+
+# Objects to use for kwargs the tests cannot infer.
+MEMBER_MODEL = AccountMembership
+
+
+def rule_for(key: str) -> Rule | None:
+    if key in POLICY:
+        return POLICY[key]
+    for prefix, rule in PREFIX_POLICY.items():
+        if key.startswith(prefix):
+            return rule
+    return None
