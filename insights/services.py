@@ -28,6 +28,7 @@ from accounts.services import notify
 from core.versioning import StaleVersion, save_versioned
 from customers.models import Customer
 from customers.services import record_account_change
+from health.tasks import refresh_health
 from insights.builder import build_summary
 from insights.models import (
     AccountPlan,
@@ -180,6 +181,8 @@ def rebuild_summary(customer_id: int, *, now: dt.datetime | None = None) -> Rebu
 
 def after_rebuild(customer_id: int) -> None:
     """Work that follows every successful summary build (the health score joins here)."""
+    # Its own task: a failing health refresh must not fail (and retry) the summary build.
+    transaction.on_commit(partial(refresh_health.delay, customer_id), robust=True)
 
 
 def _build_and_store(customer_id: int, *, now: dt.datetime) -> RebuildResult:
