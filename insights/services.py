@@ -85,7 +85,7 @@ def _publish(customer_id: int, *, claimed_at: dt.datetime) -> bool:
         logger.warning("could not queue the summary rebuild of customer %s", customer_id)
         # Let the next edit (or the sweep) try again rather than wait for PENDING_TTL.
         SummaryBuildState.objects.filter(customer_id=customer_id, enqueued_at=claimed_at).update(
-            enqueued_at=None
+            enqueued_at=None, status=SummaryBuildState.Status.IDLE
         )
         return False
     return True
