@@ -126,7 +126,7 @@ def seed(users: dict[str, User], customers: dict[str, Customer]) -> None:
                 proposal,
                 author=spec2,
                 parent=question,
-                body="Leasing the sorter could keep this off their capex budget; happy to model it.",
+                body="Leasing the sorter could keep it off their capex budget; I can model it.",
             )
 
     helix = customers.get("Helix Medical")

@@ -179,7 +179,6 @@ class ContributionSerializer(serializers.ModelSerializer):
 class ContributionWriteSerializer(VersionedModelSerializer):
     """What the asked specialist (or the proposal's manager, for a partner) writes."""
 
-
     class Meta:
         model = Contribution
         fields = ["id", "description", "effort_days", "cost_estimate", "status", "version"]
