@@ -19,7 +19,7 @@ SORT_CHOICES = [
     for key, label in SORT_FIELDS.items()
     for choice in ((key, f"{label}, ascending"), (f"-{key}", f"{label}, descending"))
 ]
-DEFAULT_SORT = "score"
+DEFAULT_SORT = "name"
 
 
 class DashboardFilterForm(forms.Form):

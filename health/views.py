@@ -14,8 +14,11 @@ from customers.access import get_customer_for_user, require
 from customers.models import Customer
 from health import queries, services
 from health.forms import SORT_FIELDS, AnnotationForm, DashboardFilterForm
+from health.models import HealthSnapshot
 
 PAGE_SIZE = 25
+# The account's history lists a day when the score moved this much since the last listed day.
+CHANGE_STEP = 5
 ANNOTATING_ROLES = {"manager", "admin"}
 REFRESHING_ROLES = {"lead", "manager", "admin"}
 # A spreadsheet runs a cell starting with one of these as a formula.
@@ -165,26 +168,38 @@ def _account_context(customer: Customer, *, form: AnnotationForm | None = None) 
     by_snapshot: dict[int, list] = defaultdict(list)
     for annotation in queries.account_annotations(customer, since=since):
         by_snapshot[annotation.snapshot_id].append(annotation)
-    # Newest first: the latest day, every day the score moved, and every commented day.
+    # Newest first: the first and latest days, each change of band or of CHANGE_STEP points
+    # since the day listed before it, and every commented day; each with what moved.
     changes = []
-    previous = None
+    shown = None
     for snapshot in history:
-        if previous is None or snapshot.score != previous.score or by_snapshot[snapshot.pk]:
+        notes = by_snapshot[snapshot.pk]
+        if (
+            shown is None
+            or snapshot is latest
+            or notes
+            or snapshot.band != shown.band
+            or abs(snapshot.score - shown.score) >= CHANGE_STEP
+        ):
             changes.append(
                 {
                     "snapshot": snapshot,
-                    "delta": None if previous is None else snapshot.score - previous.score,
-                    "annotations": by_snapshot[snapshot.pk],
+                    "delta": None if shown is None else snapshot.score - shown.score,
+                    "moved": _moved_components(shown, snapshot),
+                    "annotations": notes,
                 }
             )
-        previous = snapshot
-    if latest is not None and (not changes or changes[-1]["snapshot"] is not latest):
-        changes.append({"snapshot": latest, "delta": 0, "annotations": []})
+            shown = snapshot
     changes.reverse()
     access = customer.access  # type: ignore[attr-defined]
     return {
         "customer": customer,
         "latest": latest,
+        # The meter's low/high marks follow the bands, so browsers colour a weak component.
+        "components": [
+            {**c, "low": c.get("max_points", 0) * 0.4, "high": c.get("max_points", 0) * 0.7}
+            for c in (latest.components if latest else [])
+        ],
         "changes": changes,
         "history_chart": {
             "labels": [s.taken_on.isoformat() for s in history],
@@ -194,6 +209,25 @@ def _account_context(customer: Customer, *, form: AnnotationForm | None = None) 
         "can_refresh": access.role in REFRESHING_ROLES,
         "form": form or AnnotationForm(snapshots=history),
     }
+
+
+def _moved_components(before: HealthSnapshot | None, after: HealthSnapshot) -> list[dict]:
+    """The components whose points moved by a point or more, biggest move first."""
+    if before is None:
+        return []
+    points_before = {c.get("key"): c.get("points", 0) for c in before.components}
+    moved = []
+    for component in after.components:
+        delta = round(component.get("points", 0) - points_before.get(component.get("key"), 0), 1)
+        if abs(delta) >= 1:
+            moved.append(
+                {
+                    "name": component.get("name", ""),
+                    "delta": delta,
+                    "reasons": component.get("reasons", []),
+                }
+            )
+    return sorted(moved, key=lambda item: -abs(item["delta"]))
 
 
 def _sort_columns(current: str) -> list[dict]:

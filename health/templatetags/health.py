@@ -32,6 +32,14 @@ def sparkline(points: list[int] | None) -> SafeString | str:
 
 
 @register.filter
+def signed_points(value: object) -> str:
+    """A change of points with its sign, one decimal: +7.5, -2.0."""
+    if not isinstance(value, int | float):
+        return "—"
+    return f"+{value:.1f}" if value > 0 else f"{value:.1f}"
+
+
+@register.filter
 def signed(value: object) -> str:
     """A change shown with its sign: +5, -12, 0; a dash when there is none."""
     if not isinstance(value, int):

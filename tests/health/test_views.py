@@ -437,3 +437,47 @@ def test_account_page_query_count_is_flat_in_history(
     with django_assert_num_queries(9):
         response = client.get(account_url(actors.customer_a))
     assert response.status_code == 200
+
+
+def test_history_lists_band_changes_with_the_components_that_moved(client, actors):
+    today = timezone.localdate()
+    before = [{"key": "execution", "name": "Execution", "points": 15.0, "reasons": ["fine"]}]
+    after = [
+        {
+            "key": "execution",
+            "name": "Execution",
+            "points": 0.0,
+            "reasons": ["2 of 2 open action items are overdue (the oldest by 3 days)"],
+        }
+    ]
+    factories.HealthSnapshotFactory(
+        customer=actors.customer_a,
+        taken_on=today - dt.timedelta(days=3),
+        score=45,
+        components=before,
+    )
+    factories.HealthSnapshotFactory(
+        customer=actors.customer_a,
+        taken_on=today - dt.timedelta(days=2),
+        score=44,
+        components=before,
+    )
+    factories.HealthSnapshotFactory(
+        customer=actors.customer_a, taken_on=today, score=30, components=after
+    )
+    client.force_login(actors.mgr_a)
+
+    response = client.get(account_url(actors.customer_a))
+
+    changes = response.context["changes"]
+    # The latest (red) and the first day; the one-point dip in between is not a change.
+    assert [c["snapshot"].score for c in changes] == [30, 45]
+    assert changes[0]["delta"] == -15
+    assert changes[0]["moved"] == [
+        {
+            "name": "Execution",
+            "delta": -15.0,
+            "reasons": ["2 of 2 open action items are overdue (the oldest by 3 days)"],
+        }
+    ]
+    assert "Execution -15.0: 2 of 2 open action items are overdue" in response.content.decode()
