@@ -180,6 +180,11 @@ def seed(users: dict[str, User], customers: dict[str, Customer]) -> None:
                 for description, owner, due_in in steps
             ],
         )
+        # What came out of a past meeting dates from that meeting, so the timeline reads true.
+        ActionItem.objects.filter(meeting=meeting).update(created_at=meeting.occurred_at)
+        Problem.objects.filter(meetings=meeting, created_at__gt=meeting.occurred_at).update(
+            created_at=meeting.occurred_at
+        )
         # The oldest meeting's follow-up is done, so the list shows a finished item too.
         if days_ago > 80:
             ActionItem.objects.create(

@@ -33,7 +33,7 @@ class StakeholderChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name} — {obj.title}" if obj.title else obj.name
 
 
-def _check_occurred_at(value: dt.datetime) -> dt.datetime:
+def check_occurred_at(value: dt.datetime) -> dt.datetime:
     now = timezone.now()
     if value.year < 2000:
         raise ValidationError("Enter a date from the year 2000 on.")
@@ -120,7 +120,7 @@ class MeetingForm(forms.ModelForm):
         self.fields["title"].widget.attrs.update({"autocomplete": "off"})
 
     def clean_occurred_at(self) -> dt.datetime:
-        return _check_occurred_at(self.cleaned_data["occurred_at"])
+        return check_occurred_at(self.cleaned_data["occurred_at"])
 
     def meeting_data(self) -> MeetingData:
         data = self.cleaned_data

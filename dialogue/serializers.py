@@ -2,13 +2,14 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from accounts.models import User
 from core.api import VersionedModelSerializer
 from customers.models import Customer, Goal, Problem, Stakeholder
 from dialogue import queries
-from dialogue.forms import SEARCH_MAX_LENGTH
+from dialogue.forms import SEARCH_MAX_LENGTH, check_occurred_at
 from dialogue.models import ActionItem, Meeting
 
 
@@ -71,12 +72,10 @@ class MeetingSerializer(VersionedModelSerializer):
         return customer
 
     def validate_occurred_at(self, value: Any) -> Any:
-        from dialogue.forms import _check_occurred_at
-
         try:
-            return _check_occurred_at(value)
-        except Exception as exc:
-            raise serializers.ValidationError(str(getattr(exc, "message", exc))) from exc
+            return check_occurred_at(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
 
     def validate(self, attrs: dict) -> dict:
         customer = _customer_of(self, attrs)

@@ -305,3 +305,37 @@ def test_search_api_hits_have_documented_fields(actors):
 
 def test_search_api_anonymous_is_refused(api_client):
     assert api_client.get("/api/search/?q=test").status_code in (401, 403)
+
+
+@pytest.mark.parametrize(
+    ("actor", "expected"),
+    [
+        ("sales_a", 201),
+        ("spec_a", 201),
+        ("mgr_a", 201),
+        ("admin", 201),
+        ("viewer_a", 403),
+        ("sales_a2", 400),
+        ("sales_b", 400),
+        ("outsider", 400),
+    ],
+)
+def test_who_may_log_a_meeting_through_the_api(actors, actor, expected):
+    # Callers who cannot see the customer get "does not exist" for it, like any unknown id.
+    response = api_as(getattr(actors, actor)).post(
+        "/api/meetings/", meeting_body(actors.customer_a), format="json"
+    )
+    assert response.status_code == expected
+    assert Meeting.objects.count() == (1 if expected == 201 else 0)
+
+
+def test_meeting_list_query_count_is_fixed(actors, django_assert_max_num_queries):
+    client = api_as(actors.sales_a)
+    for n in (2, 20):
+        for _ in range(n):
+            meeting = factories.MeetingFactory(customer=actors.customer_a)
+            meeting.goals.add(factories.GoalFactory(customer=actors.customer_a))
+        # user, MFA device check, count, page of meetings with customer and author, and one
+        # prefetch each for stakeholders, internal attendees, goals and problems.
+        with django_assert_max_num_queries(9):
+            assert client.get("/api/meetings/").status_code == 200
