@@ -395,7 +395,8 @@ HEALTH_AMBER_AT = 40
 HEALTH_REVIEW_STUCK_DAYS = env_int("HEALTH_REVIEW_STUCK_DAYS", 21)
 CELERY_BEAT_SCHEDULE["health-daily-snapshots"] = {
     "task": "health.tasks.snapshot_all_customers",
-    "schedule": timedelta(days=1),
+    # After the nightly summary rebuild, so the day's snapshot sees the rebuilt data.
+    "schedule": crontab(hour=3, minute=30),
 }
 # Account summaries (insights app): the outbox sweep, the nightly rebuild, the weekly digest.
 CELERY_BEAT_SCHEDULE["insights-sweep-dirty-summaries"] = {
