@@ -143,10 +143,11 @@ class RecordViewSet(viewsets.ModelViewSet):
     def get_queryset(self) -> QuerySet:
         queryset = (
             self.model.objects.visible_to(self.request.user)
-            .select_related(*self.select)
             .prefetch_related(*self.prefetch)
             .order_by("-updated_at", "-id")
         )
+        if self.select:
+            queryset = queryset.select_related(*self.select)
         params = self.request.query_params
         if (customer := _id_filter(params, "customer")) is not None:
             queryset = queryset.filter(customer_id=customer)

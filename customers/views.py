@@ -540,7 +540,7 @@ def edit_record(request: HttpRequest, pk: int, kind_slug: str, record_id: int) -
         form = kind.form(request.POST, instance=record, customer=customer)
         if form.is_valid():
             fields, m2m = form.split()
-            expected = fields.pop("version")
+            expected = form.cleaned_data["version"]
             try:
                 services.update_record(
                     record, by=request.user, expected_version=expected, changes=fields, m2m=m2m

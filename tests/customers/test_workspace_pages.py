@@ -63,11 +63,12 @@ def test_workspace_pages_run_a_fixed_number_of_queries(
     populate(actors.customer_a, count)
     client.force_login(actors.sales_a)
     url = reverse(f"customers:{page}", args=[actors.customer_a.pk])
-    # Every page: session, user, MFA device check, customer with the caller's access, the unread
-    # notification count, session save in a savepoint (8). Then at most: overview = members, goals, their open
-    # problems, severe problems, key people, moves, counts (7); goals = goals, their problems,
-    # proposals, all problems, proposals (5); processes = processes, steps, pain points (3);
-    # stakeholders = people, influences (2); strategy = moves, options, goals (3); canvas = 1.
+    # Every page: session, user, MFA device check, customer with the caller's access, unread
+    # notification count, session save in a savepoint (8). Then at most: overview = members,
+    # goals, their open problems, severe problems, key people, moves, counts (7); goals =
+    # goals, their problems, proposals, all problems, proposals (5); processes = processes,
+    # steps, pain points (3); stakeholders = people, influences (2); strategy = moves,
+    # options, goals (3); canvas = 1.
     with django_assert_max_num_queries(16):
         response = client.get(url)
     assert response.status_code == 200
