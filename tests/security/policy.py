@@ -49,6 +49,13 @@ class Rule:
     # List endpoints: False when the list is deliberately narrower than "everything visible"
     # (then only "no foreign ids" is checked). Say why in `note`.
     list_complete: bool = True
+    # Statuses that show a reader reached the view (e.g. 400 when it needs query parameters).
+    reader_status: tuple = ()
+    # False when `extra` ids are not the account's records (so "own account id + the other
+    # team's record id" does not apply), e.g. a global area id.
+    mixed: bool = True
+    # The key naming each row's record in list responses.
+    id_field: str = "id"
     note: str = ""
     tags: tuple = field(default_factory=tuple)
 
@@ -173,12 +180,14 @@ POLICY: dict[str, Rule] = {
     "insights/<int:pk>/summary/versions/<int:number>/": page(
         Customer, extra=lambda t: {"number": t.summary().number}
     ),
-    "insights/<int:pk>/summary/diff/": page(Customer),
-    "insights/<int:pk>/summary/export/": page(Customer),
+    "insights/<int:pk>/summary/diff/": page(
+        Customer, reader_status=(400,), note="needs ?a=&b= versions; 400 after the access check"
+    ),
+    "insights/<int:pk>/summary/export/": page(Customer, extra=lambda t: t.summary() and {}),
     "insights/<int:pk>/plan/": page(Customer),
     "insights/<int:pk>/plan/strategy/": page(Customer),
     "insights/<int:pk>/plan/areas/<int:area_id>/": page(
-        Customer, extra=lambda t: {"area_id": t.area().pk}
+        Customer, extra=lambda t: {"area_id": t.area().pk}, mixed=False
     ),
     "insights/<int:pk>/plan/submit/": page(Customer),
     "insights/<int:pk>/plan/review/": page(Customer),
@@ -199,7 +208,7 @@ POLICY: dict[str, Rule] = {
     "api/action-items/": api(),
     "api/action-items/<pk>/": api(),
     "api/health/": api(list_complete=False, note="per-account health, not a model list"),
-    "api/dashboard/": api(),
+    "api/dashboard/": api(Customer, id_field="customer"),
     "api/customers/<pk>/business-model/": api(Customer),
     "api/customers/<customer_pk>/members/": api(AccountMembership),
     "api/customers/<customer_pk>/members/<user>/": api(
