@@ -41,6 +41,25 @@ def board_proposals(customer: Customer) -> QuerySet[Proposal]:
     )
 
 
+def severe_problem_coverage(customer: Customer) -> QuerySet[Problem]:
+    """The customer's severe open problems, each with the live proposals that address it
+    (`active_proposals`; empty when none does)."""
+    active = (
+        live_proposals()
+        .exclude(status__in=[Proposal.Status.REJECTED, Proposal.Status.WITHDRAWN])
+        .order_by("title")
+    )
+    return (
+        Problem.objects.filter(
+            customer=customer,
+            severity__in=Problem.SEVERE,
+            status__in=Problem.OPEN_STATUSES,
+        )
+        .prefetch_related(Prefetch("proposals", queryset=active, to_attr="active_proposals"))
+        .order_by("severity", "title")  # "critical" sorts before "high"
+    )
+
+
 def proposal_page(user: User) -> QuerySet[Proposal]:
     """Proposals `user` may see, with everything the proposal page shows prefetched."""
     return (

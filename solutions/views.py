@@ -67,6 +67,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "customer": customer,
             "columns": columns,
+            "severe_problems": queries.severe_problem_coverage(customer),
             "can_create": customer.access.can_contribute,
             "active_tab": "proposals",
         },
@@ -85,13 +86,15 @@ def _contribution_grid(contributions: list[Contribution]) -> list[dict[str, Any]
     rows = []
     for (kind, name), members in sorted(groups.items()):
         counted = [c for c in members if c.status != Contribution.Status.DECLINED]
+        efforts = [c.effort_days for c in counted if c.effort_days is not None]
+        costs = [c.cost_estimate for c in counted if c.cost_estimate is not None]
         rows.append(
             {
                 "kind": "Partner" if kind else "Area",
                 "name": name,
                 "contributions": members,
-                "effort": sum((c.effort_days or Decimal(0) for c in counted), Decimal(0)),
-                "cost": sum((c.cost_estimate or Decimal(0) for c in counted), Decimal(0)),
+                "effort": sum(efforts, Decimal(0)) if efforts else None,
+                "cost": sum(costs, Decimal(0)) if costs else None,
             }
         )
     return rows

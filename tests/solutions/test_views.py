@@ -145,10 +145,11 @@ def _fill(customer, lead, specialist, n):
     return first
 
 
-# Queries of the board (8): session, user, customer with access annotations, proposals with
-# owner and counts, unread notification count (navigation), and the idle-session refresh
-# (savepoint, update, release). One spare for a middleware's check.
-BOARD_QUERIES = 9
+# Queries of the board (10): session, user, customer with access annotations, proposals with
+# owner and counts, severe open problems and their live proposals (2), unread notification
+# count (navigation), and the idle-session refresh (savepoint, update, release). One spare
+# for a middleware's check.
+BOARD_QUERIES = 11
 
 
 @pytest.mark.parametrize("n", [1, 10])
@@ -159,6 +160,20 @@ def test_board_query_count_is_pinned(client, actors, django_assert_max_num_queri
         response = client.get(_url("board", actors.customer_a.pk))
     assert response.status_code == 200
     assert response.content.count(b'class="board-card"') == n
+
+
+def test_board_flags_severe_problems_no_proposal_addresses(client, actors, proposal_a):
+    factories.ProblemFactory(customer=actors.customer_a, title="Cash gap", severity="critical")
+    factories.ProblemFactory(customer=actors.customer_a, title="Minor gripe", severity="low")
+    withdrawn = factories.ProposalFactory(customer=actors.customer_a, status="withdrawn")
+    lonely = factories.ProblemFactory(
+        customer=actors.customer_a, title="Only withdrawn", severity="high"
+    )
+    withdrawn.problems.add(lonely)
+    client.force_login(actors.viewer_a)
+    problems = list(client.get(_url("board", actors.customer_a.pk)).context["severe_problems"])
+    assert [p.title for p in problems] == ["Cash gap", "Late deliveries", "Only withdrawn"]
+    assert [[x.pk for x in p.active_proposals] for p in problems] == [[], [proposal_a.pk], []]
 
 
 # Queries of the proposal page (15): session, user, proposal with owner and creator, its
