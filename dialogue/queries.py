@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -320,6 +321,9 @@ def timeline_page(
     if cursor is not None:
         sources = [source.filter(**{"t_at__lte": cursor.at}) for source in sources]
     skip = cursor.skip if cursor is not None else 0
+    if connection.features.supports_slicing_ordering_in_compound:
+        # Each branch stops at the rows a page can use, so a long history is never sorted whole.
+        sources = [source.order_by("-t_at", "-t_id")[: skip + size + 1] for source in sources]
     union = sources[0].union(*sources[1:], all=True).order_by("-t_at", "t_kind", "-t_id")
     rows = list(union[skip : skip + size + 1])
     entries = [
