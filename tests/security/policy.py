@@ -193,7 +193,7 @@ POLICY: dict[str, Rule] = {
     "insights/<int:pk>/plan/review/": page(Customer),
     "insights/<int:pk>/plan/comments/": page(Customer),
     # core
-    "core/customers/<int:pk>/audit/": page(Customer, note="leads, managers and admins only"),
+    "customers/<int:pk>/audit/": page(Customer, note="leads, managers and admins only"),
     # API
     "api/auth/token/": Rule(PUBLIC, note="the API sign-in; rate limited by django-axes"),
     "api/notifications/": api(scope=USER),
