@@ -19,7 +19,10 @@ class Command(BaseCommand):
             raise SystemExit(2)
         started = time.monotonic()
         loaded = dataset.load(scale, seed=seed, log=lambda line: self.stdout.write(f"  {line}"))
+        derived = dataset.derive(seed=seed, log=lambda line: self.stdout.write(f"  {line}"))
         elapsed = time.monotonic() - started
         self.stdout.write(
-            json.dumps({"scale": scale, "seconds": round(elapsed, 1), **loaded.counts}, indent=2)
+            json.dumps(
+                {"scale": scale, "seconds": round(elapsed, 1), **loaded.counts, **derived}, indent=2
+            )
         )
