@@ -343,7 +343,7 @@ def seed_intelligence(users: dict[str, User], customers: dict[str, Customer]) ->
                 attitude=attitude,
                 reports_to=people.get(boss) if boss else None,
                 owner=users.get(owner) if owner else None,
-                email=f"{person.split()[-1].lower()}@{customer.website.split('//')[-1]}",
+                email=f"{_ascii(person.split()[-1])}@{customer.website.split('//')[-1]}",
             )
         for source, target in picture["influences"]:
             people[source].influences.add(people[target])
@@ -382,3 +382,7 @@ def seed_intelligence(users: dict[str, User], customers: dict[str, Customer]) ->
             option = Option.objects.create(customer=customer, kind=kind, title=title)
             option.serves_goals.set(goals[g] for g in serves)
         services.record_account_change(customer.pk)
+
+
+def _ascii(name: str) -> str:
+    return name.lower().translate(str.maketrans({"ö": "oe", "ä": "ae", "ü": "ue", "ß": "ss"}))

@@ -151,6 +151,9 @@ def goals_tree(customer: Customer) -> GoalsTree:
     problems = list(problem_qs.annotate(goal_count=Count("blocks_goals")))
     unlinked = [p for p in problems if p.goal_count == 0]
     severe = [p for p in problems if p.is_severe_and_open]
+    for goal in goals:
+        linked = {p.pk for p in goal.problems}  # type: ignore[attr-defined]
+        goal.linkable = [p for p in problems if p.pk not in linked]  # type: ignore[attr-defined]
     for problem in severe:
         problem.open_proposals = [  # type: ignore[attr-defined]
             p for p in problem.proposals.all() if p.status in Proposal.OPEN_STATUSES

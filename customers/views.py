@@ -342,7 +342,6 @@ def _goals_context(customer: Customer, **extra: object) -> dict:
     return {
         "customer": customer,
         "goals": tree.goals,
-        "all_problems": tree.problems,
         "unlinked": tree.unlinked,
         "severe": tree.severe,
         "severities": Problem.Severity.choices,

@@ -420,3 +420,17 @@ def test_stakeholder_page_lists_only_live_people(client, actors):
         reverse("customers:stakeholders", args=[actors.customer_a.pk])
     )
     assert [p.name for p in response.context["map"].people] == ["Here"]
+
+
+def test_customer_history_shows_core_and_canvas_changes(client, actors):
+    login(client, actors.sales_a)
+    client.post(
+        reverse("customers:edit", args=[actors.customer_a.pk]), {"name": "Alpha AG", "version": 1}
+    )
+    client.post(box_url(actors.customer_a), {"field": "channels", "text": "Web", "version": 1})
+    client.post(box_url(actors.customer_a), {"field": "channels", "text": "Shops", "version": 2})
+    response = client.get(reverse("customers:history", args=[actors.customer_a.pk]))
+    assert response.status_code == 200
+    assert ("Name", "Alpha Industries", "Alpha AG") in response.context["entries"][0].changes
+    assert ("Channels", "Web", "Shops") in response.context["canvas_entries"][0].changes
+    assert response.context["canvas_entries"][0].who == actors.sales_a.display_name
