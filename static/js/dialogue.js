@@ -137,6 +137,15 @@
     });
     // Arrow down from the search box moves into the matches.
     search.addEventListener("keydown", function (event) {
+      // Enter in the search box picks the first match instead of submitting the meeting.
+      if (event.key === "Enter") {
+        event.preventDefault();
+        var top = options.querySelector("[data-pick]");
+        if (top) {
+          top.click();
+        }
+        return;
+      }
       if (event.key === "ArrowDown") {
         var first = options.querySelector("[data-pick]");
         if (first) {

@@ -60,6 +60,13 @@ def test_log_a_meeting_with_new_problem_and_next_step_then_find_it_on_the_timeli
     search.press("ArrowDown")
     page.keyboard.press("Enter")
     expect(page.locator("[data-picker-chosen]")).to_contain_text("Greta Hansen")
+    # Enter in the search box picks the top match; it does not submit the half-done form.
+    search.fill("olaf")
+    expect(page.locator("#stakeholder-options").get_by_text("Olaf Berg")).to_be_visible()
+    search.press("Enter")
+    expect(page.locator("[data-picker-chosen]")).to_contain_text("Olaf Berg")
+    page.get_by_role("button", name="Remove Olaf Berg").click()
+    expect(page.locator("[data-picker-chosen]")).not_to_contain_text("Olaf Berg")
     page.get_by_label("What the customer said").fill("Bunker prices are killing our margin.")
     page.get_by_label("Cut fuel costs").first.check()
     page.get_by_text("A new problem came up").click()
