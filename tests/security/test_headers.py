@@ -73,9 +73,7 @@ def test_pages_have_no_inline_script_or_handlers_and_nonces_are_never_reused(sig
     """Scripts come from 'self'; a nonce, when a template asks for one, is new each time."""
     first = signed_in.get("/")
     second = signed_in.get("/")
-    nonces = [
-        re.findall(r"'nonce-([^']+)'", r["Content-Security-Policy"]) for r in (first, second)
-    ]
+    nonces = [re.findall(r"'nonce-([^']+)'", r["Content-Security-Policy"]) for r in (first, second)]
     assert not set(nonces[0]) & set(nonces[1])
     body = first.content.decode()
     assert not re.search(r"<[^>]+\son[a-z]+\s*=", body)
