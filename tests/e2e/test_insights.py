@@ -1,0 +1,50 @@
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from accounts.models import Area
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def sign_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="My accounts")).to_be_visible()
+
+
+def test_lead_rebuilds_the_summary_without_a_reload_and_it_prints_clean(
+    live_server, page: Page, actors
+):
+    sign_in(page, live_server.url, "sales_a")
+    page.goto(f"{live_server.url}/insights/{actors.customer_a.pk}/summary/")
+    expect(page.get_by_text("No summary has been built")).to_be_visible()
+    page.evaluate("window.__noReload = true")
+    page.get_by_role("button", name="Rebuild now").click()
+    expect(page.get_by_role("heading", name="Account summary: Alpha Industries")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Version \d+ · built"))).to_be_visible()
+    assert page.evaluate("window.__noReload") is True
+    page.emulate_media(media="print")
+    expect(page.get_by_role("button", name="Rebuild now")).to_be_hidden()
+    expect(page.get_by_role("navigation", name="Account sections")).to_be_hidden()
+    expect(page.get_by_role("heading", name="Account summary: Alpha Industries")).to_be_visible()
+
+
+def test_specialist_writes_their_area_section_on_a_phone(live_server, page: Page, actors):
+    area = Area.objects.create(name="Engineering")
+    actors.spec_a.area = area
+    actors.spec_a.save(update_fields=["area"])
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server.url, "spec_a")
+    page.goto(f"{live_server.url}/insights/{actors.customer_a.pk}/plan/")
+    page.get_by_role("link", name="Write this section").click()
+    page.get_by_label("Section text (markdown)").fill("## Site survey\n\nNeeded **first**.")
+    page.get_by_role("button", name="Save section").click()
+    expect(page.get_by_text("Section saved.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Site survey")).to_be_visible()
+    overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    assert overflow is False
