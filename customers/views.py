@@ -133,7 +133,12 @@ def create_customer(request: HttpRequest) -> HttpResponse:
         customer = services.create_customer(lead=request.user, **data)
         messages.success(request, f"{customer.name} created; you are its lead.")
         return redirect("customers:detail", customer.pk)
-    return render(request, "customers/customer_form.html", {"form": form, "customer": None})
+    return render(
+        request,
+        "customers/customer_form.html",
+        {"form": form, "customer": None},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -166,7 +171,7 @@ def edit_customer(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "customers/customer_form.html",
         {"form": form, "customer": customer, "conflict": conflict},
-        status=409 if conflict else 200,
+        status=409 if conflict else 400 if request.method == "POST" else 200,
     )
 
 

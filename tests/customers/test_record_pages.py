@@ -365,7 +365,7 @@ def test_bad_customer_input_keeps_what_was_typed(client, actors):
     response = login(client, actors.sales_a).post(
         reverse("customers:create"), {"name": "", "website": "javascript:alert(1)", "size": "xl"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert {"name", "website", "size"} <= set(response.context["form"].errors)
     assert Customer.objects.count() == 3
 
