@@ -318,6 +318,17 @@
     if (!form) {
       return;
     }
+    // A double click on "Save" must not log the meeting twice.
+    form.addEventListener("submit", function (event) {
+      if (form.getAttribute("data-submitting")) {
+        event.preventDefault();
+        return;
+      }
+      form.setAttribute("data-submitting", "1");
+    });
+    window.addEventListener("pageshow", function () {
+      form.removeAttribute("data-submitting");
+    });
     var formset = setupFormset(form);
     var picker = setupPicker(form);
     if (form.hasAttribute("data-draft-key")) {
