@@ -50,9 +50,12 @@ PENDING_TTL = dt.timedelta(seconds=60)
 # The sweep leaves fresh changes to the fast path.
 SWEEP_AFTER = dt.timedelta(seconds=60)
 SWEEP_BATCH = 500
+# A build that failed this often is left to edits and the nightly job for FAILED_COOLDOWN,
+# so a poison account is not retried by every sweep forever.
+MAX_ATTEMPTS = 6
+FAILED_COOLDOWN = dt.timedelta(hours=1)
 # Namespace for pg_try_advisory_xact_lock(int, int), so our keys do not meet other locks.
 LOCK_NAMESPACE = 0x53554D  # "SUM"
-MAX_ATTEMPTS_SHOWN = 6
 
 
 # --- Enqueueing --------------------------------------------------------------------------------
@@ -122,11 +125,18 @@ def sweep_dirty_summaries(*, now: dt.datetime | None = None) -> list[int]:
     pending = SummaryBuildState.objects.filter(
         customer=OuterRef("pk"), enqueued_at__gte=now - PENDING_TTL
     )
+    given_up = SummaryBuildState.objects.filter(
+        customer=OuterRef("pk"),
+        status=SummaryBuildState.Status.FAILED,
+        attempts__gte=MAX_ATTEMPTS,
+        finished_at__gte=now - FAILED_COOLDOWN,
+    )
     with transaction.atomic():
         claimed = list(
             Customer.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(summary_dirty_since__lte=now - SWEEP_AFTER)
             .exclude(Exists(pending))
+            .exclude(Exists(given_up))
             .order_by("summary_dirty_since", "pk")
             .values_list("pk", flat=True)[:SWEEP_BATCH]
         )

@@ -51,7 +51,7 @@ def _live_context(customer: Customer) -> dict:
         "state": state,
         "busy": busy,
         "failed": failed,
-        "will_retry": failed and state.attempts < services.MAX_ATTEMPTS_SHOWN,
+        "will_retry": failed and state.attempts < services.MAX_ATTEMPTS,
         "show_error": customer.access.role == "admin",  # type: ignore[attr-defined]
         "can_rebuild": _can_rebuild(customer),
     }

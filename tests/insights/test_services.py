@@ -292,3 +292,24 @@ def test_weekly_digest_sends_one_email_per_person_with_their_changes(actors):
 def test_weekly_digest_skips_people_with_nothing_changed(actors):
     assert services.send_weekly_digests(now=dt.datetime(2026, 6, 15, tzinfo=dt.UTC)) == 0
     assert mail.outbox == []
+
+
+def test_the_sweep_leaves_a_poison_account_alone_for_a_while(actors, monkeypatch):
+    sent = []
+    monkeypatch.setattr(
+        "insights.tasks.rebuild_summary_task.apply_async", lambda **kw: sent.append(kw["args"])
+    )
+    now = dt.datetime.now(dt.UTC)
+    Customer.objects.update(summary_dirty_since=None)
+    Customer.objects.filter(pk=actors.customer_a.pk).update(
+        summary_dirty_since=now - dt.timedelta(minutes=30)
+    )
+    SummaryBuildState.objects.create(
+        customer=actors.customer_a,
+        status=SummaryBuildState.Status.FAILED,
+        attempts=services.MAX_ATTEMPTS,
+        finished_at=now - dt.timedelta(minutes=5),
+    )
+    assert services.sweep_dirty_summaries(now=now) == []
+    later = now + services.FAILED_COOLDOWN
+    assert services.sweep_dirty_summaries(now=later) == [actors.customer_a.pk]

@@ -352,3 +352,13 @@ def test_summary_shows_the_plan_review_state(client, actors):
     services.rebuild_summary(actors.customer_a.pk)
     summary = AccountSummary.objects.get(customer=actors.customer_a)
     assert "Review state: Approved" in summary.markdown
+
+
+def test_staff_see_failed_builds_in_the_admin(client, actors, built):
+    SummaryBuildState.objects.filter(customer=built).update(
+        status="failed", attempts=6, last_error="ValueError: poison"
+    )
+    client.force_login(actors.admin)
+    response = client.get("/admin/insights/summarybuildstate/", {"status__exact": "failed"})
+    assert response.status_code == 200
+    assert "ValueError: poison" in response.content.decode()
