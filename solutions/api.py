@@ -226,7 +226,7 @@ class ContributionViewSet(
             raise ValidationError({"status": [str(exc)]}) from exc
 
     def _answer(self, request: Request, answer: str, **kwargs: Any) -> Response:
-        contribution = self.get_object()
+        contribution = kwargs.pop("contribution", None) or self.get_object()
         move = {
             "accept": services.accept_contribution,
             "decline": services.decline_contribution,
@@ -255,9 +255,13 @@ class ContributionViewSet(
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, pk: str | None = None) -> Response:
         """Decline the request with a reason."""
+        # Load (404/403) before validating, so a stranger learns nothing from a 400.
+        contribution = self.get_object()
         body = DeclineSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._answer(request, "decline", reason=body.validated_data["reason"])
+        return self._answer(
+            request, "decline", contribution=contribution, reason=body.validated_data["reason"]
+        )
 
     @extend_schema(request=None, responses=ContributionSerializer)
     @action(detail=True, methods=["post"])

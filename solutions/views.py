@@ -100,6 +100,40 @@ def _contribution_grid(contributions: list[Contribution]) -> list[dict[str, Any]
     return rows
 
 
+EDIT_FIELDS = {
+    "title": "title",
+    "summary": "summary",
+    "owner_id": "owner",
+    "value": "value",
+    "currency": "currency",
+}
+CHANGE_LOG_LENGTH = 20
+
+
+def _change_log(proposal: Proposal) -> list[dict[str, Any]]:
+    """Who changed which of the proposal's fields when, newest first (status moves are in
+    the transitions)."""
+    records = list(
+        proposal.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            : CHANGE_LOG_LENGTH + 1
+        ]
+    )
+    entries = []
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        if older is None:
+            if newer.history_type == "+":
+                entries.append({"by": newer.history_user, "at": newer.history_date, "fields": []})
+            continue
+        fields = [
+            label
+            for name, label in EDIT_FIELDS.items()
+            if getattr(newer, name) != getattr(older, name)
+        ]
+        if fields:
+            entries.append({"by": newer.history_user, "at": newer.history_date, "fields": fields})
+    return entries
+
+
 def _thread_context(
     request: HttpRequest,
     *,
@@ -159,6 +193,7 @@ def _proposal_context(
         "problems": proposal.problems.all(),
         "grid": _contribution_grid(contributions),
         "transitions": proposal.transitions.all(),
+        "change_log": _change_log(proposal),
         "active_tab": "proposals",
         **_thread_context(request, proposal=proposal, access=access, **thread),
     }

@@ -262,6 +262,10 @@ def test_contribution_filters_and_outsiders(actors, contribution_a):
     outsider = api_as(actors.outsider)
     assert outsider.get(f"{CO}{contribution_a.pk}/").status_code == 404
     assert outsider.post(f"{CO}{contribution_a.pk}/accept/").status_code == 404
+    assert outsider.post(f"{CO}{contribution_a.pk}/decline/", {}, format="json").status_code == 404
+    assert (
+        api_as(actors.sales_a).post(f"{CO}{contribution_a.pk}/decline/", {}, format="json")
+    ).status_code == 403
     assert (
         outsider.post(
             CO,

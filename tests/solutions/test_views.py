@@ -176,11 +176,12 @@ def test_board_flags_severe_problems_no_proposal_addresses(client, actors, propo
     assert [[x.pk for x in p.active_proposals] for p in problems] == [[], [proposal_a.pk], []]
 
 
-# Queries of the proposal page (15): session, user, proposal with owner and creator, its
+# Queries of the proposal page (16): session, user, proposal with owner and creator, its
 # problems, their goals, options, contributions with people/partner/area, transitions,
-# customer with access, top-level comments with authors, their replies, unread notification
-# count, and the idle-session refresh (3). One spare for a middleware's check.
-PROPOSAL_QUERIES = 16
+# customer with access, the change log with its users, top-level comments with authors,
+# their replies, unread notification count, and the idle-session refresh (3). One spare
+# for a middleware's check.
+PROPOSAL_QUERIES = 17
 
 
 @pytest.mark.parametrize("n", [1, 10])
@@ -320,6 +321,10 @@ def test_edit_proposal_saves_with_the_current_version(client, actors, proposal_a
         actors.spec_a,
         "USD",
     )
+    log = client.get(_url("proposal", proposal_a.pk)).context["change_log"]
+    assert log[0]["by"] == actors.sales_a
+    assert log[0]["fields"] == ["title", "summary", "owner", "value", "currency"]
+    assert log[-1]["fields"] == []  # created
 
 
 # Contributions
