@@ -76,13 +76,13 @@ class DashboardViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = DashboardRowSerializer
 
     def get_queryset(self) -> QuerySet[Customer]:
-        user = self.request.user
-        form = dashboard_filter_form(self.request.query_params, user)
+        scope = queries.dashboard_scope(self.request.user)
+        form = dashboard_filter_form(self.request.query_params, scope)
         if form.errors:
             raise serializers.ValidationError(
                 {field: [str(error) for error in errors] for field, errors in form.errors.items()}
             )
-        return queries.dashboard_customers(user, **form.cleaned_or_defaults())
+        return queries.dashboard_customers(scope, **form.cleaned_or_defaults())
 
 
 router = SimpleRouter()

@@ -1,22 +1,26 @@
 """Reads of the health app: the dashboard's rows, filters and team charts, and account history.
 
-Every function here runs one query, whatever the number of accounts, and reads only stored
-values (scores, snapshots and the precomputed AccountHealth rows).
+Every function here runs one or two queries, whatever the number of accounts, and reads only
+stored values (scores, snapshots and the precomputed AccountHealth rows).
 """
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Avg, Count, F, OrderBy, Q, QuerySet
 from django.db.models.functions import Round
 
 from accounts.models import User
+from accounts.visibility import visible_customers_q
 from customers.models import Customer
 from health.models import AccountHealth, HealthSnapshot, ScoreAnnotation
 
 HISTORY_DAYS = 90
 TEAM_CHART_STEP_DAYS = 7
 NEEDS_ATTENTION_LIMIT = 5
+TEAM_HISTORY_CACHE_SECONDS = 10 * 60
 
 # Sort key -> the columns it orders by; None-able columns put unscored accounts last.
 SORT_COLUMNS = {
@@ -38,15 +42,72 @@ class DashboardRow:
     health: AccountHealth | None
 
 
-def visible_customers(user: User) -> QuerySet[Customer]:
-    return Customer.objects.visible_to(user)
+@dataclass(frozen=True)
+class DashboardScope:
+    """The accounts a user's dashboard covers, read once per request.
+
+    The visibility rule runs once, into a list of ids, and every later query filters on those
+    ids instead of evaluating the rule again (it is the costly part of each query).
+    """
+
+    ids: list[int] | None  # None: every customer (admins)
+    lead_choices: list[tuple[int, str]]
+    industry_choices: list[str]
+    band_counts: dict[str, int]
+
+    def customers(self) -> QuerySet[Customer]:
+        queryset = Customer.objects.all()
+        return queryset if self.ids is None else queryset.filter(pk__in=self.ids)
+
+
+def dashboard_scope(user: User) -> DashboardScope:
+    """The user's visible accounts, with the filters' choices and the counts per band."""
+    condition = visible_customers_q(user)
+    ids = None
+    customers = Customer.objects.all()
+    if condition is not None:
+        ids = list(Customer.objects.filter(condition).values_list("pk", flat=True))
+        customers = customers.filter(pk__in=ids)
+    groups = (
+        customers.order_by()
+        .values(
+            "lead_id",
+            "lead__first_name",
+            "lead__last_name",
+            "lead__username",
+            "industry",
+            "health_band",
+        )
+        .annotate(n=Count("pk"))
+    )
+    leads: dict[int, tuple[str, str, str]] = {}
+    industries: set[str] = set()
+    counts = dict.fromkeys((*Customer.HealthBand.values, ""), 0)
+    for group in groups:
+        first, last = group["lead__first_name"], group["lead__last_name"]
+        name = f"{first} {last}".strip() or group["lead__username"]
+        leads[group["lead_id"]] = (last.lower(), first.lower(), name)
+        if group["industry"]:
+            industries.add(group["industry"])
+        counts[group["health_band"]] = counts.get(group["health_band"], 0) + group["n"]
+    return DashboardScope(
+        ids=ids,
+        lead_choices=[(pk, key[2]) for pk, key in sorted(leads.items(), key=lambda i: i[1])],
+        industry_choices=sorted(industries),
+        band_counts=counts,
+    )
 
 
 def dashboard_customers(
-    user: User, *, lead_id: int | None = None, band: str = "", industry: str = "", sort: str
+    scope: DashboardScope,
+    *,
+    lead_id: int | None = None,
+    band: str = "",
+    industry: str = "",
+    sort: str,
 ) -> QuerySet[Customer]:
-    """The dashboard's accounts for `user`, filtered and ordered, with their stored health."""
-    queryset = visible_customers(user).select_related("lead", "health")
+    """The dashboard's accounts, filtered and ordered, with their lead and stored health."""
+    queryset = scope.customers().select_related("lead", "health")
     if lead_id is not None:
         queryset = queryset.filter(lead_id=lead_id)
     if band:
@@ -73,43 +134,26 @@ def dashboard_rows(customers: object) -> list[DashboardRow]:
     return rows
 
 
-def lead_choices(user: User) -> list[tuple[int, str]]:
-    """The leads of the accounts `user` sees, for the lead filter."""
-    leads = User.objects.filter(pk__in=visible_customers(user).values("lead_id"))
-    return [(lead.pk, lead.display_name) for lead in leads.order_by("last_name", "first_name")]
+def team_history(scope: DashboardScope, *, today: dt.date, days: int = HISTORY_DAYS) -> list[dict]:
+    """Average score and band counts of the scope's accounts, one point a week over `days`.
 
-
-def industry_choices(user: User) -> list[str]:
-    """The industries of the accounts `user` sees, for the industry filter."""
-    return list(
-        visible_customers(user)
-        .exclude(industry="")
-        .order_by("industry")
-        .values_list("industry", flat=True)
-        .distinct()
-    )
-
-
-def band_counts(user: User) -> dict[str, int]:
-    """How many of the visible accounts are in each band now ("" = not scored yet)."""
-    counts = dict.fromkeys((*Customer.HealthBand.values, ""), 0)
-    rows = visible_customers(user).order_by().values("health_band").annotate(n=Count("pk"))
-    for row in rows:
-        counts[row["health_band"]] = row["n"]
-    return counts
-
-
-def team_history(user: User, *, today: dt.date, days: int = HISTORY_DAYS) -> list[dict]:
-    """Average score and band counts of the visible accounts, one point a week over `days`.
-
-    Weekly points keep the aggregation small (14 days' rows rather than 90) for large teams.
+    Past days never change and today's changes once a day, so the result is cached for a few
+    minutes under a key made of the exact set of accounts: a change of visibility is a new key.
     """
+    key = f"health:team-history:{today.isoformat()}:{days}:{_scope_digest(scope)}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     dates = {today - dt.timedelta(days=n) for n in range(0, days + 1, TEAM_CHART_STEP_DAYS)}
     dates.add(today - dt.timedelta(days=days))
     snapshots = HealthSnapshot.objects.filter(taken_on__in=dates)
-    if not user.is_admin:
-        snapshots = snapshots.filter(customer__in=visible_customers(user).values("pk"))
-    return list(
+    if scope.ids is not None:
+        # `+ 0` keeps the planner on the (taken_on, customer) index: a few days' entries with
+        # a hashed id test, rather than a year of rows for each customer.
+        snapshots = snapshots.alias(of_customer=F("customer_id") + 0).filter(
+            of_customer__in=scope.ids
+        )
+    history = list(
         snapshots.order_by("taken_on")
         .values("taken_on")
         .annotate(
@@ -119,12 +163,20 @@ def team_history(user: User, *, today: dt.date, days: int = HISTORY_DAYS) -> lis
             red=Count("pk", filter=Q(band=Customer.HealthBand.RED)),
         )
     )
+    cache.set(key, history, TEAM_HISTORY_CACHE_SECONDS)
+    return history
 
 
-def needs_attention(user: User, *, limit: int = NEEDS_ATTENTION_LIMIT) -> list[DashboardRow]:
+def _scope_digest(scope: DashboardScope) -> str:
+    if scope.ids is None:
+        return "all"
+    return hashlib.sha256(",".join(map(str, sorted(scope.ids))).encode()).hexdigest()
+
+
+def needs_attention(scope: DashboardScope, *, limit: int = NEEDS_ATTENTION_LIMIT) -> list:
     """Red accounts, those whose score dropped most in 30 days first."""
     customers = (
-        visible_customers(user)
+        scope.customers()
         .filter(health_band=Customer.HealthBand.RED)
         .select_related("lead", "health")
         .order_by(F("health__trend_30d").asc(nulls_last=True), "health_score", "name")[:limit]

@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
 from customers.access import get_customer_for_user, require
 from customers.models import Customer
 from health import queries, services
@@ -25,12 +24,10 @@ REFRESHING_ROLES = {"lead", "manager", "admin"}
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def dashboard_filter_form(data: object, user: User) -> DashboardFilterForm:
-    """The filter form with the lead and industry choices of the accounts `user` sees."""
+def dashboard_filter_form(data: object, scope: queries.DashboardScope) -> DashboardFilterForm:
+    """The filter form with the lead and industry choices of the scope's accounts."""
     form = DashboardFilterForm(
-        data,
-        lead_choices=queries.lead_choices(user),
-        industry_choices=queries.industry_choices(user),
+        data, lead_choices=scope.lead_choices, industry_choices=scope.industry_choices
     )
     form.is_valid()
     return form
@@ -39,10 +36,10 @@ def dashboard_filter_form(data: object, user: User) -> DashboardFilterForm:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Health of every account the user sees, team charts, and the accounts needing attention."""
-    user = request.user
-    form = dashboard_filter_form(request.GET or None, user)
+    scope = queries.dashboard_scope(request.user)
+    form = dashboard_filter_form(request.GET or None, scope)
     params = form.cleaned_or_defaults()
-    customers = queries.dashboard_customers(user, **params)
+    customers = queries.dashboard_customers(scope, **params)
     page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
@@ -54,8 +51,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         return render(request, "health/dashboard.html#table", context)
     today = timezone.localdate()
-    counts = queries.band_counts(user)
-    history = queries.team_history(user, today=today)
+    counts = scope.band_counts
+    history = queries.team_history(scope, today=today)
     context |= {
         "band_counts": counts,
         "unscored": counts[""],
@@ -70,7 +67,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "amber": [point["amber"] for point in history],
             "red": [point["red"] for point in history],
         },
-        "attention": queries.needs_attention(user),
+        "attention": queries.needs_attention(scope),
     }
     return render(request, "health/dashboard.html", context)
 
@@ -78,9 +75,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard_csv(request: HttpRequest) -> HttpResponse:
     """The dashboard's table as CSV: every row matching the filters, in the table's order."""
-    user = request.user
-    form = dashboard_filter_form(request.GET or None, user)
-    customers = queries.dashboard_customers(user, **form.cleaned_or_defaults())
+    scope = queries.dashboard_scope(request.user)
+    form = dashboard_filter_form(request.GET or None, scope)
+    customers = queries.dashboard_customers(scope, **form.cleaned_or_defaults())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="account-health-{stamp}.csv"'

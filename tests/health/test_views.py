@@ -238,10 +238,10 @@ def test_dashboard_query_count_does_not_grow_with_accounts(
 ):
     make_accounts(actors.sales_a, count)
     client.force_login(actors.mgr_a)
-    # session, user, unread notifications (navigation), lead choices, industry choices,
-    # row count, page of rows (with lead and health joined), band counts, team history,
-    # needs attention; and the session save (savepoint, update, release).
-    with django_assert_num_queries(13):
+    # session, user, visible ids, filter choices and band counts (one grouped query),
+    # row count, page of rows (with lead and health joined), team history, needs attention,
+    # unread notifications (navigation); and the session save (savepoint, update, release).
+    with django_assert_num_queries(12):
         response = client.get(DASHBOARD, {"sort": "-trend"})
     assert response.status_code == 200
 
@@ -252,7 +252,7 @@ def test_csv_query_count_does_not_grow_with_accounts(
 ):
     make_accounts(actors.sales_a, count)
     client.force_login(actors.mgr_a)
-    # session, user, lead choices, industry choices, all rows; and the session save
+    # session, user, visible ids, filter choices, all rows; and the session save
     # (savepoint, update, release). No navigation context: the response is not a page.
     with django_assert_num_queries(8):
         response = client.get(CSV)
@@ -481,3 +481,17 @@ def test_history_lists_band_changes_with_the_components_that_moved(client, actor
         }
     ]
     assert "Execution -15.0: 2 of 2 open action items are overdue" in response.content.decode()
+
+
+def test_team_history_is_cached_per_set_of_accounts(client, actors, django_assert_num_queries):
+    factories.HealthSnapshotFactory(customer=actors.customer_a, score=30)
+    client.force_login(actors.mgr_a)
+    first = client.get(DASHBOARD).context["history_chart"]
+    factories.MembershipFactory(customer=actors.customer_b, user=actors.sales_a)
+    factories.HealthSnapshotFactory(customer=actors.customer_b, score=90)
+
+    second = client.get(DASHBOARD).context["history_chart"]
+
+    # Visibility changed (team A now sees customer B): a new key, not yesterday's chart.
+    assert first["average"] == [30.0]
+    assert second["average"] == [60.0]
