@@ -298,6 +298,10 @@ SPECTACULAR_SETTINGS = {
     },
     # The schema and Swagger UI are for staff (ASVS 13.4.5); schemathesis loads it in-process.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAdminUser"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api_schema.add_error_responses",
+    ],
 }
 
 # Security headers. Django's defaults already give nosniff, same-origin referrer and COOP.

@@ -1,0 +1,111 @@
+"""B01: schemathesis against the API schema, as three users on three different teams.
+
+Runs the `st` CLI against the live test server (a real HTTP round trip, the same
+code path as production), with a fixed seed and a time budget. Identities come from a Web
+Fuzzing Commons auth file; as peers on different teams, schemathesis's
+object_level_authorization check replays each one's reads as the others.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.authtoken.models import Token
+
+from accounts.models import User
+from tests import factories
+from tests.security.policy import CUSTOMER, rule_for
+from tests.security.routes import all_routes, build, model_of
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+SEED = 1
+MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "12"))
+MAX_TIME = int(os.environ.get("SCHEMATHESIS_MAX_TIME", "150"))
+CHECKS = [
+    "not_a_server_error",
+    "response_schema_conformance",
+    "status_code_conformance",
+    "content_type_conformance",
+    "ignored_auth",
+    "use_after_free",
+    "object_level_authorization",
+]
+IDENTITIES = ("sales_a", "sales_b", "sales_c")
+
+
+def seed_team(name: str) -> User:
+    """A team with one salesperson leading one account full of records."""
+    team = factories.TeamFactory(name=f"Team {name}")
+    user = factories.UserFactory(username=name)
+    factories.TeamMemberFactory(team=team, user=user)
+    customer = factories.CustomerFactory(name=f"Account of {name}", lead=user)
+    for route in all_routes():
+        rule = rule_for(route.key)
+        model = rule.model if rule and rule.model else model_of(route)
+        if rule is None or rule.scope != CUSTOMER or model is None:
+            continue
+        try:
+            build(model, customer)
+        except LookupError:
+            continue
+    Token.objects.create(user=user, key=(name.replace("_", "") * 40)[:40])
+    return user
+
+
+def test_schemathesis_finds_no_server_errors_schema_violations_or_leaks(live_server, tmp_path):
+    users = [seed_team(name) for name in IDENTITIES]
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    schema_path = tmp_path / "schema.json"
+    schema_path.write_text(json.dumps(schema))
+    auth = {
+        "auth": [
+            {
+                "name": user.username,
+                "fixedHeaders": [
+                    {"name": "Authorization", "value": f"Token {Token.objects.get(user=user).key}"}
+                ],
+            }
+            for user in users
+        ]
+    }
+    (tmp_path / "auth.json").write_text(json.dumps(auth))
+    (tmp_path / "schemathesis.toml").write_text(
+        f'[auth.wfc]\npath = "{tmp_path / "auth.json"}"\npeers = {json.dumps(list(IDENTITIES))}\n'
+    )
+    command = [
+        str(Path(sys.executable).with_name("st")),
+        "--config-file",
+        str(tmp_path / "schemathesis.toml"),
+        "run",
+        str(schema_path),
+        "--url",
+        live_server.url,
+        "--checks",
+        ",".join(CHECKS),
+        "--phases",
+        "examples,coverage,fuzzing,stateful",
+        "--max-examples",
+        str(MAX_EXAMPLES),
+        "--max-time",
+        str(MAX_TIME),
+        "--seed",
+        str(SEED),
+        "--workers",
+        "1",
+        "--request-timeout",
+        "20",
+        # The sign-in endpoint is rate limited on purpose (S12); its lockout is tested there.
+        "--exclude-path",
+        "/api/auth/token/",
+        "--no-color",
+    ]
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=MAX_TIME + 120, check=False, cwd=tmp_path
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-20000:]
