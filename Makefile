@@ -18,7 +18,7 @@ BASE_PYTHON := $(shell for p in $(PYTHON_CANDIDATES); do \
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/accord
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/7
 
-.PHONY: help run serve install install-dev migrate seed test lint worker beat clean
+.PHONY: help run serve install install-dev migrate seed test lint worker beat bench clean
 
 help:
 	@echo "make run     - set up and serve the demo on http://127.0.0.1:8000"
@@ -26,6 +26,7 @@ help:
 	@echo "make worker  - run a Celery worker (needs REDIS_URL)"
 	@echo "make beat    - run Celery beat (needs REDIS_URL)"
 	@echo "make lint    - ruff, migrations check"
+	@echo "make bench   - load the benchmark datasets and write bench/RESULTS.md (PostgreSQL)"
 
 $(VENV)/.installed: requirements.txt
 	@if [ -z "$(BASE_PYTHON)" ]; then \
@@ -67,8 +68,13 @@ lint: install-dev
 test: install-dev
 	env -u DATABASE_URL $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/bandit -q -r accounts core customers dialogue solutions insights health config -ll
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		ACCORD_TESTING=1 $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: install-dev
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	bash bench/run.sh
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -51,6 +51,6 @@ def sanitize_html(html: str) -> str:
 def render_markdown(text: str | None) -> SafeString:
     """Render user markdown to HTML that is safe to embed in a page."""
     if not text:
-        return mark_safe("")
+        return SafeString("")
     # The output of nh3 is sanitized by construction; marking it safe is the point of this function.
     return mark_safe(sanitize_html(_md.render(text)))  # nosec B308 B703
