@@ -131,3 +131,10 @@ def test_url_access_for_anonymous_inactive_and_outsider(route: Route, clients, t
             if not ok:
                 failures.append(f"{actor} {method.upper()} {path} -> {status} {location}")
     assert not failures, "\n".join(failures)
+
+
+def test_the_policy_has_no_rules_for_urls_that_are_gone():
+    from tests.security.policy import POLICY
+
+    stale = set(POLICY) - {route.key for route in ROUTES}
+    assert not stale, f"remove these entries from tests/security/policy.py: {sorted(stale)}"
