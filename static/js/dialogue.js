@@ -135,15 +135,30 @@
         search.focus();
       }
     });
+    var pendingPick = false;
+    function pickTop() {
+      var top = options.querySelector("[data-pick]");
+      if (!top || top.getAttribute("data-for-q") !== search.value.trim()) {
+        return false;
+      }
+      top.click();
+      return true;
+    }
+    search.addEventListener("input", function () {
+      pendingPick = false;
+    });
+    options.addEventListener("htmx:afterSwap", function () {
+      if (pendingPick) {
+        pendingPick = !pickTop();
+      }
+    });
     // Arrow down from the search box moves into the matches.
     search.addEventListener("keydown", function (event) {
-      // Enter in the search box picks the first match instead of submitting the meeting.
+      // Enter in the search box picks the first match instead of submitting the meeting;
+      // if the matches for what was typed have not arrived yet, it picks when they do.
       if (event.key === "Enter") {
         event.preventDefault();
-        var top = options.querySelector("[data-pick]");
-        if (top) {
-          top.click();
-        }
+        pendingPick = !pickTop();
         return;
       }
       if (event.key === "ArrowDown") {
