@@ -187,7 +187,11 @@ POLICY: dict[str, Rule] = {
     "insights/<int:pk>/plan/": page(Customer),
     "insights/<int:pk>/plan/strategy/": page(Customer),
     "insights/<int:pk>/plan/areas/<int:area_id>/": page(
-        Customer, extra=lambda t: {"area_id": t.area().pk}, mixed=False
+        Customer,
+        extra=lambda t: {"area_id": t.area().pk},
+        mixed=False,
+        reader_status=(403,),
+        note="only the area's specialists edit it: a lead gets 403 after the account loads",
     ),
     "insights/<int:pk>/plan/submit/": page(Customer),
     "insights/<int:pk>/plan/review/": page(Customer),

@@ -94,6 +94,34 @@ FIELDS: list[Field] = [
         lambda actors, records: sorted({f"/solutions/proposals/{r.proposal_id}/" for r in records}),
     ),
     Field(
+        "action item description",
+        lambda actors, p: factories.ActionItemFactory(
+            customer=actors.customer_a, owner=actors.sales_a, description=p[:500]
+        ),
+        lambda actors, records: ["/dialogue/action-items/"],
+        per_record=10,
+    ),
+    Field(
+        "contribution request and description",
+        lambda actors, p: factories.ContributionFactory(
+            proposal=_proposal(actors), request=p[:5000], description=p[:20000]
+        ),
+        lambda actors, records: [f"/solutions/contributions/{r.pk}/" for r in records],
+        per_record=15,
+    ),
+    Field(
+        "account plan comment",
+        lambda actors, p: _plan_comment(actors, p[:10000]),
+        lambda actors, records: [f"/insights/{actors.customer_a.pk}/plan/"],
+        per_record=15,
+    ),
+    Field(
+        "health score annotation",
+        lambda actors, p: _annotation(actors, p[:2000]),
+        lambda actors, records: [f"/health/customers/{actors.customer_a.pk}/"],
+        per_record=10,
+    ),
+    Field(
         "account plan section",
         lambda actors, p: factories.PlanSectionFactory(customer=actors.customer_a, body=p),
         lambda actors, records: [f"/insights/{actors.customer_a.pk}/plan/"],
@@ -108,6 +136,26 @@ def _proposal(actors: Any) -> Any:
 
     existing = Proposal.objects.filter(customer=actors.customer_a, title="XSS comments").first()
     return existing or factories.ProposalFactory(customer=actors.customer_a, title="XSS comments")
+
+
+def _plan_comment(actors: Any, body: str) -> Any:
+    from django.utils import timezone
+
+    from insights.models import PlanComment
+
+    return PlanComment.objects.create(
+        customer=actors.customer_a, author=actors.sales_a, body=body, created_at=timezone.now()
+    )
+
+
+def _annotation(actors: Any, body: str) -> Any:
+    from health.models import HealthSnapshot, ScoreAnnotation
+
+    snapshot = HealthSnapshot.objects.filter(customer=actors.customer_a).first()
+    snapshot = snapshot or factories.HealthSnapshotFactory(customer=actors.customer_a)
+    return ScoreAnnotation.objects.create(
+        customer=actors.customer_a, snapshot=snapshot, author=actors.mgr_a, body=body
+    )
 
 
 def store(field: Field, actors: Any) -> list[str]:
@@ -126,7 +174,9 @@ class _Scanner(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
-        if tag == "script" and not (values.get("src") or "").startswith("/static/"):
+        # Our own scripts come from /static/; json_script data blocks are not executable.
+        is_data = values.get("type") == "application/json"
+        if tag == "script" and not is_data and not (values.get("src") or "").startswith("/static/"):
             self.problems.append(f"<script> {attrs}")
         if tag in {"iframe", "object", "embed", "base", "meta", "link", "style", "frame"}:
             if tag == "meta" and set(values) <= {"charset", "name", "content"}:
