@@ -53,6 +53,7 @@ SWEEP_BATCH = 500
 # A build that failed this often is left to edits and the nightly job for FAILED_COOLDOWN,
 # so a poison account is not retried by every sweep forever.
 MAX_ATTEMPTS = 6
+BROKER_BACKOFF = dt.timedelta(seconds=10)
 FAILED_COOLDOWN = dt.timedelta(hours=1)
 # Namespace for pg_try_advisory_xact_lock(int, int), so our keys do not meet other locks.
 LOCK_NAMESPACE = 0x53554D  # "SUM"
@@ -79,19 +80,30 @@ def enqueue_summary_rebuild(customer_id: int, *, force: bool = False) -> bool:
     return _publish(customer_id, claimed_at=now)
 
 
-def _publish(customer_id: int, *, claimed_at: dt.datetime) -> bool:
+class _Broker:
+    # Per process: after a failed publish, skip publishing for a while, so that during an
+    # outage only one request per BROKER_BACKOFF pays the broker's timeout (the sweep catches up).
+    down_until = 0.0
+
+
+def _publish(customer_id: int, *, claimed_at: dt.datetime, backoff: bool = True) -> bool:
     from insights.tasks import rebuild_summary_task
 
-    try:
-        rebuild_summary_task.apply_async(args=[customer_id], countdown=DEBOUNCE_SECONDS)
-    except Exception:
-        logger.warning("could not queue the summary rebuild of customer %s", customer_id)
-        # Let the next edit (or the sweep) try again rather than wait for PENDING_TTL.
+    published = False
+    if not backoff or time.time() >= _Broker.down_until:
+        try:
+            rebuild_summary_task.apply_async(args=[customer_id], countdown=DEBOUNCE_SECONDS)
+            published = True
+            _Broker.down_until = 0.0
+        except Exception:
+            _Broker.down_until = time.time() + BROKER_BACKOFF.total_seconds()
+            logger.warning("could not queue the summary rebuild of customer %s", customer_id)
+    if not published:
+        # Let a later edit (or the sweep) try again rather than wait for PENDING_TTL.
         SummaryBuildState.objects.filter(customer_id=customer_id, enqueued_at=claimed_at).update(
             enqueued_at=None, status=SummaryBuildState.Status.IDLE
         )
-        return False
-    return True
+    return published
 
 
 def enqueue_after_commit(customer_id: int) -> None:
@@ -147,7 +159,8 @@ def sweep_dirty_summaries(*, now: dt.datetime | None = None) -> list[int]:
             enqueued_at=now, status=SummaryBuildState.Status.QUEUED
         )
     for customer_id in claimed:
-        _publish(customer_id, claimed_at=now)
+        # The sweep is the recovery path and runs once a minute: it always tries the broker.
+        _publish(customer_id, claimed_at=now, backoff=False)
     return claimed
 
 

@@ -313,3 +313,22 @@ def test_the_sweep_leaves_a_poison_account_alone_for_a_while(actors, monkeypatch
     assert services.sweep_dirty_summaries(now=now) == []
     later = now + services.FAILED_COOLDOWN
     assert services.sweep_dirty_summaries(now=later) == [actors.customer_a.pk]
+
+
+def test_after_a_broker_failure_publishing_pauses_briefly(actors, monkeypatch):
+    calls = []
+
+    def broker_down(**kwargs):
+        calls.append(kwargs)
+        raise OSError("connection refused")
+
+    monkeypatch.setattr("insights.tasks.rebuild_summary_task.apply_async", broker_down)
+    assert services.enqueue_summary_rebuild(actors.customer_a.pk) is False
+    assert services.enqueue_summary_rebuild(actors.customer_a2.pk) is False
+    # Only the first paid the broker's timeout; both stay dirty for the sweep.
+    assert len(calls) == 1
+    with time_machine.travel(
+        dt.datetime.now(dt.UTC) + services.BROKER_BACKOFF + dt.timedelta(seconds=1)
+    ):
+        services.enqueue_summary_rebuild(actors.customer_b.pk)
+    assert len(calls) == 2
