@@ -340,3 +340,51 @@ def test_logout_next_stays_on_this_site(actors, evil):
     response = client.post(f"/accounts/logout/?next={evil}", {"next": evil})
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+# B09: what forms enforce in the browser, the API enforces too.
+
+CREATE_OPS = [
+    (p, op)
+    for p, m, op in API_OPS
+    if m == "post"
+    and "{" not in p
+    and any("maxLength" in prop or "enum" in prop for prop in body_properties(op).values())
+]
+
+
+def _valid_body(client: Client, path: str, actors) -> dict | None:
+    """A body the API accepts: an existing record of sales_a's account, read back."""
+    from tests.security.routes import all_routes, build, model_of
+
+    for route in all_routes():
+        if "/" + route.key == path and (model := model_of(route)) is not None:
+            try:
+                record = build(model, actors.customer_a)
+            except LookupError:
+                return None
+            response = client.get(f"{path}{record.pk}/")
+            return response.json() if response.status_code == 200 else None
+    return None
+
+
+@pytest.mark.parametrize(("path", "op"), CREATE_OPS, ids=lambda v: str(v)[:40])
+def test_limits_the_forms_enforce_are_enforced_by_the_api(actors, client, path, op):
+    body = _valid_body(client, path, actors)
+    if body is None:
+        pytest.skip(f"no readable record to start from for {path}")
+    body.pop("id", None)
+    failures = []
+    for name, prop in body_properties(op).items():
+        if prop.get("readOnly"):
+            continue
+        if "maxLength" in prop:
+            bad = {**body, name: "x" * (prop["maxLength"] + 1)}
+        elif "enum" in prop or prop.get("allOf"):
+            bad = {**body, name: "not-one-of-the-choices"}
+        else:
+            continue
+        response = post_json(client, "post", path, json.dumps(bad))
+        if response.status_code != 400 or name not in response.json():
+            failures.append(f"{name}: {response.status_code} {response.content[:120]!r}")
+    assert not failures, "\n".join(failures)
