@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "solutions",
     "insights",
     "health",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -417,7 +418,6 @@ CELERY_BEAT_SCHEDULE["insights-weekly-digest"] = {
     "task": "insights.tasks.send_weekly_digests_task",
     "schedule": crontab(day_of_week="mon", hour=6, minute=0),
 }
-
 # Health: the customer's health_band and a snapshot's band are one choice set in the API schema.
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["HealthBandEnum"] = (
     "customers.models.Customer.HealthBand"
