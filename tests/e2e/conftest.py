@@ -36,3 +36,33 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
             "--disable-sync",
         ],
     }
+
+
+# --- Shared helpers for the journey, accessibility and phone tests ---------------------------
+
+DEMO_PASSWORD = "accord-demo"
+PHONE = {"width": 390, "height": 844}
+
+
+def sign_in_with_form(page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the login form, as a person would, and wait for the home page."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("main h1").first).to_be_visible()
+    expect(page).not_to_have_url(f"{base_url}/accounts/login/")
+
+
+def sign_out(page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+
+
+def horizontal_overflow(page) -> int:
+    """How many CSS pixels the page scrolls sideways (0 when it fits the viewport)."""
+    return page.evaluate(
+        "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+        " - document.documentElement.clientWidth"
+    )
