@@ -2,6 +2,7 @@
 listener, real `celery worker` processes. Nothing here touches a shared service; every kill is
 by the PID (or process group) of a process started here."""
 
+import contextlib
 import json
 import os
 import shutil
@@ -278,9 +279,7 @@ class Worker:
 
     def stop(self) -> None:
         if self.process is not None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             self.process.wait(timeout=10)
             self.process = None
