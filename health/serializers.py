@@ -61,6 +61,10 @@ class DashboardRowSerializer(serializers.ModelSerializer):
     customer = serializers.IntegerField(source="pk", read_only=True)
     lead = serializers.CharField(source="lead.display_name", read_only=True, max_length=300)
     lead_id = serializers.IntegerField(read_only=True)
+    # Empty until the account's first score.
+    health_band = serializers.ChoiceField(
+        choices=[("", "Not scored yet"), *Customer.HealthBand.choices], read_only=True
+    )
     trend_30d = serializers.SerializerMethodField()
     trend_points = serializers.SerializerMethodField()
     open_severe_problems = serializers.SerializerMethodField()

@@ -36,8 +36,9 @@ def test_manager_sorts_by_health_and_opens_the_reddest_account(live_server, page
 
     expect(page.get_by_role("heading", name="Lumen Retail", level=1)).to_be_visible()
     expect(page.get_by_role("heading", name="Why: the components")).to_be_visible()
-    expect(page.get_by_text("critical problems have no proposal")).to_be_visible()
-    expect(page.get_by_text("open action items are overdue")).to_be_visible()
+    reasons = page.locator("ul.components")
+    expect(reasons.get_by_text("critical problems have no proposal")).to_be_visible()
+    expect(reasons.get_by_text("open action items are overdue")).to_be_visible()
     expect(page.locator(".health-score .band")).to_have_text("Red")
     # The chart script ran: Chart.js drew into the canvas.
     expect(page.locator("#account-chart")).to_have_attribute("height", re.compile(r"\d+"))
