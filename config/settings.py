@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "insights",
     "health",
     "bench",
+    "integrity",
 ]
 
 MIDDLEWARE = [
@@ -108,6 +109,7 @@ MIDDLEWARE = [
     "core.middleware.MFAMiddleware",
     "core.audit.DeniedAccessAuditMiddleware",
     "axes.middleware.AxesMiddleware",
+    "integrity.idempotency.IdempotencyKeyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -1,0 +1,11 @@
+"""Beat tasks of the integrity app: forget old idempotency keys, purge the 30-day trash."""
+
+from celery import shared_task
+
+from integrity import idempotency
+
+
+@shared_task(acks_late=True)
+def purge_expired_idempotency_keys_task() -> int:
+    """Daily: delete idempotency keys older than 24 hours."""
+    return idempotency.purge_expired_keys()
