@@ -1,9 +1,11 @@
 import csv
+import json
 from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -56,17 +58,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context |= {
         "band_counts": counts,
         "unscored": counts[""],
-        "band_chart": {
-            "labels": [label for _, label in Customer.HealthBand.choices],
-            "values": [counts[band] for band in Customer.HealthBand.values],
-        },
-        "history_chart": {
-            "labels": [point["taken_on"].isoformat() for point in history],
-            "average": [float(point["average"]) for point in history],
-            "green": [point["green"] for point in history],
-            "amber": [point["amber"] for point in history],
-            "red": [point["red"] for point in history],
-        },
+        "band_chart_json": _json(
+            {
+                "labels": [label for _, label in Customer.HealthBand.choices],
+                "values": [counts[band] for band in Customer.HealthBand.values],
+            }
+        ),
+        "team_history": history,
+        "history_chart_json": _json(
+            {
+                "labels": [point["taken_on"].isoformat() for point in history],
+                "average": [float(point["average"]) for point in history],
+                "green": [point["green"] for point in history],
+                "amber": [point["amber"] for point in history],
+                "red": [point["red"] for point in history],
+            }
+        ),
         "attention": queries.needs_attention(scope),
     }
     return render(request, "health/dashboard.html", context)
@@ -198,10 +205,12 @@ def _account_context(customer: Customer, *, form: AnnotationForm | None = None) 
             for c in (latest.components if latest else [])
         ],
         "changes": changes,
-        "history_chart": {
-            "labels": [s.taken_on.isoformat() for s in history],
-            "scores": [s.score for s in history],
-        },
+        "history_chart_json": _json(
+            {
+                "labels": [s.taken_on.isoformat() for s in history],
+                "scores": [s.score for s in history],
+            }
+        ),
         "can_annotate": access.role in ANNOTATING_ROLES and bool(history),
         "can_refresh": access.role in REFRESHING_ROLES,
         "form": form or AnnotationForm(snapshots=history),
@@ -239,6 +248,10 @@ def _sort_columns(current: str) -> list[dict]:
             next_sort, aria = key, "none"
         columns.append({"key": key, "label": label, "next": next_sort, "aria_sort": aria})
     return columns
+
+
+def _json(data: dict) -> str:
+    return json.dumps(data, cls=DjangoJSONEncoder)
 
 
 def _csv_safe(value: str) -> str:

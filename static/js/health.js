@@ -4,14 +4,14 @@
 
   var COLOURS = { green: "#0b6e4f", amber: "#b07300", red: "#a4262c", brand: "#1f4e79" };
 
-  function readData(id) {
-    var element = document.getElementById(id);
-    return element ? JSON.parse(element.textContent) : null;
+  // The data rides on the canvas itself (data-chart), so pages carry no inline script at all.
+  function readData(canvas) {
+    return canvas && canvas.dataset.chart ? JSON.parse(canvas.dataset.chart) : null;
   }
 
   function bandChart() {
     var canvas = document.getElementById("band-chart");
-    var data = readData("band-chart-data");
+    var data = readData(canvas);
     if (!canvas || !data) return;
     new window.Chart(canvas, {
       type: "bar",
@@ -33,7 +33,7 @@
 
   function historyChart() {
     var canvas = document.getElementById("history-chart");
-    var data = readData("history-chart-data");
+    var data = readData(canvas);
     if (!canvas || !data) return;
     new window.Chart(canvas, {
       data: {
@@ -60,7 +60,7 @@
 
   function accountChart() {
     var canvas = document.getElementById("account-chart");
-    var data = readData("account-chart-data");
+    var data = readData(canvas);
     if (!canvas || !data) return;
     new window.Chart(canvas, {
       type: "line",

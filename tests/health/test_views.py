@@ -284,7 +284,8 @@ def test_account_page_shows_score_components_reasons_and_history(client, refresh
     assert "Dialogue recency" in content
     assert "No meetings recorded yet" in content
     assert "of 25 points" in content
-    assert 'id="account-chart-data"' in content
+    assert 'id="account-chart" data-chart="{&quot;labels&quot;' in content
+    assert "<script>" not in content
     assert [c["snapshot"].score for c in response.context["changes"]][:1] == [
         response.context["latest"].score
     ]
@@ -486,12 +487,12 @@ def test_history_lists_band_changes_with_the_components_that_moved(client, actor
 def test_team_history_is_cached_per_set_of_accounts(client, actors, django_assert_num_queries):
     factories.HealthSnapshotFactory(customer=actors.customer_a, score=30)
     client.force_login(actors.mgr_a)
-    first = client.get(DASHBOARD).context["history_chart"]
+    first = client.get(DASHBOARD).context["team_history"]
     factories.MembershipFactory(customer=actors.customer_b, user=actors.sales_a)
     factories.HealthSnapshotFactory(customer=actors.customer_b, score=90)
 
-    second = client.get(DASHBOARD).context["history_chart"]
+    second = client.get(DASHBOARD).context["team_history"]
 
     # Visibility changed (team A now sees customer B): a new key, not yesterday's chart.
-    assert first["average"] == [30.0]
-    assert second["average"] == [60.0]
+    assert [point["average"] for point in first] == [30]
+    assert [point["average"] for point in second] == [60]
