@@ -619,10 +619,15 @@ def load(factor: float = 1.0, seed: int = 42, log: Callable[[str], None] = print
 
 
 def _build_summaries(customer_ids: list[int], now: dt.datetime) -> int:
+    from health.services import refresh_customer_health
     from insights.services import rebuild_summary
 
     _fast_commits()
-    built = sum(rebuild_summary(cid, now=now).outcome == "created" for cid in customer_ids)
+    built = 0
+    for cid in customer_ids:
+        built += rebuild_summary(cid, now=now).outcome == "created"
+        # Directly, not through the queue: the load may run with no worker at all.
+        refresh_customer_health(cid, now=now)
     connections.close_all()
     return built
 
