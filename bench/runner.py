@@ -178,20 +178,23 @@ def run(requests: int = 50, warmup: int = 5, only: set[str] | None = None) -> li
             client.force_login(User.objects.get(username=probe.username))
         send = getattr(client, probe.method)
 
-        def call(i: int, send: Callable = send, url: str = url, probe: Probe = probe) -> Any:
-            if probe.data is None:
-                return send(url)
-            return send(url, probe.data(context, i))
+        def payload(i: int, probe: Probe = probe) -> dict[str, Any] | None:
+            return probe.data(context, i) if probe.data else None
+
+        def call(body: dict[str, Any] | None, send: Callable = send, url: str = url) -> Any:
+            return send(url) if body is None else send(url, body)
 
         for i in range(warmup):
-            call(i)
+            call(payload(i))
+        body = payload(warmup)
         with CaptureQueriesContext(connection) as captured:
-            response = call(warmup)
+            response = call(body)
         timings = []
         statuses = set()
         for i in range(requests):
+            body = payload(warmup + 1 + i)  # built before the clock starts
             started = time.perf_counter()
-            response = call(warmup + 1 + i)
+            response = call(body)
             timings.append((time.perf_counter() - started) * 1000)
             statuses.add(response.status_code)
         row.update(
