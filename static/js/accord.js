@@ -11,4 +11,15 @@
       target.insertAdjacentElement("afterend", note);
     }
   });
+
+  // On a phone the account tabs are one swipeable row: bring the current tab into view.
+  document.addEventListener("DOMContentLoaded", function () {
+    var current = document.querySelector(".tabs [aria-current=page]");
+    if (current) {
+      var row = current.closest(".tabs");
+      if (row && row.scrollWidth > row.clientWidth) {
+        row.scrollLeft = current.offsetLeft - row.offsetLeft - 16;
+      }
+    }
+  });
 })();
