@@ -18,7 +18,7 @@ BASE_PYTHON := $(shell for p in $(PYTHON_CANDIDATES); do \
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/accord
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/7
 
-.PHONY: help run serve install install-dev migrate seed test lint worker beat bench clean
+.PHONY: help run serve install install-dev migrate seed test lint worker beat bench screenshots clean
 
 help:
 	@echo "make run     - set up and serve the demo on http://127.0.0.1:8000"
@@ -27,6 +27,7 @@ help:
 	@echo "make beat    - run Celery beat (needs REDIS_URL)"
 	@echo "make lint    - ruff, migrations check"
 	@echo "make bench   - load the benchmark datasets and write bench/RESULTS.md (PostgreSQL)"
+	@echo "make screenshots - regenerate docs/screenshots/ from the demo data (Chromium)"
 
 $(VENV)/.installed: requirements.txt
 	@if [ -z "$(BASE_PYTHON)" ]; then \
@@ -75,6 +76,9 @@ test: install-dev
 bench: install-dev
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	bash bench/run.sh
+
+screenshots: install-dev
+	$(PY) docs/screenshots.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
