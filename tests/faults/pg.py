@@ -70,10 +70,12 @@ class PrivateCluster:
         options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root}"
         self._pg_ctl("-m", mode, "-o", options, "-w", "restart")
 
+    def psql_args(self, database: str) -> list[str]:
+        return ["psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", database]
+
     def psql(self, database: str, sql: str) -> str:
         result = subprocess.run(
-            ["psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", database]
-            + ["-Atc", sql],
+            [*self.psql_args(database), "-Atc", sql],
             capture_output=True,
             text=True,
             check=True,

@@ -165,7 +165,8 @@ def test_f10_while_down_pages_answer_503_fast_and_a_task_retries_until_it_return
         stack.cluster.start()
 
         def summary_built() -> bool:
-            sql = f"SELECT count(*) FROM insights_accountsummary WHERE customer_id = {stack.customer_id}"
+            sql = "SELECT count(*) FROM insights_accountsummary WHERE customer_id = "
+            sql += str(stack.customer_id)
             return stack.cluster.psql("accord", sql) != "0"
 
         assert wait_for(summary_built, timeout=90, every=0.5), (
