@@ -22,4 +22,41 @@
       }
     }
   });
+
+  // Forms whose work takes a while (uploads, imports) say so while the server works, and a
+  // second click cannot send them twice. The message comes from the form's data-busy attribute.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-busy") || event.defaultPrevented) {
+      return;
+    }
+    var button = event.submitter || form.querySelector("button[type=submit], button:not([type])");
+    var status = form.querySelector("[data-busy-status]");
+    if (!status) {
+      status = document.createElement("p");
+      status.setAttribute("role", "status");
+      status.setAttribute("data-busy-status", "");
+      status.className = "busy-status";
+      form.appendChild(status);
+    }
+    status.innerHTML = "";
+    var spinner = document.createElement("span");
+    spinner.className = "spinner";
+    spinner.setAttribute("aria-hidden", "true");
+    status.appendChild(spinner);
+    status.appendChild(document.createTextNode(" " + form.getAttribute("data-busy")));
+    form.setAttribute("aria-busy", "true");
+    if (button) {
+      // Disabled after this tick, so the browser still sends the button's own name and value.
+      window.setTimeout(function () { button.disabled = true; }, 0);
+    }
+  });
+  // Back/forward cache: a page shown again must not keep a disabled button.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-busy][aria-busy]").forEach(function (form) {
+      form.removeAttribute("aria-busy");
+      form.querySelectorAll("button[disabled]").forEach(function (b) { b.disabled = false; });
+      form.querySelectorAll("[data-busy-status]").forEach(function (s) { s.textContent = ""; });
+    });
+  });
 })();
