@@ -1,0 +1,192 @@
+"""Export one account whole as JSON, and import it into an empty database.
+
+The export holds every row of the customers, dialogue, solutions, insights and health apps
+that belongs to the customer (their change history included), its memberships, the shared
+rows they point to (areas, partners) and the M2M links. Users are written by username and
+matched by username on import; a missing user is created inactive, so nobody can sign in with
+an account that only arrived in a file.
+"""
+
+import datetime as dt
+import json
+from collections import deque
+from typing import Any
+
+from django.apps import apps
+from django.core import serializers
+from django.core.management.color import no_style
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from accounts.models import AccountMembership, User
+from customers.models import Customer
+
+FORMAT = "accord-account/1"
+ACCOUNT_APPS = ("customers", "dialogue", "solutions", "insights", "health")
+# Rows that several accounts share: exported when referenced, created on import if missing.
+SHARED_MODELS = ("accounts.Area", "solutions.Partner")
+# Per-user bookkeeping, not part of an account.
+SKIPPED_MODELS = ("insights.DigestDelivery", "solutions.HistoricalPartner")
+
+
+class ImportRefused(Exception):
+    """The file is not an account export, or the database already holds its rows."""
+
+
+def _is_history(model: type[models.Model]) -> bool:
+    return model.__name__.startswith("Historical") and hasattr(model, "instance_type")
+
+
+def account_models() -> list[type[models.Model]]:
+    """The models an account export covers, in dependency order (parents first)."""
+    skipped = {apps.get_model(label) for label in (*SHARED_MODELS, *SKIPPED_MODELS)}
+    found = [
+        model
+        for app in ACCOUNT_APPS
+        for model in apps.get_app_config(app).get_models()
+        if model not in skipped
+    ]
+    return [*found, AccountMembership]
+
+
+def _path_to_customer(model: type[models.Model]) -> str | None:
+    """The lookup from `model` to its customer (e.g. 'proposal__customer'), by foreign keys."""
+    if model is Customer:
+        return "pk"
+    queue: deque[tuple[type[models.Model], str]] = deque([(model, "")])
+    seen = {model}
+    while queue:
+        current, path = queue.popleft()
+        for field in current._meta.concrete_fields:
+            if not field.is_relation or field.name == "history_user":
+                continue
+            target = field.related_model
+            lookup = f"{path}__{field.name}" if path else field.name
+            if target is Customer:
+                return lookup
+            if target not in seen and target._meta.app_label in ACCOUNT_APPS:
+                seen.add(target)
+                queue.append((target, lookup))
+    return None
+
+
+def _rows_of(model: type[models.Model], customer_id: int) -> models.QuerySet:
+    manager = model._base_manager
+    if model.__name__ == "HistoricalCustomer":
+        return manager.filter(id=customer_id)
+    path = _path_to_customer(model)
+    if path is None:
+        raise LookupError(f"{model._meta.label} has no path to its customer")
+    return manager.filter(**{path: customer_id})
+
+
+def _referenced(objects: list[models.Model]) -> tuple[set[int], list[models.Model]]:
+    """User ids and shared rows (areas, partners) that the exported rows point to."""
+    shared_models = {apps.get_model(label) for label in SHARED_MODELS}
+    user_ids: set[int] = set()
+    shared: dict[tuple[type, Any], models.Model] = {}
+    for obj in objects:
+        for field in obj._meta.concrete_fields:
+            if not field.is_relation:
+                continue
+            value = getattr(obj, field.attname)
+            if value is None:
+                continue
+            if field.related_model is User:
+                user_ids.add(value)
+            elif field.related_model in shared_models:
+                shared.setdefault((field.related_model, value), None)  # type: ignore[arg-type]
+        for field in obj._meta.many_to_many:
+            if field.related_model is User:
+                user_ids.update(getattr(obj, field.name).values_list("pk", flat=True))
+    rows = []
+    for model in shared_models:
+        pks = [pk for (m, pk) in shared if m is model]
+        rows += list(model._base_manager.filter(pk__in=pks).order_by("pk"))
+    return user_ids, rows
+
+
+def export_account(customer_id: int) -> dict[str, Any]:
+    """The whole account as a JSON-ready dict (raises Customer.DoesNotExist)."""
+    Customer._base_manager.get(pk=customer_id)
+    objects: list[models.Model] = []
+    for model in account_models():
+        objects += list(_rows_of(model, customer_id).order_by("pk"))
+    user_ids, shared = _referenced(objects)
+    users = User.objects.filter(pk__in=user_ids).order_by("username")
+    return {
+        "format": FORMAT,
+        "customer_id": customer_id,
+        "exported_at": timezone.now().isoformat(),
+        "users": [
+            {
+                "username": u.username,
+                "first_name": u.first_name,
+                "last_name": u.last_name,
+                "email": u.email,
+                "role": u.role,
+            }
+            for u in users
+        ],
+        "objects": serializers.serialize(
+            "python", [*shared, *objects], use_natural_foreign_keys=True
+        ),
+    }
+
+
+class _FullPrecisionEncoder(DjangoJSONEncoder):
+    # DjangoJSONEncoder rounds datetimes to milliseconds; an export must keep them exact.
+    def default(self, o: Any) -> Any:
+        if isinstance(o, dt.datetime | dt.time):
+            return o.isoformat()
+        return super().default(o)
+
+
+def dump(data: dict[str, Any]) -> str:
+    return json.dumps(data, cls=_FullPrecisionEncoder, indent=1, ensure_ascii=False)
+
+
+@transaction.atomic
+def import_account(data: dict[str, Any]) -> dict[str, int]:
+    """Load an export into this database; returns the number of rows per model label.
+
+    Primary keys are kept, so links between the rows stay as they were; the database must not
+    already hold the customer. Foreign keys are checked at commit (PostgreSQL defers them).
+    """
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ImportRefused("This is not an Accord account export.")
+    if Customer._base_manager.filter(pk=data["customer_id"]).exists():
+        raise ImportRefused(f"Customer {data['customer_id']} already exists in this database.")
+    for user in data["users"]:
+        if not User.objects.filter(username=user["username"]).exists():
+            User.objects.create_user(
+                username=user["username"],
+                first_name=user["first_name"],
+                last_name=user["last_name"],
+                email=user["email"],
+                role=user["role"],
+                is_active=False,
+            )
+    counts: dict[str, int] = {}
+    touched: set[type[models.Model]] = set()
+    deferred = []
+    shared_labels = {label.lower() for label in SHARED_MODELS}
+    for item in serializers.deserialize("python", data["objects"], handle_forward_references=True):
+        model = type(item.object)
+        if (
+            model._meta.label_lower in shared_labels
+            and model._base_manager.filter(pk=item.object.pk).exists()
+        ):
+            continue  # a shared row this database already has
+        item.save()
+        if item.deferred_fields:
+            deferred.append(item)
+        touched.add(model)
+        counts[model._meta.label] = counts.get(model._meta.label, 0) + 1
+    for item in deferred:
+        item.save_deferred_fields()
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), list(touched)):
+            cursor.execute(sql)
+    return counts

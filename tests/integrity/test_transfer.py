@@ -1,0 +1,138 @@
+"""export_account / import_account: an account written to JSON and read back into an empty
+database has every row, field and link it had."""
+
+import datetime as dt
+import json
+from collections import Counter
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from accounts.models import AccountMembership, User
+from customers import services as customer_services
+from customers.models import Goal, Stakeholder
+from dialogue.models import Meeting
+from health import services as health_services
+from insights import services as insight_services
+from integrity.transfer import account_models, dump, export_account
+from solutions.models import Comment, Mention, ProposalTransition
+from tests import factories
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def rich_account(actors):
+    """customer_a with at least one row of every kind, links, history and a deleted record."""
+    customer, lead = actors.customer_a, actors.sales_a
+    area = factories.AreaFactory(name="Engineering")
+    factories.BusinessModelFactory(customer=customer, value_proposition="Same-day parts")
+    factories.StrategicMoveFactory(customer=customer)
+    goal = customer_services.create_record(
+        Goal, customer=customer, by=lead, fields={"title": "Cut lead time"}
+    )
+    customer_services.update_record(
+        goal, by=lead, expected_version=goal.version, changes={"title": "Cut lead time by half"}
+    )
+    option = factories.OptionFactory(customer=customer)
+    option.serves_goals.set([goal])
+    process = factories.ProcessFactory(customer=customer)
+    step = factories.ProcessStepFactory(process=process)
+    boss = factories.StakeholderFactory(customer=customer, name="Clara CEO")
+    champion = factories.StakeholderFactory(customer=customer, reports_to=boss, owner=lead)
+    champion.influences.set([boss])
+    problem = factories.ProblemFactory(customer=customer, process_step=step, raised_by=champion)
+    problem.blocks_goals.set([goal])
+    meeting = factories.MeetingFactory(customer=customer, author=lead)
+    meeting.stakeholders.set([boss, champion])
+    meeting.goals.set([goal])
+    meeting.problems.set([problem])
+    meeting.internal_attendees.set([actors.spec_a])
+    factories.MeetingFactory(customer=customer, deleted_at=timezone.now())
+    factories.ActionItemFactory(customer=customer, meeting=meeting, owner=actors.spec_a)
+    partner = factories.PartnerFactory()
+    proposal = factories.ProposalFactory(customer=customer, owner=lead)
+    proposal.problems.set([problem])
+    proposal.options.set([option])
+    contribution = factories.ContributionFactory(
+        proposal=proposal, specialist=actors.spec_a, area=area
+    )
+    factories.ContributionFactory(proposal=proposal, specialist=None, partner=partner)
+    first = factories.CommentFactory(proposal=proposal, contribution=contribution, author=lead)
+    reply = factories.CommentFactory(proposal=proposal, parent=first, author=actors.spec_a)
+    Mention.objects.create(comment=reply, user=lead)
+    ProposalTransition.objects.create(
+        proposal=proposal, from_status="draft", to_status="draft", by=lead
+    )
+    section = insight_services.save_plan_section(
+        customer, area=None, body="Grow services", expected_version=0, by=lead
+    )
+    insight_services.add_plan_comment(customer, by=actors.mgr_a, body="Good", section=section)
+    insight_services.submit_plan(customer, by=lead)
+    insight_services.rebuild_summary(customer.pk)
+    health_services.refresh_customer_health(customer.pk, now=timezone.now())
+    snapshot = factories.HealthSnapshotFactory(customer=customer, taken_on=dt.date(2026, 1, 5))
+    health_services.annotate_score(snapshot=snapshot, author=actors.mgr_a, body="Seasonal dip")
+    # Another account's rows never travel with this one.
+    factories.GoalFactory(customer=actors.customer_b, title="Not exported")
+    return customer
+
+
+def rows_by_model(data: dict) -> Counter:
+    return Counter(obj["model"] for obj in data["objects"])
+
+
+def test_export_then_import_into_an_empty_database_loses_nothing(rich_account, tmp_path):
+    customer_id = rich_account.pk
+    before = export_account(customer_id)
+    usernames = sorted(u["username"] for u in before["users"])
+    path = tmp_path / "account.json"
+    call_command("export_account", str(customer_id), output=str(path))
+    assert rows_by_model(json.loads(path.read_text())) == rows_by_model(before)
+
+    assert "Not exported" not in path.read_text()
+
+    call_command("flush", interactive=False)  # an empty database
+    assert not User.objects.exists()
+    call_command("import_account", str(path))
+
+    after = export_account(customer_id)
+    assert rows_by_model(after) == rows_by_model(before)
+    # Field for field, link for link, to the microsecond.
+    assert json.loads(dump(after))["objects"] == json.loads(dump(before))["objects"]
+    # Every model of the account apps had rows to carry (the fixture is complete).
+    exported = set(rows_by_model(before))
+    assert [m._meta.label for m in account_models() if m._meta.label_lower not in exported] == []
+    # Users come back by username, inactive until someone lets them in.
+    assert sorted(User.objects.values_list("username", flat=True)) == usernames
+    assert not User.objects.filter(is_active=True).exists()
+    lead = User.objects.get(username="sales_a")
+    assert AccountMembership.objects.get(customer_id=customer_id, user=lead).role == "lead"
+    meeting = Meeting.objects.filter(deleted_at__isnull=True).get()
+    assert list(meeting.internal_attendees.values_list("username", flat=True)) == ["spec_a"]
+    assert Stakeholder.objects.get(name="Clara CEO").influenced_by.count() == 1
+    assert Comment.objects.get(parent__isnull=False).mentions.get().user == lead
+    # New rows still get fresh ids after the import.
+    assert Goal.objects.create(customer_id=customer_id, title="New").pk > max(
+        o["pk"] for o in before["objects"] if o["model"] == "customers.goal"
+    )
+
+
+def test_importing_into_a_database_that_has_the_customer_is_refused(rich_account, tmp_path):
+    path = tmp_path / "account.json"
+    call_command("export_account", str(rich_account.pk), output=str(path))
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("import_account", str(path))
+
+
+def test_export_of_a_missing_customer_and_import_of_a_bad_file_are_errors(db, tmp_path):
+    with pytest.raises(CommandError, match="no customer"):
+        call_command("export_account", "999999")
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "something else"}')
+    with pytest.raises(CommandError, match="not an Accord account export"):
+        call_command("import_account", str(bad))
+    bad.write_text("not json")
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("import_account", str(bad))
