@@ -16,6 +16,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
 from accounts.models import AccountMembership, User
 from core.logging import escape_control
@@ -149,6 +150,17 @@ def _on_member_deleted(sender: Any, instance: AccountMembership, **kwargs: Any) 
         object_id=instance.pk,
         detail=f"removed user {instance.user_id} ({instance.role})",
     )
+
+
+@receiver(pre_create_historical_record, dispatch_uid="accord_audit_history_origin")
+def _stamp_history_origin(sender: Any, history_instance: Any, **kwargs: Any) -> None:
+    """Record where a change came from on its history row (simple-history keeps only who)."""
+    request = _current_request()
+    if request is None:
+        return
+    origin = f"ip={client_ip(request) or '-'} request={getattr(request, 'request_id', '-')}"
+    reason = getattr(history_instance, "history_change_reason", None)
+    history_instance.history_change_reason = (f"{reason}; {origin}" if reason else origin)[:100]
 
 
 class DeniedAccessAuditMiddleware:

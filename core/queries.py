@@ -100,6 +100,8 @@ def audit_trail(customer_id: int, *, limit: int = 200) -> list[AuditEntry]:
             last_seen[key] = row
         for row in rows:
             users.add(row.history_user_id)
+            reason = row.history_change_reason or ""
+            ip = reason.split("ip=", 1)[1].split()[0] if "ip=" in reason else ""
             entries.append(
                 AuditEntry(
                     at=row.history_date,
@@ -107,6 +109,8 @@ def audit_trail(customer_id: int, *, limit: int = 200) -> list[AuditEntry]:
                     action=HISTORY_TYPES.get(row.history_type, row.history_type),
                     object_type=model._meta.verbose_name,
                     object_id=str(getattr(row, pk_name)),
+                    ip_address="" if ip == "-" else ip,
+                    detail=reason.split("; ip=")[0] if not reason.startswith("ip=") else "",
                     changes=_diff(row, previous.get(row.history_id), names)
                     if row.history_type == "~"
                     else [],

@@ -98,11 +98,13 @@ def test_changes_to_account_records_are_recorded_with_their_author(actors):
         f"/api/customers/{actors.customer_a.pk}/",
         data=json.dumps({"industry": "Aerospace", "version": actors.customer_a.version}),
         content_type="application/json",
+        REMOTE_ADDR="192.0.2.77",
     )
     assert response.status_code == 200
     change = Customer.history.filter(id=actors.customer_a.pk).latest("history_date")
     assert change.history_type == "~"
     assert change.history_user_id == actors.sales_a.pk
+    assert change.history_change_reason == (f"ip=192.0.2.77 request={response['X-Request-ID']}")
     page = client.get(f"/customers/{actors.customer_a.pk}/audit/").content.decode()
     assert "Aerospace" in page
     assert "Manufacturing" in page
