@@ -36,6 +36,9 @@ CHECKS = [
     "object_level_authorization",
 ]
 IDENTITIES = ("sales_a", "sales_b", "sales_c")
+# Failures accepted for now, each one an open bug for the owning app (see the report): a new
+# failure fails the test. Regenerate with SCHEMATHESIS_BASELINE_UPDATE=1 after a fix.
+BASELINE = Path(__file__).with_name("schemathesis-baseline.json")
 
 
 def seed_team(name: str) -> User:
@@ -103,7 +106,13 @@ def test_schemathesis_finds_no_server_errors_schema_violations_or_leaks(live_ser
         "--exclude-path",
         "/api/auth/token/",
         "--no-color",
+        "--baseline",
+        str(BASELINE),
     ]
+    if only := os.environ.get("SCHEMATHESIS_INCLUDE_PATH"):
+        command += ["--include-path", only]
+    if os.environ.get("SCHEMATHESIS_BASELINE_UPDATE"):
+        command += ["--baseline-update"]
     result = subprocess.run(
         command, capture_output=True, text=True, timeout=MAX_TIME + 120, check=False, cwd=tmp_path
     )
