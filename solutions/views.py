@@ -67,6 +67,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "customer": customer,
             "columns": columns,
+            "has_proposals": bool(proposals),
             "severe_problems": queries.severe_problem_coverage(customer),
             "can_create": customer.access.can_contribute,
             "active_tab": "proposals",
@@ -119,7 +120,9 @@ def _change_log(proposal: Proposal) -> list[dict[str, Any]]:
         ]
     )
     entries = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
+    # Each record beside the one before it; the oldest has none (a proposal may have no history
+    # at all when it was loaded in bulk).
+    for newer, older in zip(records, [*records[1:], None][: len(records)], strict=True):
         if older is None:
             if newer.history_type == "+":
                 entries.append({"by": newer.history_user, "at": newer.history_date, "fields": []})

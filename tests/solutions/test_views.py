@@ -652,3 +652,12 @@ def test_partner_form_errors_and_conflict(client, actors):
     assert b'value="Fjord AS"' in stale.content
     ok = client.post(_url("edit-partner", partner.pk), {"name": "Fjord AS", "version": 2})
     assert ok.status_code == 302
+
+
+def test_proposal_page_shows_a_proposal_without_history(actors, client):
+    """Proposals loaded in bulk (imports, the benchmark) have no history rows."""
+    proposal = factories.ProposalFactory(customer=actors.customer_a)
+    proposal.history.all().delete()
+    client.force_login(actors.sales_a)
+    response = client.get(reverse("solutions:proposal", args=[proposal.pk]))
+    assert response.status_code == 200
