@@ -17,7 +17,7 @@ from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -216,7 +216,9 @@ def _build_and_store(customer_id: int, *, now: dt.datetime) -> RebuildResult:
         if customer is None:
             return RebuildResult("missing")
         data_version = customer.data_version
+        _fault_log("start", customer_id)
         _fault_delay()
+        _fault_fail(customer_id)
         built = build_summary(customer, now=now)
         summary = None
         if not built.is_unchanged:
@@ -241,6 +243,7 @@ def _build_and_store(customer_id: int, *, now: dt.datetime) -> RebuildResult:
             attempts=0,
             last_error="",
         )
+        _fault_log("end", customer_id)
     return RebuildResult(
         "created" if summary else "unchanged", summary=summary, still_dirty=not cleaned
     )
@@ -288,6 +291,28 @@ def _fault_delay() -> None:
     delay = os.environ.get("ACCORD_FAULT_SUMMARY_BUILD_DELAY")
     if delay:
         time.sleep(float(delay))
+
+
+def _fault_fail(customer_id: int) -> None:
+    # Fault-injection hook for the retry tests: "always" (a poison build) or N (the first N
+    # runs of the build fail, as a transient database error would); never set in production.
+    failures = os.environ.get("ACCORD_FAULT_SUMMARY_BUILD_FAILURES")
+    if not failures:
+        return
+    runs = SummaryBuildState.objects.filter(customer_id=customer_id).values_list(
+        "run_count", flat=True
+    )
+    if failures == "always" or runs.first() <= int(failures):
+        raise OperationalError("injected fault")
+
+
+def _fault_log(event: str, customer_id: int) -> None:
+    # Fault-injection hook: appends when a build holds the account's lock, so a test can check
+    # that two builds of one account never overlap; never set in production.
+    path = os.environ.get("ACCORD_FAULT_BUILD_LOG")
+    if path:
+        with open(path, "a", encoding="utf-8") as log:
+            log.write(f"{event} {customer_id} {os.getpid()} {time.time():.6f}\n")
 
 
 # --- Weekly digest -----------------------------------------------------------------------------

@@ -1,16 +1,23 @@
 """Thin Celery tasks: take ids, call one service."""
 
+import os
+
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from insights import services
 
+# Exponential backoff with jitter between retries: base and cap in seconds. The environment may
+# shorten them (the fault tests do); production keeps 2 s doubling up to 5 minutes.
+RETRY_BACKOFF = int(os.environ.get("ACCORD_SUMMARY_RETRY_BACKOFF", "2"))
+RETRY_BACKOFF_MAX = int(os.environ.get("ACCORD_SUMMARY_RETRY_BACKOFF_MAX", "300"))
+
 
 @shared_task(
     acks_late=True,
     autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=2,
-    retry_backoff_max=300,
+    retry_backoff=RETRY_BACKOFF,
+    retry_backoff_max=RETRY_BACKOFF_MAX,
     retry_jitter=True,
     max_retries=5,
 )

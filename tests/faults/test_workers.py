@@ -110,7 +110,10 @@ def test_f07_a_build_slower_than_the_visibility_timeout_never_overlaps_itself(
         concurrency=2,
         visibility_timeout=2,
         time_limit=30,
-        env={"ACCORD_FAULT_SUMMARY_BUILD_DELAY": "7"},
+        env={
+            "ACCORD_FAULT_SUMMARY_BUILD_DELAY": "7",
+            "ACCORD_FAULT_BUILD_LOG": str(tmp_path / "builds.log"),
+        },
         transport_options={"unacked_restore_interval": 1, "unacked_restore_throttle": 1},
     ).start()
     try:
@@ -124,6 +127,11 @@ def test_f07_a_build_slower_than_the_visibility_timeout_never_overlaps_itself(
         worker.stop()
     assert AccountSummary.objects.filter(customer=customer).count() == 1
     assert "busy" in (tmp_path / "worker.log").read_text()
+    # Builds that held the account's lock, in time order: start, end, start, end, never nested.
+    events = [line.split() for line in (tmp_path / "builds.log").read_text().splitlines()]
+    events.sort(key=lambda e: float(e[3]))
+    assert [e[0] for e in events] == ["start", "end"] * (len(events) // 2)
+    assert len(events) >= 2
 
 
 def test_f08_20_sigterm_restarts_during_a_stream_of_200_tasks_lose_none(
