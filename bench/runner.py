@@ -189,6 +189,8 @@ def run(requests: int = 50, warmup: int = 5, only: set[str] | None = None) -> li
         body = payload(warmup)
         with CaptureQueriesContext(connection) as captured:
             response = call(body)
+        # Read now: every new request clears the connection's query log.
+        queries = len(captured.captured_queries)
         timings = []
         statuses = set()
         for i in range(requests):
@@ -200,7 +202,7 @@ def run(requests: int = 50, warmup: int = 5, only: set[str] | None = None) -> li
         row.update(
             url=url,
             status=sorted(statuses),
-            queries=len(captured.captured_queries),
+            queries=queries,
             median_ms=round(statistics.median(timings), 2),
             p95_ms=round(_percentile(timings, 0.95), 2),
             requests=requests,
