@@ -222,6 +222,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
     "socket_keepalive": True,
     "health_check_interval": 25,
+    # kombu looks for messages of dead workers every 10 s x throttle; 1 bounds recovery (F06).
+    "unacked_restore_throttle": 1,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
@@ -428,3 +430,12 @@ CELERY_BEAT_SCHEDULE["insights-weekly-digest"] = {
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["HealthBandEnum"] = (
     "customers.models.Customer.HealthBand"
 )
+# Integrity: forget day-old idempotency keys; purge the 30-day trash of soft-deleted records.
+CELERY_BEAT_SCHEDULE["integrity-purge-idempotency-keys"] = {
+    "task": "integrity.tasks.purge_expired_idempotency_keys_task",
+    "schedule": crontab(hour=3, minute=15),
+}
+CELERY_BEAT_SCHEDULE["integrity-purge-trash"] = {
+    "task": "integrity.tasks.purge_trash_task",
+    "schedule": crontab(hour=3, minute=30),
+}

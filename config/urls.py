@@ -13,6 +13,7 @@ api_patterns = [
     path("", include("solutions.api")),
     path("", include("insights.api")),
     path("", include("health.api")),
+    path("", include("integrity.api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

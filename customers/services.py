@@ -145,7 +145,15 @@ def update_record[M: CustomerOwned](
 
 @transaction.atomic
 def delete_record(record: CustomerOwned, *, by: User) -> None:
-    """Delete one of the account's records (its history keeps what it was)."""
+    """Delete one of the account's records (its history keeps what it was).
+
+    Stakeholders go to the account's trash (restorable for 30 days); the rest is deleted.
+    """
+    if hasattr(record, "deleted_at"):
+        from integrity.trash import trash_record
+
+        trash_record(record, by=by)
+        return
     _set_history_user(record, by)
     customer_id = record.customer_id
     record.delete()

@@ -97,7 +97,7 @@ class MeetingViewSet(
 
     def perform_destroy(self, instance: Meeting) -> None:
         _require_contributor(self.request, instance.customer_id)
-        services.delete_meeting(instance)
+        services.delete_meeting(instance, by=self.request.user)
 
 
 @extend_schema_view(

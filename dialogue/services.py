@@ -128,11 +128,12 @@ def update_meeting(
 
 
 @transaction.atomic
-def delete_meeting(meeting: Meeting) -> None:
-    """Soft-delete a meeting; its action items stay on the account."""
-    Meeting.objects.filter(pk=meeting.pk).update(deleted_at=timezone.now())
-    record_account_change(meeting.customer_id)
-    refresh_last_meeting_at(meeting.customer_id)
+def delete_meeting(meeting: Meeting, *, by: User | None = None) -> None:
+    """Soft-delete a meeting into the account's trash (restorable for 30 days); its action
+    items stay on the account."""
+    from integrity.trash import trash_record
+
+    trash_record(meeting, by=by)
 
 
 @transaction.atomic

@@ -148,7 +148,7 @@ def delete_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = queries.meeting_detail(request.user, pk)
     customer = get_customer_for_user(request.user, meeting.customer_id)
     require(customer.access.can_contribute)
-    services.delete_meeting(meeting)
+    services.delete_meeting(meeting, by=request.user)
     messages.success(request, "Meeting deleted.")
     return redirect("dialogue:timeline", pk=customer.pk)
 

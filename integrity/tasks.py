@@ -9,3 +9,11 @@ from integrity import idempotency
 def purge_expired_idempotency_keys_task() -> int:
     """Daily: delete idempotency keys older than 24 hours."""
     return idempotency.purge_expired_keys()
+
+
+@shared_task(acks_late=True)
+def purge_trash_task() -> int:
+    """Daily: delete for good what was deleted more than 30 days ago."""
+    from integrity.trash import purge_trash
+
+    return purge_trash()

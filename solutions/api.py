@@ -65,9 +65,11 @@ class ProposalViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Proposals on accounts the caller can see. Status changes go through `transition`."""
+    """Proposals on accounts the caller can see. Status changes go through `transition`; a
+    deleted proposal stays restorable for 30 days from the account's trash."""
 
     serializer_class = ProposalSerializer
 
@@ -105,10 +107,13 @@ class ProposalViewSet(
 
     def get_object(self) -> Proposal:
         proposal = super().get_object()
-        if self.action in {"update", "partial_update", "transition"}:
+        if self.action in {"update", "partial_update", "transition", "destroy"}:
             access = get_access(self.request.user, proposal.customer_id)
             require(services.may_manage_proposal(proposal, user=self.request.user, access=access))
         return proposal
+
+    def perform_destroy(self, instance: Proposal) -> None:
+        services.delete_proposal(instance, by=self.request.user)
 
     def perform_update(self, serializer: BaseSerializer) -> None:
         data = dict(serializer.validated_data)

@@ -442,19 +442,21 @@ def edit_comment(comment: Comment, *, by: User, body: str, expected_version: int
     return comment
 
 
+def delete_proposal(proposal: Proposal, *, by: User) -> None:
+    """Move a proposal to the account's trash (restorable for 30 days by the lead or a manager)."""
+    from integrity.trash import trash_record
+
+    trash_record(proposal, by=by)
+
+
 @transaction.atomic
 def delete_comment(comment: Comment, *, by: User) -> Comment:
-    """Delete a comment's text but keep its place in the thread (shown as deleted)."""
+    """Delete a comment: it keeps its place in the thread, shown as deleted, and its text stays
+    hidden in the account's trash for 30 days, so the lead or a manager can restore it."""
+    from integrity.trash import trash_record
+
     if comment.author_id != by.pk:
         raise PermissionError("Only the author can delete a comment.")
-    if comment.deleted_at is not None:
-        return comment
-    now = timezone.now()
-    Comment.objects.filter(pk=comment.pk).update(
-        body="", deleted_at=now, updated_at=now, version=F("version") + 1
-    )
+    trash_record(comment, by=by)
     comment.refresh_from_db()
-    comment._history_user = by  # type: ignore[attr-defined]
-    comment.save(update_fields=["body", "updated_at", "version"])
-    record_account_change(comment.customer_id)
     return comment

@@ -76,9 +76,6 @@ def test_f06_a_whole_worker_killed_is_redelivered_after_the_visibility_timeout(
         "visibility_timeout": 6,
         "time_limit": 5,
         "env": {"ACCORD_FAULT_SUMMARY_BUILD_DELAY": "3"},
-        # kombu scans the unacked hash at start-up and then every interval x throttle seconds
-        # (10 x 10 by default): a throttle of 1 bounds recovery by VT + 10 s.
-        "transport_options": {"unacked_restore_throttle": 1},
     }
     first = Worker(**options).start()
     edit(actors, customer, "Survives a host crash")
@@ -97,7 +94,9 @@ def test_f06_a_whole_worker_killed_is_redelivered_after_the_visibility_timeout(
     finally:
         first.stop()
     assert AccountSummary.objects.filter(customer=customer).count() == 1
-    assert recovered_after < 6 + 10 + 15  # VT, one restore sweep, a worker start and a build
+    # VT, one restore sweep (settings: every 10 s with unacked_restore_throttle=1; kombu's
+    # default throttle of 10 would make it 100 s), a worker start and a build.
+    assert recovered_after < 6 + 10 + 15
 
 
 def test_f07_a_build_slower_than_the_visibility_timeout_never_overlaps_itself(

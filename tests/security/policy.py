@@ -198,6 +198,10 @@ POLICY: dict[str, Rule] = {
     "insights/<int:pk>/plan/comments/": page(Customer),
     # core
     "customers/<int:pk>/audit/": page(Customer, note="leads, managers and admins only"),
+    "customers/<int:pk>/trash/": page(Customer, note="leads, managers and admins only"),
+    "customers/<int:pk>/trash/<slug:kind>/<int:record_id>/restore/": page(
+        Customer, extra=lambda t: {"kind": "meetings", "record_id": t.obj(Meeting).pk}
+    ),
     # API
     "api/auth/token/": Rule(PUBLIC, note="the API sign-in; rate limited by django-axes"),
     "api/notifications/": api(scope=USER),
@@ -246,6 +250,15 @@ POLICY: dict[str, Rule] = {
     "api/summaries/": api(),
     "api/summaries/<pk>/": api(),
     "api/customers/<int:pk>/rebuild-summary/": api(Customer),
+    "api/customers/<int:customer_pk>/trash/": api(
+        Customer, list_complete=False, note="the account's deleted records, leads and managers"
+    ),
+    "api/customers/<int:customer_pk>/trash/<slug:kind>/<int:record_id>/restore/": api(
+        Customer,
+        extra=lambda t: {"kind": "meetings", "record_id": t.obj(Meeting).pk},
+        mixed=False,
+        note="the record is looked up under the account (tests/integrity/test_trash.py)",
+    ),
     "api/schema/": Rule(STAFF),
     "api/docs/": Rule(STAFF),
 }

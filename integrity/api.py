@@ -1,0 +1,61 @@
+"""The account's trash over the API: list what was deleted, restore it (lead or manager)."""
+
+from django.http import Http404
+from django.urls import path
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import api_view
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from customers.access import get_customer_for_user, require
+from integrity import trash
+
+
+class DeletedRecordSerializer(serializers.Serializer):
+    # One of meetings, proposals, comments, stakeholders (the restore URL's `kind`).
+    kind = serializers.CharField(max_length=20)
+    id = serializers.IntegerField(source="record.pk")
+    label = serializers.CharField(max_length=500)
+    deleted_at = serializers.DateTimeField()
+    restorable_until = serializers.DateTimeField()
+
+
+class RestoredSerializer(serializers.Serializer):
+    kind = serializers.CharField(max_length=20)
+    id = serializers.IntegerField()
+    version = serializers.IntegerField()
+
+
+@extend_schema(responses=DeletedRecordSerializer(many=True), operation_id="customers_trash_list")
+@api_view(["GET"])
+def deleted_records(request: Request, customer_pk: int) -> Response:
+    """Meetings, proposals, comments and stakeholders of the account deleted in the last 30 days."""
+    customer = get_customer_for_user(request.user, customer_pk)
+    require(trash.can_manage_trash(customer))
+    items = trash.deleted_records(customer)
+    return Response(DeletedRecordSerializer(items, many=True).data)
+
+
+@extend_schema(request=None, responses=RestoredSerializer, operation_id="customers_trash_restore")
+@api_view(["POST"])
+def restore_record(request: Request, customer_pk: int, kind: str, record_id: int) -> Response:
+    """Restore one deleted record (404 when it is not in the account's trash)."""
+    customer = get_customer_for_user(request.user, customer_pk)
+    require(trash.can_manage_trash(customer))
+    record = trash.deleted_record(customer, kind, record_id)
+    if record is None:
+        raise Http404
+    trash.restore_record(record, by=request.user)
+    record.refresh_from_db()
+    return Response({"kind": kind, "id": record.pk, "version": record.version})
+
+
+urlpatterns = [
+    path("customers/<int:customer_pk>/trash/", deleted_records, name="customer-trash"),
+    path(
+        "customers/<int:customer_pk>/trash/<slug:kind>/<int:record_id>/restore/",
+        restore_record,
+        name="customer-trash-restore",
+    ),
+]

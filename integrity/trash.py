@@ -1,0 +1,151 @@
+"""Soft deletes: meetings, proposals, comments and stakeholders go to the account's trash, where
+the lead or a manager can restore them for RETENTION; a daily beat task then purges them."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from customers.models import Customer, Stakeholder
+from customers.services import record_account_change
+from dialogue.models import Meeting
+from solutions.models import Comment, Proposal
+
+RETENTION = dt.timedelta(days=30)
+
+# URL slug -> model; the order is the trash page's order of kinds.
+TRASHABLE: dict[str, type[models.Model]] = {
+    "meetings": Meeting,
+    "proposals": Proposal,
+    "comments": Comment,
+    "stakeholders": Stakeholder,
+}
+
+
+@dataclass(frozen=True)
+class DeletedRecord:
+    kind: str
+    record: models.Model
+    label: str
+    deleted_at: dt.datetime
+    restorable_until: dt.datetime
+
+
+def can_manage_trash(customer: Customer) -> bool:
+    """The lead, the account's managers and admins list and restore deleted records."""
+    access = customer.access  # type: ignore[attr-defined]
+    return access.is_lead or access.role in {"manager", "admin"}
+
+
+def kind_of(record: models.Model) -> str:
+    return next(kind for kind, model in TRASHABLE.items() if isinstance(record, model))
+
+
+def _label(record: models.Model) -> str:
+    if isinstance(record, Comment):
+        return f"Comment by {record.author} on {record.proposal}"
+    return str(record)
+
+
+def _after_change(record: models.Model) -> None:
+    record_account_change(record.customer_id)  # type: ignore[attr-defined]
+    if isinstance(record, Meeting):
+        from dialogue.services import refresh_last_meeting_at
+
+        refresh_last_meeting_at(record.customer_id)
+
+
+def _record_history(record: models.Model, *, by: User | None, reason: str) -> None:
+    # deleted_at is excluded from the history tables; the change reason says what happened.
+    record.refresh_from_db()
+    record._history_user = by  # type: ignore[attr-defined]
+    record._change_reason = reason  # type: ignore[attr-defined]
+    record.save(update_fields=["version"])
+
+
+@transaction.atomic
+def trash_record(record: models.Model, *, by: User | None) -> bool:
+    """Move the record to the trash; False when it was already there (a repeated delete)."""
+    model = type(record)
+    moved = model._base_manager.filter(pk=record.pk, deleted_at__isnull=True).update(
+        deleted_at=timezone.now(), version=F("version") + 1
+    )
+    if not moved:
+        return False
+    _record_history(record, by=by, reason="Deleted")
+    _after_change(record)
+    return True
+
+
+@transaction.atomic
+def restore_record(record: models.Model, *, by: User) -> bool:
+    """Take the record out of the trash; False when it was not (or no longer) there."""
+    model = type(record)
+    restored = model._base_manager.filter(
+        pk=record.pk, deleted_at__gte=timezone.now() - RETENTION
+    ).update(deleted_at=None, version=F("version") + 1)
+    if not restored:
+        return False
+    _record_history(record, by=by, reason="Restored from the trash")
+    _after_change(record)
+    return True
+
+
+def deleted_records(customer: Customer, *, now: dt.datetime | None = None) -> list[DeletedRecord]:
+    """The account's restorable records, most recently deleted first (one query per kind)."""
+    now = now or timezone.now()
+    since = now - RETENTION
+    found = []
+    for kind, model in TRASHABLE.items():
+        queryset = model._base_manager.filter(customer=customer, deleted_at__gte=since)
+        if model is Comment:
+            queryset = queryset.select_related("author", "proposal")
+        for record in queryset:
+            found.append(
+                DeletedRecord(
+                    kind=kind,
+                    record=record,
+                    label=_label(record),
+                    deleted_at=record.deleted_at,
+                    restorable_until=record.deleted_at + RETENTION,
+                )
+            )
+    return sorted(found, key=lambda d: (d.deleted_at, d.record.pk), reverse=True)
+
+
+def deleted_record(customer: Customer, kind: str, pk: int) -> models.Model | None:
+    """One restorable record of the account, or None."""
+    model = TRASHABLE.get(kind)
+    if model is None:
+        return None
+    return model._base_manager.filter(
+        customer=customer, pk=pk, deleted_at__gte=timezone.now() - RETENTION
+    ).first()
+
+
+@transaction.atomic
+def purge_trash(*, now: dt.datetime | None = None) -> int:
+    """Delete for good what was deleted more than RETENTION ago; the number of rows purged.
+
+    A deleted comment that has replies keeps its place in the thread (shown as deleted) with
+    its text wiped, so the replies still make sense.
+    """
+    cutoff = (now or timezone.now()) - RETENTION
+    purged = 0
+    for model in TRASHABLE.values():
+        expired = model._base_manager.filter(deleted_at__lt=cutoff)
+        if model is Comment:
+            with_replies = expired.filter(
+                models.Exists(Comment.objects.filter(parent=models.OuterRef("pk")))
+            )
+            purged += with_replies.exclude(body="").update(body="")
+            expired = expired.exclude(pk__in=with_replies.values("pk"))
+        customer_ids = set(expired.values_list("customer_id", flat=True))
+        purged += expired.count()
+        expired.delete()
+        for customer_id in customer_ids:
+            record_account_change(customer_id)
+    return purged

@@ -1,0 +1,39 @@
+"""The account's "Recently deleted" page: the lead or a manager restores what was deleted."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from customers.access import get_customer_for_user, require
+from integrity import trash
+
+
+@login_required
+def deleted_records(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = get_customer_for_user(request.user, pk)
+    require(trash.can_manage_trash(customer))
+    return render(
+        request,
+        "integrity/trash.html",
+        {
+            "customer": customer,
+            "items": trash.deleted_records(customer),
+            "retention_days": trash.RETENTION.days,
+            "active_tab": "trash",
+        },
+    )
+
+
+@login_required
+@require_POST
+def restore_record(request: HttpRequest, pk: int, kind: str, record_id: int) -> HttpResponse:
+    customer = get_customer_for_user(request.user, pk)
+    require(trash.can_manage_trash(customer))
+    record = trash.deleted_record(customer, kind, record_id)
+    if record is None:
+        raise Http404("Nothing restorable here.")
+    trash.restore_record(record, by=request.user)
+    messages.success(request, f"Restored: {record}.")
+    return redirect("customers:trash", customer.pk)

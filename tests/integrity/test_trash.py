@@ -1,0 +1,206 @@
+"""Soft deletes: meetings, proposals, comments and stakeholders go to the account's trash; the
+lead or a manager restores them for 30 days; then the daily purge removes them."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from customers.models import Customer, Stakeholder
+from dialogue.models import Meeting
+from integrity import trash
+from integrity.tasks import purge_trash_task
+from solutions.models import Comment, Proposal
+from tests import factories
+from tests.conftest import api_as
+
+pytestmark = pytest.mark.django_db
+
+
+def data_version(customer: Customer) -> int:
+    return Customer.objects.get(pk=customer.pk).data_version
+
+
+@pytest.fixture
+def deleted(actors):
+    """One deleted record of each kind on customer_a, and a live meeting."""
+    customer = actors.customer_a
+    records = {
+        "meetings": factories.MeetingFactory(customer=customer, title="Lost meeting"),
+        "proposals": factories.ProposalFactory(customer=customer, title="Lost proposal"),
+        "stakeholders": factories.StakeholderFactory(customer=customer, name="Lost person"),
+    }
+    proposal = factories.ProposalFactory(customer=customer, title="Live proposal")
+    records["comments"] = factories.CommentFactory(
+        proposal=proposal, author=actors.sales_a, body="Lost words"
+    )
+    factories.MeetingFactory(customer=customer, title="Live meeting")
+    for record in records.values():
+        assert trash.trash_record(record, by=actors.sales_a)
+    return records
+
+
+def test_trashing_sets_deleted_at_records_history_and_marks_the_account_changed(actors):
+    meeting = factories.MeetingFactory(customer=actors.customer_a)
+    before = data_version(actors.customer_a)
+    assert trash.trash_record(meeting, by=actors.sales_a)
+    meeting.refresh_from_db()
+    assert meeting.deleted_at is not None
+    assert data_version(actors.customer_a) == before + 1
+    last = meeting.history.order_by("-history_id").first()
+    assert last.history_change_reason.startswith("Deleted")
+    assert last.history_user == actors.sales_a
+    assert not trash.trash_record(meeting, by=actors.sales_a)  # a repeat changes nothing
+    assert data_version(actors.customer_a) == before + 1
+
+
+def test_deleted_records_disappear_from_lists_and_detail_endpoints(actors, deleted):
+    api = api_as(actors.sales_a)
+    meetings = api.get("/api/meetings/", {"customer": actors.customer_a.pk}).json()["results"]
+    assert [m["title"] for m in meetings] == ["Live meeting"]
+    assert api.get(f"/api/meetings/{deleted['meetings'].pk}/").status_code == 404
+    assert api.get(f"/api/proposals/{deleted['proposals'].pk}/").status_code == 404
+    assert api.get(f"/api/stakeholders/{deleted['stakeholders'].pk}/").status_code == 404
+    comment = api.get(f"/api/comments/{deleted['comments'].pk}/").json()
+    assert comment["is_deleted"] is True
+    assert "Lost words" not in str(comment)
+
+
+def test_the_lead_sees_the_trash_page_with_every_kind(client, actors, deleted):
+    client.force_login(actors.sales_a)
+    response = client.get(reverse("customers:trash", args=[actors.customer_a.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    for text in ("Lost meeting", "Lost proposal", "Lost person", "Comment by"):
+        assert text in body
+    assert "Live meeting" not in body
+
+
+def test_a_manager_sees_the_trash_page(client, actors, deleted):
+    client.force_login(actors.mgr_a)
+    assert client.get(reverse("customers:trash", args=[actors.customer_a.pk])).status_code == 200
+
+
+def test_a_specialist_gets_403_and_an_outsider_404(client, actors, deleted):
+    url = reverse("customers:trash", args=[actors.customer_a.pk])
+    client.force_login(actors.spec_a)
+    assert client.get(url).status_code == 403
+    restore = reverse(
+        "customers:restore-deleted",
+        args=[actors.customer_a.pk, "meetings", deleted["meetings"].pk],
+    )
+    assert client.post(restore).status_code == 403
+    client.force_login(actors.outsider)
+    assert client.get(url).status_code == 404
+    assert client.post(restore).status_code == 404
+    assert Meeting.objects.get(pk=deleted["meetings"].pk).deleted_at is not None
+
+
+@pytest.mark.parametrize("kind", ["meetings", "proposals", "comments", "stakeholders"])
+def test_the_lead_restores_each_kind_from_the_page(client, actors, deleted, kind):
+    record = deleted[kind]
+    before = data_version(actors.customer_a)
+    client.force_login(actors.sales_a)
+    url = reverse("customers:restore-deleted", args=[actors.customer_a.pk, kind, record.pk])
+    response = client.post(url)
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.deleted_at is None
+    assert data_version(actors.customer_a) == before + 1
+    reason = record.history.order_by("-history_id").first().history_change_reason
+    assert reason.startswith("Restored from the trash")
+
+
+def test_a_restored_comment_has_its_text_back(actors, deleted):
+    comment = deleted["comments"]
+    assert trash.restore_record(comment, by=actors.sales_a)
+    comment.refresh_from_db()
+    assert comment.body == "Lost words"
+
+
+def test_restore_with_an_unknown_kind_or_another_accounts_record_is_404(client, actors, deleted):
+    client.force_login(actors.sales_a)
+    pk = actors.customer_a.pk
+    meeting = deleted["meetings"]
+    wrong_kind = reverse("customers:restore-deleted", args=[pk, "goals", meeting.pk])
+    assert client.post(wrong_kind).status_code == 404
+    other = factories.MeetingFactory(customer=actors.customer_a2)
+    trash.trash_record(other, by=actors.sales_a2)
+    url = reverse("customers:restore-deleted", args=[pk, "meetings", other.pk])
+    assert client.post(url).status_code == 404
+    own = reverse("customers:restore-deleted", args=[pk, "meetings", meeting.pk])
+    assert client.get(own).status_code == 405
+
+
+def test_after_30_days_a_record_can_no_longer_be_restored_and_is_purged(actors, deleted):
+    later = timezone.now() + dt.timedelta(days=31)
+    with time_machine.travel(later):
+        assert trash.deleted_records(actors.customer_a) == []
+        assert not trash.restore_record(deleted["meetings"], by=actors.sales_a)
+        assert purge_trash_task() >= 4
+    assert not Meeting.objects.filter(title="Lost meeting").exists()
+    assert not Proposal.objects.filter(title="Lost proposal").exists()
+    assert not Stakeholder.objects.filter(name="Lost person").exists()
+    assert not Comment.objects.filter(pk=deleted["comments"].pk).exists()
+    assert Meeting.objects.filter(title="Live meeting").exists()
+
+
+def test_the_purge_keeps_a_deleted_comment_with_replies_as_a_blank_tombstone(actors):
+    proposal = factories.ProposalFactory(customer=actors.customer_a)
+    parent = factories.CommentFactory(proposal=proposal, author=actors.sales_a, body="Parent")
+    factories.CommentFactory(proposal=proposal, parent=parent, author=actors.spec_a, body="Reply")
+    trash.trash_record(parent, by=actors.sales_a)
+    with time_machine.travel(timezone.now() + dt.timedelta(days=31)):
+        trash.purge_trash()
+    parent.refresh_from_db()
+    assert parent.deleted_at is not None
+    assert parent.body == ""
+    assert Comment.objects.filter(body="Reply").exists()
+
+
+def test_the_trash_page_runs_a_fixed_number_of_queries(
+    client, actors, django_assert_max_num_queries
+):
+    client.force_login(actors.sales_a)
+    url = reverse("customers:trash", args=[actors.customer_a.pk])
+    for n in (1, 10):
+        for _ in range(n):
+            trash.trash_record(
+                factories.MeetingFactory(customer=actors.customer_a), by=actors.sales_a
+            )
+            trash.trash_record(
+                factories.StakeholderFactory(customer=actors.customer_a), by=actors.sales_a
+            )
+        # session, user, customer + access, 4 kinds of deleted records, savepoints
+        with django_assert_max_num_queries(14):
+            assert client.get(url).status_code == 200
+
+
+def test_the_api_lists_and_restores_deleted_records(actors, deleted):
+    api = api_as(actors.sales_a)
+    url = f"/api/customers/{actors.customer_a.pk}/trash/"
+    listed = api.get(url).json()
+    assert sorted(item["kind"] for item in listed) == [
+        "comments",
+        "meetings",
+        "proposals",
+        "stakeholders",
+    ]
+    meeting = deleted["meetings"]
+    response = api.post(f"{url}meetings/{meeting.pk}/restore/")
+    assert response.status_code == 200
+    assert response.json()["id"] == meeting.pk
+    assert api.get(f"/api/meetings/{meeting.pk}/").status_code == 200
+    assert api.post(f"{url}meetings/{meeting.pk}/restore/").status_code == 404
+
+
+def test_the_trash_api_refuses_specialists_and_hides_from_outsiders(actors, deleted):
+    url = f"/api/customers/{actors.customer_a.pk}/trash/"
+    restore = f"{url}meetings/{deleted['meetings'].pk}/restore/"
+    assert api_as(actors.spec_a).get(url).status_code == 403
+    assert api_as(actors.spec_a).post(restore).status_code == 403
+    assert api_as(actors.outsider).get(url).status_code == 404
+    assert api_as(actors.outsider).post(restore).status_code == 404
+    assert api_as(actors.mgr_a).get(url).status_code == 200
