@@ -204,3 +204,31 @@ def test_the_trash_api_refuses_specialists_and_hides_from_outsiders(actors, dele
     assert api_as(actors.outsider).get(url).status_code == 404
     assert api_as(actors.outsider).post(restore).status_code == 404
     assert api_as(actors.mgr_a).get(url).status_code == 200
+
+
+def test_deleting_through_the_api_soft_deletes_and_the_trash_restores(actors):
+    api = api_as(actors.sales_a)
+    proposal = factories.ProposalFactory(customer=actors.customer_a, owner=actors.sales_a)
+    stakeholder = factories.StakeholderFactory(customer=actors.customer_a)
+    meeting = factories.MeetingFactory(customer=actors.customer_a)
+    assert api.delete(f"/api/proposals/{proposal.pk}/").status_code == 204
+    assert api.delete(f"/api/stakeholders/{stakeholder.pk}/").status_code == 204
+    assert api.delete(f"/api/meetings/{meeting.pk}/").status_code == 204
+    for record in (proposal, stakeholder, meeting):
+        record.refresh_from_db()  # still there, in the trash
+        assert record.deleted_at is not None
+    assert api.get(f"/api/proposals/{proposal.pk}/").status_code == 404
+    listed = api.get(f"/api/customers/{actors.customer_a.pk}/trash/").json()
+    assert {(i["kind"], i["id"]) for i in listed} == {
+        ("proposals", proposal.pk),
+        ("stakeholders", stakeholder.pk),
+        ("meetings", meeting.pk),
+    }
+
+
+def test_a_viewer_may_not_delete_a_proposal(actors):
+    proposal = factories.ProposalFactory(customer=actors.customer_a, owner=actors.sales_a)
+    assert api_as(actors.viewer_a).delete(f"/api/proposals/{proposal.pk}/").status_code == 403
+    assert api_as(actors.outsider).delete(f"/api/proposals/{proposal.pk}/").status_code == 404
+    proposal.refresh_from_db()
+    assert proposal.deleted_at is None
