@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import Callable
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
@@ -75,7 +76,10 @@ class IdempotencyKeyMiddleware:
         scope = caller_scope(request)
         if scope is None:
             return self.get_response(request)  # refused further on; nothing to remember
-        request_fingerprint = fingerprint(request)
+        try:
+            request_fingerprint = fingerprint(request)
+        except RequestDataTooBig:
+            return self.get_response(request)  # refused further on, as without the header
         row = self._claim(scope, key, request_fingerprint, request.path[:500])
         if row is None:
             return self._replay(scope, key, request_fingerprint)

@@ -122,3 +122,11 @@ def test_token_callers_are_scoped_by_their_token(actors):
     assert first.status_code == 201
     assert again.content == first.content
     assert Meeting.objects.count() == 1
+
+
+def test_a_body_too_large_to_fingerprint_is_refused_as_without_the_header(actors, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    body = meeting_body(actors, "x" * 200)
+    response = post(session_client(actors.sales_a), body, str(uuid.uuid4()))
+    assert response.status_code in {400, 413}
+    assert Meeting.objects.count() == 0
