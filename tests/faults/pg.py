@@ -17,9 +17,10 @@ PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
 
 def _as_postgres(*args: str, check: bool = True, timeout: float = 60) -> None:
-    # initdb refuses to run as root; the cluster belongs to the postgres user.
+    # initdb refuses to run as root: as root, the cluster belongs to the postgres user.
+    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
     subprocess.run(
-        ["runuser", "-u", "postgres", "--", *args],
+        [*prefix, *args],
         check=check,
         capture_output=True,
         timeout=timeout,
@@ -35,7 +36,8 @@ class PrivateCluster:
         self.data = self.root / "data"
         self.log = self.root / "postgres.log"
         self.port = free_port()
-        shutil.chown(self.root, "postgres", "postgres")
+        if os.geteuid() == 0:
+            shutil.chown(self.root, "postgres", "postgres")
 
     @property
     def url(self) -> str:

@@ -12,10 +12,14 @@ import requests
 
 from insights.tasks import rebuild_summary_task
 from tests.faults.conftest import broker_at
-from tests.faults.pg import Gunicorn, PrivateCluster, Timer, prepare_database
+from tests.faults.pg import PG_BIN, Gunicorn, PrivateCluster, Timer, prepare_database
 from tests.faults.procs import RedisServer, Worker, wait_for
 
-pytestmark = [pytest.mark.slow, pytest.mark.worker]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.worker,
+    pytest.mark.skipif(not (PG_BIN / "initdb").exists(), reason="needs PostgreSQL 15's initdb"),
+]
 
 
 @dataclass
