@@ -25,6 +25,10 @@ from customers.queries import stakeholder_cycle
 
 class CustomerSerializer(VersionedModelSerializer):
     lead = serializers.PrimaryKeyRelatedField(read_only=True)
+    # Blank until the account is first scored.
+    health_band = serializers.ChoiceField(
+        choices=Customer.HealthBand.choices, allow_blank=True, read_only=True
+    )
     lead_name = serializers.CharField(source="lead.display_name", read_only=True)
     my_role = serializers.SerializerMethodField()
 
@@ -359,6 +363,8 @@ class ProcessSerializer(RecordSerializer):
 
 class BusinessModelSerializer(VersionedModelSerializer):
     customer = serializers.PrimaryKeyRelatedField(read_only=True)
+    # Null for the empty canvas shown before its first save.
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = BusinessModel

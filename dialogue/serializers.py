@@ -97,7 +97,8 @@ class ActionItemSerializer(VersionedModelSerializer):
     meeting = VisibleRelatedField(queryset=Meeting.objects.all(), required=False, allow_null=True)
     owner = ActiveUserField(queryset=User.objects.all())
     due_date = serializers.DateField(source="due_on", required=False, allow_null=True)
-    created_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    # Null when its author's user was deleted.
+    created_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = ActionItem

@@ -4,6 +4,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Iterator
 
+import kombu.pools
 import pytest
 
 # See tests/insights/test_worker.py: importing the DRF views first avoids an import cycle when
@@ -31,8 +32,9 @@ def broker_at(url: str) -> Iterator[None]:
     previous = celery_app.conf.broker_url, celery_app.conf.task_always_eager
 
     def reset_pools() -> None:
-        if celery_app._pool is not None:
-            celery_app._pool.force_close_all()
+        # kombu keeps pools in a global registry keyed by connection: closing only the app's
+        # pool would leave a closed pool there for the next test that uses the same broker.
+        kombu.pools.reset()
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
 
