@@ -33,6 +33,13 @@ def responses(client: Client, actors) -> dict:
         }
 
 
+def release(response) -> None:
+    """Close a streamed file now (HttpResponse.close() would also end the request's DB use)."""
+    for closer in response._resource_closers:
+        closer()
+    response._resource_closers.clear()
+
+
 def csp_directives(header: str) -> dict[str, list[str]]:
     parts = [p.strip().split() for p in header.split(";") if p.strip()]
     return {p[0]: p[1:] for p in parts}
@@ -66,6 +73,7 @@ def test_security_headers_on_every_kind_of_response(signed_in, actors):
             failures.append(f"{kind}: COOP {response.get('Cross-Origin-Opener-Policy')!r}")
         if kind != "static file" and "no-store" not in response.get("Cache-Control", ""):
             failures.append(f"{kind}: Cache-Control {response.get('Cache-Control')!r}")
+        release(response)
     assert not failures, "\n".join(failures)
 
 
@@ -85,6 +93,7 @@ def test_static_files_are_served_without_authentication_and_cacheable():
         response = Client().get(STATIC_FILE)
     assert response.status_code == 200
     assert "no-store" not in response.get("Cache-Control", "")
+    release(response)
 
 
 # S17: errors
