@@ -54,6 +54,7 @@ def attacker_site():
     thread.start()
     yield server, pages
     server.shutdown()
+    server.server_close()
 
 
 def test_a_cross_site_form_and_fetch_change_nothing(live_server, page: Page, actors, attacker_site):
