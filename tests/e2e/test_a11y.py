@@ -27,7 +27,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 AXE = Path(settings.BASE_DIR) / "static" / "vendor" / "axe" / "axe.min.js"
 BLOCKING = {"serious", "critical"}
 RUN_AXE = """async () => {
-  const result = await axe.run(document, {resultTypes: ["violations"]});
+  // Page.evaluate has no timeout of its own: never wait on axe forever.
+  const timeout = new Promise(
+    (_, reject) => setTimeout(() => reject(new Error("axe timed out")), 30000)
+  );
+  const result = await Promise.race([axe.run(document, {resultTypes: ["violations"]}), timeout]);
   return result.violations.map(v => ({
     id: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ")),
