@@ -7,6 +7,7 @@ Loaded with COPY; history tables are left empty (they only matter for the record
 """
 
 import datetime as dt
+import logging
 import multiprocessing
 import os
 import random
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection, connections, transaction
 from django.utils import timezone
@@ -625,6 +627,9 @@ def _build_summaries(customer_ids: list[int], now: dt.datetime) -> int:
     # The health refresh that follows each build runs in this process, not through a queue
     # that may have no worker during the load.
     celery_app.conf.task_always_eager = True
+    # Thousands of eager tasks: keep their log lines and the red-band emails off the console.
+    logging.getLogger("celery").setLevel(logging.WARNING)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
     _fast_commits()
     built = sum(rebuild_summary(cid, now=now).outcome == "created" for cid in customer_ids)
     connections.close_all()

@@ -18,6 +18,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
 
 from accounts.models import User
+from bench.children import database_url
 from bench.runner import Context
 from core.middleware import SESSION_LOGIN_AT
 
@@ -81,7 +82,7 @@ def run(
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1",
         "ACCORD_TESTING": "0",
-        "DATABASE_URL": os.environ["DATABASE_URL"],
+        "DATABASE_URL": database_url(),
     }
     env.pop("REDIS_URL", None)
     server = subprocess.Popen(

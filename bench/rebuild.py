@@ -1,31 +1,73 @@
 """Summary rebuild throughput: every account rebuilt by one real worker of concurrency 2."""
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import redis
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from bench.children import database_url
 from config.celery import app as celery_app
 from customers.models import Customer
 
 ROOT = Path(__file__).resolve().parent.parent
-BROKER = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
-QUEUE = "accord-bench"
+BROKER = (
+    os.environ.get("BENCH_REDIS_URL") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/14"
+)
+
+
+@contextlib.contextmanager
+def jobs_on_broker() -> Iterator[str]:
+    """Send Celery jobs to a queue of their own on the broker instead of running them eagerly.
+
+    The page probes use it so a write costs what it costs in production (the summary and health
+    jobs it enqueues run on a worker, not inside the request); the throughput measure points
+    its worker at the queue. The queue is deleted afterwards; nothing else on the broker is.
+    """
+    queue = f"accord-bench-{uuid.uuid4().hex[:12]}"
+    previous = (
+        celery_app.conf.task_always_eager,
+        celery_app.conf.broker_url,
+        celery_app.conf.task_default_queue,
+    )
+    celery_app.conf.update(task_always_eager=False, broker_url=BROKER, task_default_queue=queue)
+    try:
+        yield queue
+    finally:
+        celery_app.conf.update(
+            task_always_eager=previous[0], broker_url=previous[1], task_default_queue=previous[2]
+        )
+        client = redis.Redis.from_url(BROKER)
+        client.delete(queue, *client.keys(f"{queue}*"))
 
 
 def measure(concurrency: int = 2, timeout: float = 900) -> dict[str, Any]:
     """Queue the nightly rebuild of every account and time the worker until all are built."""
+    with jobs_on_broker() as queue:
+        return _measure(queue, concurrency, timeout)
+
+
+def _measure(queue: str, concurrency: int, timeout: float) -> dict[str, Any]:
     from insights.models import SummaryBuildState
     from insights.services import enqueue_all_rebuilds
 
-    env = {**os.environ, "REDIS_URL": BROKER, "CELERY_QUEUE": QUEUE, "LOG_LEVEL": "WARNING"}
-    subprocess.run(["redis-cli", "-u", BROKER, "flushdb"], check=True, capture_output=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": BROKER,
+        "CELERY_QUEUE": queue,
+        "LOG_LEVEL": "WARNING",
+        "ACCORD_TESTING": "0",
+    }
     worker = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "celery"),
@@ -33,7 +75,7 @@ def measure(concurrency: int = 2, timeout: float = 900) -> dict[str, Any]:
             "config",
             "worker",
             "-Q",
-            QUEUE,
+            queue,
             "-c",
             str(concurrency),
             "--loglevel=WARNING",
@@ -44,12 +86,6 @@ def measure(concurrency: int = 2, timeout: float = 900) -> dict[str, Any]:
         env=env,
         start_new_session=True,
     )
-    previous = (
-        celery_app.conf.task_always_eager,
-        celery_app.conf.broker_url,
-        celery_app.conf.task_default_queue,
-    )
-    celery_app.conf.update(task_always_eager=False, broker_url=BROKER, task_default_queue=QUEUE)
     try:
         started = timezone.now()
         accounts = enqueue_all_rebuilds()
@@ -63,9 +99,6 @@ def measure(concurrency: int = 2, timeout: float = 900) -> dict[str, Any]:
             first=Min("started_at"), last=Max("finished_at")
         )
     finally:
-        celery_app.conf.update(
-            task_always_eager=previous[0], broker_url=previous[1], task_default_queue=previous[2]
-        )
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=60)
     built = SummaryBuildState.objects.filter(finished_at__gte=started).count()

@@ -156,9 +156,15 @@ def _percentile(values: list[float], pct: float) -> float:
     return ordered[lower] + (ordered[upper] - ordered[lower]) * (k - lower)
 
 
-@override_settings(ROOT_URLCONF="bench.urls", DEBUG=False)
 def run(requests: int = 50, warmup: int = 5, only: set[str] | None = None) -> list[dict[str, Any]]:
     """Measure every probe; returns one row per probe."""
+    from bench.rebuild import jobs_on_broker
+
+    with override_settings(ROOT_URLCONF="bench.urls", DEBUG=False), jobs_on_broker():
+        return _run(requests, warmup, only)
+
+
+def _run(requests: int, warmup: int, only: set[str] | None) -> list[dict[str, Any]]:
     context = build_context()
     clients: dict[str, Client] = {}
     results = []

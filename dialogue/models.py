@@ -44,7 +44,11 @@ class Meeting(CustomerOwned):
 
     class Meta:
         ordering = ["-occurred_at"]
-        indexes = [models.Index(fields=["customer", "-occurred_at"])]
+        indexes = [
+            models.Index(fields=["customer", "-occurred_at"]),
+            # Search ranks the newest matches across all of a user's accounts.
+            models.Index(fields=["-occurred_at", "-id"], name="dlg_meeting_recent"),
+        ]
 
     def __str__(self) -> str:
         return self.title

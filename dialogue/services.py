@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Subquery
 from django.utils import timezone
 
 from accounts.models import User
@@ -48,10 +48,12 @@ class MeetingData:
 
 def refresh_last_meeting_at(customer_id: int) -> None:
     """Keep `Customer.last_meeting_at` equal to the latest non-deleted meeting's time."""
-    latest = Meeting.objects.filter(customer_id=customer_id, deleted_at__isnull=True).aggregate(
-        latest=Max("occurred_at")
-    )["latest"]
-    Customer.objects.filter(pk=customer_id).update(last_meeting_at=latest)
+    latest = (
+        Meeting.objects.filter(customer_id=customer_id, deleted_at__isnull=True)
+        .order_by("-occurred_at")
+        .values("occurred_at")[:1]
+    )
+    Customer.objects.filter(pk=customer_id).update(last_meeting_at=Subquery(latest))
 
 
 def _problem_source(meeting: Meeting) -> str:
@@ -79,9 +81,10 @@ def log_meeting(
         insights=data.insights,
         sentiment=data.sentiment,
     )
-    meeting.stakeholders.set(data.stakeholders)
-    meeting.internal_attendees.set(data.internal_attendees)
-    meeting.goals.set(data.goals)
+    # A new meeting has no links yet: add() inserts them without first reading the old set.
+    meeting.stakeholders.add(*data.stakeholders)
+    meeting.internal_attendees.add(*data.internal_attendees)
+    meeting.goals.add(*data.goals)
     problems = list(data.problems)
     if new_problem is not None:
         problem = Problem.objects.create(
@@ -91,9 +94,9 @@ def log_meeting(
             severity=new_problem.severity,
             source=_problem_source(meeting),
         )
-        problem.blocks_goals.set(new_problem.blocks_goals)
+        problem.blocks_goals.add(*new_problem.blocks_goals)
         problems.append(problem)
-    meeting.problems.set(problems)
+    meeting.problems.add(*problems)
     ActionItem.objects.bulk_create(
         [
             ActionItem(

@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from dialogue.search import SOURCES, _model, search, search_vector
+from dialogue.search import SOURCES, StoredVector, _model, search
 from tests import factories
 from tests.conftest import api_as
 
@@ -116,17 +116,48 @@ def test_websearch_syntax_and_odd_input_do_not_fail(actors):
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda s: s.type)
-def test_search_uses_the_gin_index(actors, is_postgres, source):
+def test_search_uses_the_gin_index_on_the_stored_vector(actors, is_postgres, source):
     if not is_postgres:
         pytest.skip("GIN indexes exist on PostgreSQL only")
     from django.contrib.postgres.search import SearchQuery
 
     queryset = (
         _model(source)
-        ._default_manager.annotate(search=search_vector(source))
+        ._default_manager.annotate(search=StoredVector())
         .filter(search=SearchQuery("word", config="english", search_type="websearch"))
     )
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = queryset.explain()
-    assert f"dlg_{source.type}_fts" in plan
+    assert f"dlg_{source.type}_sv" in plan
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda s: s.type)
+def test_stored_vector_weights_the_sources_fields(actors, is_postgres, source):
+    """The generated column (migration dialogue 0003) holds what SOURCES declares."""
+    if not is_postgres:
+        pytest.skip("the stored vector exists on PostgreSQL only")
+    from django.contrib.postgres.search import SearchVector
+
+    expected = None
+    for weight, fields in source.weighted_fields:
+        part = SearchVector(*fields, weight=weight, config="english")
+        expected = part if expected is None else expected + part
+    model = _model(source)
+    factory = {
+        "meeting": lambda: factories.MeetingFactory(customer=actors.customer_a),
+        "problem": lambda: factories.ProblemFactory(customer=actors.customer_a),
+        "goal": lambda: factories.GoalFactory(customer=actors.customer_a),
+        "stakeholder": lambda: factories.StakeholderFactory(customer=actors.customer_a),
+        "proposal": lambda: factories.ProposalFactory(customer=actors.customer_a),
+        "comment": lambda: factories.CommentFactory(),
+    }[source.type]
+    record = factory()
+    stored, computed = (
+        model._default_manager.filter(pk=record.pk)
+        .annotate(stored=StoredVector(), computed=expected)
+        .values_list("stored", "computed")
+        .get()
+    )
+    assert stored
+    assert stored == computed
