@@ -116,6 +116,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# Choice widgets are written in Python (same markup as Django's templates): see the module.
+FORM_RENDERER = "core.forms_renderer.FastChoicesRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

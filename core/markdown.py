@@ -48,9 +48,12 @@ def sanitize_html(html: str) -> str:
     )
 
 
+def sanitized(html: str | None) -> SafeString:
+    """Sanitize HTML (e.g. stored HTML rendered earlier) so it is safe to embed in a page."""
+    # The output of nh3 is sanitized by construction; marking it safe is the point of this function.
+    return mark_safe(sanitize_html(html)) if html else SafeString("")  # nosec B308 B703
+
+
 def render_markdown(text: str | None) -> SafeString:
     """Render user markdown to HTML that is safe to embed in a page."""
-    if not text:
-        return SafeString("")
-    # The output of nh3 is sanitized by construction; marking it safe is the point of this function.
-    return mark_safe(sanitize_html(_md.render(text)))  # nosec B308 B703
+    return sanitized(_md.render(text)) if text else SafeString("")

@@ -1,10 +1,12 @@
 """Forms of the dialogue pages: validate and normalize, limited to one customer's records."""
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
 from accounts.models import User
@@ -18,17 +20,40 @@ SEARCH_MAX_LENGTH = 200
 MAX_NEXT_STEPS = 20
 
 
-class UserChoiceField(forms.ModelChoiceField):
+class ChoicesOnce(ModelChoiceIterator):
+    """Iterate the field's queryset itself, not a fresh `.iterator()` each time.
+
+    The page asks whether a customer has goals before rendering them; with Django's iterator
+    that is two queries per field. These querysets are one customer's records, so holding them
+    in the queryset's cache is cheap.
+    """
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class OnceChoiceField(forms.ModelChoiceField):
+    iterator = ChoicesOnce
+
+
+class OnceMultipleChoiceField(forms.ModelMultipleChoiceField):
+    iterator = ChoicesOnce
+
+
+class UserChoiceField(OnceChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return obj.display_name
 
 
-class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
+class UserMultipleChoiceField(OnceMultipleChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return obj.display_name
 
 
-class StakeholderChoiceField(forms.ModelMultipleChoiceField):
+class StakeholderChoiceField(OnceMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} — {obj.title}" if obj.title else obj.name
 
@@ -62,13 +87,13 @@ class MeetingForm(forms.ModelForm):
         label="Our attendees",
         widget=forms.CheckboxSelectMultiple,
     )
-    goals = forms.ModelMultipleChoiceField(
+    goals = OnceMultipleChoiceField(
         queryset=Goal.objects.none(),
         required=False,
         label="Goals discussed",
         widget=forms.CheckboxSelectMultiple,
     )
-    problems = forms.ModelMultipleChoiceField(
+    problems = OnceMultipleChoiceField(
         queryset=Problem.objects.none(),
         required=False,
         label="Problems discussed",
@@ -154,7 +179,7 @@ class NewProblemForm(forms.Form):
     description = forms.CharField(
         max_length=10000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    blocks_goals = forms.ModelMultipleChoiceField(
+    blocks_goals = OnceMultipleChoiceField(
         queryset=Goal.objects.none(),
         required=False,
         label="Goals it blocks",

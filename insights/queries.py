@@ -18,7 +18,13 @@ from insights.models import (
 
 
 def latest_summary(customer: Customer) -> AccountSummary | None:
-    return AccountSummary.objects.filter(customer=customer).order_by("-number").first()
+    """The newest version, with its stored HTML (the page does not need the source columns)."""
+    return (
+        AccountSummary.objects.filter(customer=customer)
+        .defer("content", "changes", "markdown")
+        .order_by("-number")
+        .first()
+    )
 
 
 def build_state(customer: Customer) -> SummaryBuildState | None:

@@ -122,7 +122,8 @@ def summary_history(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def summary_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     customer = get_customer_for_user(request.user, pk)
-    version = get_object_or_404(AccountSummary, customer=customer, number=number)
+    versions = AccountSummary.objects.defer("content", "changes", "markdown")
+    version = get_object_or_404(versions, customer=customer, number=number)
     return render(request, "insights/version.html", {"customer": customer, "version": version})
 
 

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.safestring import SafeString
 
-from core.markdown import render_markdown
+from core.markdown import render_markdown, sanitized
 
 register = template.Library()
 
@@ -9,6 +9,16 @@ register = template.Library()
 @register.filter(name="markdown")
 def markdown_filter(text: str | None) -> SafeString:
     return render_markdown(text)
+
+
+@register.filter(name="stored_html")
+def stored_html_filter(html: str | None) -> SafeString:
+    """HTML that Accord rendered from markdown when it stored it (e.g. a summary version).
+
+    Parsing a large document's markdown on every view cost more than the rest of the page; the
+    stored HTML is sanitized again on the way out (nh3 is fast), so it is never trusted as is.
+    """
+    return sanitized(html)
 
 
 @register.simple_tag(takes_context=True)
