@@ -66,13 +66,17 @@ class AccountAccess:
         return self.role == "lead"
 
 
-def annotate_access(queryset: QuerySet, user: User) -> QuerySet:
-    """Annotate customers with the user's membership role and whether they manage the account."""
+def annotate_access(queryset: QuerySet, user: User, customer_field: str = "") -> QuerySet:
+    """Annotate rows with the user's membership role on their customer and whether they manage it.
+
+    `customer_field` is the path to the customer, as in `scope_to_visible` (empty: customers).
+    """
     if not user.is_authenticated:
         return queryset.none()
+    ref = f"{customer_field}__pk" if customer_field else "pk"
     return queryset.annotate(
-        my_role=Subquery(_member_of(user, "pk").values("role")[:1]),
-        i_manage=Exists(_managed_by(user, "pk")),
+        my_role=Subquery(_member_of(user, ref).values("role")[:1]),
+        i_manage=Exists(_managed_by(user, ref)),
     )
 
 

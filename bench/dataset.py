@@ -15,9 +15,9 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection, connections, transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import AccountMembership, Area, Team, TeamMember, User
@@ -629,7 +629,9 @@ def _build_summaries(customer_ids: list[int], now: dt.datetime) -> int:
     celery_app.conf.task_always_eager = True
     # Thousands of eager tasks: keep their log lines and the red-band emails off the console.
     logging.getLogger("celery").setLevel(logging.WARNING)
-    settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+    override_settings(  # this child process only; setting_changed resets the mailers
+        MAILERS={"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+    ).enable()
     _fast_commits()
     built = sum(rebuild_summary(cid, now=now).outcome == "created" for cid in customer_ids)
     connections.close_all()

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,22 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _wait_until_serving(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
+    """Return once gunicorn answers the health check; fail clearly if it never does."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with status {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as reply:
+                if reply.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer /healthz within {timeout:.0f} s")
+
+
 def _session_for(username: str) -> str:
     user = User.objects.get(username=username)
     session = SessionStore()
@@ -69,7 +86,12 @@ def mixed_paths(context: Context) -> list[str]:
 
 
 def run(
-    paths: list[str], *, users: int = 32, seconds: int = 30, workers: int = 2
+    paths: list[str],
+    *,
+    users: int = 32,
+    seconds: int = 30,
+    workers: int = 2,
+    warmup_seconds: int = 3,
 ) -> dict[str, Any]:
     """Serve Accord with gunicorn and load it with wrk; returns requests/s and error counts."""
     wrk = shutil.which("wrk")
@@ -103,18 +125,21 @@ def run(
         start_new_session=True,
     )
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        _wait_until_serving(port, server)
         quoted = ", ".join(f'"{path}"' for path in paths)
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(WRK_SCRIPT % (quoted, settings.SESSION_COOKIE_NAME, cookie))
         # Warm up every worker's connections and caches before measuring.
         subprocess.run(
-            [wrk, "-t2", "-c4", "-d3s", "-s", script.name, f"http://127.0.0.1:{port}/"],
+            [
+                wrk,
+                "-t2",
+                "-c4",
+                f"-d{warmup_seconds}s",
+                "-s",
+                script.name,
+                f"http://127.0.0.1:{port}/",
+            ],
             capture_output=True,
             check=True,
             timeout=60,
@@ -129,6 +154,8 @@ def run(
                 f"-c{users}",
                 f"-d{seconds}s",
                 "--latency",
+                "--timeout",
+                "10s",
                 "-s",
                 script.name,
                 f"http://127.0.0.1:{port}/",

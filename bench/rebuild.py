@@ -99,8 +99,13 @@ def _measure(queue: str, concurrency: int, timeout: float) -> dict[str, Any]:
             first=Min("started_at"), last=Max("finished_at")
         )
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(timeout=60)
+        # A warm shutdown of the main process lets its pool children finish and exit.
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=10)
     built = SummaryBuildState.objects.filter(finished_at__gte=started).count()
     seconds = (span["last"] - span["first"]).total_seconds() if built else float("nan")
     return {

@@ -95,17 +95,24 @@ def contribution_page(user: User) -> QuerySet[Contribution]:
     )
 
 
-def comment_thread(proposal_id: int, *, contribution_id: int | None = None) -> QuerySet[Comment]:
-    """Top-level comments with their authors and replies, oldest first (two queries)."""
-    replies = Comment.objects.select_related("author").order_by("created_at", "pk")
-    return (
-        Comment.objects.filter(
-            proposal_id=proposal_id, contribution_id=contribution_id, parent__isnull=True
-        )
+def comment_thread(proposal_id: int, *, contribution_id: int | None = None) -> list[Comment]:
+    """Top-level comments, oldest first, each with its `thread_replies` (one query).
+
+    Replies are one level deep (services.add_comment), so the whole thread is one ordered read.
+    """
+    comments = list(
+        Comment.objects.filter(proposal_id=proposal_id, contribution_id=contribution_id)
         .select_related("author")
-        .prefetch_related(Prefetch("replies", queryset=replies))
         .order_by("created_at", "pk")
     )
+    top = [comment for comment in comments if comment.parent_id is None]
+    replies: dict[int, list[Comment]] = {comment.pk: [] for comment in top}
+    for comment in comments:
+        if comment.parent_id in replies:
+            replies[comment.parent_id].append(comment)
+    for comment in top:
+        comment.thread_replies = replies[comment.pk]  # type: ignore[attr-defined]
+    return top
 
 
 def requests_for(user: User) -> QuerySet[Contribution]:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from accounts.visibility import AccountAccess
+from accounts.visibility import AccountAccess, access_from_annotations, annotate_access
 from core.versioning import StaleVersion, save_versioned
 from customers.access import get_access, get_customer_for_user, require
 from customers.models import Customer
@@ -32,9 +32,13 @@ from solutions.models import Comment, Contribution, Partner, Proposal
 
 def _load_proposal(user: User, pk: int) -> tuple[Proposal, Customer]:
     """The proposal with what its page shows, and its customer with the user's access."""
-    proposal = get_object_or_404(queries.proposal_page(user), pk=pk)
-    customer = get_customer_for_user(user, proposal.customer_id)
-    proposal.customer = customer
+    # The customer and the user's access to it come with the proposal (one query, not two).
+    proposals = annotate_access(
+        queries.proposal_page(user).select_related("customer__lead"), user, "customer"
+    )
+    proposal = get_object_or_404(proposals, pk=pk)
+    customer = proposal.customer
+    customer.access = access_from_annotations(proposal, user)  # type: ignore[attr-defined]
     return proposal, customer
 
 
@@ -147,13 +151,11 @@ def _thread_context(
     thread_error: str = "",
     edit_errors: dict[int, tuple[str, str]] | None = None,
 ) -> dict[str, Any]:
-    thread = list(
-        queries.comment_thread(
-            proposal.pk, contribution_id=contribution.pk if contribution else None
-        )
+    thread = queries.comment_thread(
+        proposal.pk, contribution_id=contribution.pk if contribution else None
     )
     for comment in thread:
-        for item in (comment, *comment.replies.all()):
+        for item in (comment, *comment.thread_replies):
             item.is_mine = item.author_id == request.user.pk and access.can_contribute
             item.edit_text = item.body
             if edit_errors and item.pk in edit_errors:

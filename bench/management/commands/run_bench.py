@@ -17,6 +17,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--label", default="full")
         parser.add_argument("--requests", type=int, default=50)
+        parser.add_argument(
+            "--smoke",
+            action="store_true",
+            help="a few requests and a 3-second load: proves the benchmark runs (the test suite)",
+        )
         parser.add_argument("--output", default="")
         parser.add_argument("--load", action="store_true", help="also run the wrk load test")
         parser.add_argument(
@@ -30,6 +35,7 @@ class Command(BaseCommand):
         *args: object,
         label: str,
         requests: int,
+        smoke: bool,
         output: str,
         load: bool,
         summaries: bool,
@@ -42,7 +48,8 @@ class Command(BaseCommand):
             "database": connection.vendor,
             "customers": Customer.objects.count(),
             "meetings": Meeting.objects.count(),
-            "pages": runner.run(requests=requests),
+            "smoke": smoke,
+            "pages": runner.run(requests=3, warmup=1) if smoke else runner.run(requests=requests),
         }
         for row in report["pages"]:
             self.stdout.write(
@@ -58,7 +65,9 @@ class Command(BaseCommand):
         if load:
             from bench import httpload
 
-            report["load"] = httpload.run(httpload.mixed_paths(runner.build_context()))
+            paths = httpload.mixed_paths(runner.build_context())
+            shape = {"users": 8, "seconds": 3, "warmup_seconds": 1} if smoke else {}
+            report["load"] = httpload.run(paths, **shape)
             self.stdout.write(f"load: {report['load']}")
         if summaries:
             from bench import rebuild

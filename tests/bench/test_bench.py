@@ -1,0 +1,49 @@
+"""The benchmark cannot rot (issue #8): `seed_bench` loads, `run_bench --smoke` measures every
+page, the load test and the summary rebuild at a tiny scale, and each page's query count is the
+same at two data sizes and within the budget."""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+QUERY_BUDGET = 15  # per page view, whatever the data size
+WRITE_QUERY_BUDGET = 25  # the log-a-meeting POST: the meeting, its links, history and jobs
+
+
+def _bench(tmp_path, scale: float, label: str, **options) -> dict:
+    call_command("seed_bench", scale=scale, stdout=io.StringIO())
+    output = tmp_path / f"{label}.json"
+    call_command(
+        "run_bench", label=label, smoke=True, output=str(output), stdout=io.StringIO(), **options
+    )
+    return json.loads(output.read_text())
+
+
+def test_benchmark_smoke_run_and_flat_query_counts(tmp_path, is_postgres):
+    if not is_postgres:
+        pytest.skip("the benchmark dataset is loaded with PostgreSQL's COPY")
+    small = _bench(tmp_path, 0.002, "small")
+    call_command("flush", interactive=False, verbosity=0)
+    larger = _bench(tmp_path, 0.006, "larger", load=True, summaries=True)
+
+    assert larger["customers"] == 3 * small["customers"]
+    assert larger["meetings"] > 2 * small["meetings"]
+    pages = {row["name"]: row for row in small["pages"]}
+    assert set(pages) == {row["name"] for row in larger["pages"]}
+    for row in larger["pages"]:
+        name = row["name"]
+        assert "error" not in row, name
+        assert set(row["status"]) <= {200, 302}, name
+        assert row["queries"] == pages[name]["queries"], f"{name}: grows with the data"
+        budget = WRITE_QUERY_BUDGET if "POST" in name else QUERY_BUDGET
+        assert row["queries"] <= budget, f"{name}: {row['queries']} queries"
+        assert row["p95_ms"] >= row["median_ms"] > 0
+    assert larger["load"]["requests"] > 0
+    assert larger["load"]["non_2xx_3xx"] == 0
+    assert larger["load"]["socket_errors"] == 0
+    assert larger["summaries"]["accounts"] == larger["summaries"]["of"] == larger["customers"]
+    assert larger["summaries"]["accounts_per_second"] > 0
