@@ -38,31 +38,31 @@ def populate(customer, n=1):
         factories.OptionFactory(customer=customer).serves_goals.add(goal)
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_every_workspace_page_renders_for_a_viewer(client, actors, page):
+@pytest.mark.parametrize("section", PAGES)
+def test_every_workspace_page_renders_for_a_viewer(client, actors, section):
     populate(actors.customer_a, 2)
     client.force_login(actors.viewer_a)
-    response = client.get(reverse(f"customers:{page}", args=[actors.customer_a.pk]))
+    response = client.get(reverse(f"customers:{section}", args=[actors.customer_a.pk]))
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_outsider_gets_404_on_every_workspace_page(client, actors, page):
+@pytest.mark.parametrize("section", PAGES)
+def test_outsider_gets_404_on_every_workspace_page(client, actors, section):
     client.force_login(actors.outsider)
-    response = client.get(reverse(f"customers:{page}", args=[actors.customer_a.pk]))
+    response = client.get(reverse(f"customers:{section}", args=[actors.customer_a.pk]))
     assert response.status_code == 404
 
 
 @pytest.mark.parametrize("count", [20, 200])
 @pytest.mark.parametrize(
-    "page", ["detail", "goals", "processes", "stakeholders", "strategy", "canvas"]
+    "section", ["detail", "goals", "processes", "stakeholders", "strategy", "canvas"]
 )
 def test_workspace_pages_run_a_fixed_number_of_queries(
-    client, actors, django_assert_max_num_queries, count, page
+    client, actors, django_assert_max_num_queries, count, section
 ):
     populate(actors.customer_a, count)
     client.force_login(actors.sales_a)
-    url = reverse(f"customers:{page}", args=[actors.customer_a.pk])
+    url = reverse(f"customers:{section}", args=[actors.customer_a.pk])
     # Every page: session, user, MFA device check, customer with the caller's access, unread
     # notification count, session save in a savepoint (8). Then at most: overview = members,
     # goals, their open problems, severe problems, key people, moves, counts (7); goals =

@@ -2,8 +2,11 @@
 
 import os
 import shutil
+from collections.abc import Callable
+from typing import Any
 
 import pytest
+from playwright.sync_api import BrowserContext
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls in fixtures are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -36,6 +39,24 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
             "--disable-sync",
         ],
     }
+
+
+# A wait stuck on a held request or a dead live server must fail its test quickly rather than
+# stall the run. (page.evaluate has no timeout at all: scripts that wait must bound themselves.)
+BROWSER_TIMEOUT_MS = 15_000
+
+
+@pytest.fixture
+def new_context(new_context: Callable[..., BrowserContext]) -> Callable[..., BrowserContext]:
+    """Every context, including the one behind `page`, gives up on a stuck wait after 15 s."""
+
+    def _new_context(**kwargs: Any) -> BrowserContext:
+        context = new_context(**kwargs)
+        context.set_default_timeout(BROWSER_TIMEOUT_MS)
+        context.set_default_navigation_timeout(BROWSER_TIMEOUT_MS)
+        return context
+
+    return _new_context
 
 
 # --- Shared helpers for the journey, accessibility and phone tests ---------------------------
