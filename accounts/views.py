@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from accounts import mfa
 from accounts.models import User
-from accounts.visibility import access_from_annotations
+from accounts.visibility import access_from_annotations, annotate_access
 from core.audit import record
 from core.lockout import lockout_message
 from core.models import AuditEvent
@@ -35,11 +35,18 @@ def home(request: HttpRequest) -> HttpResponse:
     Each block is one sliced query, so the page runs a fixed number of queries.
     """
     user = request.user
-    page = Paginator(customers_for_user(user), 50).get_page(request.GET.get("page"))
+    scope = health_queries.dashboard_scope(user) if user.is_manager else None
+    if scope is not None and scope.ids is not None:
+        # The dashboard scope already holds the visible ids: list and count from them.
+        customers = annotate_access(scope.customers().select_related("lead"), user)
+        paginator = Paginator(customers, 50)
+        paginator.count = len(scope.ids)
+    else:
+        paginator = Paginator(customers_for_user(user), 50)
+    page = paginator.get_page(request.GET.get("page"))
     rows = [(customer, access_from_annotations(customer, user)) for customer in page]
     context: dict[str, object] = {"page": page, "rows": rows}
-    if user.is_manager:
-        scope = health_queries.dashboard_scope(user)
+    if scope is not None:
         context["band_counts"] = scope.band_counts
         context["attention"] = health_queries.needs_attention(scope)
     elif user.role == User.Role.SPECIALIST:

@@ -5,4 +5,7 @@ class CoreConfig(AppConfig):
     name = "core"
 
     def ready(self) -> None:
-        from core import audit  # noqa: F401  (connects the audit signal receivers)
+        from core import (
+            audit,  # noqa: F401  (connects the audit signal receivers)
+            lookups,  # noqa: F401  (registers the `any` lookup)
+        )

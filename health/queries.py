@@ -57,7 +57,7 @@ class DashboardScope:
 
     def customers(self) -> QuerySet[Customer]:
         queryset = Customer.objects.all()
-        return queryset if self.ids is None else queryset.filter(pk__in=self.ids)
+        return queryset if self.ids is None else queryset.filter(pk__any=self.ids)
 
 
 def dashboard_scope(user: User) -> DashboardScope:
@@ -67,7 +67,7 @@ def dashboard_scope(user: User) -> DashboardScope:
     customers = Customer.objects.all()
     if condition is not None:
         ids = list(Customer.objects.filter(condition).values_list("pk", flat=True))
-        customers = customers.filter(pk__in=ids)
+        customers = customers.filter(pk__any=ids)
     groups = (
         customers.order_by()
         .values(
@@ -151,7 +151,7 @@ def team_history(scope: DashboardScope, *, today: dt.date, days: int = HISTORY_D
         # `+ 0` keeps the planner on the (taken_on, customer) index: a few days' entries with
         # a hashed id test, rather than a year of rows for each customer.
         snapshots = snapshots.alias(of_customer=F("customer_id") + 0).filter(
-            of_customer__in=scope.ids
+            of_customer__any=scope.ids
         )
     history = list(
         snapshots.order_by("taken_on")

@@ -42,13 +42,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form = dashboard_filter_form(request.GET or None, scope)
     params = form.cleaned_or_defaults()
     customers = queries.dashboard_customers(scope, **params)
-    page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
+    has_filters = any(params[key] for key in ("lead_id", "band", "industry"))
+    paginator = Paginator(customers, PAGE_SIZE)
+    if not has_filters:
+        paginator.count = sum(scope.band_counts.values())  # counted with the scope already
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
         "rows": queries.dashboard_rows(page),
         "columns": _sort_columns(params["sort"]),
-        "has_filters": any(params[key] for key in ("lead_id", "band", "industry")),
+        "has_filters": has_filters,
     }
     if request.htmx:
         return render(request, "health/dashboard.html#table", context)

@@ -239,11 +239,25 @@ def test_dashboard_query_count_does_not_grow_with_accounts(
     make_accounts(actors.sales_a, count)
     client.force_login(actors.mgr_a)
     # session, user, visible ids, filter choices and band counts (one grouped query),
-    # row count, page of rows (with lead and health joined), team history, needs attention,
-    # unread notifications (navigation); and the session save (savepoint, update, release).
-    with django_assert_num_queries(12):
+    # page of rows (with lead and health joined; no row count: the band counts give it),
+    # team history, needs attention, unread notifications (navigation); and the session
+    # save (savepoint, update, release).
+    with django_assert_num_queries(11):
         response = client.get(DASHBOARD, {"sort": "-trend"})
     assert response.status_code == 200
+    assert response.context["page"].paginator.count == count + 2  # and the fixture's two
+
+
+@pytest.mark.parametrize("count", [10, 200])
+def test_filtered_dashboard_counts_its_rows(client, actors, count, django_assert_num_queries):
+    make_accounts(actors.sales_a, count)
+    client.force_login(actors.mgr_a)
+    # As above, plus the count of the filtered rows.
+    with django_assert_num_queries(12):
+        response = client.get(DASHBOARD, {"band": "red"})
+    assert response.status_code == 200
+    reds = Customer.objects.visible_to(actors.mgr_a).filter(health_band="red").count()
+    assert response.context["page"].paginator.count == reds
 
 
 @pytest.mark.parametrize("count", [10, 200])
