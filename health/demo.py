@@ -14,8 +14,13 @@ from customers.models import Customer, Goal, Problem, Stakeholder
 from customers.services import record_account_change
 from dialogue.models import ActionItem, Meeting
 from health import services
+from health.queries import TEAM_CHART_STEP_DAYS
 
 HISTORY_DAYS = 90
+# The demo's past is scored once a week (the days the team chart shows): scoring each of 90
+# days for every account made seeding take half a minute. The nightly job adds a daily
+# snapshot from then on.
+HISTORY_STEP_DAYS = TEAM_CHART_STEP_DAYS
 # The account the demo shows in trouble: its dialogue went quiet and its critical problem has
 # no proposal, so it drops through amber into red over the last weeks.
 RED_ACCOUNT = "Lumen Retail"
@@ -27,7 +32,7 @@ def seed(users: dict[str, User], customers: dict[str, Customer]) -> None:
     if red is not None:
         _make_red(red, lead=red.lead, now=now)
     for customer in customers.values():
-        services.backfill_snapshots(customer.pk, days=HISTORY_DAYS, now=now)
+        services.backfill_snapshots(customer.pk, days=HISTORY_DAYS, now=now, step=HISTORY_STEP_DAYS)
         services.refresh_customer_health(customer.pk, now=now)
 
 

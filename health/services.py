@@ -86,10 +86,11 @@ def refresh_customer_health(
     return result
 
 
-def backfill_snapshots(customer_id: int, *, days: int, now: dt.datetime) -> int:
-    """Record a snapshot for each of the `days` days before `now`, as the data then stood."""
+def backfill_snapshots(customer_id: int, *, days: int, now: dt.datetime, step: int = 1) -> int:
+    """Record a snapshot every `step` days over the `days` days before `now`, as the data then
+    stood (the days counted back from `now`, so weekly steps land on the team chart's days)."""
     snapshots = []
-    for days_ago in range(days, 0, -1):
+    for days_ago in range(days - days % step, 0, -step):
         moment = now - dt.timedelta(days=days_ago)
         result = compute_health(customer_id, now=moment)
         snapshots.append(

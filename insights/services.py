@@ -107,8 +107,18 @@ def _publish(customer_id: int, *, claimed_at: dt.datetime, backoff: bool = True)
 
 
 def enqueue_after_commit(customer_id: int) -> None:
-    """Register the rebuild to be queued once the current transaction commits."""
-    transaction.on_commit(partial(enqueue_summary_rebuild, customer_id), robust=True)
+    """Register the rebuild to be queued once the current transaction commits (once per
+    customer and transaction, however many of its records the transaction changed)."""
+    hook = partial(enqueue_summary_rebuild, customer_id)
+    connection = transaction.get_connection()
+    # Django drops the hooks of a rolled-back savepoint from this list, so it is exactly
+    # what will run at commit.
+    if connection.in_atomic_block and any(
+        isinstance(func, partial) and func.func is hook.func and func.args == hook.args
+        for _savepoints, func, _robust in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(hook, robust=True)
 
 
 def request_rebuild(customer: Customer, *, by: User) -> bool:

@@ -170,6 +170,14 @@ def test_backfill_writes_one_snapshot_a_day(actors):
     assert dates == {NOW.date() - dt.timedelta(days=n) for n in range(1, 6)}
 
 
+def test_backfill_can_step_weekly_back_from_now(actors):
+    written = services.backfill_snapshots(actors.customer_a.pk, days=30, now=NOW, step=7)
+
+    assert written == 4
+    dates = set(HealthSnapshot.objects.values_list("taken_on", flat=True))
+    assert dates == {NOW.date() - dt.timedelta(days=n) for n in (7, 14, 21, 28)}
+
+
 @pytest.mark.django_db
 def test_the_daily_task_snapshots_every_customer(actors, time_machine):
     time_machine.move_to(NOW)

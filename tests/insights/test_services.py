@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core import mail
+from django.db import transaction
 
 from accounts.models import Notification
 from core.versioning import StaleVersion
@@ -141,6 +142,36 @@ def test_record_account_change_enqueues_after_commit(actors, django_capture_on_c
     assert len(rebuilds) == 1
     # Eager in this test: the callback ran the rebuild.
     assert AccountSummary.objects.filter(customer=actors.customer_a).count() == 1
+
+
+def _rebuild_hooks(callbacks):
+    return [
+        c.args for c in callbacks if getattr(c, "func", None) is services.enqueue_summary_rebuild
+    ]
+
+
+def test_one_rebuild_per_customer_and_transaction(actors, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        for _ in range(3):
+            customer_services.record_account_change(actors.customer_a.pk)
+        customer_services.record_account_change(actors.customer_b.pk)
+    assert sorted(_rebuild_hooks(callbacks)) == sorted(
+        [(actors.customer_a.pk,), (actors.customer_b.pk,)]
+    )
+
+
+def test_a_rolled_back_change_does_not_hide_the_next_one(
+    actors, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        try:
+            with transaction.atomic():
+                customer_services.record_account_change(actors.customer_a.pk)
+                raise RuntimeError("the edit failed")
+        except RuntimeError:
+            pass
+        customer_services.record_account_change(actors.customer_a.pk)
+    assert _rebuild_hooks(callbacks) == [(actors.customer_a.pk,)]
 
 
 def test_the_sweep_claims_only_customers_dirty_for_a_minute(actors, monkeypatch):
