@@ -188,7 +188,11 @@ class Goal(CustomerOwned):
                 condition=models.Q(priority__gte=1, priority__lte=3), name="goal_priority_1_3"
             ),
         ]
-        indexes = [models.Index(fields=["customer", "status"])]
+        indexes = [
+            models.Index(fields=["customer", "status"]),
+            # Search reads the newest matches first (dialogue.search).
+            models.Index(fields=["-created_at", "-id"], name="cus_goal_recent"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -301,7 +305,11 @@ class Stakeholder(CustomerOwned):
                 name="stakeholder_influence_1_5",
             ),
         ]
-        indexes = [models.Index(fields=["customer", "name"])]
+        indexes = [
+            models.Index(fields=["customer", "name"]),
+            # Search reads the newest matches first (dialogue.search).
+            models.Index(fields=["-created_at", "-id"], name="cus_stakeholder_recent"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -352,7 +360,11 @@ class Problem(CustomerOwned):
 
     class Meta:
         ordering = ["title"]
-        indexes = [models.Index(fields=["customer", "status", "severity"])]
+        indexes = [
+            models.Index(fields=["customer", "status", "severity"]),
+            # Search reads the newest matches first (dialogue.search).
+            models.Index(fields=["-created_at", "-id"], name="cus_problem_recent"),
+        ]
 
     def __str__(self) -> str:
         return self.title

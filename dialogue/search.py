@@ -28,7 +28,7 @@ SEARCH_CONFIG = "english"
 PAGE_SIZE = 20
 MAX_PAGE = 50
 # How many of the newest matches of each record type are ranked.
-RANK_CANDIDATES = 500
+RANK_CANDIDATES = 200
 # Private-use characters mark the highlights, so the text around them can be escaped first.
 _START, _STOP = "\ue000", "\ue001"
 

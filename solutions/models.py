@@ -71,7 +71,11 @@ class Proposal(CustomerOwned):
 
     class Meta:
         ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["customer", "status"])]
+        indexes = [
+            models.Index(fields=["customer", "status"]),
+            # Search reads the newest matches first (dialogue.search).
+            models.Index(fields=["-created_at", "-id"], name="sol_proposal_recent"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -185,7 +189,11 @@ class Comment(CustomerOwned):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["proposal", "created_at"])]
+        indexes = [
+            models.Index(fields=["proposal", "created_at"]),
+            # Search reads the newest matches first (dialogue.search).
+            models.Index(fields=["-created_at", "-id"], name="sol_comment_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"Comment {self.pk} by {self.author_id}"
