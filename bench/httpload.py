@@ -176,6 +176,12 @@ def run(
     }
 
 
+def _percentile(output: str, pct: int) -> str | None:
+    """A line of wrk's latency distribution ("  50%  12.3ms"), not a "78.50%" elsewhere."""
+    match = re.search(rf"^\s+{pct}%\s+(\S+)", output, flags=re.MULTILINE)
+    return match.group(1) if match else None
+
+
 def parse_wrk(output: str) -> dict[str, Any]:
     def number(pattern: str) -> float:
         match = re.search(pattern, output)
@@ -189,6 +195,6 @@ def parse_wrk(output: str) -> dict[str, Any]:
         "requests_per_second": number(r"Requests/sec:\s+([\d.]+)"),
         "non_2xx_3xx": int(number(r"Non-2xx or 3xx responses: (\d+)")),
         "socket_errors": sum(int(g) for g in socket_errors.groups()) if socket_errors else 0,
-        "latency_p50": re.search(r"50%\s+(\S+)", output).group(1) if "50%" in output else None,
-        "latency_p99": re.search(r"99%\s+(\S+)", output).group(1) if "99%" in output else None,
+        "latency_p50": _percentile(output, 50),
+        "latency_p99": _percentile(output, 99),
     }

@@ -18,11 +18,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--small", default="bench/results-small.json")
         parser.add_argument("--full", default="bench/results-full.json")
+        parser.add_argument("--note", default="", help="conditions of the run, shown on top")
 
-    def handle(self, *args: object, small: str, full: str, **options: object) -> None:
+    def handle(self, *args: object, small: str, full: str, note: str, **options: object) -> None:
         small_run = json.loads(Path(small).read_text())
         full_run = json.loads(Path(full).read_text())
-        results = combine(small_run, full_run)
+        results = combine(small_run, full_run) | {"note": note}
         Path("bench/results.json").write_text(json.dumps(results, indent=2) + "\n")
         Path("bench/RESULTS.md").write_text(markdown(results))
         self.stdout.write(markdown(results))
@@ -96,6 +97,7 @@ def markdown(results: dict[str, Any]) -> str:
         f"{results['scales']['full']['meetings']:,} meetings; small scale: "
         f"{results['scales']['small']['customers']:,} customers, "
         f"{results['scales']['small']['meetings']:,} meetings.",
+        *(["", f"{results['note']}"] if results.get("note") else []),
         "",
         "| page / endpoint | p50 ms | p95 ms | x floor | queries (small/full) | growth | ok |",
         "|---|---:|---:|---:|---:|---:|:-:|",
