@@ -10,7 +10,7 @@ from customers.models import Customer, Goal
 from insights import services as insight_services
 from insights.models import SummaryBuildState
 from tests import factories
-from tests.concurrency.helpers import race
+from tests.concurrency.helpers import Racers, race
 from tests.conftest import api_as
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -53,43 +53,46 @@ def test_c04_two_simultaneous_make_lead_requests_one_wins_never_500(actors, no_r
     candidates = [actors.spec_a, actors.viewer_a]
     client = api_as(actors.sales_a)
     outcomes = []
-    for _ in range(100):
-        customer = factories.CustomerFactory(lead=actors.sales_a)
-        for user in candidates:
-            factories.MembershipFactory(customer=customer, user=user)
-        url = f"/api/customers/{customer.pk}/members/{{}}/"
+    with Racers(2) as racers:
+        for _ in range(100):
+            customer = factories.CustomerFactory(lead=actors.sales_a)
+            for user in candidates:
+                factories.MembershipFactory(customer=customer, user=user)
+            url = f"/api/customers/{customer.pk}/members/{{}}/"
 
-        def make_lead(i: int, url=url):
-            return client.put(url.format(candidates[i].pk), {"role": "lead"}, format="json")
+            def make_lead(i: int, url=url):
+                return client.put(url.format(candidates[i].pk), {"role": "lead"}, format="json")
 
-        statuses = sorted(r.status_code for r in race(2, make_lead))
-        leads = AccountMembership.objects.filter(customer=customer, role="lead")
-        stored = Customer.objects.get(pk=customer.pk)
-        outcomes.append(
-            statuses[-1] < 500
-            and 200 in statuses
-            and leads.count() == 1
-            and leads.get().user_id == stored.lead_id
-            and stored.lead_id in {u.pk for u in candidates}
-        )
+            statuses = sorted(r.status_code for r in racers.race(make_lead))
+            leads = AccountMembership.objects.filter(customer=customer, role="lead")
+            stored = Customer.objects.get(pk=customer.pk)
+            outcomes.append(
+                statuses[-1] < 500
+                and 200 in statuses
+                and leads.count() == 1
+                and leads.get().user_id == stored.lead_id
+                and stored.lead_id in {u.pk for u in candidates}
+            )
     assert outcomes.count(True) == 100
 
 
 def test_c04_two_simultaneous_memberships_for_one_user_give_one_row(actors, no_rebuilds):
     client = api_as(actors.sales_a)
     outcomes = []
-    for _ in range(100):
-        user = factories.UserFactory()
-        factories.TeamMemberFactory(team=actors.sales_a.team_memberships.get().team, user=user)
+    with Racers(2) as racers:
+        for _ in range(100):
+            user = factories.UserFactory()
+            team = actors.sales_a.team_memberships.get().team
+            factories.TeamMemberFactory(team=team, user=user)
 
-        def add(i: int, user=user):
-            return client.post(
-                f"/api/customers/{actors.customer_a.pk}/members/",
-                {"user": user.pk, "role": "specialist"},
-                format="json",
-            )
+            def add(i: int, user=user):
+                return client.post(
+                    f"/api/customers/{actors.customer_a.pk}/members/",
+                    {"user": user.pk, "role": "specialist"},
+                    format="json",
+                )
 
-        statuses = sorted(r.status_code for r in race(2, add))
-        rows = AccountMembership.objects.filter(customer=actors.customer_a, user=user).count()
-        outcomes.append(statuses[-1] < 500 and 201 in statuses and rows == 1)
+            statuses = sorted(r.status_code for r in racers.race(add))
+            rows = AccountMembership.objects.filter(customer=actors.customer_a, user=user).count()
+            outcomes.append(statuses[-1] < 500 and 201 in statuses and rows == 1)
     assert outcomes.count(True) == 100

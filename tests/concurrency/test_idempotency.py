@@ -12,9 +12,9 @@ from rest_framework.test import APIClient
 from dialogue.models import Meeting
 from integrity.idempotency import purge_expired_keys
 from integrity.models import IdempotencyKey
-from tests.concurrency.helpers import race
+from tests.concurrency.helpers import Racers
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def session_client(user) -> APIClient:
@@ -37,17 +37,19 @@ def post(client: APIClient, body: dict, key: str):
 
 
 @pytest.mark.slow
+@pytest.mark.django_db(transaction=True)  # two threads, two connections: real commits
 def test_c05_a_double_submit_creates_one_meeting_and_two_identical_answers_50_of_50(actors):
     clients = [session_client(actors.sales_a), session_client(actors.sales_a)]
     outcomes = []
-    for round_no in range(50):
-        key, body = str(uuid.uuid4()), meeting_body(actors, f"Meeting {round_no}")
-        first, second = race(2, lambda i, key=key, body=body: post(clients[i], body, key))
-        outcomes.append(
-            first.status_code == second.status_code == 201
-            and first.content == second.content
-            and Meeting.objects.filter(title=f"Meeting {round_no}").count() == 1
-        )
+    with Racers(2) as racers:
+        for round_no in range(50):
+            key, body = str(uuid.uuid4()), meeting_body(actors, f"Meeting {round_no}")
+            first, second = racers.race(lambda i, key=key, body=body: post(clients[i], body, key))
+            outcomes.append(
+                first.status_code == second.status_code == 201
+                and first.content == second.content
+                and Meeting.objects.filter(title=f"Meeting {round_no}").count() == 1
+            )
     assert outcomes.count(True) == 50
 
 

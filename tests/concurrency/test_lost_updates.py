@@ -10,7 +10,7 @@ from django.urls import reverse
 from customers import services as customer_services
 from customers.models import Customer, Goal
 from tests import factories
-from tests.concurrency.helpers import race
+from tests.concurrency.helpers import Racers
 from tests.conftest import api_as
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -22,24 +22,27 @@ def test_c01_api_two_patches_of_one_version_one_200_one_409_100_of_100(actors):
     goal = factories.GoalFactory(customer=actors.customer_a, title="Start")
     clients = [api_as(actors.sales_a), api_as(actors.spec_a)]
     outcomes = []
-    for round_no in range(ROUNDS):
-        version = Goal.objects.get(pk=goal.pk).version
-        titles = [f"A{round_no}", f"B{round_no}"]
+    with Racers(2) as racers:
+        for round_no in range(ROUNDS):
+            version = Goal.objects.get(pk=goal.pk).version
+            titles = [f"A{round_no}", f"B{round_no}"]
 
-        def patch(i: int, version=version, titles=titles):
-            return clients[i].patch(
-                f"/api/goals/{goal.pk}/", {"title": titles[i], "version": version}, format="json"
+            def patch(i: int, version=version, titles=titles):
+                return clients[i].patch(
+                    f"/api/goals/{goal.pk}/",
+                    {"title": titles[i], "version": version},
+                    format="json",
+                )
+
+            responses = racers.race(patch)
+            statuses = [r.status_code for r in responses]
+            stored = Goal.objects.get(pk=goal.pk)
+            winner = statuses.index(200) if 200 in statuses else None
+            outcomes.append(
+                sorted(statuses) == [200, 409]
+                and stored.version == version + 1
+                and stored.title == titles[winner]
             )
-
-        responses = race(2, patch)
-        statuses = [r.status_code for r in responses]
-        stored = Goal.objects.get(pk=goal.pk)
-        winner = statuses.index(200) if 200 in statuses else None
-        outcomes.append(
-            sorted(statuses) == [200, 409]
-            and stored.version == version + 1
-            and stored.title == titles[winner]
-        )
     assert outcomes.count(True) == ROUNDS
 
 
@@ -52,29 +55,31 @@ def test_c01_page_two_saves_of_one_version_one_redirect_one_conflict_keeping_inp
         clients.append(client)
     url = reverse("customers:edit", args=[customer.pk])
     outcomes = []
-    for round_no in range(ROUNDS):
-        version = Customer.objects.get(pk=customer.pk).version
-        names = [f"Alpha by lead {round_no}", f"Alpha by manager {round_no}"]
+    with Racers(2) as racers:
+        for round_no in range(ROUNDS):
+            version = Customer.objects.get(pk=customer.pk).version
+            names = [f"Alpha by lead {round_no}", f"Alpha by manager {round_no}"]
 
-        def save(i: int, version=version, names=names):
-            data = {"name": names[i], "industry": "", "website": "", "size": "", "version": version}
-            data["description"] = f"Typed by {i}"
-            return clients[i].post(url, data)
+            def save(i: int, version=version, names=names):
+                data = {"name": names[i], "industry": "", "website": "", "size": ""}
+                data["version"] = version
+                data["description"] = f"Typed by {i}"
+                return clients[i].post(url, data)
 
-        responses = race(2, save)
-        statuses = [r.status_code for r in responses]
-        if sorted(statuses) != [302, 409]:
-            outcomes.append(False)
-            continue
-        loser = statuses.index(409)
-        page = responses[loser].content.decode()
-        stored = Customer.objects.get(pk=customer.pk)
-        outcomes.append(
-            "Someone else changed this" in page
-            and names[loser] in page  # the loser's input is kept in the form
-            and stored.name == names[1 - loser]
-            and stored.version == version + 1
-        )
+            responses = racers.race(save)
+            statuses = [r.status_code for r in responses]
+            if sorted(statuses) != [302, 409]:
+                outcomes.append(False)
+                continue
+            loser = statuses.index(409)
+            page = responses[loser].content.decode()
+            stored = Customer.objects.get(pk=customer.pk)
+            outcomes.append(
+                "Someone else changed this" in page
+                and names[loser] in page  # the loser's input is kept in the form
+                and stored.name == names[1 - loser]
+                and stored.version == version + 1
+            )
     assert outcomes.count(True) == ROUNDS
 
 
@@ -89,16 +94,17 @@ def test_c02_a_delay_between_read_and_write_loses_no_update(actors, monkeypatch)
     goal = factories.GoalFactory(customer=actors.customer_a, title="Start")
     clients = [api_as(actors.sales_a), api_as(actors.spec_a)]
     lost = 0
-    for round_no in range(10):
-        version = Goal.objects.get(pk=goal.pk).version
+    with Racers(2) as racers:
+        for round_no in range(10):
+            version = Goal.objects.get(pk=goal.pk).version
 
-        def patch(i: int, version=version, round_no=round_no):
-            return clients[i].patch(
-                f"/api/goals/{goal.pk}/",
-                {"title": f"{i}-{round_no}", "version": version},
-                format="json",
-            )
+            def patch(i: int, version=version, round_no=round_no):
+                return clients[i].patch(
+                    f"/api/goals/{goal.pk}/",
+                    {"title": f"{i}-{round_no}", "version": version},
+                    format="json",
+                )
 
-        statuses = sorted(r.status_code for r in race(2, patch))
-        lost += statuses != [200, 409] or Goal.objects.get(pk=goal.pk).version != version + 1
+            statuses = sorted(r.status_code for r in racers.race(patch))
+            lost += statuses != [200, 409] or Goal.objects.get(pk=goal.pk).version != version + 1
     assert lost == 0

@@ -12,7 +12,7 @@ from dialogue import api as dialogue_api
 from insights import services as insight_services
 from insights.models import AccountSummary
 from tests import factories
-from tests.concurrency.helpers import race
+from tests.concurrency.helpers import Racers, race
 from tests.conftest import api_as
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -62,13 +62,16 @@ def test_c06_an_edit_during_a_build_is_never_left_stale(actors, monkeypatch):
 def test_c07_the_same_job_twice_at_once_stores_one_version_10_of_10(actors, monkeypatch):
     monkeypatch.setattr(insight_services, "_fault_delay", lambda: time.sleep(0.3))
     outcomes = []
-    for _ in range(10):
-        customer = factories.CustomerFactory(lead=actors.sales_a, health_band="red")
-        results = race(2, lambda i, c=customer: insight_services.rebuild_summary(c.pk).outcome)
-        outcomes.append(
-            sorted(results) == ["busy", "created"]
-            and AccountSummary.objects.filter(customer=customer).count() == 1
-        )
+    with Racers(2) as racers:
+        for _ in range(10):
+            customer = factories.CustomerFactory(lead=actors.sales_a, health_band="red")
+            results = racers.race(
+                lambda i, c=customer: insight_services.rebuild_summary(c.pk).outcome
+            )
+            outcomes.append(
+                sorted(results) == ["busy", "created"]
+                and AccountSummary.objects.filter(customer=customer).count() == 1
+            )
     assert outcomes.count(True) == 10
 
 

@@ -128,16 +128,34 @@ def app_env(cluster: PrivateCluster, redis_url: str) -> dict[str, str]:
     return env
 
 
-def prepare_database(cluster: PrivateCluster, redis_url: str) -> tuple[int, str, str]:
-    env = app_env(cluster, redis_url)
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput"],
-        cwd=BASE_DIR,
-        env=env,
+def copy_schema(source_url: str, cluster: PrivateCluster) -> None:
+    """The tables of a migrated database (the test database) and its migration records, in
+    the private cluster's `accord`: what `migrate` builds there in 15 s, in about one.
+    No migration inserts rows of its own, so the schema is all there is to copy."""
+    dump = ["pg_dump", "--no-owner", "--no-privileges", "--dbname", source_url]
+    schema = subprocess.run(
+        [*dump, "--schema-only"], check=True, capture_output=True, timeout=120
+    ).stdout
+    records = subprocess.run(
+        [*dump, "--data-only", "--table", "django_migrations"],
         check=True,
         capture_output=True,
-        timeout=300,
+        timeout=120,
+    ).stdout
+    subprocess.run(
+        [*cluster.psql_args("accord"), "--quiet", "--set", "ON_ERROR_STOP=1"],
+        input=schema + records,
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
+
+
+def prepare_database(
+    cluster: PrivateCluster, redis_url: str, *, schema_from: str
+) -> tuple[int, str, str]:
+    env = app_env(cluster, redis_url)
+    copy_schema(schema_from, cluster)
     out = subprocess.run(
         [sys.executable, "-c", SETUP_SCRIPT],
         cwd=BASE_DIR,

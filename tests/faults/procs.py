@@ -149,7 +149,9 @@ class SilentListener:
 
 
 # `celery worker`, after importing rest_framework.views first (see tests/insights/test_worker.py
-# for the import cycle this avoids).
+# for the import cycle this avoids). The process imports Django and the tasks, then waits for a
+# line on stdin before Celery starts: a test can prepare the next worker while another one runs,
+# so that starting it costs only Celery's own boot.
 WORKER_LAUNCHER = """
 import os, sys
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -160,7 +162,10 @@ import rest_framework.views
 from config.celery import app
 # Test-only transport tuning (e.g. a 1 s unacked-restore sweep), so redelivery is quick.
 app.conf.broker_transport_options.update(json.loads(os.environ.get("TEST_TRANSPORT_OPTIONS", "{}")))
+app.loader.import_default_modules()
 from celery.__main__ import main
+if sys.stdin.readline().strip() != "go":
+    sys.exit(0)  # the test ended without starting this one
 sys.argv = ["celery", *sys.argv[1:]]
 main()
 """
@@ -218,20 +223,33 @@ class Worker:
             **(env or {}),
         }
         self.process: subprocess.Popen | None = None
+        self._standby: subprocess.Popen | None = None
         self._log_offset = 0
+
+    def prepare(self) -> "Worker":
+        """Spawn the next process now, to import Django while the test goes on; the next
+        start() lets it run Celery."""
+        if self._standby is None:
+            with self.log.open("a") as out:
+                self._standby = subprocess.Popen(
+                    [sys.executable, "-c", WORKER_LAUNCHER, *self.args],
+                    cwd=BASE_DIR,
+                    env=self.env,
+                    start_new_session=True,
+                    stdin=subprocess.PIPE,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                )
+        return self
 
     def start(self, *, wait: bool = True) -> "Worker":
         self._log_offset = self.log.stat().st_size if self.log.exists() else 0
-        out = self.log.open("a")
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", WORKER_LAUNCHER, *self.args],
-            cwd=BASE_DIR,
-            env=self.env,
-            start_new_session=True,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        out.close()
+        if self._standby is None:
+            self.prepare()
+        self.process, self._standby = self._standby, None
+        assert self.process.stdin is not None
+        self.process.stdin.write(b"go\n")
+        self.process.stdin.close()
         if wait:
             assert wait_for(self.ready, timeout=30), self.log.read_text()[-3000:]
         return self
@@ -276,8 +294,9 @@ class Worker:
         self.process = None
 
     def stop(self) -> None:
-        if self.process is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-            self.process = None
+        for process in (self.process, self._standby):
+            if process is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+        self.process = self._standby = None

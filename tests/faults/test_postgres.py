@@ -13,11 +13,13 @@ import requests
 from insights.tasks import rebuild_summary_task
 from tests.faults.conftest import broker_at
 from tests.faults.pg import PG_BIN, Gunicorn, PrivateCluster, Timer, prepare_database
-from tests.faults.procs import RedisServer, Worker, wait_for
+from tests.faults.procs import RedisServer, Worker, database_url_of_tests, wait_for
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.worker,
+    # Not for the tests themselves: the test database lends its schema to the private cluster.
+    pytest.mark.django_db,
     pytest.mark.skipif(not (PG_BIN / "initdb").exists(), reason="needs PostgreSQL 15's initdb"),
 ]
 
@@ -56,7 +58,7 @@ class Stack:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory):
+def stack(tmp_path_factory, django_db_setup):
     tmp = tmp_path_factory.mktemp("pg-faults")
     cluster = PrivateCluster()
     redis = RedisServer(tmp / "redis")
@@ -64,7 +66,10 @@ def stack(tmp_path_factory):
     try:
         cluster.init()
         redis.start()
-        customer_id, token, session_cookie = prepare_database(cluster, redis.url)
+        # The test database, migrated by pytest-django, lends its schema to the private one.
+        customer_id, token, session_cookie = prepare_database(
+            cluster, redis.url, schema_from=database_url_of_tests()
+        )
         web = Gunicorn(cluster, redis.url, tmp / "gunicorn.log")
         web.start()
         yield Stack(cluster, redis, web, customer_id, token, session_cookie, tmp)
