@@ -77,17 +77,28 @@ class FastChoicesRenderer(DjangoTemplates):
             return _input_option(option)
         return None  # a custom option template: let Django render the whole widget
 
+    def _options(
+        self, options: list, before: str, after: str, context: dict, request: Any
+    ) -> str | None:
+        """Each option's markup between `before` and `after`; None if one needs Django."""
+        parts = []
+        for option in options:
+            html = self._option(option, context, request)
+            if html is None:
+                return None
+            parts.append(before + html + after)
+        return "".join(parts)
+
     def _select(self, widget: Mapping[str, Any], context: dict, request: Any) -> str | None:
         """django/forms/widgets/select.html."""
         parts = [f'<select name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>']
         for group_name, group_choices, _index in widget["optgroups"]:
             if group_name:
                 parts.append(f'\n  <optgroup label="{_text(group_name)}">')
-            for option in group_choices:
-                html = self._option(option, context, request)
-                if html is None:
-                    return None
-                parts.append("\n  " + html)
+            options = self._options(group_choices, "\n  ", "", context, request)
+            if options is None:
+                return None
+            parts.append(options)
             if group_name:
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>\n")
@@ -102,11 +113,10 @@ class FastChoicesRenderer(DjangoTemplates):
         for group, options, _index in widget["optgroups"]:
             if group:
                 parts.append(f"\n  <div><label>{_text(group)}</label>")
-            for option in options:
-                html = self._option(option, context, request)
-                if html is None:
-                    return None
-                parts.append("<div>\n    " + html + "</div>")
+            html = self._options(options, "<div>\n    ", "</div>", context, request)
+            if html is None:
+                return None
+            parts.append(html)
             if group:
                 parts.append("\n  </div>")
         parts.append("\n</div>\n")
