@@ -207,6 +207,9 @@ REDIS_URL = env("REDIS_URL")
 CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+if REDIS_URL and REDIS_URL.startswith(("redis://", "rediss://")):
+    # kombu's Redis transport with a repair for workers losing the broker mid-task (F04).
+    CELERY_BROKER_TRANSPORT = "config.broker:Transport"
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"

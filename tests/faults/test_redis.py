@@ -199,3 +199,41 @@ def test_f04_after_three_flaps_a_canary_is_consumed_within_60_seconds_5_of_5_tim
     finally:
         worker.stop()
     assert consumed == 5
+
+
+def test_f04_a_worker_holding_a_task_survives_three_flaps_and_the_account_is_built(
+    actors, private_broker, short_sweep, tmp_path
+):
+    """Flaps while the worker holds an unacknowledged task (waiting out the debounce countdown,
+    or running the build): kombu 5.7's worker died here ("Unrecoverable error: 'NoneType' object
+    has no attribute 'hostname'") restoring that message after its transport was detached;
+    config.broker repairs it. The cut-off build is either restored to the queue or found by the
+    sweep (the outbox), within 60 s."""
+    customers = accounts(actors, 2)
+    worker = Worker(
+        broker_url=private_broker.url,
+        log=tmp_path / "worker.log",
+        env={"ACCORD_FAULT_SUMMARY_BUILD_DELAY": "1.5"},
+    ).start()
+    # Seconds from the edit to the first flap: inside the 2 s countdown, during the build.
+    try:
+        for customer, first_flap_after in zip(customers, (1.0, 2.8), strict=True):
+            customer_services.create_record(
+                Goal, customer=customer, by=actors.sales_a, fields={"title": "Canary"}
+            )
+            time.sleep(first_flap_after)
+            for pause in (0.6, 2.2, 0.0):
+                private_broker.kill()
+                time.sleep(0.3)
+                private_broker.start()
+                time.sleep(pause)
+            assert worker.process.poll() is None, worker.log.read_text()[-3000:]
+
+            def built(c=customer):
+                insight_services.sweep_dirty_summaries()
+                return summaries_current([c])
+
+            assert wait_for(built, timeout=60, every=short_sweep.total_seconds())
+    finally:
+        worker.stop()
+    assert "Unrecoverable error" not in worker.log.read_text()
