@@ -66,6 +66,8 @@ def _measure(queue: str, concurrency: int, timeout: float) -> dict[str, Any]:
         "REDIS_URL": BROKER,
         "CELERY_QUEUE": queue,
         "LOG_LEVEL": "WARNING",
+        # As in production: with DEBUG on, Django would also keep a log of every query.
+        "DEBUG": "false",
         "ACCORD_TESTING": "0",
     }
     worker = subprocess.Popen(

@@ -17,7 +17,7 @@ from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -50,6 +50,8 @@ PENDING_TTL = dt.timedelta(seconds=60)
 # The sweep leaves fresh changes to the fast path.
 SWEEP_AFTER = dt.timedelta(seconds=60)
 SWEEP_BATCH = 500
+# Accounts per task of the nightly rebuild.
+NIGHTLY_BATCH = 50
 # A build that failed this often is left to edits and the nightly job for FAILED_COOLDOWN,
 # so a poison account is not retried by every sweep forever.
 MAX_ATTEMPTS = 6
@@ -175,12 +177,22 @@ def sweep_dirty_summaries(*, now: dt.datetime | None = None) -> list[int]:
 
 
 def enqueue_all_rebuilds() -> int:
-    """The nightly job: queue a rebuild of every customer (the 90-day window moves daily)."""
-    count = 0
-    for customer_id in Customer.objects.order_by("pk").values_list("pk", flat=True).iterator():
-        enqueue_summary_rebuild(customer_id, force=True)
-        count += 1
-    return count
+    """The nightly job: rebuild every customer's summary (the 90-day window moves daily).
+
+    The accounts go in batches of NIGHTLY_BATCH per task, so a worker pays a task's overhead
+    once per batch rather than per account. A batch that cannot be queued (broker down) is
+    logged and skipped: those summaries keep yesterday's version until the next edit or night.
+    """
+    from insights.tasks import rebuild_summaries_task
+
+    ids = list(Customer.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), NIGHTLY_BATCH):
+        batch = ids[start : start + NIGHTLY_BATCH]
+        try:
+            rebuild_summaries_task.delay(batch)
+        except Exception:
+            logger.warning("could not queue the nightly rebuild of customers %s", batch)
+    return len(ids)
 
 
 # --- Building ----------------------------------------------------------------------------------
@@ -193,8 +205,14 @@ class RebuildResult:
     still_dirty: bool = False
 
 
-def rebuild_summary(customer_id: int, *, now: dt.datetime | None = None) -> RebuildResult:
-    """Build the customer's summary and store it if its content is new (idempotent)."""
+def rebuild_summary(
+    customer_id: int, *, now: dt.datetime | None = None, refresh_health: bool = True
+) -> RebuildResult:
+    """Build the customer's summary and store it if its content is new (idempotent).
+
+    A successful build queues the account's health refresh unless `refresh_health` is False
+    (the nightly batches: the daily health job refreshes every account an hour later, and the
+    score does not read the summary)."""
     now = now or timezone.now()
     if not Customer.objects.filter(pk=customer_id).exists():
         return RebuildResult("missing")
@@ -207,9 +225,30 @@ def rebuild_summary(customer_id: int, *, now: dt.datetime | None = None) -> Rebu
     if result.still_dirty:
         # Edited while we built: the customer stays dirty, and gets its own rebuild.
         enqueue_summary_rebuild(customer_id)
-    if result.outcome in {"created", "unchanged"}:
+    if refresh_health and result.outcome in {"created", "unchanged"}:
         after_rebuild(customer_id)
     return result
+
+
+def rebuild_summaries(customer_ids: list[int]) -> dict[str, int]:
+    """The nightly batch: rebuild each account in turn; how many ended in each outcome.
+
+    An account whose build fails has its failure recorded (as a single build does) and the
+    batch goes on with the next. A database error is raised instead: the task retries the
+    whole batch with backoff, and the accounts already built come out "unchanged".
+    """
+    outcomes: dict[str, int] = defaultdict(int)
+    for customer_id in customer_ids:
+        try:
+            result = rebuild_summary(customer_id, refresh_health=False)
+        except (OperationalError, InterfaceError):
+            raise
+        except Exception:
+            logger.exception("the nightly rebuild of customer %s failed", customer_id)
+            outcomes["failed"] += 1
+        else:
+            outcomes[result.outcome] += 1
+    return dict(outcomes)
 
 
 def after_rebuild(customer_id: int) -> None:

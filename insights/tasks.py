@@ -26,6 +26,19 @@ def rebuild_summary_task(customer_id: int) -> str:
     return services.rebuild_summary(customer_id).outcome
 
 
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=RETRY_BACKOFF,
+    retry_backoff_max=RETRY_BACKOFF_MAX,
+    retry_jitter=True,
+    max_retries=5,
+)
+def rebuild_summaries_task(customer_ids: list[int]) -> dict[str, int]:
+    """Nightly: rebuild a batch of summaries (idempotent: a retry stores no second version)."""
+    return services.rebuild_summaries(customer_ids)
+
+
 @shared_task(acks_late=True)
 def sweep_dirty_summaries_task() -> int:
     """Every minute: queue a rebuild for each customer still dirty (the outbox sweep)."""
@@ -34,7 +47,7 @@ def sweep_dirty_summaries_task() -> int:
 
 @shared_task(acks_late=True)
 def rebuild_all_summaries_task() -> int:
-    """Nightly: queue a rebuild of every summary."""
+    """Nightly: queue the rebuild of every summary, in batches."""
     return services.enqueue_all_rebuilds()
 
 

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core import mail
-from django.db import transaction
+from django.db import OperationalError, transaction
 
 from accounts.models import Notification
 from core.versioning import StaleVersion
@@ -17,6 +17,7 @@ from insights.models import (
     PlanSectionRevision,
     SummaryBuildState,
 )
+from tests import factories
 
 
 def _refresh(customer: Customer) -> Customer:
@@ -191,15 +192,74 @@ def test_the_sweep_claims_only_customers_dirty_for_a_minute(actors, monkeypatch)
     assert services.sweep_dirty_summaries(now=now + dt.timedelta(seconds=10)) == []
 
 
-def test_the_nightly_job_queues_every_customer(actors, monkeypatch):
+def test_the_nightly_job_queues_every_customer_in_batches(actors, monkeypatch):
+    for _ in range(4):
+        factories.CustomerFactory(lead=actors.sales_a)
+    monkeypatch.setattr(services, "NIGHTLY_BATCH", 3)
     sent = []
-    monkeypatch.setattr(
-        "insights.tasks.rebuild_summary_task.apply_async", lambda **kw: sent.append(kw["args"][0])
+    monkeypatch.setattr("insights.tasks.rebuild_summaries_task.delay", sent.append)
+    assert services.enqueue_all_rebuilds() == 7
+    assert [len(batch) for batch in sent] == [3, 3, 1]
+    assert sorted(pk for batch in sent for pk in batch) == sorted(
+        Customer.objects.values_list("pk", flat=True)
     )
+
+
+def test_a_nightly_batch_that_cannot_be_queued_does_not_stop_the_others(actors, monkeypatch):
+    monkeypatch.setattr(services, "NIGHTLY_BATCH", 1)
+    sent = []
+
+    def first_fails(batch):
+        if not sent:
+            sent.append(None)
+            raise ConnectionError("broker down")
+        sent.append(batch)
+
+    monkeypatch.setattr("insights.tasks.rebuild_summaries_task.delay", first_fails)
     assert services.enqueue_all_rebuilds() == 3
-    assert sorted(sent) == sorted(
-        [actors.customer_a.pk, actors.customer_a2.pk, actors.customer_b.pk]
-    )
+    assert len(sent) == 3  # the failed one, then the other two
+
+
+def test_a_nightly_batch_builds_every_account_without_queueing_health(
+    actors, django_capture_on_commit_callbacks
+):
+    customers = [actors.customer_a, actors.customer_a2, actors.customer_b]
+    services.rebuild_summary(actors.customer_a.pk)  # already current: unchanged
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        outcomes = services.rebuild_summaries([c.pk for c in customers] + [987654])
+    assert outcomes == {"unchanged": 1, "created": 2, "missing": 1}
+    assert callbacks == []  # the daily health job refreshes every account after the night
+    for customer in customers:
+        assert AccountSummary.objects.filter(customer=customer).count() == 1
+        state = SummaryBuildState.objects.get(customer=customer)
+        assert state.status == SummaryBuildState.Status.SUCCEEDED
+
+
+def test_a_failing_account_does_not_stop_its_nightly_batch(actors, monkeypatch):
+    real_build = services.build_summary
+
+    def poison_for_a2(customer, *, now):
+        if customer.pk == actors.customer_a2.pk:
+            raise ValueError("poison")
+        return real_build(customer, now=now)
+
+    monkeypatch.setattr(services, "build_summary", poison_for_a2)
+    ids = [actors.customer_a.pk, actors.customer_a2.pk, actors.customer_b.pk]
+    assert services.rebuild_summaries(ids) == {"created": 2, "failed": 1}
+    state = SummaryBuildState.objects.get(customer=actors.customer_a2)
+    assert state.status == SummaryBuildState.Status.FAILED
+    assert state.last_error == "ValueError: poison"
+    assert AccountSummary.objects.filter(customer=actors.customer_b).exists()
+
+
+def test_a_database_error_fails_the_nightly_batch_so_the_task_retries_it(actors, monkeypatch):
+    def database_gone(customer, *, now):
+        raise OperationalError("server closed the connection")
+
+    monkeypatch.setattr(services, "build_summary", database_gone)
+    with pytest.raises(OperationalError):
+        services.rebuild_summaries([actors.customer_a.pk, actors.customer_b.pk])
+    assert not AccountSummary.objects.exists()
 
 
 # --- Plan ----------------------------------------------------------------------------------------
