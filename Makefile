@@ -17,6 +17,9 @@ BASE_PYTHON := $(shell for p in $(PYTHON_CANDIDATES); do \
 # Tests use the local PostgreSQL and Redis unless told otherwise; their own Redis database.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/accord
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/7
+# The suite runs in this many processes (pytest-xdist), one test file at a time each; every
+# process has its own test database, Celery queue and cache keys. TEST_PROCESSES=0: one process.
+TEST_PROCESSES ?= 2
 
 .PHONY: help run serve install install-dev migrate seed test lint worker beat bench screenshots clean
 
@@ -71,7 +74,7 @@ test: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/bandit -q -r accounts core customers dialogue solutions insights health config -ll
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-		ACCORD_TESTING=1 $(VENV)/bin/pytest $(PYTEST_ARGS)
+		ACCORD_TESTING=1 $(VENV)/bin/pytest -n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
 
 bench: install-dev
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)

@@ -240,7 +240,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 200
-CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "accord")
+# pytest-xdist runs the suite in several processes at once on one Redis: each gets its own queue
+# and cache keys (the workers and servers a test starts inherit PYTEST_XDIST_WORKER).
+XDIST_WORKER = env("PYTEST_XDIST_WORKER", "")
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE") or (
+    f"accord-{XDIST_WORKER}" if XDIST_WORKER else "accord"
+)
 CELERY_BEAT_SCHEDULE: dict = {}
 
 if REDIS_URL:
@@ -248,7 +253,7 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": env("CACHE_URL", REDIS_URL),
-            "KEY_PREFIX": "accord",
+            "KEY_PREFIX": f"accord-{XDIST_WORKER}" if XDIST_WORKER else "accord",
             # A Redis outage must not turn reads into 500s: the cache then acts as empty.
             "OPTIONS": {
                 "IGNORE_EXCEPTIONS": True,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test.testcases import QuietWSGIRequestHandler
 from rest_framework.test import APIClient
 
 from accounts.models import AccountMembership, User
@@ -17,6 +18,11 @@ from tests import factories
 pytest_plugins = ("celery.contrib.pytest",)
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# The live server (browser tests, schemathesis) writes a response's headers and body in two
+# sends; with Nagle's algorithm the body then waits for the client's delayed ACK of the headers,
+# 40 ms per request. The flag is read per connection.
+QuietWSGIRequestHandler.disable_nagle_algorithm = True
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

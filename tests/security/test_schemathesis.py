@@ -70,14 +70,9 @@ def seed_team(name: str) -> User:
 
 @pytest.fixture
 def fast_live_server(live_server, monkeypatch):
-    """The live server, answering each request in one round trip.
-
-    Its handler writes the headers and the body in two sends; with Nagle's algorithm the body
-    then waits for the client's delayed ACK of the headers, 40 ms per request, which used to be
-    half of the budget. The flag is read per connection, so it holds even for a server started
-    earlier in the session.
-    """
-    monkeypatch.setattr(QuietWSGIRequestHandler, "disable_nagle_algorithm", True)
+    """The live server, answering each request in one round trip (tests/conftest.py turns
+    Nagle's algorithm off for it) and without the API rate limit."""
+    assert QuietWSGIRequestHandler.disable_nagle_algorithm
     # Fuzzing is not a test of the rate limit: past 3,600 requests an hour (counted in Redis, so
     # across runs too) every answer would be a 429 that reaches no view.
     monkeypatch.setitem(UserRateThrottle.THROTTLE_RATES, "user", None)
