@@ -2,20 +2,25 @@
 
 Same data and same `now` give the same content, markdown and hash: every list is sorted on
 stable keys, dates are ISO strings, and nothing reads the clock. It runs a fixed number of
-queries however large the account is (the 90-day window and the limits are applied in SQL).
+queries however large the accounts are and however many are built together (the 90-day window
+and the per-customer limits are applied in SQL).
 """
 
 import datetime as dt
 import hashlib
 import json
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, F, Max, Model, OuterRef, Q, Subquery, Window
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import RowNumber
 from django.utils.safestring import SafeString
 
 from core.markdown import render_markdown
-from customers.models import BusinessModel, Customer, Goal, Problem
+from customers.models import BusinessModel, Customer, Goal, Problem, Stakeholder, StrategicMove
 from dialogue.models import ActionItem, Meeting
 from insights.models import AccountPlan, AccountSummary, PlanSection
 from solutions.models import Contribution, Proposal
@@ -63,19 +68,46 @@ def canonical(data: object) -> str:
 
 def build_summary(customer: Customer, *, now: dt.datetime) -> BuiltSummary:
     """Build the customer's summary from its records as they are now (no writes)."""
+    return build_summaries([customer], now=now)[customer.pk]
+
+
+def build_summaries(customers: list[Customer], *, now: dt.datetime) -> dict[int, BuiltSummary]:
+    """Build several customers' summaries at once, keyed by customer pk (no writes).
+
+    The queries cover the whole batch (the same number for 1 customer or 50); each customer's
+    content is exactly what a build of that customer alone gives.
+    """
+    if not customers:
+        return {}
+    ids = sorted({customer.pk for customer in customers})
     today = now.date()
     since = now - dt.timedelta(days=WINDOW_DAYS)
-    previous = AccountSummary.objects.filter(customer=customer).order_by("-number").first()
-    content = {
-        "customer": _customer_part(customer),
-        **_picture(customer),
-        "goals": _goals(customer),
-        **_dialogue(customer, since=since),
-        **_stakeholders(customer, since=since),
-        **_action_items(customer, today=today),
-        "proposals": _proposals(customer),
-        **_plan(customer),
-    }
+    previous_of = _previous_summaries(ids)
+    picture = _picture(ids)
+    goals = _goals(ids)
+    dialogue = _dialogue(ids, since=since)
+    stakeholders = _stakeholders(ids, since=since)
+    action_items = _action_items(ids, today=today)
+    proposals = _proposals(ids)
+    plan = _plan(ids)
+    built: dict[int, BuiltSummary] = {}
+    for customer in customers:
+        pk = customer.pk
+        content = {
+            "customer": _customer_part(customer),
+            **picture[pk],
+            "goals": goals[pk],
+            **dialogue[pk],
+            **stakeholders[pk],
+            **action_items[pk],
+            "proposals": proposals[pk],
+            **plan[pk],
+        }
+        built[pk] = _finish(content, previous=previous_of.get(pk))
+    return built
+
+
+def _finish(content: dict, *, previous: AccountSummary | None) -> BuiltSummary:
     # A JSON round trip makes the content exactly what the database will hand back later.
     content = json.loads(canonical(content))
     changes = describe_changes(previous.content if previous else None, content)
@@ -94,6 +126,8 @@ def build_summary(customer: Customer, *, now: dt.datetime) -> BuiltSummary:
 
 
 # --- The parts ---------------------------------------------------------------------------------
+# Each part reads the whole batch and returns {customer pk: that customer's part}. Rows come in
+# the single-customer order, so grouping them per customer keeps each customer's order.
 
 
 def _iso(value: dt.date | dt.datetime | None) -> str | None:
@@ -103,6 +137,36 @@ def _iso(value: dt.date | dt.datetime | None) -> str | None:
 def _excerpt(text: str) -> str:
     text = text.strip()
     return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1].rstrip() + "…"
+
+
+def _by_customer[M: Model](ids: list[int], rows: Iterable[M]) -> dict[int, list[M]]:
+    grouped: dict[int, list[M]] = {pk: [] for pk in ids}
+    for row in rows:
+        grouped[row.customer_id].append(row)  # type: ignore[attr-defined]
+    return grouped
+
+
+def _grouped[M: Model](key: str, rows: Iterable[M]) -> defaultdict[int, list[M]]:
+    grouped: defaultdict[int, list[M]] = defaultdict(list)
+    for row in rows:
+        grouped[getattr(row, key)].append(row)
+    return grouped
+
+
+def _rank_per_customer(order_by: list[OrderBy]) -> Window:
+    # Filtering on a row's rank within its customer keeps each customer's top N in SQL: a hot
+    # customer's other rows never leave the database.
+    return Window(RowNumber(), partition_by=F("customer_id"), order_by=order_by)
+
+
+def _previous_summaries(ids: list[int]) -> dict[int, AccountSummary]:
+    latest_number = (
+        AccountSummary.objects.filter(customer_id=OuterRef("customer_id"))
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    latest = AccountSummary.objects.filter(customer_id__in=ids, number=Subquery(latest_number))
+    return {summary.customer_id: summary for summary in latest}
 
 
 def _customer_part(customer: Customer) -> dict:
@@ -115,8 +179,34 @@ def _customer_part(customer: Customer) -> dict:
     }
 
 
-def _picture(customer: Customer) -> dict:
-    canvas = BusinessModel.objects.filter(customer=customer).first()
+def _picture(ids: list[int]) -> dict[int, dict]:
+    canvases = {c.customer_id: c for c in BusinessModel.objects.filter(customer_id__in=ids)}
+    moves = _by_customer(
+        ids,
+        StrategicMove.objects.filter(customer_id__in=ids)
+        .exclude(status="abandoned")
+        .order_by("horizon_on", "title", "pk"),
+    )
+    return {
+        pk: {
+            "business_model": _canvas_highlights(canvases.get(pk)),
+            "strategic_moves": [
+                {
+                    "id": move.pk,
+                    "title": move.title,
+                    "kind": move.get_kind_display(),
+                    "status": move.get_status_display(),
+                    "horizon_on": _iso(move.horizon_on),
+                    "description": _excerpt(move.description),
+                }
+                for move in moves[pk]
+            ],
+        }
+        for pk in ids
+    }
+
+
+def _canvas_highlights(canvas: BusinessModel | None) -> list[dict]:
     highlights = []
     if canvas is not None:
         for field in BusinessModel.CANVAS_FIELDS:
@@ -124,196 +214,251 @@ def _picture(customer: Customer) -> dict:
             if text:
                 label = BusinessModel._meta.get_field(field).verbose_name.capitalize()
                 highlights.append({"field": field, "label": label, "text": _excerpt(text)})
-    moves = [
-        {
-            "id": move.pk,
-            "title": move.title,
-            "kind": move.get_kind_display(),
-            "status": move.get_status_display(),
-            "horizon_on": _iso(move.horizon_on),
-            "description": _excerpt(move.description),
-        }
-        for move in customer.strategic_moves.exclude(status="abandoned").order_by(
-            "horizon_on", "title", "pk"
+    return highlights
+
+
+def _goals(ids: list[int]) -> dict[int, list[dict]]:
+    goals = _by_customer(
+        ids,
+        Goal.objects.filter(customer_id__in=ids)
+        .exclude(status=Goal.Status.DROPPED)
+        .order_by("priority", "title", "pk"),
+    )
+    # Explicit queries rather than prefetch_related: Django skips a prefetch when there is
+    # nothing to prefetch for, and the batch must run the same queries whatever its data.
+    blocks = Problem.blocks_goals.through.objects.filter(goal__customer_id__in=ids)
+    blockers = _grouped(
+        "goal_id",
+        blocks.select_related("problem").order_by("problem__title", "problem__pk"),
+    )
+    solutions = _grouped(
+        "problem_id",
+        Proposal.problems.through.objects.filter(
+            problem_id__in=blocks.values("problem_id"), proposal__deleted_at__isnull=True
         )
-    ]
-    return {"business_model": highlights, "strategic_moves": moves}
-
-
-def _goals(customer: Customer) -> list[dict]:
-    live_proposals = Proposal.objects.filter(deleted_at__isnull=True).order_by("title", "pk")
-    problems = Problem.objects.order_by("title", "pk").prefetch_related(
-        Prefetch("proposals", queryset=live_proposals, to_attr="live_proposals")
+        .select_related("proposal")
+        .order_by("proposal__title", "proposal__pk"),
     )
-    goals = (
-        customer.goals.exclude(status=Goal.Status.DROPPED)
-        .order_by("priority", "title", "pk")
-        .prefetch_related(Prefetch("blocking_problems", queryset=problems, to_attr="blockers"))
-    )
-    return [
-        {
-            "id": goal.pk,
-            "title": goal.title,
-            "priority": goal.priority,
-            "status": goal.get_status_display(),
-            "target_on": _iso(goal.target_on),
-            "metric": goal.metric,
-            "problems": [
-                {
-                    "id": problem.pk,
-                    "title": problem.title,
-                    "severity": problem.get_severity_display(),
-                    "status": problem.get_status_display(),
-                    "proposals": [
-                        {"id": p.pk, "title": p.title, "status": p.get_status_display()}
-                        for p in problem.live_proposals
-                    ],
-                }
-                for problem in goal.blockers
-            ],
-        }
-        for goal in goals
-    ]
-
-
-def _dialogue(customer: Customer, *, since: dt.datetime) -> dict:
-    recent = Meeting.objects.filter(
-        customer=customer, deleted_at__isnull=True, occurred_at__gte=since
-    )
-    counts = recent.aggregate(
-        total=Count("pk"),
-        positive=Count("pk", filter=Q(sentiment=Meeting.Sentiment.POSITIVE)),
-        neutral=Count("pk", filter=Q(sentiment=Meeting.Sentiment.NEUTRAL)),
-        negative=Count("pk", filter=Q(sentiment=Meeting.Sentiment.NEGATIVE)),
-    )
-    highlights = recent.exclude(customer_said="", insights="").order_by("-occurred_at", "-pk")
     return {
-        "dialogue": {"window_days": WINDOW_DAYS, **counts},
-        "highlights": [
+        pk: [
             {
-                "id": m.pk,
-                "title": m.title,
-                "occurred_on": _iso(m.occurred_at.date()),
-                "kind": m.get_kind_display(),
-                "sentiment": m.get_sentiment_display(),
-                "customer_said": _excerpt(m.customer_said),
-                "insights": _excerpt(m.insights),
+                "id": goal.pk,
+                "title": goal.title,
+                "priority": goal.priority,
+                "status": goal.get_status_display(),
+                "target_on": _iso(goal.target_on),
+                "metric": goal.metric,
+                "problems": [
+                    {
+                        "id": problem.pk,
+                        "title": problem.title,
+                        "severity": problem.get_severity_display(),
+                        "status": problem.get_status_display(),
+                        "proposals": [
+                            {"id": p.pk, "title": p.title, "status": p.get_status_display()}
+                            for p in (link.proposal for link in solutions[problem.pk])
+                        ],
+                    }
+                    for problem in (link.problem for link in blockers[goal.pk])
+                ],
             }
-            for m in highlights.only(
-                "pk", "title", "occurred_at", "kind", "sentiment", "customer_said", "insights"
-            )[:MAX_HIGHLIGHTS]
-        ],
+            for goal in goals[pk]
+        ]
+        for pk in ids
     }
 
 
-def _stakeholders(customer: Customer, *, since: dt.datetime) -> dict:
-    people = (
-        customer.stakeholders.filter(deleted_at__isnull=True)
+def _dialogue(ids: list[int], *, since: dt.datetime) -> dict[int, dict]:
+    recent = Meeting.objects.filter(
+        customer_id__in=ids, deleted_at__isnull=True, occurred_at__gte=since
+    )
+    no_meetings = {"total": 0, "positive": 0, "neutral": 0, "negative": 0}
+    counts = {
+        row.pop("customer_id"): row
+        for row in recent.order_by()
+        .values("customer_id")
+        .annotate(
+            total=Count("pk"),
+            positive=Count("pk", filter=Q(sentiment=Meeting.Sentiment.POSITIVE)),
+            neutral=Count("pk", filter=Q(sentiment=Meeting.Sentiment.NEUTRAL)),
+            negative=Count("pk", filter=Q(sentiment=Meeting.Sentiment.NEGATIVE)),
+        )
+    }
+    newest_first = [F("occurred_at").desc(), F("pk").desc()]
+    highlights = _by_customer(
+        ids,
+        recent.exclude(customer_said="", insights="")
+        .only(
+            "pk",
+            "customer_id",
+            "title",
+            "occurred_at",
+            "kind",
+            "sentiment",
+            "customer_said",
+            "insights",
+        )
+        .annotate(rank=_rank_per_customer(newest_first))
+        .filter(rank__lte=MAX_HIGHLIGHTS)
+        .order_by(*newest_first),
+    )
+    return {
+        pk: {
+            "dialogue": {"window_days": WINDOW_DAYS, **counts.get(pk, no_meetings)},
+            "highlights": [
+                {
+                    "id": m.pk,
+                    "title": m.title,
+                    "occurred_on": _iso(m.occurred_at.date()),
+                    "kind": m.get_kind_display(),
+                    "sentiment": m.get_sentiment_display(),
+                    "customer_said": _excerpt(m.customer_said),
+                    "insights": _excerpt(m.insights),
+                }
+                for m in highlights[pk]
+            ],
+        }
+        for pk in ids
+    }
+
+
+def _stakeholders(ids: list[int], *, since: dt.datetime) -> dict[int, dict]:
+    people = _by_customer(
+        ids,
+        Stakeholder.objects.filter(customer_id__in=ids, deleted_at__isnull=True)
         .annotate(
             last_met_at=Max("meetings__occurred_at", filter=Q(meetings__deleted_at__isnull=True))
         )
-        .order_by("name", "pk")
+        .order_by("name", "pk"),
     )
-    met, key_not_met = [], []
-    for person in people:
-        row = {
-            "id": person.pk,
-            "name": person.name,
-            "title": person.title,
-            "buying_role": person.get_buying_role_display(),
-            "influence": person.influence,
-            "last_met_on": _iso(person.last_met_at.date() if person.last_met_at else None),
-        }
-        if person.last_met_at and person.last_met_at >= since:
-            met.append(row)
-        elif person.is_key:
-            key_not_met.append(row)
-    return {"stakeholders_met": met, "key_not_met": key_not_met}
+    parts: dict[int, dict] = {}
+    for pk in ids:
+        met, key_not_met = [], []
+        for person in people[pk]:
+            row = {
+                "id": person.pk,
+                "name": person.name,
+                "title": person.title,
+                "buying_role": person.get_buying_role_display(),
+                "influence": person.influence,
+                "last_met_on": _iso(person.last_met_at.date() if person.last_met_at else None),
+            }
+            if person.last_met_at and person.last_met_at >= since:
+                met.append(row)
+            elif person.is_key:
+                key_not_met.append(row)
+        parts[pk] = {"stakeholders_met": met, "key_not_met": key_not_met}
+    return parts
 
 
-def _action_items(customer: Customer, *, today: dt.date) -> dict:
-    open_items = (
-        ActionItem.objects.filter(customer=customer, status=ActionItem.Status.OPEN)
-        .select_related("owner")
-        .order_by("due_on", "pk")
+def _action_items(ids: list[int], *, today: dt.date) -> dict[int, dict]:
+    open_items = ActionItem.objects.filter(customer_id__in=ids, status=ActionItem.Status.OPEN)
+    soonest_first = [F("due_on").asc(), F("pk").asc()]
+    rows = _by_customer(
+        ids,
+        open_items.select_related("owner")
+        .annotate(rank=_rank_per_customer(soonest_first))
+        .filter(rank__lte=MAX_OPEN_ACTIONS)
+        .order_by(*soonest_first),
     )
-    rows = [
-        {
-            "id": item.pk,
-            "description": item.description,
-            "owner": item.owner.display_name,
-            "due_on": _iso(item.due_on),
-            "overdue": bool(item.due_on and item.due_on < today),
-        }
-        for item in open_items[:MAX_OPEN_ACTIONS]
-    ]
-    totals = ActionItem.objects.filter(customer=customer, status=ActionItem.Status.OPEN).aggregate(
-        open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today))
-    )
-    return {"open_actions": rows, "action_totals": totals}
-
-
-def _proposals(customer: Customer) -> list[dict]:
-    contributions = Contribution.objects.select_related("specialist", "partner", "area").order_by(
-        "requested_at", "pk"
-    )
-    proposals = (
-        Proposal.objects.filter(customer=customer, deleted_at__isnull=True)
-        .select_related("owner")
-        .prefetch_related(
-            Prefetch("problems", queryset=Problem.objects.order_by("title", "pk")),
-            Prefetch("contributions", queryset=contributions),
-        )
-        .order_by("title", "pk")
-    )
-    return [
-        {
-            "id": p.pk,
-            "title": p.title,
-            "status": p.get_status_display(),
-            "owner": p.owner.display_name,
-            "value": f"{p.value} {p.currency}" if p.value is not None else None,
-            "problems": [problem.title for problem in p.problems.all()],
-            "contributions": [
+    totals = {
+        row.pop("customer_id"): row
+        for row in open_items.order_by()
+        .values("customer_id")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+    }
+    return {
+        pk: {
+            "open_actions": [
                 {
-                    "id": c.pk,
-                    "from": c.specialist.display_name if c.specialist else str(c.partner),
-                    "area": c.area.name if c.area else "",
-                    "status": c.get_status_display(),
-                    "effort_days": str(c.effort_days) if c.effort_days is not None else None,
+                    "id": item.pk,
+                    "description": item.description,
+                    "owner": item.owner.display_name,
+                    "due_on": _iso(item.due_on),
+                    "overdue": bool(item.due_on and item.due_on < today),
                 }
-                for c in p.contributions.all()
+                for item in rows[pk]
             ],
+            "action_totals": totals.get(pk, {"open": 0, "overdue": 0}),
         }
-        for p in proposals
-    ]
+        for pk in ids
+    }
 
 
-def _plan(customer: Customer) -> dict:
-    plan = AccountPlan.objects.filter(customer=customer).first()
-    sections = (
-        PlanSection.objects.filter(customer=customer)
-        .select_related("area", "updated_by")
-        .order_by("kind", "area__name", "pk")
+def _proposals(ids: list[int]) -> dict[int, list[dict]]:
+    live = {"customer_id__in": ids, "deleted_at__isnull": True}
+    proposals = _by_customer(
+        ids, Proposal.objects.filter(**live).select_related("owner").order_by("title", "pk")
+    )
+    on_live = {f"proposal__{lookup}": value for lookup, value in live.items()}
+    solves = _grouped(
+        "proposal_id",
+        Proposal.problems.through.objects.filter(**on_live)
+        .select_related("problem")
+        .order_by("problem__title", "problem__pk"),
+    )
+    contributions = _grouped(
+        "proposal_id",
+        Contribution.objects.filter(**on_live)
+        .select_related("specialist", "partner", "area")
+        .order_by("requested_at", "pk"),
     )
     return {
-        "plan": {
-            "status": plan.get_status_display() if plan else AccountPlan.Status.DRAFT.label,
-            "last_approved_at": _iso(plan.last_approved_at) if plan else None,
-        },
-        "plan_sections": [
+        pk: [
             {
-                "id": s.pk,
-                "title": s.title,
-                "body": s.body,
-                "version": s.version,
-                "updated_by": s.updated_by.display_name if s.updated_by else "",
-                "updated_on": _iso(s.updated_at.date()),
+                "id": p.pk,
+                "title": p.title,
+                "status": p.get_status_display(),
+                "owner": p.owner.display_name,
+                "value": f"{p.value} {p.currency}" if p.value is not None else None,
+                "problems": [link.problem.title for link in solves[p.pk]],
+                "contributions": [
+                    {
+                        "id": c.pk,
+                        "from": c.specialist.display_name if c.specialist else str(c.partner),
+                        "area": c.area.name if c.area else "",
+                        "status": c.get_status_display(),
+                        "effort_days": str(c.effort_days) if c.effort_days is not None else None,
+                    }
+                    for c in contributions[p.pk]
+                ],
             }
-            for s in sections
-            if s.body.strip()
-        ],
+            for p in proposals[pk]
+        ]
+        for pk in ids
     }
+
+
+def _plan(ids: list[int]) -> dict[int, dict]:
+    plans = {plan.customer_id: plan for plan in AccountPlan.objects.filter(customer_id__in=ids)}
+    sections = _by_customer(
+        ids,
+        PlanSection.objects.filter(customer_id__in=ids)
+        .select_related("area", "updated_by")
+        .order_by("kind", "area__name", "pk"),
+    )
+    parts: dict[int, dict] = {}
+    for pk in ids:
+        plan = plans.get(pk)
+        parts[pk] = {
+            "plan": {
+                "status": plan.get_status_display() if plan else AccountPlan.Status.DRAFT.label,
+                "last_approved_at": _iso(plan.last_approved_at) if plan else None,
+            },
+            "plan_sections": [
+                {
+                    "id": s.pk,
+                    "title": s.title,
+                    "body": s.body,
+                    "version": s.version,
+                    "updated_by": s.updated_by.display_name if s.updated_by else "",
+                    "updated_on": _iso(s.updated_at.date()),
+                }
+                for s in sections[pk]
+                if s.body.strip()
+            ],
+        }
+    return parts
 
 
 # --- What changed --------------------------------------------------------------------------------
