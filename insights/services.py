@@ -29,7 +29,7 @@ from core.versioning import StaleVersion, save_versioned
 from customers.models import Customer
 from customers.services import record_account_change
 from health.tasks import refresh_health
-from insights.builder import build_summary
+from insights.builder import build_summaries, build_summary
 from insights.models import (
     AccountPlan,
     AccountSummary,
@@ -230,17 +230,28 @@ def rebuild_summary(
     return result
 
 
-def rebuild_summaries(customer_ids: list[int]) -> dict[str, int]:
-    """The nightly batch: rebuild each account in turn; how many ended in each outcome.
+def rebuild_summaries(customer_ids: list[int], *, now: dt.datetime | None = None) -> dict[str, int]:
+    """The nightly batch: build the accounts together (a fixed number of queries per batch)
+    and store each new version; how many accounts ended in each outcome.
 
-    An account whose build fails has its failure recorded (as a single build does) and the
-    batch goes on with the next. A database error is raised instead: the task retries the
-    whole batch with backoff, and the accounts already built come out "unchanged".
+    If the batch fails for a reason other than the database, its accounts are built one by
+    one, so a poison account has its failure recorded and the others are still built. A
+    database error is raised instead: the task retries the batch with backoff, and the
+    accounts already built then come out "unchanged".
     """
+    now = now or timezone.now()
+    try:
+        return _build_and_store_batch(customer_ids, now=now)
+    except (OperationalError, InterfaceError):
+        raise
+    except Exception:
+        logger.exception(
+            "nightly batch failed; building its %d accounts one by one", len(customer_ids)
+        )
     outcomes: dict[str, int] = defaultdict(int)
     for customer_id in customer_ids:
         try:
-            result = rebuild_summary(customer_id, refresh_health=False)
+            result = rebuild_summary(customer_id, now=now, refresh_health=False)
         except (OperationalError, InterfaceError):
             raise
         except Exception:
@@ -248,6 +259,68 @@ def rebuild_summaries(customer_ids: list[int]) -> dict[str, int]:
             outcomes["failed"] += 1
         else:
             outcomes[result.outcome] += 1
+    return dict(outcomes)
+
+
+def _build_and_store_batch(customer_ids: list[int], *, now: dt.datetime) -> dict[str, int]:
+    """What _build_and_store does for one account, for a batch: the same lock per account,
+    the same data-version check before clearing the dirty flag, the same build state."""
+    outcomes: dict[str, int] = defaultdict(int)
+    present = sorted(set(Customer.objects.filter(pk__in=customer_ids).values_list("pk", flat=True)))
+    if len(present) < len(set(customer_ids)):
+        outcomes["missing"] = len(set(customer_ids)) - len(present)
+    if not present:
+        return dict(outcomes)
+    _mark_started(present, now=now)
+    with transaction.atomic():
+        locked = _try_locks(present)
+        if len(locked) < len(present):
+            outcomes["busy"] = len(present) - len(locked)
+        customers = list(Customer.objects.select_related("lead").filter(pk__in=locked))
+        built = build_summaries(customers, now=now)
+        new_versions = []
+        for customer in customers:
+            summary = built[customer.pk]
+            if summary.is_unchanged:
+                outcomes["unchanged"] += 1
+                continue
+            outcomes["created"] += 1
+            new_versions.append(
+                AccountSummary(
+                    customer=customer,
+                    number=summary.previous.number + 1 if summary.previous else 1,
+                    source_data_version=customer.data_version,
+                    content=summary.content,
+                    changes=summary.changes,
+                    markdown=summary.markdown,
+                    html=str(summary.html),
+                    content_hash=summary.content_hash,
+                    built_at=now,
+                )
+            )
+        AccountSummary.objects.bulk_create(new_versions)
+        read = Q(pk__in=[])
+        for customer in customers:
+            read |= Q(pk=customer.pk, data_version=customer.data_version)
+        Customer.objects.filter(read).update(summary_dirty_since=None)
+        # Edited while we built: those stay dirty and get their own rebuild.
+        versions = {c.pk: c.data_version for c in customers}
+        still_dirty = [
+            pk
+            for pk, version in Customer.objects.filter(pk__in=locked).values_list(
+                "pk", "data_version"
+            )
+            if version != versions[pk]
+        ]
+        SummaryBuildState.objects.filter(customer_id__in=locked).update(
+            status=SummaryBuildState.Status.SUCCEEDED,
+            finished_at=timezone.now(),
+            last_success_at=timezone.now(),
+            attempts=0,
+            last_error="",
+        )
+    for customer_id in still_dirty:
+        enqueue_summary_rebuild(customer_id)
     return dict(outcomes)
 
 
@@ -308,12 +381,26 @@ def _try_lock(customer_id: int) -> bool:
         return bool(cursor.fetchone()[0])
 
 
-def _mark_started(customer_id: int, *, now: dt.datetime) -> None:
+def _try_locks(customer_ids: list[int]) -> list[int]:
+    """_try_lock for many accounts in one statement; the ids whose lock we now hold."""
+    if connection.vendor != "postgresql":
+        return list(customer_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM unnest(%s::bigint[]) AS id "
+            "WHERE pg_try_advisory_xact_lock(%s, (id %% 2147483648)::int)",
+            [list(customer_ids), LOCK_NAMESPACE],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _mark_started(customer_ids: int | list[int], *, now: dt.datetime) -> None:
+    ids = [customer_ids] if isinstance(customer_ids, int) else customer_ids
     SummaryBuildState.objects.bulk_create(
-        [SummaryBuildState(customer_id=customer_id)], ignore_conflicts=True
+        [SummaryBuildState(customer_id=pk) for pk in ids], ignore_conflicts=True
     )
     # Clearing enqueued_at lets edits made from now on queue the next rebuild.
-    SummaryBuildState.objects.filter(customer_id=customer_id).update(
+    SummaryBuildState.objects.filter(customer_id__in=ids).update(
         status=SummaryBuildState.Status.RUNNING,
         enqueued_at=None,
         started_at=now,

@@ -3,7 +3,8 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core import mail
-from django.db import OperationalError, transaction
+from django.db import OperationalError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Notification
 from core.versioning import StaleVersion
@@ -235,14 +236,20 @@ def test_a_nightly_batch_builds_every_account_without_queueing_health(
         assert state.status == SummaryBuildState.Status.SUCCEEDED
 
 
-def test_a_failing_account_does_not_stop_its_nightly_batch(actors, monkeypatch):
+def test_a_failing_batch_is_built_account_by_account_so_only_the_poison_one_fails(
+    actors, monkeypatch
+):
     real_build = services.build_summary
+
+    def batch_fails(customers, *, now):
+        raise ValueError("poison somewhere in the batch")
 
     def poison_for_a2(customer, *, now):
         if customer.pk == actors.customer_a2.pk:
             raise ValueError("poison")
         return real_build(customer, now=now)
 
+    monkeypatch.setattr(services, "build_summaries", batch_fails)
     monkeypatch.setattr(services, "build_summary", poison_for_a2)
     ids = [actors.customer_a.pk, actors.customer_a2.pk, actors.customer_b.pk]
     assert services.rebuild_summaries(ids) == {"created": 2, "failed": 1}
@@ -253,13 +260,68 @@ def test_a_failing_account_does_not_stop_its_nightly_batch(actors, monkeypatch):
 
 
 def test_a_database_error_fails_the_nightly_batch_so_the_task_retries_it(actors, monkeypatch):
-    def database_gone(customer, *, now):
+    def database_gone(customers, *, now):
         raise OperationalError("server closed the connection")
 
-    monkeypatch.setattr(services, "build_summary", database_gone)
+    monkeypatch.setattr(services, "build_summaries", database_gone)
     with pytest.raises(OperationalError):
         services.rebuild_summaries([actors.customer_a.pk, actors.customer_b.pk])
     assert not AccountSummary.objects.exists()
+
+
+def test_an_account_edited_during_the_nightly_batch_stays_dirty_and_is_queued(actors, monkeypatch):
+    real_build = services.build_summaries
+
+    def build_while_someone_edits(customers, *, now):
+        built = real_build(customers, now=now)
+        customer_services.record_account_change(actors.customer_b.pk)
+        return built
+
+    queued = []
+    monkeypatch.setattr(services, "build_summaries", build_while_someone_edits)
+    monkeypatch.setattr(services, "enqueue_summary_rebuild", queued.append)
+    Customer.objects.update(summary_dirty_since=dt.datetime.now(dt.UTC))
+    ids = [actors.customer_a.pk, actors.customer_b.pk]
+    assert services.rebuild_summaries(ids) == {"created": 2}
+    assert _refresh(actors.customer_a).summary_dirty_since is None
+    assert _refresh(actors.customer_b).summary_dirty_since is not None
+    assert queued == [actors.customer_b.pk]
+    summary_b = AccountSummary.objects.get(customer=actors.customer_b)
+    assert summary_b.source_data_version == _refresh(actors.customer_b).data_version - 1
+
+
+def test_an_account_another_worker_is_building_is_left_to_it(actors, is_postgres):
+    if not is_postgres:
+        pytest.skip("the per-account lock is a PostgreSQL advisory lock")
+    from django.db import connections
+
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("BEGIN")
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)",
+                [services.LOCK_NAMESPACE, actors.customer_b.pk],
+            )
+            ids = [actors.customer_a.pk, actors.customer_b.pk]
+            assert services.rebuild_summaries(ids) == {"created": 1, "busy": 1}
+            cursor.execute("ROLLBACK")
+    finally:
+        other.close()
+    assert not AccountSummary.objects.filter(customer=actors.customer_b).exists()
+
+
+def test_a_nightly_batch_runs_the_same_queries_for_2_accounts_as_for_11(
+    actors, django_assert_num_queries
+):
+    for _ in range(10):
+        factories.GoalFactory(customer=factories.CustomerFactory(lead=actors.sales_a))
+    two = [actors.customer_a.pk, actors.customer_b.pk]
+    eleven = list(Customer.objects.exclude(pk__in=two).values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as small:
+        assert services.rebuild_summaries(two) == {"created": 2}
+    with django_assert_num_queries(len(small)):
+        assert services.rebuild_summaries(eleven) == {"created": 11}
 
 
 # --- Plan ----------------------------------------------------------------------------------------
