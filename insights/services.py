@@ -29,7 +29,7 @@ from core.versioning import StaleVersion, save_versioned
 from customers.models import Customer
 from customers.services import record_account_change
 from health.tasks import refresh_health
-from insights.builder import build_summaries, build_summary
+from insights.builder import BuiltSummary, build_summaries, build_summary
 from insights.models import (
     AccountPlan,
     AccountSummary,
@@ -285,19 +285,7 @@ def _build_and_store_batch(customer_ids: list[int], *, now: dt.datetime) -> dict
                 outcomes["unchanged"] += 1
                 continue
             outcomes["created"] += 1
-            new_versions.append(
-                AccountSummary(
-                    customer=customer,
-                    number=summary.previous.number + 1 if summary.previous else 1,
-                    source_data_version=customer.data_version,
-                    content=summary.content,
-                    changes=summary.changes,
-                    markdown=summary.markdown,
-                    html=str(summary.html),
-                    content_hash=summary.content_hash,
-                    built_at=now,
-                )
-            )
+            new_versions.append(_new_version(customer, summary, customer.data_version, now=now))
         AccountSummary.objects.bulk_create(new_versions)
         read = Q(pk__in=[])
         for customer in customers:
@@ -344,17 +332,8 @@ def _build_and_store(customer_id: int, *, now: dt.datetime) -> RebuildResult:
         built = build_summary(customer, now=now)
         summary = None
         if not built.is_unchanged:
-            summary = AccountSummary.objects.create(
-                customer=customer,
-                number=built.previous.number + 1 if built.previous else 1,
-                source_data_version=data_version,
-                content=built.content,
-                changes=built.changes,
-                markdown=built.markdown,
-                html=str(built.html),
-                content_hash=built.content_hash,
-                built_at=now,
-            )
+            summary = _new_version(customer, built, data_version, now=now)
+            summary.save()
         cleaned = Customer.objects.filter(pk=customer_id, data_version=data_version).update(
             summary_dirty_since=None
         )
@@ -368,6 +347,23 @@ def _build_and_store(customer_id: int, *, now: dt.datetime) -> RebuildResult:
         _fault_log("end", customer_id)
     return RebuildResult(
         "created" if summary else "unchanged", summary=summary, still_dirty=not cleaned
+    )
+
+
+def _new_version(
+    customer: Customer, built: BuiltSummary, data_version: int, *, now: dt.datetime
+) -> AccountSummary:
+    """The next numbered version of the customer's summary, not saved yet."""
+    return AccountSummary(
+        customer=customer,
+        number=built.previous.number + 1 if built.previous else 1,
+        source_data_version=data_version,
+        content=built.content,
+        changes=built.changes,
+        markdown=built.markdown,
+        html=str(built.html),
+        content_hash=built.content_hash,
+        built_at=now,
     )
 
 

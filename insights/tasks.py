@@ -13,27 +13,24 @@ RETRY_BACKOFF = int(os.environ.get("ACCORD_SUMMARY_RETRY_BACKOFF", "2"))
 RETRY_BACKOFF_MAX = int(os.environ.get("ACCORD_SUMMARY_RETRY_BACKOFF_MAX", "300"))
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=RETRY_BACKOFF,
-    retry_backoff_max=RETRY_BACKOFF_MAX,
-    retry_jitter=True,
-    max_retries=5,
-)
+# Builds retry a database error 5 times with backoff; other errors are recorded, not retried.
+RETRY_DATABASE_ERRORS = {
+    "acks_late": True,
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": RETRY_BACKOFF,
+    "retry_backoff_max": RETRY_BACKOFF_MAX,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(**RETRY_DATABASE_ERRORS)
 def rebuild_summary_task(customer_id: int) -> str:
     """Rebuild one customer's summary (idempotent: redelivery stores no second version)."""
     return services.rebuild_summary(customer_id).outcome
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=RETRY_BACKOFF,
-    retry_backoff_max=RETRY_BACKOFF_MAX,
-    retry_jitter=True,
-    max_retries=5,
-)
+@shared_task(**RETRY_DATABASE_ERRORS)
 def rebuild_summaries_task(customer_ids: list[int]) -> dict[str, int]:
     """Nightly: rebuild a batch of summaries (idempotent: a retry stores no second version)."""
     return services.rebuild_summaries(customer_ids)
