@@ -170,5 +170,8 @@ def model_of(route: Route) -> type[models.Model] | None:
     if queryset is not None:
         return queryset.model
     serializer = getattr(viewset, "serializer_class", None)
+    if serializer is None and "get_serializer_class" in vars(viewset):
+        # Viewsets that pick their serializer per action: the one that reads a record.
+        serializer = viewset(action="retrieve").get_serializer_class()
     meta = getattr(serializer, "Meta", None)
     return getattr(meta, "model", None)
