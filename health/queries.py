@@ -66,7 +66,7 @@ def dashboard_scope(user: User) -> DashboardScope:
     ids = None
     customers = Customer.objects.all()
     if condition is not None:
-        ids = list(Customer.objects.filter(condition).values_list("pk", flat=True))
+        ids = list(Customer.objects.filter(condition).order_by().values_list("pk", flat=True))
         customers = customers.filter(pk__any=ids)
     groups = (
         customers.order_by()
