@@ -139,13 +139,6 @@ def _excerpt(text: str) -> str:
     return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1].rstrip() + "…"
 
 
-def _by_customer[M: Model](ids: list[int], rows: Iterable[M]) -> dict[int, list[M]]:
-    grouped: dict[int, list[M]] = {pk: [] for pk in ids}
-    for row in rows:
-        grouped[row.customer_id].append(row)  # type: ignore[attr-defined]
-    return grouped
-
-
 def _grouped[M: Model](key: str, rows: Iterable[M]) -> defaultdict[int, list[M]]:
     grouped: defaultdict[int, list[M]] = defaultdict(list)
     for row in rows:
@@ -181,8 +174,8 @@ def _customer_part(customer: Customer) -> dict:
 
 def _picture(ids: list[int]) -> dict[int, dict]:
     canvases = {c.customer_id: c for c in BusinessModel.objects.filter(customer_id__in=ids)}
-    moves = _by_customer(
-        ids,
+    moves = _grouped(
+        "customer_id",
         StrategicMove.objects.filter(customer_id__in=ids)
         .exclude(status="abandoned")
         .order_by("horizon_on", "title", "pk"),
@@ -218,8 +211,8 @@ def _canvas_highlights(canvas: BusinessModel | None) -> list[dict]:
 
 
 def _goals(ids: list[int]) -> dict[int, list[dict]]:
-    goals = _by_customer(
-        ids,
+    goals = _grouped(
+        "customer_id",
         Goal.objects.filter(customer_id__in=ids)
         .exclude(status=Goal.Status.DROPPED)
         .order_by("priority", "title", "pk"),
@@ -285,8 +278,8 @@ def _dialogue(ids: list[int], *, since: dt.datetime) -> dict[int, dict]:
         )
     }
     newest_first = [F("occurred_at").desc(), F("pk").desc()]
-    highlights = _by_customer(
-        ids,
+    highlights = _grouped(
+        "customer_id",
         recent.exclude(customer_said="", insights="")
         .only(
             "pk",
@@ -323,8 +316,8 @@ def _dialogue(ids: list[int], *, since: dt.datetime) -> dict[int, dict]:
 
 
 def _stakeholders(ids: list[int], *, since: dt.datetime) -> dict[int, dict]:
-    people = _by_customer(
-        ids,
+    people = _grouped(
+        "customer_id",
         Stakeholder.objects.filter(customer_id__in=ids, deleted_at__isnull=True)
         .annotate(
             last_met_at=Max("meetings__occurred_at", filter=Q(meetings__deleted_at__isnull=True))
@@ -354,8 +347,8 @@ def _stakeholders(ids: list[int], *, since: dt.datetime) -> dict[int, dict]:
 def _action_items(ids: list[int], *, today: dt.date) -> dict[int, dict]:
     open_items = ActionItem.objects.filter(customer_id__in=ids, status=ActionItem.Status.OPEN)
     soonest_first = [F("due_on").asc(), F("pk").asc()]
-    rows = _by_customer(
-        ids,
+    rows = _grouped(
+        "customer_id",
         open_items.select_related("owner")
         .annotate(rank=_rank_per_customer(soonest_first))
         .filter(rank__lte=MAX_OPEN_ACTIONS)
@@ -387,8 +380,9 @@ def _action_items(ids: list[int], *, today: dt.date) -> dict[int, dict]:
 
 def _proposals(ids: list[int]) -> dict[int, list[dict]]:
     live = {"customer_id__in": ids, "deleted_at__isnull": True}
-    proposals = _by_customer(
-        ids, Proposal.objects.filter(**live).select_related("owner").order_by("title", "pk")
+    proposals = _grouped(
+        "customer_id",
+        Proposal.objects.filter(**live).select_related("owner").order_by("title", "pk"),
     )
     on_live = {f"proposal__{lookup}": value for lookup, value in live.items()}
     solves = _grouped(
@@ -431,8 +425,8 @@ def _proposals(ids: list[int]) -> dict[int, list[dict]]:
 
 def _plan(ids: list[int]) -> dict[int, dict]:
     plans = {plan.customer_id: plan for plan in AccountPlan.objects.filter(customer_id__in=ids)}
-    sections = _by_customer(
-        ids,
+    sections = _grouped(
+        "customer_id",
         PlanSection.objects.filter(customer_id__in=ids)
         .select_related("area", "updated_by")
         .order_by("kind", "area__name", "pk"),

@@ -266,9 +266,10 @@ def _build_and_store_batch(customer_ids: list[int], *, now: dt.datetime) -> dict
     """What _build_and_store does for one account, for a batch: the same lock per account,
     the same data-version check before clearing the dirty flag, the same build state."""
     outcomes: dict[str, int] = defaultdict(int)
-    present = sorted(set(Customer.objects.filter(pk__in=customer_ids).values_list("pk", flat=True)))
-    if len(present) < len(set(customer_ids)):
-        outcomes["missing"] = len(set(customer_ids)) - len(present)
+    wanted = set(customer_ids)
+    present = sorted(Customer.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+    if len(present) < len(wanted):
+        outcomes["missing"] = len(wanted) - len(present)
     if not present:
         return dict(outcomes)
     _mark_started(present, now=now)
