@@ -21,11 +21,12 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/7
 # process has its own test database, Celery queue and cache keys. TEST_PROCESSES=0: one process.
 TEST_PROCESSES ?= 2
 
-.PHONY: help run serve install install-dev migrate seed test lint worker beat bench screenshots clean
+.PHONY: help run serve install install-dev migrate seed test fuzz lint worker beat bench screenshots clean
 
 help:
 	@echo "make run     - set up and serve the demo on http://127.0.0.1:8000"
 	@echo "make test    - run the whole test suite (PostgreSQL, Redis, Celery worker, Chromium)"
+	@echo "make fuzz    - a longer schemathesis run with a time budget and a new seed"
 	@echo "make worker  - run a Celery worker (needs REDIS_URL)"
 	@echo "make beat    - run Celery beat (needs REDIS_URL)"
 	@echo "make lint    - ruff, migrations check"
@@ -75,6 +76,17 @@ test: install-dev
 	$(VENV)/bin/bandit -q -r accounts core customers dialogue solutions insights health config -ll
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		ACCORD_TESTING=1 $(VENV)/bin/pytest -n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
+	# The tests marked `sqlite` again, on the embedded default (SQLite, eager Celery).
+	env -u DATABASE_URL -u REDIS_URL ACCORD_TESTING=1 $(VENV)/bin/pytest -m sqlite -q
+
+# A longer, exploratory schemathesis run (a time budget, any seed): what it finds becomes a
+# regression test. `make test` runs the fixed, reproducible one.
+FUZZ_SECONDS ?= 900
+FUZZ_SEED ?= $(shell date +%s)
+fuzz: install-dev
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		ACCORD_TESTING=1 SCHEMATHESIS_MAX_TIME=$(FUZZ_SECONDS) SCHEMATHESIS_SEED=$(FUZZ_SEED) \
+		SCHEMATHESIS_MAX_EXAMPLES=200 $(VENV)/bin/pytest tests/security/test_schemathesis.py -q
 
 bench: install-dev
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)

@@ -14,6 +14,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
+from core.params import BadParameter, parse_version
 from core.versioning import StaleVersion, save_versioned
 
 logger = logging.getLogger("accord.api")
@@ -101,6 +102,8 @@ class Conflict(exceptions.APIException):
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     request = context.get("request")
     request_id = getattr(getattr(request, "_request", request), "request_id", "-")
+    if isinstance(exc, BadParameter):
+        return Response({exc.name: [exc.message]}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, StaleVersion):
         current = getattr(exc.current, "version", None)
         return Response(
@@ -145,11 +148,11 @@ def expected_version(serializer: serializers.Serializer, validated: dict) -> int
     if "version" in validated:
         return validated.pop("version")
     request = serializer.context.get("request")
-    header = request.headers.get("If-Match", "") if request is not None else ""
-    header = header.strip().removeprefix("W/").strip('"')
-    if header.isdigit() and len(header) < 10:
-        return int(header)
-    raise PreconditionRequired()
+    header = request.headers.get("If-Match") if request is not None else None
+    version = parse_version(header, name="If-Match")
+    if version is None:
+        raise PreconditionRequired()
+    return version
 
 
 class VersionedModelSerializer(serializers.ModelSerializer):

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from core.logging import request_id_var
+from core.params import BadParameter
 
 SESSION_LOGIN_AT = "accord_login_at"
 
@@ -124,6 +125,12 @@ class RejectBadInputMiddleware:
         if limit is not None and length > limit and not content_type.startswith("multipart/"):
             return bad_request(request, "The request body is too large.", status=413)
         return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        # A page view that parsed a bad query parameter (core.params): 400, naming it.
+        if isinstance(exception, BadParameter):
+            return bad_request(request, f"{exception.name}: {exception.message}")
+        return None
 
 
 class NoStoreForAuthenticatedMiddleware:

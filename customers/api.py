@@ -17,6 +17,7 @@ from rest_framework.serializers import BaseSerializer
 from accounts.models import AccountMembership, User
 from accounts.visibility import access_from_annotations
 from core.api import expected_version
+from core.params import parse_id
 from customers import services
 from customers.access import get_access, get_customer_for_user, require
 from customers.models import (
@@ -64,8 +65,8 @@ class CustomerViewSet(
             queryset = queryset.filter(name__icontains=name[:200])
         if industry := params.get("industry", "").strip():
             queryset = queryset.filter(industry__iexact=industry[:100])
-        if (lead := params.get("lead", "")).isdigit() and len(lead) < 19:
-            queryset = queryset.filter(lead_id=int(lead))
+        if (lead := parse_id(params.get("lead"), name="lead")) is not None:
+            queryset = queryset.filter(lead_id=lead)
         return queryset
 
     def perform_create(self, serializer: BaseSerializer) -> None:
@@ -119,15 +120,6 @@ def _choice_filter(params: QueryDict, name: str, choices: Iterable[str]) -> str 
     return value
 
 
-def _id_filter(params: QueryDict, name: str) -> int | None:
-    value = params.get(name)
-    if value is None or value == "":
-        return None
-    if not value.isdigit() or len(value) > 18:
-        raise ValidationError({name: ["Must be a record id (a positive whole number)."]})
-    return int(value)
-
-
 CUSTOMER_PARAM = OpenApiParameter("customer", int, description="Only this customer's records.")
 
 
@@ -149,7 +141,7 @@ class RecordViewSet(viewsets.ModelViewSet):
         if self.select:
             queryset = queryset.select_related(*self.select)
         params = self.request.query_params
-        if (customer := _id_filter(params, "customer")) is not None:
+        if (customer := parse_id(params.get("customer"), name="customer")) is not None:
             queryset = queryset.filter(customer_id=customer)
         for name in self.choice_filters:
             choices = self.model._meta.get_field(name).choices

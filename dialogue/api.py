@@ -1,7 +1,5 @@
 """REST endpoints: /api/meetings/, /api/action-items/ and /api/search/."""
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
@@ -15,6 +13,7 @@ from rest_framework.serializers import BaseSerializer
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from core.api import expected_version
+from core.params import parse_id
 from customers.access import get_access, require
 from dialogue import queries, services
 from dialogue.models import ActionItem, Meeting
@@ -28,15 +27,6 @@ from dialogue.serializers import (
 from dialogue.services import MeetingData
 
 M2M = ("stakeholders", "internal_attendees", "goals", "problems")
-
-
-def _id_param(params: Any, name: str) -> int | None:
-    raw = params.get(name)
-    if raw is None or raw == "":
-        return None
-    if not raw.isdigit() or len(raw) > 18:
-        raise serializers.ValidationError({name: "Give a numeric id."})
-    return int(raw)
 
 
 def _require_contributor(request: Request, customer_id: int) -> None:
@@ -69,7 +59,7 @@ class MeetingViewSet(
     def get_queryset(self) -> QuerySet[Meeting]:
         queryset = queries.meetings_for_user(self.request.user)
         params = self.request.query_params
-        if (customer_id := _id_param(params, "customer")) is not None:
+        if (customer_id := parse_id(params.get("customer"), name="customer")) is not None:
             queryset = queryset.filter(customer_id=customer_id)
         if kind := params.get("kind"):
             if kind not in Meeting.Kind.values:
@@ -123,7 +113,7 @@ class ActionItemViewSet(
     def get_queryset(self) -> QuerySet[ActionItem]:
         queryset = queries.action_items_for_user(self.request.user)
         params = self.request.query_params
-        if (customer_id := _id_param(params, "customer")) is not None:
+        if (customer_id := parse_id(params.get("customer"), name="customer")) is not None:
             queryset = queryset.filter(customer_id=customer_id)
         if status := params.get("status"):
             if status not in ActionItem.Status.values:
@@ -131,7 +121,7 @@ class ActionItemViewSet(
             queryset = queryset.filter(status=status)
         if params.get("owner") == "me":
             queryset = queryset.filter(owner=self.request.user)
-        elif (owner_id := _id_param(params, "owner")) is not None:
+        elif (owner_id := parse_id(params.get("owner"), name="owner")) is not None:
             queryset = queryset.filter(owner_id=owner_id)
         return queryset
 

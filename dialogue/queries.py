@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import AccountMembership, User
+from core.params import BadParameter, parse_datetime, parse_int
 from customers.models import Customer, Goal, Problem, Stakeholder
 from dialogue.models import ActionItem, Meeting
 
@@ -165,19 +166,18 @@ class TimelineCursor:
         return f"{self.at.isoformat()}|{self.skip}"
 
     @classmethod
-    def decode(cls, raw: str | None) -> "TimelineCursor | None":
-        if not raw or len(raw) > 64 or "|" not in raw:
+    def decode(cls, raw: str | None, *, name: str = "before") -> "TimelineCursor | None":
+        """The cursor in `raw` (None when absent); BadParameter when it is not one."""
+        if not raw:
             return None
+        if len(raw) > 64 or "|" not in raw:
+            raise BadParameter(name, "That page link is not valid.")
         at_text, skip_text = raw.rsplit("|", 1)
-        try:
-            at = dt.datetime.fromisoformat(at_text)
-        except ValueError:
-            return None
-        if not skip_text.isdigit() or int(skip_text) > 10_000:
-            return None
-        if timezone.is_naive(at):
-            at = timezone.make_aware(at, dt.UTC)
-        return cls(at=at, skip=int(skip_text))
+        at = parse_datetime(at_text, name=name)
+        skip = parse_int(skip_text, name=name, maximum=10_000)
+        if skip is None:
+            raise BadParameter(name, "That page link is not valid.")
+        return cls(at=at, skip=skip)
 
 
 # Historical tables whose rows are shown as "record changes" (model label, label field,

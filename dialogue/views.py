@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
+from core.params import parse_id, parse_page
 from core.versioning import StaleVersion
 from customers.access import get_customer_for_user, get_record_for_user, require
 from customers.models import Customer
@@ -175,10 +176,9 @@ def add_action_item(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("dialogue:meeting", pk=data["meeting"].pk)
             return redirect("dialogue:timeline", pk=customer.pk)
     else:
-        meeting_id = request.GET.get("meeting", "")
         initial: dict[str, Any] = {"owner": request.user.pk}
-        if meeting_id.isdigit() and len(meeting_id) < 12:
-            initial["meeting"] = int(meeting_id)
+        if (meeting_id := parse_id(request.GET.get("meeting"), name="meeting")) is not None:
+            initial["meeting"] = meeting_id
         form = ActionItemForm(customer=customer, initial=initial)
     context = {"customer": customer, "form": form, "item": None}
     status = 400 if request.method == "POST" else 200
@@ -253,8 +253,6 @@ def my_action_items(request: HttpRequest) -> HttpResponse:
 def timeline(request: HttpRequest, pk: int) -> HttpResponse:
     customer = get_customer_for_user(request.user, pk)
     cursor = queries.TimelineCursor.decode(request.GET.get("before"))
-    if request.GET.get("before") and cursor is None:
-        return HttpResponse("That page link is not valid.", status=400)
     entries, next_cursor = queries.timeline_page(customer, cursor=cursor)
     context = {
         "customer": customer,
@@ -291,8 +289,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET if "q" in request.GET else None)
     hits: list[Any] = []
     has_next = False
-    page = request.GET.get("page", "1")
-    page_number = int(page) if page.isdigit() and len(page) < 4 else 1
+    page_number = parse_page(request.GET.get("page"), maximum=999)
     if form.is_bound and form.is_valid():
         results, has_next = search(request.user, form.cleaned_data["q"], page=page_number)
         hits = [(hit, _hit_url(hit.type, hit.id, hit.customer_id)) for hit in results]

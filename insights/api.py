@@ -2,12 +2,13 @@ from django.db.models import QuerySet
 from django.urls import path, reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
+from core.params import parse_id
 from customers.access import get_customer_for_user, require
 from insights import services
 from insights.models import AccountSummary
@@ -30,11 +31,9 @@ class SummaryViewSet(viewsets.ReadOnlyModelViewSet):
         queryset = AccountSummary.objects.visible_to(self.request.user).order_by(
             "-built_at", "-number", "-id"
         )
-        customer = self.request.query_params.get("customer")
+        customer = parse_id(self.request.query_params.get("customer"), name="customer")
         if customer is not None:
-            if not customer.isdigit() or len(customer) > 18:
-                raise serializers.ValidationError({"customer": ["Give a customer id (a number)."]})
-            queryset = queryset.filter(customer_id=int(customer))
+            queryset = queryset.filter(customer_id=customer)
         return queryset
 
 

@@ -13,6 +13,7 @@ from rest_framework.serializers import BaseSerializer
 
 from accounts.models import User
 from core.api import Conflict, expected_version
+from core.params import parse_id
 from customers.access import get_access, require
 from solutions import queries, services
 from solutions.models import Comment, Contribution, Partner, Proposal
@@ -29,13 +30,7 @@ from solutions.serializers import (
 
 
 def _id_param(request: Request, name: str) -> int | None:
-    """A validated positive integer query parameter (400 on anything else)."""
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        return None
-    if not raw.isdigit() or len(raw) > 18 or int(raw) < 1:
-        raise ValidationError({name: ["Enter a positive whole number."]})
-    return int(raw)
+    return parse_id(request.query_params.get(name), name=name)
 
 
 def _choice_param(request: Request, name: str, choices: list[str]) -> str | None:

@@ -29,8 +29,14 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     """Under CI a missing service or browser fails the run; it is never a skip."""
     if not IN_CI:
         return
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if session.config.getoption("markexpr") == "sqlite":
+        # make test's second pass: the tests marked `sqlite`, on the embedded default.
+        if engine != "django.db.backends.sqlite3":
+            raise pytest.UsageError("the -m sqlite pass must run on SQLite")
+        return
     problems = []
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    if engine != "django.db.backends.postgresql":
         problems.append("DATABASE_URL must point to PostgreSQL under CI")
     if not settings.REDIS_URL:
         problems.append("REDIS_URL must be set under CI")
