@@ -2,12 +2,12 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -16,26 +16,42 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Notification, User
+from accounts.visibility import visible_customers_q
+
+
+def readable(user: User) -> QuerySet[Notification]:
+    """The user's notifications about what they may see now: one about an account they left
+    is no longer shown (nor counted, nor emailed)."""
+    mine = Notification.objects.filter(user=user)
+    condition = visible_customers_q(user, "customer__pk")
+    if condition is None:
+        return mine
+    return mine.filter(Q(customer__isnull=True) | condition)
 
 
 def inbox(user: User) -> QuerySet[Notification]:
     """The user's notifications, unread first, newest first within each group."""
     return (
-        Notification.objects.filter(user=user)
+        readable(user)
         .select_related("customer")
         .order_by(F("read_at").asc(nulls_first=True), "-created_at", "-pk")
     )
 
 
+def unread_count(user: User) -> int:
+    return readable(user).filter(read_at__isnull=True).count()
+
+
 def mark_read(user: User, notification_id: int | None = None) -> int:
     """Mark one (or, with no id, every) unread notification of the user read; the count."""
-    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    unread = readable(user).filter(read_at__isnull=True)
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
     return unread.update(read_at=timezone.now())
 
 
 @login_required
+@require_safe
 def notifications(request: HttpRequest) -> HttpResponse:
     page = Paginator(inbox(request.user), 50).get_page(request.GET.get("page"))
     return render(request, "accounts/notifications.html", {"page": page})
@@ -45,7 +61,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark a notification read; with `open`, go on to what it is about."""
-    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    notification = get_object_or_404(readable(request.user), pk=pk)
     mark_read(request.user, notification.pk)
     if request.POST.get("open") and url_has_allowed_host_and_scheme(
         notification.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -53,7 +69,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(notification.url)
     if request.htmx:
         notification.refresh_from_db()
-        unread = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
+        unread = unread_count(request.user)
         response = render(
             request,
             "accounts/notifications.html#notification",

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
@@ -27,6 +28,7 @@ HOME_LIST_LIMIT = 5
 
 
 @login_required
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The signed-in user's start page: their accounts plus what their role works on next.
 

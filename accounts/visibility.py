@@ -1,45 +1,183 @@
-"""The visibility rule, written once.
+"""The visibility rule and the access vocabulary, written once.
 
-A user sees a customer, and everything under it, when they are a member of its account team
-(lead, specialist, viewer), or manage a team that a member belongs to, or are an admin.
-Only the lead, the managers and admins change the customer's core record and membership;
-specialists write meetings, comments, contributions and their plan sections; viewers read.
+Who sees an account. A user sees a customer, and everything under it, when they are on its
+account team (lead, specialist or viewer), or manage a team of its lead, or manage a team of
+one of its specialists, or are an admin. A viewer extends visibility to nobody: managing a
+viewer's team shows nothing.
+
+What they may do there. An account belongs to its lead's team. The lead, the managers of the
+lead's team and admins change the customer's core record and its team (the last lead cannot be
+removed: a lead is only ever replaced). Specialists write meetings, records, comments,
+contributions and their area's plan section. Managers of a specialist's team ("observers")
+read, as viewers do. Every write asks `AccountAccess` at the time of the write, so a role
+lowered a second ago no longer writes.
+
+Everything else answers 404 (see `customers.access`), in pages and in the API alike.
 """
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, TextChoices
 
-from accounts.models import AccountMembership, TeamMember, User
+from accounts.models import AccountMembership, Team, TeamMember, User
+
+# Membership roles whose holders extend visibility to the managers of their teams.
+VISIBLE_TO_THEIR_MANAGERS = (AccountMembership.Role.LEAD, AccountMembership.Role.SPECIALIST)
+
+
+class AccessRole(TextChoices):
+    """A user's standing on one account, strongest first."""
+
+    ADMIN = "admin", "Admin"
+    LEAD = "lead", "Lead"
+    MANAGER = "manager", "Manager"
+    SPECIALIST = "specialist", "Specialist"
+    OBSERVER = "observer", "Manager of a specialist"
+    VIEWER = "viewer", "Viewer"
+
+
+_CORE = frozenset({AccessRole.ADMIN, AccessRole.LEAD, AccessRole.MANAGER})
+_WRITERS = _CORE | {AccessRole.SPECIALIST}
+_REVIEWERS = frozenset({AccessRole.ADMIN, AccessRole.MANAGER})
+
+
+@dataclass(frozen=True)
+class AccountAccess:
+    """What one user may do on one customer's account: every "may I" question, answered here.
+
+    Views, the API and services ask these questions; none of them compares role strings.
+    """
+
+    role: AccessRole | None
+    user_id: int | None = None
+    area_id: int | None = None
+
+    @property
+    def can_view(self) -> bool:
+        return self.role is not None
+
+    @property
+    def role_label(self) -> str:
+        return self.role.label if self.role else ""
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role == AccessRole.LEAD
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == AccessRole.ADMIN
+
+    @property
+    def can_edit_core(self) -> bool:
+        """Change the customer's core record, import its stakeholders, read its audit trail."""
+        return self.role in _CORE
+
+    @property
+    def can_manage_members(self) -> bool:
+        """Add, remove and change the roles of the account team, the lead included."""
+        return self.role in _CORE
+
+    @property
+    def can_contribute(self) -> bool:
+        """Write meetings, records, action items, proposals, comments and contributions."""
+        return self.role in _WRITERS
+
+    @property
+    def can_annotate_score(self) -> bool:
+        """Comment on a day's health score."""
+        return self.role in _REVIEWERS
+
+    @property
+    def can_refresh(self) -> bool:
+        """Ask for a summary rebuild or a health recompute now."""
+        return self.role in _CORE
+
+    @property
+    def can_review_plan(self) -> bool:
+        """Approve the account plan or request changes to it."""
+        return self.role in _REVIEWERS
+
+    @property
+    def can_submit_plan(self) -> bool:
+        return self.role in {AccessRole.LEAD, AccessRole.ADMIN}
+
+    @property
+    def can_manage_trash(self) -> bool:
+        """List and restore the account's deleted records."""
+        return self.role in _CORE
+
+    @property
+    def can_see_build_errors(self) -> bool:
+        return self.role == AccessRole.ADMIN
+
+    def can_write_plan_section(self, area_id: int | None) -> bool:
+        """The lead writes the strategy (area None); a specialist writes their own area's."""
+        if self.role == AccessRole.ADMIN:
+            return True
+        if area_id is None:
+            return self.role == AccessRole.LEAD
+        return self.role == AccessRole.SPECIALIST and self.area_id == area_id
+
+    def can_change_authored(self, author_id: int | None) -> bool:
+        """Edit or delete a record: its author while they may still write, or the lead,
+        the lead's managers and admins."""
+        if self.role in _CORE:
+            return True
+        return self.can_contribute and author_id is not None and author_id == self.user_id
+
+    def can_edit_own(self, author_id: int | None) -> bool:
+        """Edit words only their author may change (a comment)."""
+        return self.can_contribute and author_id is not None and author_id == self.user_id
+
+    def can_manage_proposal(self, owner_id: int | None) -> bool:
+        """Edit, move and staff a proposal: its owner, the lead, managers and admins."""
+        return self.can_change_authored(owner_id)
+
+    def can_answer_contribution(
+        self, specialist_id: int | None, proposal_owner_id: int | None
+    ) -> bool:
+        """Accept, decline and write a requested contribution: the specialist asked (while
+        they may still write); a partner's answer is recorded by whoever manages the proposal."""
+        if specialist_id is not None:
+            return self.can_contribute and specialist_id == self.user_id
+        return self.can_manage_proposal(proposal_owner_id)
+
+
+NO_ACCESS = AccountAccess(None)
+
+
+def can_create_customers(user: User) -> bool:
+    """Salespeople, managers and admins create (and import) customers; they lead what they make."""
+    return user.is_active and (
+        user.role in {User.Role.SALESPERSON, User.Role.MANAGER} or user.is_admin
+    )
+
+
+def can_manage_partners(user: User) -> bool:
+    """Partner companies are a shared catalogue: salespeople, managers and admins keep it."""
+    return user.is_active and (
+        user.role in {User.Role.SALESPERSON, User.Role.MANAGER} or user.is_admin
+    )
 
 
 def _managed_users(user: User) -> QuerySet:
     return TeamMember.objects.filter(team__manager=user).values("user_id")
 
 
-def _member_of(user: User, customer_ref: str) -> QuerySet:
-    return AccountMembership.objects.filter(customer=OuterRef(customer_ref), user=user)
-
-
-def _managed_by(user: User, customer_ref: str) -> QuerySet:
-    return AccountMembership.objects.filter(
-        customer=OuterRef(customer_ref), user_id__in=_managed_users(user)
-    )
-
-
 def visible_customers_q(user: User, customer_ref: str = "pk") -> Q | None:
     """The filter for customers `user` may see; None means all (admins).
 
-    One EXISTS over the account's memberships: the user's own, or one of a user in a team the
-    user manages (an uncorrelated subquery). Written as two correlated EXISTS with the team
-    joins inside, PostgreSQL spent more time planning each query than running it.
+    One EXISTS over the account's memberships: the user's own, or a lead's or specialist's in
+    a team the user manages (an uncorrelated subquery). Written as correlated EXISTS with the
+    team joins inside, PostgreSQL spent more time planning each query than running it.
     """
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     if user.is_admin:
         return None
     memberships = AccountMembership.objects.filter(customer=OuterRef(customer_ref)).filter(
-        Q(user=user) | Q(user_id__in=_managed_users(user))
+        Q(user=user) | Q(role__in=VISIBLE_TO_THEIR_MANAGERS, user_id__in=_managed_users(user))
     )
     return Q(Exists(memberships))
 
@@ -55,50 +193,82 @@ def scope_to_visible(queryset: QuerySet, user: User, customer_field: str = "") -
     return queryset if condition is None else queryset.filter(condition)
 
 
-@dataclass(frozen=True)
-class AccountAccess:
-    """What one user may do on one customer's account."""
-
-    role: str | None  # lead, specialist, viewer, manager, admin, or None (outsider)
-
-    @property
-    def can_view(self) -> bool:
-        return self.role is not None
-
-    @property
-    def can_edit_core(self) -> bool:
-        return self.role in {"lead", "manager", "admin"}
-
-    @property
-    def can_contribute(self) -> bool:
-        return self.role in {"lead", "specialist", "manager", "admin"}
-
-    @property
-    def is_lead(self) -> bool:
-        return self.role == "lead"
-
-
 def annotate_access(queryset: QuerySet, user: User, customer_field: str = "") -> QuerySet:
-    """Annotate rows with the user's membership role on their customer and whether they manage it.
+    """Annotate rows with what `access_from_annotations` needs: the user's own membership role
+    on their customer, and the strongest role of a member of a team the user manages.
 
     `customer_field` is the path to the customer, as in `scope_to_visible` (empty: customers).
     """
     if not user.is_authenticated:
         return queryset.none()
     ref = f"{customer_field}__pk" if customer_field else "pk"
+    mine = AccountMembership.objects.filter(customer=OuterRef(ref), user=user)
+    # "lead" sorts before "specialist": the first row is the strongest.
+    managed = AccountMembership.objects.filter(
+        customer=OuterRef(ref),
+        role__in=VISIBLE_TO_THEIR_MANAGERS,
+        user_id__in=_managed_users(user),
+    ).order_by("role")
     return queryset.annotate(
-        my_role=Subquery(_member_of(user, ref).values("role")[:1]),
-        i_manage=Exists(_managed_by(user, ref)),
+        my_role=Subquery(mine.values("role")[:1]),
+        managed_role=Subquery(managed.values("role")[:1]),
     )
 
 
-def access_from_annotations(customer: object, user: User) -> AccountAccess:
+def access_from_annotations(row: object, user: User) -> AccountAccess:
     """Turn `annotate_access` annotations into an AccountAccess, keeping the strongest role."""
+    role = _strongest_role(
+        user,
+        own=getattr(row, "my_role", None),
+        managed=getattr(row, "managed_role", None),
+    )
+    return AccountAccess(role, user.pk, user.area_id) if role else NO_ACCESS
+
+
+def _strongest_role(user: User, *, own: str | None, managed: str | None) -> AccessRole | None:
+    if not user.is_active:
+        return None
     if user.is_admin:
-        return AccountAccess("admin")
-    role = getattr(customer, "my_role", None)
-    if role == "lead":
-        return AccountAccess("lead")
-    if getattr(customer, "i_manage", False):
-        return AccountAccess("manager")
-    return AccountAccess(role or None)
+        return AccessRole.ADMIN
+    if own == AccountMembership.Role.LEAD:
+        return AccessRole.LEAD
+    if managed == AccountMembership.Role.LEAD:
+        return AccessRole.MANAGER
+    if own == AccountMembership.Role.SPECIALIST:
+        return AccessRole.SPECIALIST
+    if managed == AccountMembership.Role.SPECIALIST:
+        return AccessRole.OBSERVER
+    if own == AccountMembership.Role.VIEWER:
+        return AccessRole.VIEWER
+    return None
+
+
+def users_who_can_see(customer_id: int) -> QuerySet[User]:
+    """Active users who may see the customer, by name: the rule above, read the other way."""
+    on_team = AccountMembership.objects.filter(customer_id=customer_id, user=OuterRef("pk"))
+    manages_member = AccountMembership.objects.filter(
+        customer_id=customer_id,
+        role__in=VISIBLE_TO_THEIR_MANAGERS,
+        user__team_memberships__team__manager=OuterRef("pk"),
+    )
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(Exists(on_team))
+            | Q(Exists(manages_member))
+            | Q(is_superuser=True)
+            | Q(role=User.Role.ADMIN)
+        )
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def managers_of(customer_id: int) -> QuerySet[User]:
+    """Active users with manager rights on the account: the managers of its lead's teams."""
+    lead_teams = Team.objects.filter(
+        team_members__user__account_memberships__customer_id=customer_id,
+        team_members__user__account_memberships__role=AccountMembership.Role.LEAD,
+    )
+    return User.objects.filter(is_active=True, pk__in=lead_teams.values("manager_id")).order_by(
+        "pk"
+    )

@@ -130,7 +130,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "core.context_processors.navigation",
+                "accounts.context_processors.navigation",
             ],
         },
     },

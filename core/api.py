@@ -81,6 +81,17 @@ def _check_json_string(value: str) -> None:
         ) from exc
 
 
+# DRF's answer for a related id that does not exist.
+NOT_FOUND = 'Invalid pk "{pk_value}" - object does not exist.'
+
+
+def unknown_pk(value: object) -> str:
+    """The error for an id the caller may not name here (a user who cannot see the account, a
+    specialist not on its team): the same words as for an id that does not exist, so the
+    answer tells nobody which users exist."""
+    return NOT_FOUND.format(pk_value=value)
+
+
 class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"

@@ -94,10 +94,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
 @require_GET
 def audit(request: HttpRequest, pk: int) -> HttpResponse:
     """The account's audit trail: who changed what and when, sign-ins aside (leads, managers)."""
-    customer = get_customer_for_user(request.user, pk)
-    require(customer.access.can_edit_core)
+    customer, access = get_customer_for_user(request.user, pk)
+    require(access.can_edit_core)
     return render(
         request,
         "core/audit.html",
-        {"customer": customer, "entries": audit_trail(customer.pk)},
+        {"customer": customer, "access": access, "entries": audit_trail(customer.pk)},
     )

@@ -15,11 +15,11 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.serializers import BaseSerializer
 
 from accounts.models import AccountMembership, User
-from accounts.visibility import access_from_annotations
+from accounts.visibility import AccountAccess, access_from_annotations, can_create_customers
 from core.api import expected_version
 from core.params import parse_id
 from customers import services
-from customers.access import get_access, get_customer_for_user, require
+from customers.access import WriteChecks, get_access, get_customer_for_user, require
 from customers.models import (
     BusinessModel,
     Customer,
@@ -71,7 +71,7 @@ class CustomerViewSet(
 
     def perform_create(self, serializer: BaseSerializer) -> None:
         user: User = self.request.user
-        require(user.role in {User.Role.SALESPERSON, User.Role.MANAGER} or user.is_admin)
+        require(can_create_customers(user))
         data = dict(serializer.validated_data)
         data.pop("version", None)
         customer = services.create_customer(lead=user, **data)
@@ -123,7 +123,7 @@ def _choice_filter(params: QueryDict, name: str, choices: Iterable[str]) -> str 
 CUSTOMER_PARAM = OpenApiParameter("customer", int, description="Only this customer's records.")
 
 
-class RecordViewSet(viewsets.ModelViewSet):
+class RecordViewSet(WriteChecks, viewsets.ModelViewSet):
     """A kind of account record. Contributors on the account write; lead, managers and admins
     delete; viewers read; anyone else gets 404."""
 
@@ -149,15 +149,10 @@ class RecordViewSet(viewsets.ModelViewSet):
                 queryset = queryset.filter(**{name: value})
         return queryset
 
-    def get_object(self) -> Any:
-        record = super().get_object()
-        if self.request.method not in SAFE_METHODS:
-            access = get_access(self.request.user, record.customer_id)
-            allowed = (
-                access.can_edit_core if self.request.method == "DELETE" else access.can_contribute
-            )
-            require(allowed)
-        return record
+    def may_write(self, access: AccountAccess, record: Any) -> bool:
+        if self.request.method == "DELETE":
+            return access.can_edit_core
+        return access.can_contribute
 
     def perform_create(self, serializer: BaseSerializer) -> None:
         customer = serializer.validated_data["customer"]
@@ -240,6 +235,9 @@ class MembershipViewSet(viewsets.ModelViewSet):
     pagination_class = None
 
     def customer(self) -> Customer:
+        return self._loaded()[0]
+
+    def _loaded(self) -> tuple[Customer, AccountAccess]:
         if not hasattr(self, "_customer"):
             self._customer = get_customer_for_user(self.request.user, self.kwargs["customer_pk"])
         return self._customer
@@ -252,7 +250,7 @@ class MembershipViewSet(viewsets.ModelViewSet):
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         if request.method not in SAFE_METHODS:
-            require(self.customer().access.can_edit_core)
+            require(self._loaded()[1].can_manage_members)
 
     def perform_create(self, serializer: BaseSerializer) -> None:
         data = serializer.validated_data

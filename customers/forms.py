@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.models import AccountMembership, User
+from accounts.visibility import users_who_can_see
 from customers.models import (
     BusinessModel,
     Customer,
@@ -15,7 +16,7 @@ from customers.models import (
     Stakeholder,
     StrategicMove,
 )
-from customers.queries import live_stakeholders, stakeholder_cycle, users_who_can_see
+from customers.queries import live_stakeholders, stakeholder_cycle
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SHORT_TEXT = forms.Textarea(attrs={"rows": 3})
@@ -168,7 +169,7 @@ class StakeholderForm(RecordForm):
         others = live_stakeholders(self.customer).exclude(pk=self.instance.pk)
         self.fields["reports_to"].queryset = others
         self.fields["influences"].queryset = others
-        self.fields["owner"].queryset = users_who_can_see(self.customer)
+        self.fields["owner"].queryset = users_who_can_see(self.customer.pk)
         self.fields["influence"].widget = forms.Select(choices=[(i, i) for i in range(1, 6)])
 
     def clean_reports_to(self) -> Stakeholder | None:
@@ -223,7 +224,8 @@ class MemberForm(forms.Form):
         username = self.cleaned_data["username"].strip()
         user = User.objects.filter(username__iexact=username, is_active=True).first()
         if user is None:
-            raise ValidationError("No active user with that username.")
+            # The same answer for a missing, inactive or mistyped name: the form confirms nothing.
+            raise ValidationError("Enter the username of an active colleague.")
         return user
 
 

@@ -25,22 +25,6 @@ def customers_for_user(user: User) -> QuerySet[Customer]:
     return annotate_access(Customer.objects.visible_to(user).select_related("lead"), user)
 
 
-def users_who_can_see(customer: Customer) -> QuerySet[User]:
-    """Active users who may see the customer: its team, their team managers, and admins."""
-    members = AccountMembership.objects.filter(customer=customer)
-    return (
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(account_memberships__customer=customer)
-            | Q(managed_teams__team_members__user__account_memberships__in=members)
-            | Q(role=User.Role.ADMIN)
-            | Q(is_superuser=True)
-        )
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
-
-
 def live_stakeholders(customer: Customer) -> QuerySet[Stakeholder]:
     """The customer's stakeholders that have not been removed."""
     return Stakeholder.objects.filter(customer=customer, deleted_at__isnull=True)

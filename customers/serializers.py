@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from accounts.models import AccountMembership, User
 from accounts.visibility import access_from_annotations
-from core.api import VersionedModelSerializer, expected_version
+from core.api import VersionedModelSerializer, expected_version, unknown_pk
 from customers import services
 from customers.access import get_access
 from customers.models import (
@@ -61,7 +61,7 @@ class CustomerSerializer(VersionedModelSerializer):
 
     def get_my_role(self, customer: Customer) -> str | None:
         request = self.context.get("request")
-        if request is None or not hasattr(customer, "i_manage"):
+        if request is None or not hasattr(customer, "managed_role"):
             return None
         return access_from_annotations(customer, request.user).role
 
@@ -251,7 +251,7 @@ class StakeholderSerializer(RecordSerializer):
         errors = {}
         owner = attrs.get("owner")
         if owner is not None and not get_access(owner, customer_id).can_view:
-            errors["owner"] = ["The owner must be someone who can see this account."]
+            errors["owner"] = [unknown_pk(owner.pk)]
         own_id = self.instance.pk if self.instance else None
         if stakeholder_cycle(own_id, attrs.get("reports_to")):
             errors["reports_to"] = ["That would make a reporting loop."]

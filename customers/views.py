@@ -8,9 +8,10 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import AccountMembership, User
+from accounts.visibility import AccountAccess, can_create_customers
 from core.versioning import StaleVersion
 from customers import imports, queries, services
 from customers.access import get_customer_for_user, require
@@ -110,23 +111,20 @@ def _rebased(request: HttpRequest, version: int) -> dict:
 
 
 @login_required
+@require_safe
 def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = get_customer_for_user(request.user, pk)
+    customer, access = get_customer_for_user(request.user, pk)
     overview = queries.workspace_overview(customer)
     return render(
         request,
         "customers/customer_detail.html",
-        {"customer": customer, "overview": overview, "members": overview.members},
+        {"customer": customer, "access": access, "overview": overview, "members": overview.members},
     )
-
-
-def _may_create_customers(user: User) -> bool:
-    return user.role in {User.Role.SALESPERSON, User.Role.MANAGER} or user.is_admin
 
 
 @login_required
 def create_customer(request: HttpRequest) -> HttpResponse:
-    require(_may_create_customers(request.user))
+    require(can_create_customers(request.user))
     form = CustomerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -143,8 +141,8 @@ def create_customer(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def edit_customer(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = get_customer_for_user(request.user, pk)
-    require(customer.access.can_edit_core)
+    customer, access = get_customer_for_user(request.user, pk)
+    require(access.can_edit_core)
     conflict = None
     if request.method == "POST":
         form = CustomerForm(request.POST, instance=Customer.objects.get(pk=customer.pk))
@@ -170,7 +168,7 @@ def edit_customer(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "customers/customer_form.html",
-        {"form": form, "customer": customer, "conflict": conflict},
+        {"form": form, "customer": customer, "access": access, "conflict": conflict},
         status=409 if conflict else 400 if request.method == "POST" else 200,
     )
 
@@ -178,10 +176,13 @@ def edit_customer(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Account team -----------------------------------------------------------------------------
 
 
-def _team_context(customer: Customer, add_form: MemberForm | None = None) -> dict:
+def _team_context(
+    customer: Customer, access: AccountAccess, add_form: MemberForm | None = None
+) -> dict:
     members = list(customer.memberships.select_related("user").order_by("role", "user__username"))
     return {
         "customer": customer,
+        "access": access,
         "members": members,
         "add_form": add_form or MemberForm(),
         "roles": AccountMembership.Role.choices,
@@ -189,16 +190,17 @@ def _team_context(customer: Customer, add_form: MemberForm | None = None) -> dic
 
 
 @login_required
+@require_safe
 def team(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = get_customer_for_user(request.user, pk)
-    return render(request, "customers/team.html", _team_context(customer))
+    customer, access = get_customer_for_user(request.user, pk)
+    return render(request, "customers/team.html", _team_context(customer, access))
 
 
 @login_required
 @require_POST
 def add_member(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = get_customer_for_user(request.user, pk)
-    require(customer.access.can_edit_core)
+    customer, access = get_customer_for_user(request.user, pk)
+    require(access.can_manage_members)
     form = MemberForm(request.POST)
     if form.is_valid():
         user = form.cleaned_data["username"]
@@ -209,14 +211,14 @@ def add_member(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{user.display_name} is on the account team.")
             return redirect("customers:team", customer.pk)
-    return render(request, "customers/team.html", _team_context(customer, form), status=400)
+    return render(request, "customers/team.html", _team_context(customer, access, form), status=400)
 
 
 @login_required
 @require_POST
 def change_member_role(request: HttpRequest, pk: int, user_id: int) -> HttpResponse:
-    customer = get_customer_for_user(request.user, pk)
-    require(customer.access.can_edit_core)
+    customer, access = get_customer_for_user(request.user, pk)
+    require(access.can_manage_members)
     membership = get_object_or_404(customer.memberships.select_related("user"), user_id=user_id)
     form = RoleForm(request.POST)
     if not form.is_valid():
@@ -234,8 +236,8 @@ def change_member_role(request: HttpRequest, pk: int, user_id: int) -> HttpRespo
 @login_required
 @require_POST
 def remove_member(request: HttpRequest, pk: int, user_id: int) -> HttpResponse:
-    customer = get_customer_for_user(request.user, pk)
-    require(customer.access.can_edit_core)
+    customer, access = get_customer_for_user(request.user, pk)
+    require(access.can_manage_members)
     membership = get_object_or_404(customer.memberships.select_related("user"), user_id=user_id)
     try:
         services.remove_membership(customer, user=membership.user)
@@ -274,22 +276,23 @@ def _canvas_of(customer: Customer) -> BusinessModel:
 
 
 @login_required
+@require_safe
 def canvas(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = get_customer_for_user(request.user, pk)
+    customer, access = get_customer_for_user(request.user, pk)
     business_model = _canvas_of(customer)
     boxes = [_canvas_box(business_model, f) for f in BusinessModel.CANVAS_FIELDS]
     return render(
         request,
         "customers/canvas.html",
-        {"customer": customer, "boxes": boxes, "canvas": business_model},
+        {"customer": customer, "access": access, "boxes": boxes, "canvas": business_model},
     )
 
 
 @login_required
 @require_POST
 def save_canvas_box(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = get_customer_for_user(request.user, pk)
-    require(customer.access.can_contribute)
+    customer, access = get_customer_for_user(request.user, pk)
+    require(access.can_contribute)
     form = CanvasBoxForm(request.POST)
     field = request.POST.get("field", "")
     if field not in BusinessModel.CANVAS_FIELDS:
@@ -321,7 +324,7 @@ def save_canvas_box(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "customers/canvas.html#box",
-            {"customer": customer, "box": box},
+            {"customer": customer, "access": access, "box": box},
             # htmx swaps only 2xx answers; the fragment itself shows the error or conflict.
         )
     if status == 200:
@@ -334,7 +337,7 @@ def save_canvas_box(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "customers/canvas.html",
-        {"customer": customer, "boxes": boxes, "canvas": business_model},
+        {"customer": customer, "access": access, "boxes": boxes, "canvas": business_model},
         status=status,
     )
 
@@ -342,10 +345,11 @@ def save_canvas_box(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Goals and problems -----------------------------------------------------------------------
 
 
-def _goals_context(customer: Customer, **extra: object) -> dict:
+def _goals_context(customer: Customer, access: AccountAccess, **extra: object) -> dict:
     tree = queries.goals_tree(customer)
     return {
         "customer": customer,
+        "access": access,
         "goals": tree.goals,
         "unlinked": tree.unlinked,
         "severe": tree.severe,
@@ -355,16 +359,17 @@ def _goals_context(customer: Customer, **extra: object) -> dict:
 
 
 @login_required
+@require_safe
 def goals(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = get_customer_for_user(request.user, pk)
-    return render(request, "customers/goals.html", _goals_context(customer))
+    customer, access = get_customer_for_user(request.user, pk)
+    return render(request, "customers/goals.html", _goals_context(customer, access))
 
 
 @login_required
 @require_POST
 def link_problem(request: HttpRequest, pk: int, goal_id: int) -> HttpResponse:
-    customer = get_customer_for_user(request.user, pk)
-    require(customer.access.can_contribute)
+    customer, access = get_customer_for_user(request.user, pk)
+    require(access.can_contribute)
     goal = get_object_or_404(Goal.objects.filter(customer=customer), pk=goal_id)
     form = LinkProblemForm(request.POST, customer=customer, goal=goal)
     if form.is_valid():
@@ -373,20 +378,20 @@ def link_problem(request: HttpRequest, pk: int, goal_id: int) -> HttpResponse:
     else:
         messages.error(request, "Choose one of this customer's problems to link.")
     if request.htmx:
-        return render(request, "customers/goals.html#tree", _goals_context(customer))
+        return render(request, "customers/goals.html#tree", _goals_context(customer, access))
     return redirect("customers:goals", customer.pk)
 
 
 @login_required
 @require_POST
 def unlink_problem(request: HttpRequest, pk: int, goal_id: int, problem_id: int) -> HttpResponse:
-    customer = get_customer_for_user(request.user, pk)
-    require(customer.access.can_contribute)
+    customer, access = get_customer_for_user(request.user, pk)
+    require(access.can_contribute)
     goal = get_object_or_404(Goal.objects.filter(customer=customer), pk=goal_id)
     problem = get_object_or_404(Problem.objects.filter(customer=customer), pk=problem_id)
     services.unlink_problem_from_goal(problem, goal=goal, by=request.user)
     if request.htmx:
-        return render(request, "customers/goals.html#tree", _goals_context(customer))
+        return render(request, "customers/goals.html#tree", _goals_context(customer, access))
     return redirect("customers:goals", customer.pk)
 
 
@@ -394,12 +399,17 @@ def unlink_problem(request: HttpRequest, pk: int, goal_id: int, problem_id: int)
 
 
 @login_required
+@require_safe
 def processes(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = get_customer_for_user(request.user, pk)
+    customer, access = get_customer_for_user(request.user, pk)
     return render(
         request,
         "customers/processes.html",
-        {"customer": customer, "processes": queries.processes_with_steps(customer)},
+        {
+            "customer": customer,
+            "access": access,
+            "processes": queries.processes_with_steps(customer),
+        },
     )
 
 
@@ -413,29 +423,35 @@ def _step_for(customer: Customer, step_id: int) -> ProcessStep:
 @login_required
 @require_POST
 def add_step(request: HttpRequest, pk: int, process_id: int) -> HttpResponse:
-    customer = get_customer_for_user(request.user, pk)
-    require(customer.access.can_contribute)
+    customer, access = get_customer_for_user(request.user, pk)
+    require(access.can_contribute)
     process = get_object_or_404(Process.objects.filter(customer=customer), pk=process_id)
     form = StepForm(request.POST, prefix=f"step-{process.pk}")
     if form.is_valid():
         services.add_process_step(process, by=request.user, **form.cleaned_data)
-        return _processes_response(request, customer)
+        return _processes_response(request, customer, access)
     process_list = queries.processes_with_steps(customer)
     for item in process_list:
         if item.pk == process.pk:
             item.step_form = form  # type: ignore[attr-defined]
-    context = {"customer": customer, "processes": process_list}
+    context = {"customer": customer, "access": access, "processes": process_list}
     if request.htmx:
         return render(request, "customers/processes.html#list", context)
     return render(request, "customers/processes.html", context, status=400)
 
 
-def _processes_response(request: HttpRequest, customer: Customer) -> HttpResponse:
+def _processes_response(
+    request: HttpRequest, customer: Customer, access: AccountAccess
+) -> HttpResponse:
     if request.htmx:
         return render(
             request,
             "customers/processes.html#list",
-            {"customer": customer, "processes": queries.processes_with_steps(customer)},
+            {
+                "customer": customer,
+                "access": access,
+                "processes": queries.processes_with_steps(customer),
+            },
         )
     return redirect("customers:processes", customer.pk)
 
@@ -443,46 +459,48 @@ def _processes_response(request: HttpRequest, customer: Customer) -> HttpRespons
 @login_required
 @require_POST
 def move_step(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
-    customer = get_customer_for_user(request.user, pk)
-    require(customer.access.can_contribute)
+    customer, access = get_customer_for_user(request.user, pk)
+    require(access.can_contribute)
     step = _step_for(customer, step_id)
     direction = request.POST.get("direction")
     if direction not in {"up", "down"}:
         return HttpResponse("Direction must be up or down.", status=400)
     services.move_process_step(step, up=direction == "up", by=request.user)
-    return _processes_response(request, customer)
+    return _processes_response(request, customer, access)
 
 
 @login_required
 @require_POST
 def delete_step(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
-    customer = get_customer_for_user(request.user, pk)
-    require(customer.access.can_contribute)
+    customer, access = get_customer_for_user(request.user, pk)
+    require(access.can_contribute)
     services.delete_process_step(_step_for(customer, step_id), by=request.user)
-    return _processes_response(request, customer)
+    return _processes_response(request, customer, access)
 
 
 # --- Stakeholders and strategy ----------------------------------------------------------------
 
 
 @login_required
+@require_safe
 def stakeholders(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = get_customer_for_user(request.user, pk)
+    customer, access = get_customer_for_user(request.user, pk)
     return render(
         request,
         "customers/stakeholders.html",
-        {"customer": customer, "map": queries.stakeholder_map(customer)},
+        {"customer": customer, "access": access, "map": queries.stakeholder_map(customer)},
     )
 
 
 @login_required
+@require_safe
 def strategy(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = get_customer_for_user(request.user, pk)
+    customer, access = get_customer_for_user(request.user, pk)
     moves, options = queries.strategy(customer)
     return render(
         request,
         "customers/strategy.html",
-        {"customer": customer, "moves": moves, "options": options},
+        {"customer": customer, "access": access, "moves": moves, "options": options},
     )
 
 
@@ -496,8 +514,8 @@ def _tab_url(customer: Customer, kind: Kind) -> str:
 @login_required
 def add_record(request: HttpRequest, pk: int, kind_slug: str) -> HttpResponse:
     kind = _kind(kind_slug)
-    customer = get_customer_for_user(request.user, pk)
-    require(customer.access.can_contribute)
+    customer, access = get_customer_for_user(request.user, pk)
+    require(access.can_contribute)
     quick = request.POST.get("quick", "")
     form = kind.form(request.POST or None, customer=customer, initial=request.GET.dict())
     if request.method == "POST" and form.is_valid():
@@ -507,7 +525,9 @@ def add_record(request: HttpRequest, pk: int, kind_slug: str) -> HttpResponse:
             kind.model, customer=customer, by=request.user, fields=fields, m2m=m2m
         )
         if request.htmx and quick:
-            response = render(request, "customers/goals.html#tree", _goals_context(customer))
+            response = render(
+                request, "customers/goals.html#tree", _goals_context(customer, access)
+            )
             response["HX-Retarget"] = "#goal-tree"
             response["HX-Reswap"] = "outerHTML"
             return response
@@ -520,6 +540,7 @@ def add_record(request: HttpRequest, pk: int, kind_slug: str) -> HttpResponse:
             f"customers/goals.html#{'quick_goal' if kind.model is Goal else 'quick_problem'}",
             {
                 "customer": customer,
+                "access": access,
                 "goal": goal.first(),
                 "quick_form": form,
                 "severities": Problem.Severity.choices,
@@ -528,7 +549,13 @@ def add_record(request: HttpRequest, pk: int, kind_slug: str) -> HttpResponse:
     return render(
         request,
         "customers/record_form.html",
-        {"customer": customer, "kind": kind, "kind_slug": kind_slug, "form": form},
+        {
+            "customer": customer,
+            "access": access,
+            "kind": kind,
+            "kind_slug": kind_slug,
+            "form": form,
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -536,9 +563,9 @@ def add_record(request: HttpRequest, pk: int, kind_slug: str) -> HttpResponse:
 @login_required
 def edit_record(request: HttpRequest, pk: int, kind_slug: str, record_id: int) -> HttpResponse:
     kind = _kind(kind_slug)
-    customer = get_customer_for_user(request.user, pk)
+    customer, access = get_customer_for_user(request.user, pk)
     record = _load_record(customer, kind, record_id)
-    require(customer.access.can_contribute)
+    require(access.can_contribute)
     conflict = None
     if request.method == "POST":
         form = kind.form(request.POST, instance=record, customer=customer)
@@ -568,12 +595,13 @@ def edit_record(request: HttpRequest, pk: int, kind_slug: str, record_id: int) -
         "customers/record_form.html",
         {
             "customer": customer,
+            "access": access,
             "kind": kind,
             "kind_slug": kind_slug,
             "form": form,
             "record": record,
             "conflict": conflict,
-            "may_delete": customer.access.can_edit_core,
+            "may_delete": access.can_edit_core,
         },
         status=409 if conflict else 400 if request.method == "POST" else 200,
     )
@@ -583,9 +611,9 @@ def edit_record(request: HttpRequest, pk: int, kind_slug: str, record_id: int) -
 @require_POST
 def delete_record(request: HttpRequest, pk: int, kind_slug: str, record_id: int) -> HttpResponse:
     kind = _kind(kind_slug)
-    customer = get_customer_for_user(request.user, pk)
+    customer, access = get_customer_for_user(request.user, pk)
     record = _load_record(customer, kind, record_id)
-    require(customer.access.can_edit_core)
+    require(access.can_edit_core)
     services.delete_record(record, by=request.user)
     messages.success(request, f"The {kind.singular} “{record}” was deleted.")
     return redirect(_tab_url(customer, kind))
@@ -646,15 +674,17 @@ HISTORY_SKIP = {"version", "updated_at", "created_at"}
 
 
 @login_required
+@require_safe
 def record_history(request: HttpRequest, pk: int, kind_slug: str, record_id: int) -> HttpResponse:
     kind = _kind(kind_slug)
-    customer = get_customer_for_user(request.user, pk)
+    customer, access = get_customer_for_user(request.user, pk)
     record = _load_record(customer, kind, record_id)
     return render(
         request,
         "customers/history.html",
         {
             "customer": customer,
+            "access": access,
             "record": record,
             "kind": kind,
             "entries": _history(record, HISTORY_SKIP),
@@ -664,14 +694,16 @@ def record_history(request: HttpRequest, pk: int, kind_slug: str, record_id: int
 
 
 @login_required
+@require_safe
 def customer_history(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = get_customer_for_user(request.user, pk)
+    customer, access = get_customer_for_user(request.user, pk)
     canvas_row = BusinessModel.objects.filter(customer=customer).first()
     return render(
         request,
         "customers/history.html",
         {
             "customer": customer,
+            "access": access,
             "record": customer,
             "entries": _history(customer, HISTORY_SKIP),
             "canvas_entries": _history(canvas_row, HISTORY_SKIP) if canvas_row else [],
@@ -686,7 +718,7 @@ def customer_history(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def import_customers(request: HttpRequest) -> HttpResponse:
     user: User = request.user
-    require(user.role == User.Role.SALESPERSON or user.is_admin)
+    require(can_create_customers(user))
     form = CsvUploadForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -704,8 +736,8 @@ def import_customers(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_stakeholders(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = get_customer_for_user(request.user, pk)
-    require(customer.access.can_edit_core)
+    customer, access = get_customer_for_user(request.user, pk)
+    require(access.can_edit_core)
     form = CsvUploadForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -722,6 +754,7 @@ def import_stakeholders(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "result": result,
             "customer": customer,
+            "access": access,
             "what": "stakeholders",
             "columns": imports.STAKEHOLDER_COLUMNS,
         },

@@ -12,9 +12,10 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.serializers import BaseSerializer
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from accounts.visibility import AccountAccess
 from core.api import expected_version
 from core.params import parse_id
-from customers.access import get_access, require
+from customers.access import WriteChecks, get_access, require
 from dialogue import queries, services
 from dialogue.models import ActionItem, Meeting
 from dialogue.search import search
@@ -29,10 +30,6 @@ from dialogue.services import MeetingData
 M2M = ("stakeholders", "internal_attendees", "goals", "problems")
 
 
-def _require_contributor(request: Request, customer_id: int) -> None:
-    require(get_access(request.user, customer_id).can_contribute)
-
-
 CUSTOMER_PARAM = OpenApiParameter("customer", OpenApiTypes.INT, description="Customer id")
 
 
@@ -45,6 +42,7 @@ CUSTOMER_PARAM = OpenApiParameter("customer", OpenApiTypes.INT, description="Cus
     )
 )
 class MeetingViewSet(
+    WriteChecks,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -71,13 +69,12 @@ class MeetingViewSet(
         data = dict(serializer.validated_data)
         data.pop("version", None)
         customer = data.pop("customer")
-        _require_contributor(self.request, customer.pk)
+        require(get_access(self.request.user, customer.pk).can_contribute)
         meeting = services.log_meeting(customer, author=self.request.user, data=MeetingData(**data))
         serializer.instance = queries.meetings_for_user(self.request.user).get(pk=meeting.pk)
 
     def perform_update(self, serializer: BaseSerializer) -> None:
         meeting = serializer.instance
-        _require_contributor(self.request, meeting.customer_id)
         data = dict(serializer.validated_data)
         data.pop("customer", None)
         version = expected_version(serializer, data)
@@ -85,8 +82,12 @@ class MeetingViewSet(
         services.update_meeting(meeting, expected_version=version, changes=data, m2m=m2m)
         serializer.instance = queries.meetings_for_user(self.request.user).get(pk=meeting.pk)
 
+    def may_write(self, access: AccountAccess, meeting: Meeting) -> bool:
+        if self.request.method == "DELETE":
+            return access.can_change_authored(meeting.author_id)
+        return access.can_contribute
+
     def perform_destroy(self, instance: Meeting) -> None:
-        _require_contributor(self.request, instance.customer_id)
         services.delete_meeting(instance, by=self.request.user)
 
 
@@ -100,6 +101,7 @@ class MeetingViewSet(
     )
 )
 class ActionItemViewSet(
+    WriteChecks,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -129,13 +131,12 @@ class ActionItemViewSet(
         data = dict(serializer.validated_data)
         data.pop("version", None)
         customer = data.pop("customer")
-        _require_contributor(self.request, customer.pk)
+        require(get_access(self.request.user, customer.pk).can_contribute)
         item = services.create_action_item(customer, created_by=self.request.user, **data)
         serializer.instance = queries.action_items_for_user(self.request.user).get(pk=item.pk)
 
     def perform_update(self, serializer: BaseSerializer) -> None:
         item = serializer.instance
-        _require_contributor(self.request, item.customer_id)
         data = dict(serializer.validated_data)
         data.pop("customer", None)
         version = expected_version(serializer, data)

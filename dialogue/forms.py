@@ -10,6 +10,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.visibility import users_who_can_see
 from customers.models import Customer, Goal, Problem, Stakeholder
 from dialogue import queries
 from dialogue.models import ActionItem, Meeting
@@ -139,7 +140,7 @@ class MeetingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.customer = customer
         self.fields["stakeholders"].queryset = queries.stakeholders_of(customer.pk)
-        self.fields["internal_attendees"].queryset = queries.users_who_can_see(customer.pk)
+        self.fields["internal_attendees"].queryset = users_who_can_see(customer.pk)
         self.fields["goals"].queryset = queries.goals_of(customer.pk)
         self.fields["problems"].queryset = queries.problems_of(customer.pk)
         self.fields["title"].widget.attrs.update({"autocomplete": "off"})
@@ -219,7 +220,7 @@ class NextStepForm(forms.Form):
         self, *args: Any, customer: Customer, default_owner: User | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = queries.users_who_can_see(customer.pk)
+        self.fields["owner"].queryset = users_who_can_see(customer.pk)
         # A row left as it was rendered counts as empty, so it is skipped rather than refused.
         self.fields["owner"].initial = default_owner.pk if default_owner else None
 
@@ -261,7 +262,7 @@ class ActionItemForm(forms.ModelForm):
 
     def __init__(self, *args: Any, customer: Customer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = queries.users_who_can_see(customer.pk)
+        self.fields["owner"].queryset = users_who_can_see(customer.pk)
         self.fields["meeting"].queryset = Meeting.objects.filter(
             customer=customer, deleted_at__isnull=True
         ).order_by("-occurred_at")

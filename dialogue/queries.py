@@ -8,11 +8,8 @@ from django.db import connection
 from django.db.models import (
     Case,
     CharField,
-    Exists,
     F,
     IntegerField,
-    OuterRef,
-    Q,
     QuerySet,
     Value,
     When,
@@ -21,28 +18,10 @@ from django.db.models.functions import Concat
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.models import AccountMembership, User
+from accounts.models import User
 from core.params import BadParameter, parse_datetime, parse_int
 from customers.models import Customer, Goal, Problem, Stakeholder
 from dialogue.models import ActionItem, Meeting
-
-
-def users_who_can_see(customer_id: int) -> QuerySet[User]:
-    """Active users who may see the customer: its account team, their managers, and admins."""
-    on_team = AccountMembership.objects.filter(customer_id=customer_id, user=OuterRef("pk"))
-    manages_member = AccountMembership.objects.filter(
-        customer_id=customer_id, user__team_memberships__team__manager=OuterRef("pk")
-    )
-    return (
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(Exists(on_team))
-            | Q(Exists(manages_member))
-            | Q(is_superuser=True)
-            | Q(role=User.Role.ADMIN)
-        )
-        .order_by("first_name", "last_name", "username")
-    )
 
 
 def stakeholders_of(customer_id: int) -> QuerySet[Stakeholder]:

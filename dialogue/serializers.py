@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from accounts.models import User
-from core.api import VersionedModelSerializer
+from accounts.visibility import users_who_can_see
+from core.api import VersionedModelSerializer, unknown_pk
 from customers.models import Customer, Goal, Problem, Stakeholder
-from dialogue import queries
 from dialogue.forms import SEARCH_MAX_LENGTH, check_occurred_at
 from dialogue.models import ActionItem, Meeting
 
@@ -84,9 +84,10 @@ class MeetingSerializer(VersionedModelSerializer):
             if any(record.customer_id != customer.pk for record in attrs.get(name, [])):
                 errors[name] = f"Choose {name} of this meeting's customer only."
         if "internal_attendees" in attrs:
-            allowed = set(queries.users_who_can_see(customer.pk).values_list("pk", flat=True))
-            if any(user.pk not in allowed for user in attrs["internal_attendees"]):
-                errors["internal_attendees"] = "Every attendee must be able to see this account."
+            allowed = set(users_who_can_see(customer.pk).values_list("pk", flat=True))
+            strangers = [user.pk for user in attrs["internal_attendees"] if user.pk not in allowed]
+            if strangers:
+                errors["internal_attendees"] = unknown_pk(strangers[0])
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
@@ -135,11 +136,8 @@ class ActionItemSerializer(VersionedModelSerializer):
         if meeting is not None and (meeting.customer_id != customer.pk or meeting.deleted_at):
             errors["meeting"] = "Choose a meeting of this customer."
         owner = attrs.get("owner")
-        if (
-            owner is not None
-            and not queries.users_who_can_see(customer.pk).filter(pk=owner.pk).exists()
-        ):
-            errors["owner"] = "The owner must be able to see this account."
+        if owner is not None and not users_who_can_see(customer.pk).filter(pk=owner.pk).exists():
+            errors["owner"] = unknown_pk(owner.pk)
         if errors:
             raise serializers.ValidationError(errors)
         return attrs

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from accounts.models import User
 from core.params import parse_id, parse_page
@@ -56,8 +56,8 @@ def _log_forms(
 
 @login_required
 def log_meeting(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = get_customer_for_user(request.user, pk)
-    require(customer.access.can_contribute)
+    customer, access = get_customer_for_user(request.user, pk)
+    require(access.can_contribute)
     data = request.POST if request.method == "POST" else None
     form, problem_form, formset = _log_forms(request, customer, data)
     if data is not None and form.is_valid() and problem_form.is_valid() and formset.is_valid():
@@ -73,6 +73,7 @@ def log_meeting(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("dialogue:meeting", pk=meeting.pk)
     context = {
         "customer": customer,
+        "access": access,
         "form": form,
         "problem_form": problem_form,
         "formset": formset,
@@ -86,7 +87,7 @@ def log_meeting(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def stakeholder_options(request: HttpRequest, pk: int) -> HttpResponse:
     """Type-ahead for the attendee picker: this customer's stakeholders matching ?q=."""
-    customer = get_customer_for_user(request.user, pk)
+    customer, access = get_customer_for_user(request.user, pk)
     form = StakeholderQueryForm(request.GET)
     q = form.cleaned_data["q"] if form.is_valid() else ""
     stakeholders = queries.stakeholders_of(customer.pk)
@@ -94,17 +95,20 @@ def stakeholder_options(request: HttpRequest, pk: int) -> HttpResponse:
         stakeholders = stakeholders.filter(name__icontains=q) | stakeholders.filter(
             title__icontains=q
         )
-    context = {"customer": customer, "stakeholders": stakeholders[:10], "q": q}
+    context = {"customer": customer, "access": access, "stakeholders": stakeholders[:10], "q": q}
     return render(request, "dialogue/log_meeting.html#stakeholder-options", context)
 
 
 @login_required
+@require_safe
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = queries.meeting_detail(request.user, pk)
-    customer = get_customer_for_user(request.user, meeting.customer_id)
+    customer, access = get_customer_for_user(request.user, meeting.customer_id)
     context = {
         "meeting": meeting,
         "customer": customer,
+        "access": access,
+        "may_delete": access.can_change_authored(meeting.author_id),
         "clear_draft": request.session.pop(CLEAR_DRAFT_KEY, ""),
         "status_choices": ActionItem.Status,
     }
@@ -114,8 +118,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def edit_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = queries.meeting_detail(request.user, pk)
-    customer = get_customer_for_user(request.user, meeting.customer_id)
-    require(customer.access.can_contribute)
+    customer, access = get_customer_for_user(request.user, meeting.customer_id)
+    require(access.can_contribute)
     conflict = None
     if request.method == "POST":
         form = MeetingForm(request.POST, instance=meeting, customer=customer, prefix="meeting")
@@ -138,7 +142,13 @@ def edit_meeting(request: HttpRequest, pk: int) -> HttpResponse:
             prefix="meeting",
             initial={"version": meeting.version},
         )
-    context = {"meeting": meeting, "customer": customer, "form": form, "conflict": conflict}
+    context = {
+        "meeting": meeting,
+        "customer": customer,
+        "access": access,
+        "form": form,
+        "conflict": conflict,
+    }
     status = 409 if conflict else (400 if request.method == "POST" else 200)
     return render(request, "dialogue/edit_meeting.html", context, status=status)
 
@@ -147,8 +157,8 @@ def edit_meeting(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def delete_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = queries.meeting_detail(request.user, pk)
-    customer = get_customer_for_user(request.user, meeting.customer_id)
-    require(customer.access.can_contribute)
+    customer, access = get_customer_for_user(request.user, meeting.customer_id)
+    require(access.can_change_authored(meeting.author_id))
     services.delete_meeting(meeting, by=request.user)
     messages.success(request, "Meeting deleted.")
     return redirect("dialogue:timeline", pk=customer.pk)
@@ -156,8 +166,8 @@ def delete_meeting(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def add_action_item(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = get_customer_for_user(request.user, pk)
-    require(customer.access.can_contribute)
+    customer, access = get_customer_for_user(request.user, pk)
+    require(access.can_contribute)
     if request.method == "POST":
         form = ActionItemForm(request.POST, customer=customer)
         if form.is_valid():
@@ -180,16 +190,16 @@ def add_action_item(request: HttpRequest, pk: int) -> HttpResponse:
         if (meeting_id := parse_id(request.GET.get("meeting"), name="meeting")) is not None:
             initial["meeting"] = meeting_id
         form = ActionItemForm(customer=customer, initial=initial)
-    context = {"customer": customer, "form": form, "item": None}
+    context = {"customer": customer, "access": access, "form": form, "item": None}
     status = 400 if request.method == "POST" else 200
     return render(request, "dialogue/action_item_form.html", context, status=status)
 
 
 @login_required
 def edit_action_item(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_record_for_user(request.user, ActionItem, pk)
-    customer = get_customer_for_user(request.user, item.customer_id)
-    require(customer.access.can_contribute)
+    item, access = get_record_for_user(request.user, ActionItem, pk)
+    customer = item.customer
+    require(access.can_contribute)
     conflict = None
     if request.method == "POST":
         form = ActionItemForm(request.POST, instance=item, customer=customer)
@@ -207,7 +217,13 @@ def edit_action_item(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("dialogue:timeline", pk=customer.pk)
     else:
         form = ActionItemForm(instance=item, customer=customer, initial={"version": item.version})
-    context = {"customer": customer, "form": form, "item": item, "conflict": conflict}
+    context = {
+        "customer": customer,
+        "access": access,
+        "form": form,
+        "item": item,
+        "conflict": conflict,
+    }
     status = 409 if conflict else (400 if request.method == "POST" else 200)
     return render(request, "dialogue/action_item_form.html", context, status=status)
 
@@ -216,9 +232,8 @@ def edit_action_item(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def set_action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The done/cancel/reopen toggle; htmx gets the updated row back."""
-    item = get_record_for_user(request.user, ActionItem, pk)
-    customer = get_customer_for_user(request.user, item.customer_id)
-    require(customer.access.can_contribute)
+    item, access = get_record_for_user(request.user, ActionItem, pk)
+    require(access.can_contribute)
     form = ActionItemStatusForm(request.POST)
     if not form.is_valid():
         return HttpResponse("Choose open, done or cancelled.", status=400)
@@ -240,6 +255,7 @@ def _safe_next(request: HttpRequest) -> str:
 
 
 @login_required
+@require_safe
 def my_action_items(request: HttpRequest) -> HttpResponse:
     """The signed-in user's open items across accounts: overdue first, then by due date."""
     page = Paginator(queries.my_open_action_items(request.user), 25).get_page(
@@ -251,11 +267,12 @@ def my_action_items(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def timeline(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = get_customer_for_user(request.user, pk)
+    customer, access = get_customer_for_user(request.user, pk)
     cursor = queries.TimelineCursor.decode(request.GET.get("before"))
     entries, next_cursor = queries.timeline_page(customer, cursor=cursor)
     context = {
         "customer": customer,
+        "access": access,
         "entries": entries,
         "next_cursor": next_cursor.encode() if next_cursor else "",
     }

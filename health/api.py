@@ -38,7 +38,7 @@ class HealthView(APIView):
     def get(self, request: Request) -> Response:
         params = HealthParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        customer = get_customer_for_user(request.user, params.validated_data["customer"])
+        customer, _access = get_customer_for_user(request.user, params.validated_data["customer"])
         today = timezone.localdate()
         history = queries.account_history(customer, today=today, days=params.validated_data["days"])
         latest = history[-1] if history else None

@@ -9,8 +9,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from accounts.visibility import AccountAccess
 from customers.access import get_customer_for_user, require
 from customers.models import Customer
 from health import queries, services
@@ -20,8 +21,6 @@ from health.models import HealthSnapshot
 PAGE_SIZE = 25
 # The account's history lists a day when the score moved this much since the last listed day.
 CHANGE_STEP = 5
-ANNOTATING_ROLES = {"manager", "admin"}
-REFRESHING_ROLES = {"lead", "manager", "admin"}
 # A spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -36,6 +35,7 @@ def dashboard_filter_form(data: object, scope: queries.DashboardScope) -> Dashbo
 
 
 @login_required
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Health of every account the user sees, team charts, and the accounts needing attention."""
     scope = queries.dashboard_scope(request.user)
@@ -84,6 +84,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def dashboard_csv(request: HttpRequest) -> HttpResponse:
     """The dashboard's table as CSV: every row matching the filters, in the table's order."""
     scope = queries.dashboard_scope(request.user)
@@ -127,18 +128,19 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def account(request: HttpRequest, pk: int) -> HttpResponse:
     """One account's score, its components with reasons, the history chart and comments."""
-    customer = get_customer_for_user(request.user, pk)
-    return render(request, "health/account.html", _account_context(customer))
+    customer, access = get_customer_for_user(request.user, pk)
+    return render(request, "health/account.html", _account_context(customer, access))
 
 
 @login_required
 @require_POST
 def annotate(request: HttpRequest, pk: int) -> HttpResponse:
     """A manager comments on one day's score."""
-    customer = get_customer_for_user(request.user, pk)
-    require(customer.access.role in ANNOTATING_ROLES)
+    customer, access = get_customer_for_user(request.user, pk)
+    require(access.can_annotate_score)
     today = timezone.localdate()
     history = queries.account_history(customer, today=today)
     form = AnnotationForm(request.POST, snapshots=history)
@@ -150,8 +152,8 @@ def annotate(request: HttpRequest, pk: int) -> HttpResponse:
         if not request.htmx:
             messages.success(request, "Your comment was added to the history.")
             return redirect("health:account", pk=customer.pk)
-        return render(request, "health/account.html#history", _account_context(customer))
-    context = _account_context(customer, form=form)
+        return render(request, "health/account.html#history", _account_context(customer, access))
+    context = _account_context(customer, access, form=form)
     if request.htmx:
         return render(request, "health/account.html#history", context)
     return render(request, "health/account.html", context, status=400)
@@ -161,14 +163,16 @@ def annotate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def refresh(request: HttpRequest, pk: int) -> HttpResponse:
     """Recompute the account's health now rather than waiting for the daily run."""
-    customer = get_customer_for_user(request.user, pk)
-    require(customer.access.role in REFRESHING_ROLES)
+    customer, access = get_customer_for_user(request.user, pk)
+    require(access.can_refresh)
     services.refresh_customer_health(customer.pk)
     messages.success(request, "Health recomputed from the account's current records.")
     return redirect("health:account", pk=customer.pk)
 
 
-def _account_context(customer: Customer, *, form: AnnotationForm | None = None) -> dict:
+def _account_context(
+    customer: Customer, access: AccountAccess, *, form: AnnotationForm | None = None
+) -> dict:
     today = timezone.localdate()
     history = queries.account_history(customer, today=today)
     latest = history[-1] if history else None
@@ -199,9 +203,9 @@ def _account_context(customer: Customer, *, form: AnnotationForm | None = None) 
             )
             shown = snapshot
     changes.reverse()
-    access = customer.access  # type: ignore[attr-defined]
     return {
         "customer": customer,
+        "access": access,
         "latest": latest,
         # The meter's low/high marks follow the bands, so browsers colour a weak component.
         "components": [
@@ -215,8 +219,8 @@ def _account_context(customer: Customer, *, form: AnnotationForm | None = None) 
                 "scores": [s.score for s in history],
             }
         ),
-        "can_annotate": access.role in ANNOTATING_ROLES and bool(history),
-        "can_refresh": access.role in REFRESHING_ROLES,
+        "can_annotate": access.can_annotate_score and bool(history),
+        "can_refresh": access.can_refresh,
         "form": form or AnnotationForm(snapshots=history),
     }
 

@@ -42,8 +42,8 @@ class RebuildSummaryView(APIView):
 
     @extend_schema(request=None, responses={202: RebuildAcceptedSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        customer = get_customer_for_user(request.user, pk)
-        require(customer.access.can_edit_core)  # type: ignore[attr-defined]
+        customer, access = get_customer_for_user(request.user, pk)
+        require(access.can_refresh)
         queued = services.request_rebuild(customer, by=request.user)
         body = {
             "status": "queued" if queued else "deferred",

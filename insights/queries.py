@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 
 from accounts.models import AccountMembership, Area
+from accounts.visibility import AccountAccess
 from customers.models import Customer
 from insights.models import (
     AccountPlan,
@@ -57,7 +58,7 @@ class PlanSlot:
         return self.area.pk if self.area else None
 
 
-def plan_slots(customer: Customer, user: object, *, can_write: object) -> list[PlanSlot]:
+def plan_slots(customer: Customer, access: AccountAccess) -> list[PlanSlot]:
     """The strategy section, then one per area of the account's specialists (or with text)."""
     sections = list(
         PlanSection.objects.filter(customer=customer)
@@ -71,9 +72,9 @@ def plan_slots(customer: Customer, user: object, *, can_write: object) -> list[P
         users__account_memberships__role=AccountMembership.Role.SPECIALIST,
     ).distinct():
         areas[area.pk] = area
-    slots = [PlanSlot(None, by_area.get(None), can_write(customer, user, area=None))]
+    slots = [PlanSlot(None, by_area.get(None), access.can_write_plan_section(None))]
     for area in sorted(areas.values(), key=lambda a: (a.name, a.pk)):
-        slots.append(PlanSlot(area, by_area.get(area.pk), can_write(customer, user, area=area)))
+        slots.append(PlanSlot(area, by_area.get(area.pk), access.can_write_plan_section(area.pk)))
     return slots
 
 

@@ -523,18 +523,6 @@ def _digest_email(
 # --- The account plan --------------------------------------------------------------------------
 
 
-def can_write_section(customer: Customer, user: User, *, area: Area | None) -> bool:
-    """The lead writes the strategy; a specialist on the account writes their own area's section."""
-    access = customer.access  # type: ignore[attr-defined]
-    if area is None:
-        return access.is_lead or access.role == "admin"
-    return (access.role == "specialist" and user.area_id == area.pk) or access.role == "admin"
-
-
-def can_review_plan(customer: Customer) -> bool:
-    return customer.access.role in {"manager", "admin"}  # type: ignore[attr-defined]
-
-
 @transaction.atomic
 def save_plan_section(
     customer: Customer, *, area: Area | None, body: str, expected_version: int, by: User

@@ -6,9 +6,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Area
+from accounts.visibility import AccountAccess
 from core.versioning import StaleVersion
 from customers.access import get_customer_for_user, require
 from customers.models import Customer
@@ -26,11 +27,7 @@ from insights.models import AccountSummary, PlanSection, SummaryBuildState
 VERSIONS_PER_PAGE = 50
 
 
-def _can_rebuild(customer: Customer) -> bool:
-    return customer.access.can_edit_core  # type: ignore[attr-defined]
-
-
-def _live_context(customer: Customer) -> dict:
+def _live_context(customer: Customer, access: AccountAccess) -> dict:
     state = queries.build_state(customer)
     busy = state is not None and state.status in {
         SummaryBuildState.Status.QUEUED,
@@ -47,38 +44,41 @@ def _live_context(customer: Customer) -> dict:
     return {
         "just_rebuilt": just_rebuilt,
         "customer": customer,
+        "access": access,
         "summary": queries.latest_summary(customer),
         "state": state,
         "busy": busy,
         "failed": failed,
         "will_retry": failed and state.attempts < services.MAX_ATTEMPTS,
-        "show_error": customer.access.role == "admin",  # type: ignore[attr-defined]
-        "can_rebuild": _can_rebuild(customer),
+        "show_error": access.can_see_build_errors,
+        "can_rebuild": access.can_refresh,
     }
 
 
 @login_required
+@require_safe
 def summary(request: HttpRequest, pk: int) -> HttpResponse:
     """The latest account summary, with its build status."""
-    customer = get_customer_for_user(request.user, pk)
-    return render(request, "insights/summary.html", _live_context(customer))
+    customer, access = get_customer_for_user(request.user, pk)
+    return render(request, "insights/summary.html", _live_context(customer, access))
 
 
 @login_required
+@require_safe
 def summary_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The summary's live region, polled by htmx while a rebuild is queued or running."""
-    customer = get_customer_for_user(request.user, pk)
-    return render(request, "insights/summary.html#live", _live_context(customer))
+    customer, access = get_customer_for_user(request.user, pk)
+    return render(request, "insights/summary.html#live", _live_context(customer, access))
 
 
 @login_required
 @require_POST
 def rebuild_summary(request: HttpRequest, pk: int) -> HttpResponse:
     """Queue a rebuild now; the page then polls its progress."""
-    customer = get_customer_for_user(request.user, pk)
-    require(_can_rebuild(customer))
+    customer, access = get_customer_for_user(request.user, pk)
+    require(access.can_refresh)
     queued = services.request_rebuild(customer, by=request.user)
-    context = _live_context(customer)
+    context = _live_context(customer, access)
     context["queue_unavailable"] = not queued and not context["busy"]
     if request.htmx:
         return render(request, "insights/summary.html#live", context)
@@ -96,8 +96,9 @@ UNAVAILABLE_MESSAGE = (
 
 
 @login_required
+@require_safe
 def summary_history(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = get_customer_for_user(request.user, pk)
+    customer, access = get_customer_for_user(request.user, pk)
     page = Paginator(queries.summary_versions(customer), VERSIONS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -107,6 +108,7 @@ def summary_history(request: HttpRequest, pk: int) -> HttpResponse:
         "insights/history.html",
         {
             "customer": customer,
+            "access": access,
             "page": page,
             "diff_form": DiffForm(
                 initial={
@@ -120,17 +122,23 @@ def summary_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def summary_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    customer = get_customer_for_user(request.user, pk)
+    customer, access = get_customer_for_user(request.user, pk)
     versions = AccountSummary.objects.defer("content", "changes", "markdown")
     version = get_object_or_404(versions, customer=customer, number=number)
-    return render(request, "insights/version.html", {"customer": customer, "version": version})
+    return render(
+        request,
+        "insights/version.html",
+        {"customer": customer, "access": access, "version": version},
+    )
 
 
 @login_required
+@require_safe
 def summary_diff(request: HttpRequest, pk: int) -> HttpResponse:
     """A line diff of two versions' markdown (rendered escaped, never as HTML)."""
-    customer = get_customer_for_user(request.user, pk)
+    customer, access = get_customer_for_user(request.user, pk)
     form = DiffForm(request.GET, customer_id=customer.pk)
     lines: list[tuple[str, str]] = []
     if form.is_valid():
@@ -147,7 +155,7 @@ def summary_diff(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "insights/diff.html",
-        {"customer": customer, "form": form, "lines": lines},
+        {"customer": customer, "access": access, "form": form, "lines": lines},
         status=status,
     )
 
@@ -165,9 +173,10 @@ def _diff_class(line: str) -> str:
 
 
 @login_required
+@require_safe
 def export_summary(request: HttpRequest, pk: int) -> HttpResponse:
     """Download the summary (latest, or ?version=N) as a Markdown file."""
-    customer = get_customer_for_user(request.user, pk)
+    customer, _access = get_customer_for_user(request.user, pk)
     form = ExportForm(request.GET)
     if not form.is_valid():
         return HttpResponse("Bad version number.", status=400, content_type="text/plain")
@@ -186,17 +195,17 @@ def export_summary(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The account plan --------------------------------------------------------------------------
 
 
-def _plan_context(request: HttpRequest, customer: Customer, **extra: object) -> dict:
-    access = customer.access  # type: ignore[attr-defined]
+def _plan_context(customer: Customer, access: AccountAccess, **extra: object) -> dict:
     plan = queries.plan_with_events(customer)
     status = plan.status if plan else "draft"
     return {
         "customer": customer,
+        "access": access,
         "plan": plan,
-        "slots": queries.plan_slots(customer, request.user, can_write=services.can_write_section),
+        "slots": queries.plan_slots(customer, access),
         "comments": queries.plan_comments(customer),
-        "can_submit": (access.is_lead or access.role == "admin") and status != "submitted",
-        "can_review": services.can_review_plan(customer) and status == "submitted",
+        "can_submit": access.can_submit_plan and status != "submitted",
+        "can_review": access.can_review_plan and status == "submitted",
         "can_comment": access.can_contribute,
         "submit_form": SubmitPlanForm(),
         "review_form": ReviewPlanForm(),
@@ -206,18 +215,19 @@ def _plan_context(request: HttpRequest, customer: Customer, **extra: object) -> 
 
 
 @login_required
+@require_safe
 def plan(request: HttpRequest, pk: int) -> HttpResponse:
     """The account plan: its sections, review state and comments."""
-    customer = get_customer_for_user(request.user, pk)
-    return render(request, "insights/plan.html", _plan_context(request, customer))
+    customer, access = get_customer_for_user(request.user, pk)
+    return render(request, "insights/plan.html", _plan_context(customer, access))
 
 
 @login_required
 def edit_section(request: HttpRequest, pk: int, area_id: int | None = None) -> HttpResponse:
     """Write the strategy section (the lead) or an area's section (its specialists)."""
-    customer = get_customer_for_user(request.user, pk)
+    customer, access = get_customer_for_user(request.user, pk)
     area = get_object_or_404(Area, pk=area_id) if area_id is not None else None
-    require(services.can_write_section(customer, request.user, area=area))
+    require(access.can_write_plan_section(area.pk if area else None))
     kind = PlanSection.Kind.AREA if area else PlanSection.Kind.STRATEGY
     section = PlanSection.objects.filter(customer=customer, kind=kind, area=area).first()
     conflict = None
@@ -259,6 +269,7 @@ def edit_section(request: HttpRequest, pk: int, area_id: int | None = None) -> H
         "insights/section_form.html",
         {
             "customer": customer,
+            "access": access,
             "area": area,
             "title": "Strategy" if area is None else f"{area.name} section",
             "section": section,
@@ -273,15 +284,14 @@ def edit_section(request: HttpRequest, pk: int, area_id: int | None = None) -> H
 @login_required
 @require_POST
 def submit_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = get_customer_for_user(request.user, pk)
-    access = customer.access  # type: ignore[attr-defined]
-    require(access.is_lead or access.role == "admin")
+    customer, access = get_customer_for_user(request.user, pk)
+    require(access.can_submit_plan)
     form = SubmitPlanForm(request.POST)
     if not form.is_valid():
         return render(
             request,
             "insights/plan.html",
-            _plan_context(request, customer, submit_form=form),
+            _plan_context(customer, access, submit_form=form),
             status=400,
         )
     try:
@@ -296,14 +306,14 @@ def submit_plan(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def review_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = get_customer_for_user(request.user, pk)
-    require(services.can_review_plan(customer))
+    customer, access = get_customer_for_user(request.user, pk)
+    require(access.can_review_plan)
     form = ReviewPlanForm(request.POST)
     if not form.is_valid():
         return render(
             request,
             "insights/plan.html",
-            _plan_context(request, customer, review_form=form),
+            _plan_context(customer, access, review_form=form),
             status=400,
         )
     approve = form.cleaned_data["decision"] == "approve"
@@ -321,14 +331,14 @@ def review_plan(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def add_plan_comment(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = get_customer_for_user(request.user, pk)
-    require(customer.access.can_contribute)  # type: ignore[attr-defined]
+    customer, access = get_customer_for_user(request.user, pk)
+    require(access.can_contribute)
     form = PlanCommentForm(request.POST)
     if not form.is_valid():
         return render(
             request,
             "insights/plan.html",
-            _plan_context(request, customer, comment_form=form),
+            _plan_context(customer, access, comment_form=form),
             status=400,
         )
     services.add_plan_comment(customer, by=request.user, body=form.cleaned_data["body"])

@@ -31,8 +31,8 @@ class RestoredSerializer(serializers.Serializer):
 @api_view(["GET"])
 def deleted_records(request: Request, customer_pk: int) -> Response:
     """Meetings, proposals, comments and stakeholders of the account deleted in the last 30 days."""
-    customer = get_customer_for_user(request.user, customer_pk)
-    require(trash.can_manage_trash(customer))
+    customer, access = get_customer_for_user(request.user, customer_pk)
+    require(access.can_manage_trash)
     items = trash.deleted_records(customer)
     return Response(DeletedRecordSerializer(items, many=True).data)
 
@@ -41,8 +41,8 @@ def deleted_records(request: Request, customer_pk: int) -> Response:
 @api_view(["POST"])
 def restore_record(request: Request, customer_pk: int, kind: str, record_id: int) -> Response:
     """Restore one deleted record (404 when it is not in the account's trash)."""
-    customer = get_customer_for_user(request.user, customer_pk)
-    require(trash.can_manage_trash(customer))
+    customer, access = get_customer_for_user(request.user, customer_pk)
+    require(access.can_manage_trash)
     record = trash.deleted_record(customer, kind, record_id)
     if record is None:
         raise Http404

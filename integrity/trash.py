@@ -34,12 +34,6 @@ class DeletedRecord:
     restorable_until: dt.datetime
 
 
-def can_manage_trash(customer: Customer) -> bool:
-    """The lead, the account's managers and admins list and restore deleted records."""
-    access = customer.access  # type: ignore[attr-defined]
-    return access.is_lead or access.role in {"manager", "admin"}
-
-
 def kind_of(record: models.Model) -> str:
     return next(kind for kind, model in TRASHABLE.items() if isinstance(record, model))
 

@@ -4,21 +4,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from customers.access import get_customer_for_user, require
 from integrity import trash
 
 
 @login_required
+@require_safe
 def deleted_records(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = get_customer_for_user(request.user, pk)
-    require(trash.can_manage_trash(customer))
+    customer, access = get_customer_for_user(request.user, pk)
+    require(access.can_manage_trash)
     return render(
         request,
         "integrity/trash.html",
         {
             "customer": customer,
+            "access": access,
             "items": trash.deleted_records(customer),
             "retention_days": trash.RETENTION.days,
             "active_tab": "trash",
@@ -29,8 +31,8 @@ def deleted_records(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def restore_record(request: HttpRequest, pk: int, kind: str, record_id: int) -> HttpResponse:
-    customer = get_customer_for_user(request.user, pk)
-    require(trash.can_manage_trash(customer))
+    customer, access = get_customer_for_user(request.user, pk)
+    require(access.can_manage_trash)
     record = trash.deleted_record(customer, kind, record_id)
     if record is None:
         raise Http404("Nothing restorable here.")

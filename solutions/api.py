@@ -104,7 +104,7 @@ class ProposalViewSet(
         proposal = super().get_object()
         if self.action in {"update", "partial_update", "transition", "destroy"}:
             access = get_access(self.request.user, proposal.customer_id)
-            require(services.may_manage_proposal(proposal, user=self.request.user, access=access))
+            require(access.can_manage_proposal(proposal.owner_id))
         return proposal
 
     def perform_destroy(self, instance: Proposal) -> None:
@@ -195,7 +195,7 @@ class ContributionViewSet(
         data = dict(serializer.validated_data)
         proposal = data.pop("proposal")
         access = get_access(self.request.user, proposal.customer_id)
-        require(services.may_manage_proposal(proposal, user=self.request.user, access=access))
+        require(access.can_manage_proposal(proposal.owner_id))
         serializer.instance = services.request_contribution(proposal, by=self.request.user, **data)
 
     def get_object(self) -> Contribution:
@@ -203,8 +203,8 @@ class ContributionViewSet(
         if self.action != "retrieve":
             access = get_access(self.request.user, contribution.proposal.customer_id)
             require(
-                services.may_answer_contribution(
-                    contribution, user=self.request.user, access=access
+                access.can_answer_contribution(
+                    contribution.specialist_id, contribution.proposal.owner_id
                 )
             )
         return contribution
@@ -335,7 +335,7 @@ class CommentViewSet(
         comment = super().get_object()
         if self.action != "retrieve":
             access = get_access(self.request.user, comment.customer_id)
-            require(comment.author_id == self.request.user.pk and access.can_contribute)
+            require(access.can_edit_own(comment.author_id))
         return comment
 
     def perform_update(self, serializer: BaseSerializer) -> None:

@@ -3,8 +3,8 @@ from typing import Any
 from django import forms
 
 from accounts.models import Area, User
+from accounts.visibility import users_who_can_see
 from customers.models import Customer
-from solutions import queries
 from solutions.currencies import validate_currency
 from solutions.models import Contribution, Partner, Proposal
 from solutions.services import specialists_for
@@ -51,7 +51,7 @@ class ProposalForm(forms.ModelForm):
         # Only this customer's records may be linked, and only people who see the account own it.
         self.fields["problems"].queryset = customer.problems.order_by("title")
         self.fields["options"].queryset = customer.options.order_by("kind", "title")
-        self.fields["owner"].queryset = queries.users_who_can_see(customer)
+        self.fields["owner"].queryset = users_who_can_see(customer.pk)
         self.fields["value"].label = "Estimated value"
 
     def clean_currency(self) -> str:

@@ -1,6 +1,6 @@
 """Reads of proposals, contributions and comments used by pages and the API."""
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
@@ -127,15 +127,6 @@ def requests_for(user: User) -> QuerySet[Contribution]:
         .select_related("proposal__customer", "requested_by", "area")
         .order_by("requested_at", "pk")
     )
-
-
-def users_who_can_see(customer: Customer) -> QuerySet[User]:
-    """Active users who may see the customer: its team, their managers, and admins."""
-    members = Q(account_memberships__customer=customer)
-    managers = Q(managed_teams__members__account_memberships__customer=customer)
-    admins = Q(is_superuser=True) | Q(role=User.Role.ADMIN)
-    ids = User.objects.filter(members | managers | admins).values("pk")
-    return User.objects.filter(is_active=True, pk__in=ids).order_by("username")
 
 
 def can_see(user: User, customer_id: int) -> bool:

@@ -4,15 +4,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import AccountMembership, Area, User
-from core.api import VersionedModelSerializer
+from core.api import NOT_FOUND, VersionedModelSerializer, unknown_pk
 from core.markdown import render_markdown
 from customers.models import Customer, Option, Problem
 from solutions import queries
 from solutions.currencies import validate_currency
 from solutions.models import Comment, Contribution, Partner, Proposal
 from solutions.services import allowed_transitions
-
-NOT_FOUND = 'Invalid pk "{pk_value}" - object does not exist.'
 
 
 def _user(serializer: serializers.Serializer) -> User:
@@ -92,7 +90,7 @@ class ProposalSerializer(VersionedModelSerializer):
             attrs["owner"] = _user(self)
         owner = attrs.get("owner")
         if owner is not None and not queries.can_see(owner, customer.pk):
-            errors["owner"] = [NOT_FOUND.format(pk_value=owner.pk)]
+            errors["owner"] = [unknown_pk(owner.pk)]
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
@@ -170,9 +168,7 @@ class ContributionSerializer(serializers.ModelSerializer):
                 role=AccountMembership.Role.SPECIALIST,
             ).exists()
             if not on_account:
-                raise serializers.ValidationError(
-                    {"specialist": ["Choose a specialist on this account's team."]}
-                )
+                raise serializers.ValidationError({"specialist": [unknown_pk(specialist.pk)]})
         return attrs
 
 

@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from accounts.models import AccountMembership, Area, Notification, User
 from accounts.services import notify
-from accounts.visibility import AccountAccess
 from core.versioning import save_versioned
 from customers.models import Customer, Option, Problem
 from customers.services import record_account_change
@@ -65,21 +64,6 @@ class ConcurrentChange(Exception):
 def allowed_transitions(status: str) -> list[str]:
     """The statuses a proposal in `status` may move to, in workflow order."""
     return [value for value in S.values if value in TRANSITIONS[status]]
-
-
-def may_manage_proposal(proposal: Proposal, *, user: User, access: AccountAccess) -> bool:
-    """The owner, the account lead, managers and admins edit, move and staff a proposal."""
-    return access.can_view and (access.can_edit_core or proposal.owner_id == user.pk)
-
-
-def may_answer_contribution(
-    contribution: Contribution, *, user: User, access: AccountAccess
-) -> bool:
-    """The asked specialist answers their own request; a partner's answer is recorded by
-    whoever manages the proposal."""
-    if contribution.specialist_id is not None:
-        return access.can_view and contribution.specialist_id == user.pk
-    return may_manage_proposal(contribution.proposal, user=user, access=access)
 
 
 # Proposals

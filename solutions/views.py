@@ -7,13 +7,17 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import User
-from accounts.visibility import AccountAccess, access_from_annotations, annotate_access
+from accounts.visibility import (
+    AccountAccess,
+    access_from_annotations,
+    annotate_access,
+    can_manage_partners,
+)
 from core.versioning import StaleVersion, save_versioned
 from customers.access import get_access, get_customer_for_user, require
-from customers.models import Customer
 from solutions import queries, services
 from solutions.forms import (
     CommentEditForm,
@@ -30,16 +34,14 @@ from solutions.models import Comment, Contribution, Partner, Proposal
 # Loading
 
 
-def _load_proposal(user: User, pk: int) -> tuple[Proposal, Customer]:
-    """The proposal with what its page shows, and its customer with the user's access."""
+def _load_proposal(user: User, pk: int) -> tuple[Proposal, AccountAccess]:
+    """The proposal with what its page shows, and the user's access to its account."""
     # The customer and the user's access to it come with the proposal (one query, not two).
     proposals = annotate_access(
         queries.proposal_page(user).select_related("customer__lead"), user, "customer"
     )
     proposal = get_object_or_404(proposals, pk=pk)
-    customer = proposal.customer
-    customer.access = access_from_annotations(proposal, user)  # type: ignore[attr-defined]
-    return proposal, customer
+    return proposal, access_from_annotations(proposal, user)
 
 
 def _load_contribution(user: User, pk: int) -> tuple[Contribution, AccountAccess]:
@@ -49,17 +51,14 @@ def _load_contribution(user: User, pk: int) -> tuple[Contribution, AccountAccess
     return contribution, get_access(user, contribution.proposal.customer_id)
 
 
-def _may_manage(proposal: Proposal, request: HttpRequest, access: AccountAccess) -> bool:
-    return services.may_manage_proposal(proposal, user=request.user, access=access)
-
-
 # Board and proposal page
 
 
 @login_required
+@require_safe
 def board(request: HttpRequest, pk: int) -> HttpResponse:
     """The customer's proposals in a column per status."""
-    customer = get_customer_for_user(request.user, pk)
+    customer, access = get_customer_for_user(request.user, pk)
     proposals = list(queries.board_proposals(customer))
     columns = [
         (value, label, [p for p in proposals if p.status == value])
@@ -70,10 +69,11 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
         "solutions/board.html",
         {
             "customer": customer,
+            "access": access,
             "columns": columns,
             "has_proposals": bool(proposals),
             "severe_problems": queries.severe_problem_coverage(customer),
-            "can_create": customer.access.can_contribute,
+            "can_create": access.can_contribute,
             "active_tab": "proposals",
         },
     )
@@ -156,7 +156,7 @@ def _thread_context(
     )
     for comment in thread:
         for item in (comment, *comment.thread_replies):
-            item.is_mine = item.author_id == request.user.pk and access.can_contribute
+            item.is_mine = access.can_edit_own(item.author_id)
             item.edit_text = item.body
             if edit_errors and item.pk in edit_errors:
                 item.edit_error, item.edit_text = edit_errors[item.pk]
@@ -177,19 +177,19 @@ def _thread_context(
 
 
 def _proposal_context(
-    request: HttpRequest, proposal: Proposal, customer: Customer, **thread: Any
+    request: HttpRequest, proposal: Proposal, access: AccountAccess, **thread: Any
 ) -> dict[str, Any]:
-    access = customer.access
-    may_manage = _may_manage(proposal, request, access)
+    may_manage = access.can_manage_proposal(proposal.owner_id)
     contributions = list(proposal.contributions.all())
     for contribution in contributions:
         contribution.proposal = proposal
-        contribution.can_answer = services.may_answer_contribution(
-            contribution, user=request.user, access=access
+        contribution.can_answer = access.can_answer_contribution(
+            contribution.specialist_id, proposal.owner_id
         )
     labels = dict(Proposal.Status.choices)
     return {
-        "customer": customer,
+        "customer": proposal.customer,
+        "access": access,
         "proposal": proposal,
         "may_manage": may_manage,
         "next_statuses": [
@@ -205,11 +205,12 @@ def _proposal_context(
 
 
 @login_required
+@require_safe
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A proposal: problems it solves, goals they block, contributions and the discussion."""
-    proposal, customer = _load_proposal(request.user, pk)
+    proposal, access = _load_proposal(request.user, pk)
     return render(
-        request, "solutions/proposal_detail.html", _proposal_context(request, proposal, customer)
+        request, "solutions/proposal_detail.html", _proposal_context(request, proposal, access)
     )
 
 
@@ -218,8 +219,8 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def add_proposal(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = get_customer_for_user(request.user, pk)
-    require(customer.access.can_contribute)
+    customer, access = get_customer_for_user(request.user, pk)
+    require(access.can_contribute)
     form = ProposalForm(request.POST or None, customer=customer, initial={"owner": request.user.pk})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -230,14 +231,15 @@ def add_proposal(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "solutions/proposal_form.html",
-        {"customer": customer, "form": form, "active_tab": "proposals"},
+        {"customer": customer, "access": access, "form": form, "active_tab": "proposals"},
     )
 
 
 @login_required
 def edit_proposal(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal, customer = _load_proposal(request.user, pk)
-    require(_may_manage(proposal, request, customer.access))
+    proposal, access = _load_proposal(request.user, pk)
+    customer = proposal.customer
+    require(access.can_manage_proposal(proposal.owner_id))
     current = None
     if request.method == "POST":
         form = ProposalForm(request.POST, instance=proposal, customer=customer)
@@ -270,6 +272,7 @@ def edit_proposal(request: HttpRequest, pk: int) -> HttpResponse:
         "solutions/proposal_form.html",
         {
             "customer": customer,
+            "access": access,
             "proposal": proposal,
             "form": form,
             "current": current,
@@ -282,8 +285,8 @@ def edit_proposal(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def transition_proposal(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal, customer = _load_proposal(request.user, pk)
-    require(_may_manage(proposal, request, customer.access))
+    proposal, access = _load_proposal(request.user, pk)
+    require(access.can_manage_proposal(proposal.owner_id))
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a valid status.")
@@ -307,8 +310,9 @@ def transition_proposal(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def request_contribution(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal, customer = _load_proposal(request.user, pk)
-    require(_may_manage(proposal, request, customer.access))
+    proposal, access = _load_proposal(request.user, pk)
+    customer = proposal.customer
+    require(access.can_manage_proposal(proposal.owner_id))
     form = ContributionRequestForm(request.POST or None, customer=customer)
     if request.method == "POST" and form.is_valid():
         services.request_contribution(proposal, by=request.user, **form.cleaned_data)
@@ -317,7 +321,13 @@ def request_contribution(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "solutions/contribution_request.html",
-        {"customer": customer, "proposal": proposal, "form": form, "active_tab": "proposals"},
+        {
+            "customer": customer,
+            "access": access,
+            "proposal": proposal,
+            "form": form,
+            "active_tab": "proposals",
+        },
     )
 
 
@@ -330,10 +340,13 @@ def _contribution_context(
     current: Contribution | None = None,
     **thread: Any,
 ) -> dict[str, Any]:
-    can_answer = services.may_answer_contribution(contribution, user=request.user, access=access)
+    can_answer = access.can_answer_contribution(
+        contribution.specialist_id, contribution.proposal.owner_id
+    )
     status = contribution.status
     return {
         "customer": contribution.proposal.customer,
+        "access": access,
         "proposal": contribution.proposal,
         "contribution": contribution,
         "can_answer": can_answer,
@@ -356,6 +369,7 @@ def _contribution_context(
 
 
 @login_required
+@require_safe
 def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contribution, access = _load_contribution(request.user, pk)
     return render(
@@ -369,7 +383,9 @@ def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def write_contribution(request: HttpRequest, pk: int) -> HttpResponse:
     contribution, access = _load_contribution(request.user, pk)
-    require(services.may_answer_contribution(contribution, user=request.user, access=access))
+    require(
+        access.can_answer_contribution(contribution.specialist_id, contribution.proposal.owner_id)
+    )
     form = ContributionWriteForm(request.POST, instance=contribution)
     current = None
     if form.is_valid():
@@ -412,7 +428,9 @@ ANSWERS = {
 def answer_contribution(request: HttpRequest, pk: int, answer: str) -> HttpResponse:
     """Accept, decline (with a reason), mark done or reopen a contribution."""
     contribution, access = _load_contribution(request.user, pk)
-    require(services.may_answer_contribution(contribution, user=request.user, access=access))
+    require(
+        access.can_answer_contribution(contribution.specialist_id, contribution.proposal.owner_id)
+    )
     error = ""
     if answer == "decline":
         form = DeclineForm(request.POST)
@@ -436,6 +454,7 @@ def answer_contribution(request: HttpRequest, pk: int, answer: str) -> HttpRespo
 
 
 @login_required
+@require_safe
 def requests_for_me(request: HttpRequest) -> HttpResponse:
     """Contributions asked of the signed-in specialist, oldest first."""
     page = Paginator(queries.requests_for(request.user), 50).get_page(request.GET.get("page"))
@@ -478,11 +497,11 @@ def _thread_response(
             "solutions/contribution_detail.html",
             _contribution_context(request, contribution, access, **thread),
         )
-    full, customer = _load_proposal(request.user, proposal.pk)
+    full, access = _load_proposal(request.user, proposal.pk)
     return render(
         request,
         "solutions/proposal_detail.html",
-        _proposal_context(request, full, customer, **thread),
+        _proposal_context(request, full, access, **thread),
     )
 
 
@@ -542,21 +561,21 @@ def add_contribution_comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _load_comment(user: User, pk: int) -> tuple[Comment, AccountAccess]:
+    """The comment and the user's access to its account (only its author changes it)."""
     comment = get_object_or_404(
         Comment.objects.visible_to(user)
         .filter(proposal__deleted_at__isnull=True)
         .select_related("proposal", "contribution__proposal__customer"),
         pk=pk,
     )
-    access = get_access(user, comment.customer_id)
-    require(comment.author_id == user.pk and access.can_contribute)
-    return comment, access
+    return comment, get_access(user, comment.customer_id)
 
 
 @login_required
 @require_POST
 def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
     comment, access = _load_comment(request.user, pk)
+    require(access.can_edit_own(comment.author_id))
     form = CommentEditForm(request.POST)
     edit_errors: dict[int, tuple[str, str]] = {}
     if not form.is_valid():
@@ -592,6 +611,7 @@ def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def delete_comment(request: HttpRequest, pk: int) -> HttpResponse:
     comment, access = _load_comment(request.user, pk)
+    require(access.can_edit_own(comment.author_id))
     services.delete_comment(comment, by=request.user)
     return _thread_response(
         request,
@@ -605,23 +625,20 @@ def delete_comment(request: HttpRequest, pk: int) -> HttpResponse:
 # Partners (no account data: every signed-in user may read them)
 
 
-def _may_edit_partners(user: User) -> bool:
-    return user.is_admin or user.role in {User.Role.SALESPERSON, User.Role.MANAGER}
-
-
 @login_required
+@require_safe
 def partner_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(Partner.objects.order_by("name"), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "solutions/partner_list.html",
-        {"page": page, "can_edit": _may_edit_partners(request.user)},
+        {"page": page, "can_edit": can_manage_partners(request.user)},
     )
 
 
 @login_required
 def partner_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    require(_may_edit_partners(request.user))
+    require(can_manage_partners(request.user))
     partner = get_object_or_404(Partner, pk=pk) if pk else None
     current = None
     initial = {"version": partner.version} if partner else {}

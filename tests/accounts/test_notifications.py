@@ -100,3 +100,24 @@ def test_notifications_api_is_own_only_with_mark_read(actors):
     theirs.refresh_from_db()
     assert theirs.read_at is None
     assert client.post("/api/notifications/", {}, format="json").status_code == 405
+
+
+def test_notifications_about_an_account_end_with_access_to_it(client, actors):
+    """Penetration test finding 10: after leaving the account, its proposals are not named."""
+    about = factories.NotificationFactory(
+        user=actors.spec_a,
+        customer=actors.customer_a,
+        message="Sara mentioned you on Secret expansion",
+        url="/solutions/proposals/1/",
+    )
+    general = factories.NotificationFactory(user=actors.spec_a, message="Welcome")
+    client.force_login(actors.spec_a)
+    assert b"Secret expansion" in client.get(reverse("notifications")).content
+    actors.customer_a.memberships.filter(user=actors.spec_a).delete()
+    response = client.get(reverse("notifications"))
+    assert b"Secret expansion" not in response.content
+    assert [n.pk for n in response.context["page"]] == [general.pk]
+    assert response.context["unread_notifications"] == 1
+    rows = api_as(actors.spec_a).get("/api/notifications/").json()["results"]
+    assert [row["id"] for row in rows] == [general.pk]
+    assert client.post(reverse("notification-read", args=[about.pk])).status_code == 404

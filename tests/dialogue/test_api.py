@@ -153,11 +153,22 @@ def test_viewer_cannot_update_or_delete_meeting(actors):
 
 
 def test_delete_meeting_is_soft(actors):
-    meeting = factories.MeetingFactory(customer=actors.customer_a)
+    meeting = factories.MeetingFactory(customer=actors.customer_a, author=actors.spec_a)
     client = api_as(actors.spec_a)
     assert client.delete(f"/api/meetings/{meeting.pk}/").status_code == 204
     assert client.get(f"/api/meetings/{meeting.pk}/").status_code == 404
     assert Meeting.objects.filter(pk=meeting.pk, deleted_at__isnull=False).exists()
+
+
+def test_only_the_author_the_lead_and_managers_delete_a_meeting(actors):
+    """Penetration test: a specialist could delete the lead's meeting."""
+    meeting = factories.MeetingFactory(customer=actors.customer_a, author=actors.sales_a)
+    for user in (actors.spec_a, actors.viewer_a):
+        assert api_as(user).delete(f"/api/meetings/{meeting.pk}/").status_code == 403
+    assert Meeting.objects.filter(pk=meeting.pk, deleted_at__isnull=True).exists()
+    assert api_as(actors.mgr_a).delete(f"/api/meetings/{meeting.pk}/").status_code == 204
+    own = factories.MeetingFactory(customer=actors.customer_a, author=actors.spec_a)
+    assert api_as(actors.sales_a).delete(f"/api/meetings/{own.pk}/").status_code == 204
 
 
 def test_meeting_list_filters(actors):

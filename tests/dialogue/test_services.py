@@ -4,11 +4,11 @@ import pytest
 from django.db import DatabaseError
 from django.utils import timezone
 
+from accounts.visibility import users_who_can_see
 from core.versioning import StaleVersion
 from customers.models import Customer, Problem
 from dialogue import services
 from dialogue.models import ActionItem, Meeting
-from dialogue.queries import users_who_can_see
 from dialogue.services import MeetingData, NewProblem, NextStep
 from tests import factories
 
