@@ -1,8 +1,3 @@
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
@@ -13,56 +8,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import mfa
-from accounts.models import User
-from accounts.visibility import access_from_annotations, annotate_access
 from core.audit import record
 from core.lockout import lockout_message
 from core.models import AuditEvent
-from customers.queries import customers_for_user
-from dialogue.models import Meeting
-from dialogue.queries import my_open_action_items
-from health import queries as health_queries
-from solutions.queries import requests_for
-
-HOME_LIST_LIMIT = 5
-
-
-@login_required
-@require_safe
-def home(request: HttpRequest) -> HttpResponse:
-    """The signed-in user's start page: their accounts plus what their role works on next.
-
-    Salespeople and admins see their open action items and recent meetings; specialists see
-    what colleagues asked of them; managers see their teams' health bands and red accounts.
-    Each block is one sliced query, so the page runs a fixed number of queries.
-    """
-    user = request.user
-    scope = health_queries.dashboard_scope(user) if user.is_manager else None
-    if scope is not None and scope.ids is not None:
-        # The dashboard scope already holds the visible ids: list and count from them.
-        customers = annotate_access(scope.customers().select_related("lead"), user)
-        paginator = Paginator(customers, 50)
-        paginator.count = len(scope.ids)
-    else:
-        paginator = Paginator(customers_for_user(user), 50)
-    page = paginator.get_page(request.GET.get("page"))
-    rows = [(customer, access_from_annotations(customer, user)) for customer in page]
-    context: dict[str, object] = {"page": page, "rows": rows}
-    if scope is not None:
-        context["band_counts"] = scope.band_counts
-        context["attention"] = health_queries.needs_attention(scope)
-    elif user.role == User.Role.SPECIALIST:
-        context["requests"] = list(requests_for(user)[: HOME_LIST_LIMIT + 1])
-    else:
-        context["action_items"] = list(my_open_action_items(user)[: HOME_LIST_LIMIT + 1])
-        context["recent_meetings"] = list(
-            Meeting.objects.visible_to(user)
-            .filter(deleted_at__isnull=True)
-            .select_related("customer", "author")
-            .order_by("-occurred_at", "-id")[:HOME_LIST_LIMIT]
-        )
-    context["limit"] = HOME_LIST_LIMIT
-    return render(request, "accounts/home.html", context)
 
 
 class TokenRequestSerializer(AuthTokenSerializer):

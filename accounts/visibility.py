@@ -263,12 +263,30 @@ def users_who_can_see(customer_id: int) -> QuerySet[User]:
     )
 
 
-def managers_of(customer_id: int) -> QuerySet[User]:
-    """Active users with manager rights on the account: the managers of its lead's teams."""
-    lead_teams = Team.objects.filter(
+def _roles_seen(observers: bool) -> tuple[str, ...]:
+    return VISIBLE_TO_THEIR_MANAGERS if observers else (AccountMembership.Role.LEAD,)
+
+
+def managers_by_customer(
+    customer_ids: list[int], *, observers: bool = False
+) -> dict[int, set[int]]:
+    """managers_of for many accounts in one query: customer id -> ids of those managers."""
+    rows = AccountMembership.objects.filter(
+        customer_id__in=customer_ids,
+        role__in=_roles_seen(observers),
+        user__team_memberships__team__manager__is_active=True,
+    ).values_list("customer_id", "user__team_memberships__team__manager_id")
+    managers: dict[int, set[int]] = {pk: set() for pk in customer_ids}
+    for customer_id, manager_id in rows:
+        managers[customer_id].add(manager_id)
+    return managers
+
+
+def managers_of(customer_id: int, *, observers: bool = False) -> QuerySet[User]:
+    """Active managers with manager rights on the account (those of its lead's teams), and
+    with `observers` also those who read it through a specialist of their team."""
+    teams = Team.objects.filter(
         team_members__user__account_memberships__customer_id=customer_id,
-        team_members__user__account_memberships__role=AccountMembership.Role.LEAD,
+        team_members__user__account_memberships__role__in=_roles_seen(observers),
     )
-    return User.objects.filter(is_active=True, pk__in=lead_teams.values("manager_id")).order_by(
-        "pk"
-    )
+    return User.objects.filter(is_active=True, pk__in=teams.values("manager_id")).order_by("pk")

@@ -648,7 +648,7 @@ def _eager_quiet_jobs() -> Iterator[None]:
 
 
 def _build_summaries(customer_ids: list[int], now: dt.datetime) -> int:
-    from insights.services import rebuild_summary
+    from insights.summaries import rebuild_summary
 
     with _eager_quiet_jobs():
         _fast_commits()

@@ -72,7 +72,7 @@ def _make_every_summary_stale() -> None:
 
 def _measure(queue: str, concurrency: int, timeout: float) -> dict[str, Any]:
     from insights.models import AccountSummary, SummaryBuildState
-    from insights.services import enqueue_all_rebuilds
+    from insights.summaries import enqueue_all_rebuilds
 
     _make_every_summary_stale()
 

@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
+# The bench app (seed_bench, run_bench, bench_report) is installed only when asked for.
+export ACCORD_BENCH=1
 PG=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
 REQUESTS=${BENCH_REQUESTS:-50}
 

@@ -84,9 +84,12 @@ INSTALLED_APPS = [
     "solutions",
     "insights",
     "health",
-    "bench",
     "integrity",
+    "home",
 ]
+# The benchmark's dataset and commands are loaded only when asked for (make bench, the tests).
+if env_bool("ACCORD_BENCH", TESTING):
+    INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",
@@ -247,6 +250,12 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE") or (
     f"accord-{XDIST_WORKER}" if XDIST_WORKER else "accord"
 )
 CELERY_BEAT_SCHEDULE: dict = {}
+# Every task retries transient errors with exponential backoff from this base up to this cap
+# (core/tasks.py); the fault tests shorten them.
+CELERY_RETRY_BACKOFF = env_int("CELERY_RETRY_BACKOFF", 2)
+CELERY_RETRY_BACKOFF_MAX = env_int("CELERY_RETRY_BACKOFF_MAX", 300)
+# The change feed (customers/changes.py) tells these tasks, by name, that an account changed.
+ACCOUNT_CHANGE_CONSUMERS = ["insights.tasks.rebuild_summary_task", "health.tasks.refresh_health"]
 
 if REDIS_URL:
     CACHES = {
@@ -424,9 +433,9 @@ CELERY_BEAT_SCHEDULE["health-daily-snapshots"] = {
     # After the nightly summary rebuild, so the day's snapshot sees the rebuilt data.
     "schedule": crontab(hour=3, minute=30),
 }
-# Account summaries (insights app): the outbox sweep, the nightly rebuild, the weekly digest.
-CELERY_BEAT_SCHEDULE["insights-sweep-dirty-summaries"] = {
-    "task": "insights.tasks.sweep_dirty_summaries_task",
+# The change feed's sweep (customers), the nightly summary rebuild and the weekly digest.
+CELERY_BEAT_SCHEDULE["customers-sweep-account-changes"] = {
+    "task": "customers.tasks.sweep_account_changes_task",
     "schedule": timedelta(seconds=60),
 }
 CELERY_BEAT_SCHEDULE["insights-nightly-rebuild"] = {

@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts import views as account_views
 from core import views as core_views
+from home import views as home_views
 
 api_patterns = [
     path("auth/token/", account_views.obtain_token, name="api-token"),
@@ -19,10 +20,11 @@ api_patterns = [
 ]
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("customers/", include("customers.urls")),
+    path("", include("integrity.urls")),
     path("dialogue/", include("dialogue.urls")),
     path("solutions/", include("solutions.urls")),
     path("insights/", include("insights.urls")),

@@ -10,15 +10,14 @@ from collections.abc import Callable
 from typing import Any
 
 from axes.signals import user_locked_out
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import DatabaseError
-from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
-from accounts.models import AccountMembership, User
 from core.logging import escape_control
 from core.models import AuditEvent
 
@@ -34,7 +33,7 @@ def client_ip(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def _actor(user: Any) -> User | None:
+def _actor(user: Any) -> AbstractBaseUser | None:
     return user if user is not None and getattr(user, "is_authenticated", False) else None
 
 
@@ -42,7 +41,7 @@ def record(
     action: str,
     *,
     request: HttpRequest | None = None,
-    user: Any = None,
+    user: AbstractBaseUser | None = None,
     username: str = "",
     customer_id: int | None = None,
     object_type: str = "",
@@ -84,12 +83,12 @@ def record(
 
 
 @receiver(user_logged_in, dispatch_uid="accord_audit_login")
-def _on_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
+def _on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     record(Action.LOGIN, request=request, user=user)
 
 
 @receiver(user_logged_out, dispatch_uid="accord_audit_logout")
-def _on_logout(sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any) -> None:
+def _on_logout(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     if user is not None:
         record(Action.LOGOUT, request=request, user=user)
 
@@ -117,45 +116,15 @@ def _on_locked_out(
     record(Action.LOCKED_OUT, request=request, user=None, username=username or "")
 
 
-def _current_request() -> HttpRequest | None:
+def current_request() -> HttpRequest | None:
     # HistoryRequestMiddleware keeps the request for django-simple-history; we reuse it.
     return getattr(HistoricalRecords.context, "request", None)
-
-
-@receiver(post_save, sender=AccountMembership, dispatch_uid="accord_audit_member_saved")
-def _on_member_saved(
-    sender: Any, instance: AccountMembership, created: bool, **kwargs: Any
-) -> None:
-    request = _current_request()
-    record(
-        Action.MEMBER_ADDED,
-        request=request,
-        user=getattr(request, "user", None),
-        customer_id=instance.customer_id,
-        object_type="accounts.accountmembership",
-        object_id=instance.pk,
-        detail=f"{'added' if created else 'changed'} user {instance.user_id} as {instance.role}",
-    )
-
-
-@receiver(post_delete, sender=AccountMembership, dispatch_uid="accord_audit_member_deleted")
-def _on_member_deleted(sender: Any, instance: AccountMembership, **kwargs: Any) -> None:
-    request = _current_request()
-    record(
-        Action.MEMBER_REMOVED,
-        request=request,
-        user=getattr(request, "user", None),
-        customer_id=instance.customer_id,
-        object_type="accounts.accountmembership",
-        object_id=instance.pk,
-        detail=f"removed user {instance.user_id} ({instance.role})",
-    )
 
 
 @receiver(pre_create_historical_record, dispatch_uid="accord_audit_history_origin")
 def _stamp_history_origin(sender: Any, history_instance: Any, **kwargs: Any) -> None:
     """Record where a change came from on its history row (simple-history keeps only who)."""
-    request = _current_request()
+    request = current_request()
     if request is None:
         return
     origin = f"ip={client_ip(request) or '-'} request={getattr(request, 'request_id', '-')}"

@@ -1,5 +1,7 @@
 """Markdown for user-written text: rendered without raw HTML, then sanitized with nh3."""
 
+import re
+
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
@@ -57,3 +59,21 @@ def sanitized(html: str | None) -> SafeString:
 def render_markdown(text: str | None) -> SafeString:
     """Render user markdown to HTML that is safe to embed in a page."""
     return sanitized(_md.render(text)) if text else SafeString("")
+
+
+# Characters that start markdown constructs anywhere in a line (links, emphasis, code, raw
+# HTML, images, tables, strikethrough), and at the start of a line (headings, lists, rules).
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>!|~&])")
+_BLOCK_MARKER = re.compile(r"^(\s*)([#+=-])", re.MULTILINE)
+_ORDERED_MARKER = re.compile(r"^(\s*\d+)([.)])", re.MULTILINE)
+
+
+def escape_markdown(text: str | None) -> str:
+    """Plain text put into a markdown document so that it reads as itself: a title such as
+    "[Session expired](https://evil.example/login)" stays text, never a link, emphasis,
+    heading, list or raw HTML."""
+    if not text:
+        return ""
+    escaped = _INLINE_SPECIAL.sub(r"\\\1", str(text))
+    escaped = _BLOCK_MARKER.sub(r"\1\\\2", escaped)
+    return _ORDERED_MARKER.sub(r"\1\\\2", escaped)

@@ -20,6 +20,7 @@ from core.api import expected_version
 from core.params import parse_id
 from customers import services
 from customers.access import WriteChecks, get_access, get_customer_for_user, require
+from customers.changes import record_account_change
 from customers.models import (
     BusinessModel,
     Customer,
@@ -82,7 +83,7 @@ class CustomerViewSet(
         require(access_from_annotations(customer, self.request.user).can_edit_core)
         with transaction.atomic():
             serializer.save()
-            services.record_account_change(customer.pk)
+            record_account_change(customer.pk)
 
     @extend_schema(request=BusinessModelSerializer, responses=BusinessModelSerializer)
     @action(detail=True, methods=["get", "put", "patch"], url_path="business-model")

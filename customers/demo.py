@@ -5,7 +5,7 @@ import datetime as dt
 from django.utils import timezone
 
 from accounts.models import AccountMembership, User
-from customers import services
+from customers import changes, services
 from customers.models import (
     BusinessModel,
     Customer,
@@ -381,7 +381,7 @@ def seed_intelligence(users: dict[str, User], customers: dict[str, Customer]) ->
         for kind, title, serves in picture["options"]:
             option = Option.objects.create(customer=customer, kind=kind, title=title)
             option.serves_goals.set(goals[g] for g in serves)
-        services.record_account_change(customer.pk)
+        changes.record_account_change(customer.pk)
 
 
 def _ascii(name: str) -> str:

@@ -5,6 +5,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import User
 from accounts.visibility import scope_to_visible
+from core.softdelete import SoftDeletable
 from core.versioning import VersionedModel
 
 http_url = URLValidator(schemes=["http", "https"])
@@ -42,6 +43,12 @@ class Customer(VersionedModel):
     data_version = models.PositiveBigIntegerField(default=1, editable=False)
     # Set when a change needs a summary rebuild, cleared by the build of that data version.
     summary_dirty_since = models.DateTimeField(null=True, blank=True, editable=False)
+    # The change feed's bookkeeping (customers/changes.py): when the last publish was sent and
+    # not yet taken by a consumer, the data version it covered, and when the sweep may next
+    # publish the account (after a consumer gave up on it for a while).
+    changes_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    changes_queued_version = models.PositiveBigIntegerField(default=0, editable=False)
+    changes_sweep_after = models.DateTimeField(null=True, blank=True, editable=False)
     # Denormalized for the dashboard's sorting; refreshed by the summary and health jobs.
     health_score = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     health_band = models.CharField(max_length=10, choices=HealthBand, blank=True, editable=False)
@@ -53,6 +60,9 @@ class Customer(VersionedModel):
         excluded_fields=[
             "data_version",
             "summary_dirty_since",
+            "changes_queued_at",
+            "changes_queued_version",
+            "changes_sweep_after",
             "health_score",
             "health_band",
             "health_updated_at",
@@ -255,7 +265,7 @@ class ProcessStep(models.Model):
         return f"{self.position}. {self.name}"
 
 
-class Stakeholder(CustomerOwned):
+class Stakeholder(SoftDeletable, CustomerOwned):
     class BuyingRole(models.TextChoices):
         DECISION_MAKER = "decision_maker", "Decision maker"
         CHAMPION = "champion", "Champion"
@@ -293,8 +303,6 @@ class Stakeholder(CustomerOwned):
     influences = models.ManyToManyField(
         "self", symmetrical=False, related_name="influenced_by", blank=True
     )
-    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
-
     history = HistoricalRecords(excluded_fields=["deleted_at"])
 
     class Meta:

@@ -17,7 +17,6 @@ from customers.models import (
     Stakeholder,
     StrategicMove,
 )
-from solutions.models import Proposal
 
 
 def customers_for_user(user: User) -> QuerySet[Customer]:
@@ -117,9 +116,12 @@ def goals_tree(customer: Customer) -> GoalsTree:
 
     Severe open problems carry `open_proposals` and `is_unaddressed` (no open proposal).
     """
+    # Proposals (the solutions app, a layer above) point at the problems they solve; the
+    # reverse relation reads them here without importing that app.
+    proposal_model = Problem._meta.get_field("proposals").related_model
     proposals = Prefetch(
         "proposals",
-        queryset=Proposal.objects.filter(deleted_at__isnull=True).order_by("title"),
+        queryset=proposal_model._default_manager.filter(deleted_at__isnull=True).order_by("title"),
     )
     problem_qs = (
         Problem.objects.filter(customer=customer)
@@ -140,7 +142,7 @@ def goals_tree(customer: Customer) -> GoalsTree:
         goal.linkable = [p for p in problems if p.pk not in linked]  # type: ignore[attr-defined]
     for problem in severe:
         problem.open_proposals = [  # type: ignore[attr-defined]
-            p for p in problem.proposals.all() if p.status in Proposal.OPEN_STATUSES
+            p for p in problem.proposals.all() if p.is_open
         ]
         problem.is_unaddressed = not problem.open_proposals  # type: ignore[attr-defined]
     return GoalsTree(goals, problems, unlinked, severe)

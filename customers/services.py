@@ -1,12 +1,13 @@
 """Writes on customers that carry rules or side effects."""
 
 from django.db import models, transaction
-from django.db.models import F, Max
-from django.db.models.functions import Coalesce
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import AccountMembership, User
+from core.softdelete import SoftDeletable
 from core.versioning import StaleVersion, save_versioned
+from customers.changes import record_account_change
 from customers.models import (
     BusinessModel,
     Customer,
@@ -16,21 +17,6 @@ from customers.models import (
     Process,
     ProcessStep,
 )
-
-
-def record_account_change(customer_id: int) -> None:
-    """Mark the customer's data as changed, so its summary is rebuilt (call inside the write).
-
-    The dirty flag is committed with the edit; the rebuild is queued only after the commit and
-    a broker failure then is swallowed, so the edit never fails for it (the sweep catches up).
-    """
-    from insights.services import enqueue_after_commit
-
-    Customer.objects.filter(pk=customer_id).update(
-        data_version=F("data_version") + 1,
-        summary_dirty_since=Coalesce(F("summary_dirty_since"), timezone.now()),
-    )
-    enqueue_after_commit(customer_id)
 
 
 @transaction.atomic
@@ -147,12 +133,12 @@ def update_record[M: CustomerOwned](
 def delete_record(record: CustomerOwned, *, by: User) -> None:
     """Delete one of the account's records (its history keeps what it was).
 
-    Stakeholders go to the account's trash (restorable for 30 days); the rest is deleted.
+    Soft-deletable records (stakeholders) go to the account's trash, restorable for 30 days;
+    the rest is deleted.
     """
-    if hasattr(record, "deleted_at"):
-        from integrity.trash import trash_record
-
-        trash_record(record, by=by)
+    if isinstance(record, SoftDeletable):
+        if record.soft_delete(by=by):
+            record_account_change(record.customer_id)
         return
     _set_history_user(record, by)
     customer_id = record.customer_id

@@ -1,7 +1,6 @@
 from django.urls import path
 
 from customers import views
-from integrity import views as trash_views
 
 app_name = "customers"
 
@@ -31,12 +30,6 @@ urlpatterns = [
     path("<int:pk>/stakeholders/", views.stakeholders, name="stakeholders"),
     path("<int:pk>/stakeholders/import/", views.import_stakeholders, name="import-stakeholders"),
     path("<int:pk>/strategy/", views.strategy, name="strategy"),
-    path("<int:pk>/trash/", trash_views.deleted_records, name="trash"),
-    path(
-        "<int:pk>/trash/<slug:kind>/<int:record_id>/restore/",
-        trash_views.restore_record,
-        name="restore-deleted",
-    ),
     path("<int:pk>/<slug:kind_slug>/new/", views.add_record, name="add-record"),
     path("<int:pk>/<slug:kind_slug>/<int:record_id>/", views.edit_record, name="edit-record"),
     path(

@@ -3,10 +3,11 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.softdelete import SoftDeletable
 from customers.models import Customer, CustomerOwned, Goal, Problem, Stakeholder
 
 
-class Meeting(CustomerOwned):
+class Meeting(SoftDeletable, CustomerOwned):
     """A dialogue with the customer: who was there, what they said, what came up."""
 
     class Kind(models.TextChoices):
@@ -38,8 +39,6 @@ class Meeting(CustomerOwned):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authored_meetings"
     )
-    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
-
     history = HistoricalRecords(excluded_fields=["deleted_at"])
 
     class Meta:

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.versioning import save_versioned
+from customers.changes import record_account_change
 from customers.models import Customer, Goal, Problem, Stakeholder
-from customers.services import record_account_change
 from dialogue.models import ActionItem, Meeting
 
 
@@ -134,16 +134,16 @@ def update_meeting(
 def delete_meeting(meeting: Meeting, *, by: User | None = None) -> None:
     """Soft-delete a meeting into the account's trash (restorable for 30 days); its action
     items stay on the account."""
-    from integrity.trash import trash_record
-
-    trash_record(meeting, by=by)
+    if meeting.soft_delete(by=by):
+        record_account_change(meeting.customer_id)
+        refresh_last_meeting_at(meeting.customer_id)
 
 
 @transaction.atomic
 def create_action_item(
     customer: Customer,
     *,
-    created_by: User,
+    created_by: User | None,
     description: str,
     owner: User,
     due_on: dt.date | None = None,

@@ -10,8 +10,8 @@ from django.db.models import Subquery
 from django.utils import timezone
 
 from accounts.models import User
+from customers.changes import record_account_change
 from customers.models import Customer, Goal, Problem, Stakeholder
-from customers.services import record_account_change
 from dialogue.models import ActionItem, Meeting
 from health import services
 from health.queries import TEAM_CHART_STEP_DAYS

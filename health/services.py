@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from accounts.models import AccountMembership, Area, Notification, User
 from accounts.services import notify
+from accounts.visibility import managers_of
 from customers.models import Customer
-from customers.services import record_account_change
-from dialogue.models import ActionItem
+from dialogue.services import create_action_item
 from health.models import AccountHealth, HealthSnapshot, ScoreAnnotation
 from health.scoring import HealthResult, compute_health
 from solutions.models import Contribution
@@ -121,8 +121,9 @@ def annotate_score(*, snapshot: HealthSnapshot, author: User, body: str) -> Scor
 
 def _act_on_red(customer: Customer, *, result: HealthResult, today: dt.date) -> None:
     """One follow-up for the lead and one notification per manager, once per entry into red."""
-    ActionItem.objects.create(
-        customer=customer,
+    create_action_item(
+        customer,
+        created_by=None,
         owner=customer.lead,
         description=(
             f"Health turned red ({result.score}/100): review the reasons on the health page "
@@ -130,15 +131,10 @@ def _act_on_red(customer: Customer, *, result: HealthResult, today: dt.date) -> 
         )[:500],
         due_on=today + dt.timedelta(days=FOLLOW_UP_DUE_DAYS),
     )
-    record_account_change(customer.pk)
-    managers = User.objects.filter(
-        is_active=True,
-        managed_teams__team_members__user__account_memberships__customer_id=customer.pk,
-    ).distinct()
     weakest = min(result.components, key=lambda c: c.points / c.max_points if c.max_points else 1)
     reason = weakest.reasons[0] if weakest.reasons else ""
     notify(
-        managers,
+        managers_of(customer.pk, observers=True),
         kind=Notification.Kind.HEALTH,
         message=f"{customer.name} entered the red band ({result.score}/100): {reason}",
         url=reverse("health:account", args=[customer.pk]),

@@ -1,19 +1,14 @@
 from celery import shared_task
 
+from core.tasks import retry_policy
 from customers.models import Customer
 from health import services
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=5,
-)
+@shared_task(**retry_policy())
 def refresh_health(customer_id: int) -> int | None:
-    """Refresh one account's health and today's snapshot (safe to run twice)."""
+    """A change-feed consumer and the daily job: refresh one account's health and today's
+    snapshot (safe to run twice)."""
     result = services.refresh_customer_health(customer_id)
     return result.score if result else None
 

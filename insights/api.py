@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from core.params import parse_id
 from customers.access import get_customer_for_user, require
-from insights import services
+from insights import summaries
 from insights.models import AccountSummary
 from insights.serializers import AccountSummarySerializer, RebuildAcceptedSerializer
 
@@ -44,7 +44,7 @@ class RebuildSummaryView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         customer, access = get_customer_for_user(request.user, pk)
         require(access.can_refresh)
-        queued = services.request_rebuild(customer, by=request.user)
+        queued = summaries.request_rebuild(customer, by=request.user)
         body = {
             "status": "queued" if queued else "deferred",
             "detail": "The rebuild is queued."

@@ -12,6 +12,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Count, F, Max, Model, OuterRef, Q, Subquery, Window
@@ -22,6 +23,7 @@ from django.utils.safestring import SafeString
 from core.markdown import render_markdown
 from customers.models import BusinessModel, Customer, Goal, Problem, Stakeholder, StrategicMove
 from dialogue.models import ActionItem, Meeting
+from insights.document import canonical, describe_changes, render_summary_markdown
 from insights.models import AccountPlan, AccountSummary, PlanSection
 from solutions.models import Contribution, Proposal
 
@@ -30,25 +32,22 @@ MAX_HIGHLIGHTS = 15
 MAX_OPEN_ACTIONS = 100
 EXCERPT_CHARS = 600
 
-# Sections whose items carry an id; "what changed" compares them item by item.
-LIST_SECTIONS = {
-    "strategic_moves": "Strategic move",
-    "goals": "Goal",
-    "highlights": "Dialogue highlight",
-    "key_not_met": "Key stakeholder not met",
-    "open_actions": "Open action item",
-    "proposals": "Proposal",
-    "plan_sections": "Plan section",
-}
-
 
 @dataclass(frozen=True)
 class BuiltSummary:
     content: dict[str, Any]
     changes: list[str]
-    markdown: str
     content_hash: str
     previous: AccountSummary | None
+
+    @cached_property
+    def markdown(self) -> str:
+        # Written on demand: only a new version needs its document.
+        return render_summary_markdown(
+            self.content,
+            changes=self.changes,
+            previous_number=self.previous.number if self.previous else None,
+        )
 
     @property
     def html(self) -> SafeString:
@@ -60,10 +59,6 @@ class BuiltSummary:
         return self.previous is not None and canonical(self.previous.content) == canonical(
             self.content
         )
-
-
-def canonical(data: object) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def build_summary(customer: Customer, *, now: dt.datetime) -> BuiltSummary:
@@ -115,13 +110,8 @@ def _finish(content: dict, *, previous: AccountSummary | None) -> BuiltSummary:
     content_hash = hashlib.sha256(
         canonical({"content": content, "previous": previous_number}).encode()
     ).hexdigest()
-    markdown = render_summary_markdown(content, changes=changes, previous_number=previous_number)
     return BuiltSummary(
-        content=content,
-        changes=changes,
-        markdown=markdown,
-        content_hash=content_hash,
-        previous=previous,
+        content=content, changes=changes, content_hash=content_hash, previous=previous
     )
 
 
@@ -453,156 +443,3 @@ def _plan(ids: list[int]) -> dict[int, dict]:
             ],
         }
     return parts
-
-
-# --- What changed --------------------------------------------------------------------------------
-
-
-def describe_changes(previous: dict | None, current: dict) -> list[str]:
-    """Plain sentences naming what differs between two summaries' content."""
-    if previous is None:
-        return ["First summary of this account."]
-    changes: list[str] = []
-    for key, noun in LIST_SECTIONS.items():
-        before = {item["id"]: item for item in previous.get(key, [])}
-        after = {item["id"]: item for item in current.get(key, [])}
-        for item_id in sorted(after.keys() - before.keys()):
-            changes.append(f"{noun} added: {_label(after[item_id])}")
-        for item_id in sorted(before.keys() - after.keys()):
-            changes.append(f"{noun} removed: {_label(before[item_id])}")
-        for item_id in sorted(after.keys() & before.keys()):
-            if canonical(after[item_id]) != canonical(before[item_id]):
-                changes.append(f"{noun} updated: {_label(after[item_id])}")
-    if previous.get("business_model") != current.get("business_model"):
-        changes.append("Business model updated.")
-    if previous.get("plan") != current.get("plan"):
-        changes.append(f"Plan review: {current['plan']['status']}.")
-    if previous.get("stakeholders_met") != current.get("stakeholders_met"):
-        changes.append("Stakeholder coverage changed.")
-    if previous.get("customer") != current.get("customer"):
-        changes.append("Customer record updated.")
-    return changes
-
-
-def _label(item: dict) -> str:
-    return str(item.get("title") or item.get("name") or item.get("description") or item["id"])
-
-
-# --- The rendered document -----------------------------------------------------------------------
-
-
-def render_summary_markdown(
-    content: dict, *, changes: list[str], previous_number: int | None
-) -> str:
-    """The summary as one markdown document (exported as is, and rendered for the page)."""
-    c = content["customer"]
-    out: list[str] = [f"# Account summary: {c['name']}", ""]
-    out.append(f"Industry: {c['industry'] or 'not set'} · Lead: {c['lead']}")
-    out.append("")
-    if c["description"]:
-        out += [c["description"], ""]
-
-    out += ["## Customer picture", ""]
-    if content["business_model"]:
-        out += [f"- **{h['label']}:** {_one_line(h['text'])}" for h in content["business_model"]]
-    else:
-        out.append("_No business model recorded yet._")
-    out += ["", "### Strategic moves", ""]
-    out += [
-        f"- {m['title']} ({m['kind']}, {m['status']}"
-        + (f", by {m['horizon_on']}" if m["horizon_on"] else "")
-        + ")"
-        for m in content["strategic_moves"]
-    ] or ["_None recorded._"]
-
-    out += ["", "## Goals and what blocks them", ""]
-    for goal in content["goals"]:
-        target = f", target {goal['target_on']}" if goal["target_on"] else ""
-        out.append(f"- **{goal['title']}** (priority {goal['priority']}, {goal['status']}{target})")
-        for problem in goal["problems"]:
-            out.append(
-                f"  - Blocked by: {problem['title']} ({problem['severity']}, {problem['status']})"
-            )
-            for proposal in problem["proposals"]:
-                out.append(f"    - Addressed by: {proposal['title']} ({proposal['status']})")
-    if not content["goals"]:
-        out.append("_No goals recorded yet._")
-
-    d = content["dialogue"]
-    out += ["", f"## Dialogue in the last {d['window_days']} days", ""]
-    plural = "" if d["total"] == 1 else "s"
-    out.append(
-        f"{d['total']} meeting{plural}: {d['positive']} positive, {d['neutral']} neutral, "
-        f"{d['negative']} negative."
-    )
-    for m in content["highlights"]:
-        out += ["", f"### {m['occurred_on']} · {m['title']} ({m['kind']}, {m['sentiment']})", ""]
-        if m["customer_said"]:
-            out += ["**The customer said:**", "", _quote(m["customer_said"]), ""]
-        if m["insights"]:
-            out += ["**Insights:**", "", _quote(m["insights"])]
-
-    out += ["", "## Stakeholder coverage", "", "### Met in the last 90 days", ""]
-    out += [
-        f"- {p['name']}" + (f", {p['title']}" if p["title"] else "") + f" (last {p['last_met_on']})"
-        for p in content["stakeholders_met"]
-    ] or ["_Nobody._"]
-    out += ["", "### Key stakeholders not met in 90 days", ""]
-    out += [
-        f"- {p['name']} ({p['buying_role']}, influence {p['influence']}; "
-        + (f"last met {p['last_met_on']})" if p["last_met_on"] else "never met)")
-        for p in content["key_not_met"]
-    ] or ["_None: every key stakeholder was met._"]
-
-    totals = content["action_totals"]
-    out += ["", "## Action items", "", f"{totals['open']} open, {totals['overdue']} overdue.", ""]
-    out += [
-        f"- {'**Overdue:** ' if a['overdue'] else ''}{a['description']} ({a['owner']}"
-        + (f", due {a['due_on']}" if a["due_on"] else "")
-        + ")"
-        for a in content["open_actions"]
-    ]
-
-    out += ["", "## Proposals", ""]
-    for p in content["proposals"]:
-        value = f", {p['value']}" if p["value"] else ""
-        out.append(f"- **{p['title']}** ({p['status']}{value}; owner {p['owner']})")
-        if p["problems"]:
-            out.append(f"  - Solves: {', '.join(p['problems'])}")
-        for contribution in p["contributions"]:
-            area = f" ({contribution['area']})" if contribution["area"] else ""
-            out.append(
-                f"  - Contribution from {contribution['from']}{area}: {contribution['status']}"
-            )
-    if not content["proposals"]:
-        out.append("_No proposals yet._")
-
-    plan = content["plan"]
-    approved = plan["last_approved_at"][:10] if plan["last_approved_at"] else "never"
-    out += [
-        "",
-        "## Account plan",
-        "",
-        f"Review state: {plan['status']}; last approved: {approved}.",
-    ]
-    for section in content["plan_sections"]:
-        out += ["", f"### {section['title']}", ""]
-        out.append(
-            f"_Version {section['version']}, by {section['updated_by']} on {section['updated_on']}_"
-        )
-        out += ["", section["body"].strip()]
-
-    heading = (
-        f"since version {previous_number}" if previous_number else "since the previous version"
-    )
-    out += ["", f"## What changed {heading}", ""]
-    out += [f"- {change}" for change in changes] or ["_Nothing._"]
-    return "\n".join(out).rstrip() + "\n"
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _quote(text: str) -> str:
-    return "\n".join(f"> {line}" if line.strip() else ">" for line in text.splitlines())

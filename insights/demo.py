@@ -2,7 +2,7 @@
 
 from accounts.models import AccountMembership, User
 from customers.models import Customer
-from insights import services
+from insights import plans, summaries
 from insights.models import AccountPlan, PlanSection
 
 STRATEGY = {
@@ -40,7 +40,7 @@ def seed(users: dict[str, User], customers: dict[str, Customer]) -> None:
                 customer=customer, kind=PlanSection.Kind.STRATEGY
             ).exists()
         ):
-            services.save_plan_section(
+            plans.save_plan_section(
                 customer, area=None, body=STRATEGY[name], expected_version=0, by=customer.lead
             )
         specialists = AccountMembership.objects.filter(
@@ -50,15 +50,15 @@ def seed(users: dict[str, User], customers: dict[str, Customer]) -> None:
             area = membership.user.area
             text = AREA_TEXT.get(area.name)
             if text and not PlanSection.objects.filter(customer=customer, area=area).exists():
-                services.save_plan_section(
+                plans.save_plan_section(
                     customer, area=area, body=text, expected_version=0, by=membership.user
                 )
     nordwind = customers.get("Nordwind Logistics")
     if nordwind is not None and not AccountPlan.objects.filter(customer=nordwind).exists():
-        services.submit_plan(nordwind, by=nordwind.lead, comment="Ready for the quarterly review.")
-        services.review_plan(
+        plans.submit_plan(nordwind, by=nordwind.lead, comment="Ready for the quarterly review.")
+        plans.review_plan(
             nordwind, by=users["manager1"], approve=True, comment="Good plan; go ahead."
         )
     # Build now rather than wait for a worker: the demo opens with summaries in place.
     for customer in customers.values():
-        services.rebuild_summary(customer.pk)
+        summaries.rebuild_summary(customer.pk)

@@ -57,8 +57,6 @@ class SummaryBuildState(models.Model):
         Customer, on_delete=models.CASCADE, primary_key=True, related_name="summary_build"
     )
     status = models.CharField(max_length=10, choices=Status, default=Status.IDLE)
-    # Set while a rebuild task is waiting in the queue: later edits do not enqueue another.
-    enqueued_at = models.DateTimeField(null=True, blank=True)
     requested_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -10,10 +10,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Area
 from accounts.visibility import AccountAccess
+from core.errors import IllegalTransition
 from core.versioning import StaleVersion
 from customers.access import get_customer_for_user, require
 from customers.models import Customer
-from insights import queries, services
+from insights import plans, queries, summaries
 from insights.forms import (
     DiffForm,
     ExportForm,
@@ -49,7 +50,7 @@ def _live_context(customer: Customer, access: AccountAccess) -> dict:
         "state": state,
         "busy": busy,
         "failed": failed,
-        "will_retry": failed and state.attempts < services.MAX_ATTEMPTS,
+        "will_retry": failed and state.attempts < summaries.MAX_ATTEMPTS,
         "show_error": access.can_see_build_errors,
         "can_rebuild": access.can_refresh,
     }
@@ -77,7 +78,7 @@ def rebuild_summary(request: HttpRequest, pk: int) -> HttpResponse:
     """Queue a rebuild now; the page then polls its progress."""
     customer, access = get_customer_for_user(request.user, pk)
     require(access.can_refresh)
-    queued = services.request_rebuild(customer, by=request.user)
+    queued = summaries.request_rebuild(customer, by=request.user)
     context = _live_context(customer, access)
     context["queue_unavailable"] = not queued and not context["busy"]
     if request.htmx:
@@ -235,7 +236,7 @@ def edit_section(request: HttpRequest, pk: int, area_id: int | None = None) -> H
         form = PlanSectionForm(request.POST)
         if form.is_valid():
             try:
-                services.save_plan_section(
+                plans.save_plan_section(
                     customer,
                     area=area,
                     body=form.cleaned_data["body"],
@@ -295,8 +296,8 @@ def submit_plan(request: HttpRequest, pk: int) -> HttpResponse:
             status=400,
         )
     try:
-        services.submit_plan(customer, by=request.user, comment=form.cleaned_data["comment"])
-    except services.InvalidTransition as exc:
+        plans.submit_plan(customer, by=request.user, comment=form.cleaned_data["comment"])
+    except IllegalTransition as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, "Plan submitted for review.")
@@ -318,10 +319,10 @@ def review_plan(request: HttpRequest, pk: int) -> HttpResponse:
         )
     approve = form.cleaned_data["decision"] == "approve"
     try:
-        services.review_plan(
+        plans.review_plan(
             customer, by=request.user, approve=approve, comment=form.cleaned_data["comment"]
         )
-    except services.InvalidTransition as exc:
+    except IllegalTransition as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, "Plan approved." if approve else "Changes requested.")
@@ -341,6 +342,6 @@ def add_plan_comment(request: HttpRequest, pk: int) -> HttpResponse:
             _plan_context(customer, access, comment_form=form),
             status=400,
         )
-    services.add_plan_comment(customer, by=request.user, body=form.cleaned_data["body"])
+    plans.add_plan_comment(customer, by=request.user, body=form.cleaned_data["body"])
     messages.success(request, "Comment added.")
     return redirect("insights:plan", pk=customer.pk)

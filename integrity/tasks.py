@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from integrity import idempotency
+from integrity import idempotency, trash
 
 
 @shared_task(acks_late=True)
@@ -14,6 +14,4 @@ def purge_expired_idempotency_keys_task() -> int:
 @shared_task(acks_late=True)
 def purge_trash_task() -> int:
     """Daily: delete for good what was deleted more than 30 days ago."""
-    from integrity.trash import purge_trash
-
-    return purge_trash()
+    return trash.purge_trash()

@@ -1,17 +1,19 @@
-"""Soft deletes: meetings, proposals, comments and stakeholders go to the account's trash, where
-the lead or a manager can restore them for RETENTION; a daily beat task then purges them."""
+"""The account's trash: meetings, proposals, comments and stakeholders that were soft-deleted
+(core.softdelete) are listed here, restored by the lead or a manager for RETENTION, and then
+purged by a daily beat task."""
 
 import datetime as dt
 from dataclasses import dataclass
 
 from django.db import models, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from core.softdelete import SoftDeletable
+from customers.changes import record_account_change
 from customers.models import Customer, Stakeholder
-from customers.services import record_account_change
 from dialogue.models import Meeting
+from dialogue.services import refresh_last_meeting_at
 from solutions.models import Comment, Proposal
 
 RETENTION = dt.timedelta(days=30)
@@ -44,47 +46,14 @@ def _label(record: models.Model) -> str:
     return str(record)
 
 
-def _after_change(record: models.Model) -> None:
+@transaction.atomic
+def restore_record(record: SoftDeletable, *, by: User) -> bool:
+    """Take the record out of the trash; False when it was not (or no longer) there."""
+    if not record.restore(by=by, deleted_since=timezone.now() - RETENTION):
+        return False
     record_account_change(record.customer_id)  # type: ignore[attr-defined]
     if isinstance(record, Meeting):
-        from dialogue.services import refresh_last_meeting_at
-
         refresh_last_meeting_at(record.customer_id)
-
-
-def _record_history(record: models.Model, *, by: User | None, reason: str) -> None:
-    # deleted_at is excluded from the history tables; the change reason says what happened.
-    record.refresh_from_db()
-    record._history_user = by  # type: ignore[attr-defined]
-    record._change_reason = reason  # type: ignore[attr-defined]
-    record.save(update_fields=["version"])
-
-
-@transaction.atomic
-def trash_record(record: models.Model, *, by: User | None) -> bool:
-    """Move the record to the trash; False when it was already there (a repeated delete)."""
-    model = type(record)
-    moved = model._base_manager.filter(pk=record.pk, deleted_at__isnull=True).update(
-        deleted_at=timezone.now(), version=F("version") + 1
-    )
-    if not moved:
-        return False
-    _record_history(record, by=by, reason="Deleted")
-    _after_change(record)
-    return True
-
-
-@transaction.atomic
-def restore_record(record: models.Model, *, by: User) -> bool:
-    """Take the record out of the trash; False when it was not (or no longer) there."""
-    model = type(record)
-    restored = model._base_manager.filter(
-        pk=record.pk, deleted_at__gte=timezone.now() - RETENTION
-    ).update(deleted_at=None, version=F("version") + 1)
-    if not restored:
-        return False
-    _record_history(record, by=by, reason="Restored from the trash")
-    _after_change(record)
     return True
 
 

@@ -38,4 +38,4 @@ def restore_record(request: HttpRequest, pk: int, kind: str, record_id: int) -> 
         raise Http404("Nothing restorable here.")
     trash.restore_record(record, by=request.user)
     messages.success(request, f"Restored: {record}.")
-    return redirect("customers:trash", customer.pk)
+    return redirect("integrity:trash", customer.pk)

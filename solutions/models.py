@@ -6,6 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Area, User
 from accounts.visibility import scope_to_visible
+from core.softdelete import SoftDeletable
 from core.versioning import VersionedModel
 from customers.models import Customer, CustomerOwned, Option, Problem, http_url
 
@@ -31,7 +32,7 @@ class Partner(VersionedModel):
         return self.name
 
 
-class Proposal(CustomerOwned):
+class Proposal(SoftDeletable, CustomerOwned):
     """A proposed solution to some of the customer's problems."""
 
     class Status(models.TextChoices):
@@ -65,8 +66,6 @@ class Proposal(CustomerOwned):
         related_name="created_proposals",
         editable=False,
     )
-    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
-
     history = HistoricalRecords(excluded_fields=["deleted_at"])
 
     class Meta:
@@ -79,6 +78,10 @@ class Proposal(CustomerOwned):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
 
 
 class ProposalTransition(models.Model):
@@ -167,7 +170,7 @@ class Contribution(VersionedModel):
         return f"Contribution {self.pk} to proposal {self.proposal_id}"
 
 
-class Comment(CustomerOwned):
+class Comment(SoftDeletable, CustomerOwned):
     """A comment on a proposal or on one of its contributions; one level of replies."""
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="comments")
@@ -183,8 +186,6 @@ class Comment(CustomerOwned):
     )
     body = models.TextField(max_length=20000)
     edited_at = models.DateTimeField(null=True, blank=True, editable=False)
-    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
-
     history = HistoricalRecords(excluded_fields=["deleted_at"])
 
     class Meta:

@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from accounts.models import AccountMembership, Area, Notification, User
 from accounts.services import notify
+from core.errors import IllegalTransition
 from core.versioning import save_versioned
+from customers.changes import record_account_change
 from customers.models import Customer, Option, Problem
-from customers.services import record_account_change
 from solutions.models import Comment, Contribution, Mention, Partner, Proposal, ProposalTransition
 
 S = Proposal.Status
@@ -44,17 +45,6 @@ CONTRIBUTION_TRANSITIONS: dict[str, frozenset[str]] = {
 # `@username` where the name is Django's username alphabet, not ending in punctuation.
 MENTION_RE = re.compile(r"(?<![\w@.+-])@([\w.@+-]*[\w+-])")
 MAX_MENTIONS = 20
-
-
-class IllegalTransition(Exception):
-    """The move is not in the workflow table from the record's current status."""
-
-    def __init__(self, from_status: str, to_status: str, allowed: Iterable[str]) -> None:
-        self.from_status = from_status
-        self.to_status = to_status
-        self.allowed = sorted(allowed)
-        names = ", ".join(self.allowed) or "none"
-        super().__init__(f"Cannot move from {from_status} to {to_status}; allowed: {names}.")
 
 
 class ConcurrentChange(Exception):
@@ -426,21 +416,20 @@ def edit_comment(comment: Comment, *, by: User, body: str, expected_version: int
     return comment
 
 
+@transaction.atomic
 def delete_proposal(proposal: Proposal, *, by: User) -> None:
     """Move a proposal to the account's trash (restorable for 30 days by the lead or a manager)."""
-    from integrity.trash import trash_record
-
-    trash_record(proposal, by=by)
+    if proposal.soft_delete(by=by):
+        record_account_change(proposal.customer_id)
 
 
 @transaction.atomic
 def delete_comment(comment: Comment, *, by: User) -> Comment:
     """Delete a comment: it keeps its place in the thread, shown as deleted, and its text stays
     hidden in the account's trash for 30 days, so the lead or a manager can restore it."""
-    from integrity.trash import trash_record
-
     if comment.author_id != by.pk:
         raise PermissionError("Only the author can delete a comment.")
-    trash_record(comment, by=by)
+    if comment.soft_delete(by=by):
+        record_account_change(comment.customer_id)
     comment.refresh_from_db()
     return comment

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.safestring import SafeString
 
-from core.markdown import render_markdown, sanitized
+from core.markdown import escape_markdown, render_markdown, sanitized
 
 register = template.Library()
 
@@ -9,6 +9,36 @@ register = template.Library()
 @register.filter(name="markdown")
 def markdown_filter(text: str | None) -> SafeString:
     return render_markdown(text)
+
+
+# Filters for markdown documents written from templates (e.g. templates/insights/summary.md).
+
+
+@register.filter(name="md")
+def md_filter(text: object) -> str:
+    """Plain text, escaped so that it reads as itself inside markdown."""
+    return escape_markdown("" if text is None else str(text))
+
+
+@register.filter(name="one_line")
+def one_line_filter(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+@register.filter(name="quote")
+def quote_filter(text: str | None) -> str:
+    """Markdown written by a user, as a block quote."""
+    return "\n".join(f"> {line}" if line.strip() else ">" for line in (text or "").splitlines())
+
+
+@register.filter(name="strip")
+def strip_filter(text: str | None) -> str:
+    return (text or "").strip()
+
+
+@register.filter(name="join_md")
+def join_md_filter(items: list) -> str:
+    return ", ".join(escape_markdown(str(item)) for item in items)
 
 
 @register.filter(name="stored_html")

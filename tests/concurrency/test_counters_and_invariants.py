@@ -5,9 +5,10 @@ import pytest
 from django.db import transaction
 
 from accounts.models import AccountMembership
+from customers import changes
 from customers import services as customer_services
 from customers.models import Customer, Goal
-from insights import services as insight_services
+from insights import summaries
 from insights.models import SummaryBuildState
 from tests import factories
 from tests.concurrency.helpers import Racers, race
@@ -19,7 +20,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def no_rebuilds(monkeypatch):
     # The counters are the point here, not the 50 summary builds each edit would queue.
-    monkeypatch.setattr(insight_services, "enqueue_after_commit", lambda customer_id: None)
+    monkeypatch.setattr(changes, "publish_account_change", lambda customer_id: None)
 
 
 def test_c03_50_concurrent_edits_raise_the_data_version_by_exactly_50(actors, no_rebuilds):
@@ -43,7 +44,7 @@ def test_c03_50_concurrent_build_starts_count_50_runs(actors):
     SummaryBuildState.objects.create(customer=customer)
 
     def start(i: int) -> None:
-        insight_services._mark_started(customer.pk, now=insight_services.timezone.now())
+        summaries._mark_started(customer.pk, now=summaries.timezone.now())
 
     race(50, start)
     assert SummaryBuildState.objects.get(customer=customer).run_count == 50

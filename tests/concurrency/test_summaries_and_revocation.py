@@ -9,7 +9,7 @@ import pytest
 from customers import services as customer_services
 from customers.models import Customer, Goal
 from dialogue import api as dialogue_api
-from insights import services as insight_services
+from insights import summaries
 from insights.models import AccountSummary
 from tests import factories
 from tests.concurrency.helpers import Racers, race
@@ -27,7 +27,7 @@ def _red(actors):
 def test_c06_an_edit_during_a_build_is_never_left_stale(actors, monkeypatch):
     customer = actors.customer_a
     inside, release = threading.Event(), threading.Event()
-    real_build_summary = insight_services.build_summary
+    real_build_summary = summaries.build_summary
 
     def build_then_hold_the_first(*args, **kwargs):
         built = real_build_summary(*args, **kwargs)
@@ -36,11 +36,11 @@ def test_c06_an_edit_during_a_build_is_never_left_stale(actors, monkeypatch):
             assert release.wait(timeout=30)
         return built
 
-    monkeypatch.setattr(insight_services, "build_summary", build_then_hold_the_first)
+    monkeypatch.setattr(summaries, "build_summary", build_then_hold_the_first)
     first_version = Customer.objects.get(pk=customer.pk).data_version
 
     def build(i: int):
-        return insight_services.rebuild_summary(customer.pk)
+        return summaries.rebuild_summary(customer.pk)
 
     builder = threading.Thread(target=race, args=(1, build))
     builder.start()
@@ -52,22 +52,26 @@ def test_c06_an_edit_during_a_build_is_never_left_stale(actors, monkeypatch):
     builder.join(timeout=60)
 
     stored = Customer.objects.get(pk=customer.pk)
-    summaries = AccountSummary.objects.filter(customer=customer).order_by("number")
-    assert [s.source_data_version for s in summaries] == [first_version, stored.data_version]
+    versions = AccountSummary.objects.filter(customer=customer).order_by("number")
+    assert [s.source_data_version for s in versions] == [first_version, stored.data_version]
     assert stored.summary_dirty_since is None
-    assert summaries.first().content["goals"] == []
-    assert summaries.last().content["goals"][0]["title"] == "Added mid-build"
+    assert versions.first().content["goals"] == []
+    assert versions.last().content["goals"][0]["title"] == "Added mid-build"
 
 
 def test_c07_the_same_job_twice_at_once_stores_one_version_10_of_10(actors, monkeypatch):
-    monkeypatch.setattr(insight_services, "_fault_delay", lambda: time.sleep(0.3))
+    real_build_summary = summaries.build_summary
+
+    def slow_build(*args, **kwargs):
+        time.sleep(0.3)  # the builds overlap: both start before either finishes
+        return real_build_summary(*args, **kwargs)
+
+    monkeypatch.setattr(summaries, "build_summary", slow_build)
     outcomes = []
     with Racers(2) as racers:
         for _ in range(10):
             customer = factories.CustomerFactory(lead=actors.sales_a, health_band="red")
-            results = racers.race(
-                lambda i, c=customer: insight_services.rebuild_summary(c.pk).outcome
-            )
+            results = racers.race(lambda i, c=customer: summaries.rebuild_summary(c.pk).outcome)
             outcomes.append(
                 sorted(results) == ["busy", "created"]
                 and AccountSummary.objects.filter(customer=customer).count() == 1

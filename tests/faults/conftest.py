@@ -14,8 +14,8 @@ from django.conf import settings
 from django.db import connection
 
 from config.celery import app as celery_app
+from customers import changes
 from customers.models import Customer
-from insights import services as insight_services
 from insights.models import AccountSummary
 from tests.faults.procs import RedisServer
 
@@ -66,8 +66,8 @@ def private_broker(redis_server: RedisServer) -> Iterator[RedisServer]:
 def short_sweep(monkeypatch) -> dt.timedelta:
     """A sweep period of 2 s instead of 60 s, so 'two sweep periods' fits in a test."""
     period = dt.timedelta(seconds=2)
-    monkeypatch.setattr(insight_services, "SWEEP_AFTER", period)
-    monkeypatch.setattr(insight_services, "PENDING_TTL", period * 3)
+    monkeypatch.setattr(changes, "SWEEP_AFTER", period)
+    monkeypatch.setattr(changes, "PENDING_TTL", period * 3)
     return period
 
 

@@ -163,6 +163,8 @@ from config.celery import app
 # Test-only transport tuning (e.g. a 1 s unacked-restore sweep), so redelivery is quick.
 app.conf.broker_transport_options.update(json.loads(os.environ.get("TEST_TRANSPORT_OPTIONS", "{}")))
 app.loader.import_default_modules()
+from tests.faults import inject
+inject.install()
 from celery.__main__ import main
 if sys.stdin.readline().strip() != "go":
     sys.exit(0)  # the test ended without starting this one

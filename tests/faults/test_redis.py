@@ -8,9 +8,9 @@ from celery.contrib.testing.worker import start_worker
 from django.urls import reverse
 
 from config.celery import app as celery_app
+from customers import changes
 from customers import services as customer_services
 from customers.models import Customer, Goal
-from insights import services as insight_services
 from insights.models import AccountSummary
 from insights.tasks import rebuild_summary_task
 from tests import factories
@@ -50,7 +50,7 @@ def sweep_periods(period: float, n: int = 2) -> list[int]:
     claimed = []
     for _ in range(n):
         time.sleep(period)
-        claimed += insight_services.sweep_dirty_summaries()
+        claimed += changes.sweep_account_changes()
     return claimed
 
 
@@ -230,7 +230,7 @@ def test_f04_a_worker_holding_a_task_survives_three_flaps_and_the_account_is_bui
             assert worker.process.poll() is None, worker.log.read_text()[-3000:]
 
             def built(c=customer):
-                insight_services.sweep_dirty_summaries()
+                changes.sweep_account_changes()
                 return summaries_current([c])
 
             assert wait_for(built, timeout=60, every=short_sweep.total_seconds())

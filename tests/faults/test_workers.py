@@ -5,6 +5,7 @@ import random
 import time
 
 import pytest
+from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
@@ -83,8 +84,9 @@ def test_f06_a_whole_worker_killed_is_redelivered_after_the_visibility_timeout(
         assert wait_for(lambda: running(customer), timeout=20)
         killed_at = time.monotonic()
         first.kill_all()
-        # The message waits in Redis's unacked hash; nothing is built while no worker runs.
-        assert private_broker.cli("HLEN", "unacked") == "1"
+        # The edit's messages (one per change-feed consumer: the summary rebuild and the health
+        # refresh) wait in Redis's unacked hash; nothing is built while no worker runs.
+        assert private_broker.cli("HLEN", "unacked") == str(len(settings.ACCOUNT_CHANGE_CONSUMERS))
         second = Worker(**options).start()
         try:
             assert wait_for(lambda: summaries_current([customer]), timeout=60)

@@ -96,13 +96,3 @@ def account(actors):
     # Another customer's records never leak into this summary.
     factories.MeetingFactory(customer=actors.customer_b, title="Beta meeting", customer_said="x")
     return customer
-
-
-@pytest.fixture(autouse=True)
-def _broker_not_backing_off():
-    # A test that fails a publish makes this process skip publishing for a while.
-    from insights.services import _Broker
-
-    _Broker.down_until = 0.0
-    yield
-    _Broker.down_until = 0.0

@@ -1,6 +1,6 @@
 import pytest
 
-from insights import services
+from insights import plans, summaries
 from insights.models import SummaryBuildState
 from tests import factories
 from tests.conftest import api_as
@@ -14,8 +14,8 @@ def rebuild_url(customer) -> str:
 
 @pytest.fixture
 def built(actors):
-    services.rebuild_summary(actors.customer_a.pk)
-    services.rebuild_summary(actors.customer_b.pk)
+    summaries.rebuild_summary(actors.customer_a.pk)
+    summaries.rebuild_summary(actors.customer_b.pk)
     return actors
 
 
@@ -26,10 +26,10 @@ def test_summaries_are_scoped_to_what_the_caller_sees(built):
 
 
 def test_filter_by_customer_newest_first(built):
-    services.save_plan_section(
+    plans.save_plan_section(
         built.customer_a, area=None, body="Grow", expected_version=0, by=built.sales_a
     )
-    services.rebuild_summary(built.customer_a.pk)
+    summaries.rebuild_summary(built.customer_a.pk)
     response = api_as(built.viewer_a).get(SUMMARIES, {"customer": built.customer_a.pk})
     rows = response.json()["results"]
     assert [row["number"] for row in rows] == [2, 1]
@@ -111,6 +111,6 @@ def test_list_query_count_is_fixed(built, django_assert_max_num_queries):
         client.get(SUMMARIES)
     for i in range(10):
         factories.GoalFactory(customer=built.customer_a2, title=f"Goal {i}")
-        services.rebuild_summary(built.customer_a2.pk)
+        summaries.rebuild_summary(built.customer_a2.pk)
     with django_assert_max_num_queries(2):
         assert len(client.get(SUMMARIES).json()["results"]) == 12

@@ -12,8 +12,8 @@ from insights.builder import (
     MAX_OPEN_ACTIONS,
     build_summaries,
     build_summary,
-    describe_changes,
 )
+from insights.document import describe_changes
 from insights.models import AccountSummary
 from solutions.models import Contribution
 from tests import factories
@@ -393,3 +393,19 @@ def test_a_batch_runs_as_many_queries_for_five_customers_as_for_one(
     # The same 16 when nothing in the batch has goals, problems, proposals or anything else.
     with django_assert_num_queries(16):
         build_summaries(accounts[-1:], now=now)
+
+
+def test_plain_text_in_the_summary_never_becomes_markup(actors, now):
+    """Penetration test: a goal titled like a link became a live link in the summary."""
+    customer = actors.customer_a
+    factories.GoalFactory(customer=customer, title="[Session expired](https://evil.example/login)")
+    factories.StakeholderFactory(
+        customer=customer, name="**Bold** <img src=x>", buying_role="decision_maker"
+    )
+    built = _build(customer, now)
+    html = str(built.html)
+    assert "evil.example" in html  # shown as text
+    assert "<a " not in html
+    assert "<img" not in html
+    assert "<strong>Bold</strong>" not in html
+    assert "[Session expired](https://evil.example/login)" in html

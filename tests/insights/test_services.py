@@ -4,13 +4,16 @@ import pytest
 import time_machine
 from django.core import mail
 from django.db import OperationalError, connection, transaction
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Notification
+from core.errors import IllegalTransition
 from core.versioning import StaleVersion
+from customers import changes
 from customers import services as customer_services
 from customers.models import Customer, Goal
-from insights import services
+from insights import digest, plans, summaries
 from insights.models import (
     AccountPlan,
     AccountSummary,
@@ -27,9 +30,9 @@ def _refresh(customer: Customer) -> Customer:
 
 def test_rebuild_stores_a_version_and_clears_the_dirty_flag(actors):
     customer = actors.customer_a
-    customer_services.record_account_change(customer.pk)
+    changes.record_account_change(customer.pk)
     version = _refresh(customer).data_version
-    result = services.rebuild_summary(customer.pk)
+    result = summaries.rebuild_summary(customer.pk)
     assert result.outcome == "created"
     summary = AccountSummary.objects.get(customer=customer)
     assert summary.number == 1
@@ -43,20 +46,20 @@ def test_rebuild_stores_a_version_and_clears_the_dirty_flag(actors):
 
 def test_a_rebuild_that_changes_nothing_stores_no_version_but_clears_the_flag(actors):
     customer = actors.customer_a
-    services.rebuild_summary(customer.pk)
+    summaries.rebuild_summary(customer.pk)
     Customer.objects.filter(pk=customer.pk).update(summary_dirty_since=dt.datetime.now(dt.UTC))
-    assert services.rebuild_summary(customer.pk).outcome == "unchanged"
+    assert summaries.rebuild_summary(customer.pk).outcome == "unchanged"
     assert AccountSummary.objects.filter(customer=customer).count() == 1
     assert _refresh(customer).summary_dirty_since is None
 
 
 def test_an_edit_creates_a_new_numbered_version_with_its_changes(actors):
     customer = actors.customer_a
-    services.rebuild_summary(customer.pk)
+    summaries.rebuild_summary(customer.pk)
     customer_services.create_record(
         Goal, customer=customer, by=actors.sales_a, fields={"title": "Enter Norway"}
     )
-    services.rebuild_summary(customer.pk)
+    summaries.rebuild_summary(customer.pk)
     latest = AccountSummary.objects.filter(customer=customer).order_by("-number").first()
     assert latest.number == 2
     assert latest.changes == ["Goal added: Enter Norway"]
@@ -64,15 +67,15 @@ def test_an_edit_creates_a_new_numbered_version_with_its_changes(actors):
 
 def test_an_edit_during_the_build_keeps_the_customer_dirty(actors, monkeypatch):
     customer = actors.customer_a
-    customer_services.record_account_change(customer.pk)
-    real_build = services.build_summary
+    changes.record_account_change(customer.pk)
+    real_build = summaries.build_summary
 
     def build_while_someone_edits(c, *, now):
         Customer.objects.filter(pk=c.pk).update(data_version=c.data_version + 1)
         return real_build(c, now=now)
 
-    monkeypatch.setattr(services, "build_summary", build_while_someone_edits)
-    result = services.rebuild_summary(customer.pk)
+    monkeypatch.setattr(summaries, "build_summary", build_while_someone_edits)
+    result = summaries.rebuild_summary(customer.pk)
     assert result.still_dirty
     assert _refresh(customer).summary_dirty_since is not None
 
@@ -88,9 +91,9 @@ def test_a_build_held_by_another_worker_exits_early(actors, is_postgres):
         with other.cursor() as cursor:
             cursor.execute("BEGIN")
             cursor.execute(
-                "SELECT pg_try_advisory_xact_lock(%s, %s)", [services.LOCK_NAMESPACE, customer.pk]
+                "SELECT pg_try_advisory_xact_lock(%s, %s)", [summaries.LOCK_NAMESPACE, customer.pk]
             )
-            assert services.rebuild_summary(customer.pk).outcome == "busy"
+            assert summaries.rebuild_summary(customer.pk).outcome == "busy"
             cursor.execute("ROLLBACK")
     finally:
         other.close()
@@ -101,9 +104,9 @@ def test_a_failed_build_is_recorded_for_staff(actors, monkeypatch):
     def broken(customer, *, now):
         raise ValueError("poison")
 
-    monkeypatch.setattr(services, "build_summary", broken)
+    monkeypatch.setattr(summaries, "build_summary", broken)
     with pytest.raises(ValueError, match="poison"):
-        services.rebuild_summary(actors.customer_a.pk)
+        summaries.rebuild_summary(actors.customer_a.pk)
     state = SummaryBuildState.objects.get(customer=actors.customer_a)
     assert state.status == SummaryBuildState.Status.FAILED
     assert state.attempts == 1
@@ -111,7 +114,7 @@ def test_a_failed_build_is_recorded_for_staff(actors, monkeypatch):
 
 
 def test_rebuilding_a_missing_customer_is_a_no_op(db):
-    assert services.rebuild_summary(987654).outcome == "missing"
+    assert summaries.rebuild_summary(987654).outcome == "missing"
 
 
 def test_a_pending_rebuild_absorbs_later_enqueues(actors, monkeypatch):
@@ -120,10 +123,10 @@ def test_a_pending_rebuild_absorbs_later_enqueues(actors, monkeypatch):
         "insights.tasks.rebuild_summary_task.apply_async", lambda **kw: sent.append(kw)
     )
     customer_id = actors.customer_a.pk
-    assert services.enqueue_summary_rebuild(customer_id) is True
-    assert services.enqueue_summary_rebuild(customer_id) is False
+    assert changes.publish_account_change(customer_id) is True
+    assert changes.publish_account_change(customer_id) is False
     assert len(sent) == 1
-    assert sent[0]["countdown"] == services.DEBOUNCE_SECONDS
+    assert sent[0]["countdown"] == changes.DEBOUNCE_SECONDS
 
 
 def test_a_broker_failure_is_swallowed_and_frees_the_claim(actors, monkeypatch):
@@ -131,49 +134,77 @@ def test_a_broker_failure_is_swallowed_and_frees_the_claim(actors, monkeypatch):
         raise OSError("connection refused")
 
     monkeypatch.setattr("insights.tasks.rebuild_summary_task.apply_async", broker_down)
-    assert services.enqueue_summary_rebuild(actors.customer_a.pk) is False
-    assert SummaryBuildState.objects.get(customer=actors.customer_a).enqueued_at is None
+    assert changes.publish_account_change(actors.customer_a.pk) is False
+    assert Customer.objects.get(pk=actors.customer_a.pk).changes_queued_at is None
 
 
 def test_record_account_change_enqueues_after_commit(actors, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        customer_services.record_account_change(actors.customer_a.pk)
-    rebuilds = [
-        c for c in callbacks if getattr(c, "func", None) is services.enqueue_summary_rebuild
-    ]
+        changes.record_account_change(actors.customer_a.pk)
+    rebuilds = [c for c in callbacks if getattr(c, "func", None) is changes.publish_account_change]
     assert len(rebuilds) == 1
     # Eager in this test: the callback ran the rebuild.
     assert AccountSummary.objects.filter(customer=actors.customer_a).count() == 1
 
 
-def _rebuild_hooks(callbacks):
-    return [
-        c.args for c in callbacks if getattr(c, "func", None) is services.enqueue_summary_rebuild
-    ]
-
-
-def test_one_rebuild_per_customer_and_transaction(actors, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
-        for _ in range(3):
-            customer_services.record_account_change(actors.customer_a.pk)
-        customer_services.record_account_change(actors.customer_b.pk)
-    assert sorted(_rebuild_hooks(callbacks)) == sorted(
-        [(actors.customer_a.pk,), (actors.customer_b.pk,)]
+@pytest.fixture
+def rebuilds_sent(monkeypatch):
+    """The customers whose summary rebuild was published (the broker is not involved)."""
+    sent = []
+    monkeypatch.setattr(
+        "insights.tasks.rebuild_summary_task.apply_async",
+        lambda **kw: sent.append(kw["args"][0]),
     )
+    return sent
+
+
+def test_one_rebuild_per_customer_and_transaction(
+    actors, django_capture_on_commit_callbacks, rebuilds_sent
+):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for _ in range(3):
+            changes.record_account_change(actors.customer_a.pk)
+        changes.record_account_change(actors.customer_b.pk)
+    assert sorted(rebuilds_sent) == sorted([actors.customer_a.pk, actors.customer_b.pk])
 
 
 def test_a_rolled_back_change_does_not_hide_the_next_one(
-    actors, django_capture_on_commit_callbacks
+    actors, django_capture_on_commit_callbacks, rebuilds_sent
 ):
-    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         try:
             with transaction.atomic():
-                customer_services.record_account_change(actors.customer_a.pk)
+                changes.record_account_change(actors.customer_a.pk)
                 raise RuntimeError("the edit failed")
         except RuntimeError:
             pass
-        customer_services.record_account_change(actors.customer_a.pk)
-    assert _rebuild_hooks(callbacks) == [(actors.customer_a.pk,)]
+        changes.record_account_change(actors.customer_a.pk)
+    assert rebuilds_sent == [actors.customer_a.pk]
+
+
+def test_a_change_after_the_build_started_is_published_again(actors, rebuilds_sent):
+    customer_id = actors.customer_a.pk
+    assert changes.publish_account_change(customer_id) is True
+    changes.changes_taken([customer_id])  # the consumer started
+    # Nothing new since: nothing to publish.
+    assert changes.publish_account_change(customer_id) is False
+    Customer.objects.filter(pk=customer_id).update(data_version=F("data_version") + 1)
+    assert changes.publish_account_change(customer_id) is True
+    assert rebuilds_sent == [customer_id, customer_id]
+
+
+def test_every_consumer_hears_of_a_change(actors, monkeypatch, settings):
+    heard = []
+    monkeypatch.setattr(
+        "insights.tasks.rebuild_summary_task.apply_async",
+        lambda **kw: heard.append(("summary", kw["args"][0])),
+    )
+    monkeypatch.setattr(
+        "health.tasks.refresh_health.apply_async",
+        lambda **kw: heard.append(("health", kw["args"][0])),
+    )
+    assert changes.publish_account_change(actors.customer_a.pk) is True
+    assert heard == [("summary", actors.customer_a.pk), ("health", actors.customer_a.pk)]
 
 
 def test_the_sweep_claims_only_customers_dirty_for_a_minute(actors, monkeypatch):
@@ -187,19 +218,19 @@ def test_the_sweep_claims_only_customers_dirty_for_a_minute(actors, monkeypatch)
         summary_dirty_since=now - dt.timedelta(minutes=5)
     )
     Customer.objects.filter(pk=actors.customer_b.pk).update(summary_dirty_since=now)
-    assert services.sweep_dirty_summaries(now=now) == [actors.customer_a.pk]
+    assert changes.sweep_account_changes(now=now) == [actors.customer_a.pk]
     assert sent == [[actors.customer_a.pk]]
     # Claimed rows are left alone by the next sweep while their rebuild is pending.
-    assert services.sweep_dirty_summaries(now=now + dt.timedelta(seconds=10)) == []
+    assert changes.sweep_account_changes(now=now + dt.timedelta(seconds=10)) == []
 
 
 def test_the_nightly_job_queues_every_customer_in_batches(actors, monkeypatch):
     for _ in range(4):
         factories.CustomerFactory(lead=actors.sales_a)
-    monkeypatch.setattr(services, "NIGHTLY_BATCH", 3)
+    monkeypatch.setattr(summaries, "NIGHTLY_BATCH", 3)
     sent = []
     monkeypatch.setattr("insights.tasks.rebuild_summaries_task.delay", sent.append)
-    assert services.enqueue_all_rebuilds() == 7
+    assert summaries.enqueue_all_rebuilds() == 7
     assert [len(batch) for batch in sent] == [3, 3, 1]
     assert sorted(pk for batch in sent for pk in batch) == sorted(
         Customer.objects.values_list("pk", flat=True)
@@ -207,7 +238,7 @@ def test_the_nightly_job_queues_every_customer_in_batches(actors, monkeypatch):
 
 
 def test_a_nightly_batch_that_cannot_be_queued_does_not_stop_the_others(actors, monkeypatch):
-    monkeypatch.setattr(services, "NIGHTLY_BATCH", 1)
+    monkeypatch.setattr(summaries, "NIGHTLY_BATCH", 1)
     sent = []
 
     def first_fails(batch):
@@ -217,7 +248,7 @@ def test_a_nightly_batch_that_cannot_be_queued_does_not_stop_the_others(actors, 
         sent.append(batch)
 
     monkeypatch.setattr("insights.tasks.rebuild_summaries_task.delay", first_fails)
-    assert services.enqueue_all_rebuilds() == 3
+    assert summaries.enqueue_all_rebuilds() == 3
     assert len(sent) == 3  # the failed one, then the other two
 
 
@@ -225,9 +256,9 @@ def test_a_nightly_batch_builds_every_account_without_queueing_health(
     actors, django_capture_on_commit_callbacks
 ):
     customers = [actors.customer_a, actors.customer_a2, actors.customer_b]
-    services.rebuild_summary(actors.customer_a.pk)  # already current: unchanged
+    summaries.rebuild_summary(actors.customer_a.pk)  # already current: unchanged
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        outcomes = services.rebuild_summaries([c.pk for c in customers] + [987654])
+        outcomes = summaries.rebuild_summaries([c.pk for c in customers] + [987654])
     assert outcomes == {"unchanged": 1, "created": 2, "missing": 1}
     assert callbacks == []  # the daily health job refreshes every account after the night
     for customer in customers:
@@ -239,7 +270,7 @@ def test_a_nightly_batch_builds_every_account_without_queueing_health(
 def test_a_failing_batch_is_built_account_by_account_so_only_the_poison_one_fails(
     actors, monkeypatch
 ):
-    real_build = services.build_summary
+    real_build = summaries.build_summary
 
     def batch_fails(customers, *, now):
         raise ValueError("poison somewhere in the batch")
@@ -249,10 +280,10 @@ def test_a_failing_batch_is_built_account_by_account_so_only_the_poison_one_fail
             raise ValueError("poison")
         return real_build(customer, now=now)
 
-    monkeypatch.setattr(services, "build_summaries", batch_fails)
-    monkeypatch.setattr(services, "build_summary", poison_for_a2)
+    monkeypatch.setattr(summaries, "build_summaries", batch_fails)
+    monkeypatch.setattr(summaries, "build_summary", poison_for_a2)
     ids = [actors.customer_a.pk, actors.customer_a2.pk, actors.customer_b.pk]
-    assert services.rebuild_summaries(ids) == {"created": 2, "failed": 1}
+    assert summaries.rebuild_summaries(ids) == {"created": 2, "failed": 1}
     state = SummaryBuildState.objects.get(customer=actors.customer_a2)
     assert state.status == SummaryBuildState.Status.FAILED
     assert state.last_error == "ValueError: poison"
@@ -263,26 +294,28 @@ def test_a_database_error_fails_the_nightly_batch_so_the_task_retries_it(actors,
     def database_gone(customers, *, now):
         raise OperationalError("server closed the connection")
 
-    monkeypatch.setattr(services, "build_summaries", database_gone)
+    monkeypatch.setattr(summaries, "build_summaries", database_gone)
     with pytest.raises(OperationalError):
-        services.rebuild_summaries([actors.customer_a.pk, actors.customer_b.pk])
+        summaries.rebuild_summaries([actors.customer_a.pk, actors.customer_b.pk])
     assert not AccountSummary.objects.exists()
 
 
 def test_an_account_edited_during_the_nightly_batch_stays_dirty_and_is_queued(actors, monkeypatch):
-    real_build = services.build_summaries
+    real_build = summaries.build_summaries
 
     def build_while_someone_edits(customers, *, now):
         built = real_build(customers, now=now)
-        customer_services.record_account_change(actors.customer_b.pk)
+        changes.record_account_change(actors.customer_b.pk)
         return built
 
     queued = []
-    monkeypatch.setattr(services, "build_summaries", build_while_someone_edits)
-    monkeypatch.setattr(services, "enqueue_summary_rebuild", queued.append)
+    monkeypatch.setattr(summaries, "build_summaries", build_while_someone_edits)
+    monkeypatch.setattr(
+        changes, "publish_account_change", lambda customer_id, **kw: queued.append(customer_id)
+    )
     Customer.objects.update(summary_dirty_since=dt.datetime.now(dt.UTC))
     ids = [actors.customer_a.pk, actors.customer_b.pk]
-    assert services.rebuild_summaries(ids) == {"created": 2}
+    assert summaries.rebuild_summaries(ids) == {"created": 2}
     assert _refresh(actors.customer_a).summary_dirty_since is None
     assert _refresh(actors.customer_b).summary_dirty_since is not None
     assert queued == [actors.customer_b.pk]
@@ -301,10 +334,10 @@ def test_an_account_another_worker_is_building_is_left_to_it(actors, is_postgres
             cursor.execute("BEGIN")
             cursor.execute(
                 "SELECT pg_advisory_xact_lock(%s, %s)",
-                [services.LOCK_NAMESPACE, actors.customer_b.pk],
+                [summaries.LOCK_NAMESPACE, actors.customer_b.pk],
             )
             ids = [actors.customer_a.pk, actors.customer_b.pk]
-            assert services.rebuild_summaries(ids) == {"created": 1, "busy": 1}
+            assert summaries.rebuild_summaries(ids) == {"created": 1, "busy": 1}
             cursor.execute("ROLLBACK")
     finally:
         other.close()
@@ -319,9 +352,9 @@ def test_a_nightly_batch_runs_the_same_queries_for_2_accounts_as_for_11(
     two = [actors.customer_a.pk, actors.customer_b.pk]
     eleven = list(Customer.objects.exclude(pk__in=two).values_list("pk", flat=True))
     with CaptureQueriesContext(connection) as small:
-        assert services.rebuild_summaries(two) == {"created": 2}
+        assert summaries.rebuild_summaries(two) == {"created": 2}
     with django_assert_num_queries(len(small)):
-        assert services.rebuild_summaries(eleven) == {"created": 11}
+        assert summaries.rebuild_summaries(eleven) == {"created": 11}
 
 
 # --- Plan ----------------------------------------------------------------------------------------
@@ -330,10 +363,10 @@ def test_a_nightly_batch_runs_the_same_queries_for_2_accounts_as_for_11(
 def test_saving_a_section_keeps_every_version_and_marks_the_account_dirty(actors):
     customer = actors.customer_a
     before = _refresh(customer).data_version
-    section = services.save_plan_section(
+    section = plans.save_plan_section(
         customer, area=None, body="v1", expected_version=0, by=actors.sales_a
     )
-    services.save_plan_section(
+    plans.save_plan_section(
         customer, area=None, body="v2", expected_version=section.version, by=actors.sales_a
     )
     assert list(
@@ -344,43 +377,41 @@ def test_saving_a_section_keeps_every_version_and_marks_the_account_dirty(actors
 
 def test_a_stale_section_save_is_refused(actors):
     customer = actors.customer_a
-    services.save_plan_section(
-        customer, area=None, body="v1", expected_version=0, by=actors.sales_a
-    )
+    plans.save_plan_section(customer, area=None, body="v1", expected_version=0, by=actors.sales_a)
     with pytest.raises(StaleVersion):
-        services.save_plan_section(
+        plans.save_plan_section(
             customer, area=None, body="late", expected_version=0, by=actors.sales_a
         )
     with pytest.raises(StaleVersion):
-        services.save_plan_section(
+        plans.save_plan_section(
             customer, area=None, body="late", expected_version=7, by=actors.sales_a
         )
 
 
 def test_submit_notifies_managers_and_approval_notifies_the_lead(actors):
     customer = actors.customer_a
-    services.submit_plan(customer, by=actors.sales_a)
+    plans.submit_plan(customer, by=actors.sales_a)
     assert Notification.objects.filter(
         user=actors.mgr_a, kind=Notification.Kind.PLAN_REVIEW
     ).exists()
     assert not Notification.objects.filter(user=actors.mgr_b).exists()
     with time_machine.travel(dt.datetime(2026, 7, 1, 9, tzinfo=dt.UTC), tick=False):
-        plan = services.review_plan(customer, by=actors.mgr_a, approve=True)
+        plan = plans.review_plan(customer, by=actors.mgr_a, approve=True)
     assert plan.status == AccountPlan.Status.APPROVED
     assert plan.last_approved_at == dt.datetime(2026, 7, 1, 9, tzinfo=dt.UTC)
     assert Notification.objects.filter(
         user=actors.sales_a, kind=Notification.Kind.PLAN_REVIEW
     ).exists()
-    with pytest.raises(services.InvalidTransition):
-        services.review_plan(customer, by=actors.mgr_a, approve=False, comment="again")
+    with pytest.raises(IllegalTransition):
+        plans.review_plan(customer, by=actors.mgr_a, approve=False, comment="again")
 
 
 def test_requesting_changes_keeps_the_last_approval(actors):
     customer = actors.customer_a
-    services.submit_plan(customer, by=actors.sales_a)
-    services.review_plan(customer, by=actors.mgr_a, approve=True)
-    services.submit_plan(customer, by=actors.sales_a)
-    plan = services.review_plan(customer, by=actors.mgr_a, approve=False, comment="More detail")
+    plans.submit_plan(customer, by=actors.sales_a)
+    plans.review_plan(customer, by=actors.mgr_a, approve=True)
+    plans.submit_plan(customer, by=actors.sales_a)
+    plan = plans.review_plan(customer, by=actors.mgr_a, approve=False, comment="More detail")
     assert plan.status == AccountPlan.Status.CHANGES_REQUESTED
     assert plan.last_approved_at is not None
     assert list(plan.events.values_list("action", flat=True)) == [
@@ -423,7 +454,7 @@ def test_weekly_digest_sends_one_email_per_person_with_their_changes(actors):
         built_at=now - dt.timedelta(days=3),
     )
     _summary(actors.customer_b, number=1, changes=["Old news"], built_at=now - dt.timedelta(days=9))
-    assert services.send_weekly_digests(now=now) == 3
+    assert digest.send_weekly_digests(now=now) == 3
     by_recipient = {m.to[0]: m.body for m in mail.outbox}
     assert set(by_recipient) == {
         actors.sales_a.email,
@@ -438,12 +469,12 @@ def test_weekly_digest_sends_one_email_per_person_with_their_changes(actors):
     assert "Alpha Two" in manager_mail
     assert "Proposal added: P" in manager_mail
     # A second run in the same week sends nothing again.
-    assert services.send_weekly_digests(now=now) == 0
+    assert digest.send_weekly_digests(now=now) == 0
     assert DigestDelivery.objects.count() == 3
 
 
 def test_weekly_digest_skips_people_with_nothing_changed(actors):
-    assert services.send_weekly_digests(now=dt.datetime(2026, 6, 15, tzinfo=dt.UTC)) == 0
+    assert digest.send_weekly_digests(now=dt.datetime(2026, 6, 15, tzinfo=dt.UTC)) == 0
     assert mail.outbox == []
 
 
@@ -452,20 +483,22 @@ def test_the_sweep_leaves_a_poison_account_alone_for_a_while(actors, monkeypatch
     monkeypatch.setattr(
         "insights.tasks.rebuild_summary_task.apply_async", lambda **kw: sent.append(kw["args"])
     )
+
+    def poison(customer, *, now):
+        raise ValueError("poison")
+
+    monkeypatch.setattr(summaries, "build_summary", poison)
+    for _ in range(summaries.MAX_ATTEMPTS):
+        with pytest.raises(ValueError, match="poison"):
+            summaries.rebuild_summary(actors.customer_a.pk)
     now = dt.datetime.now(dt.UTC)
-    Customer.objects.update(summary_dirty_since=None)
+    Customer.objects.update(summary_dirty_since=None, changes_queued_at=None)
     Customer.objects.filter(pk=actors.customer_a.pk).update(
         summary_dirty_since=now - dt.timedelta(minutes=30)
     )
-    SummaryBuildState.objects.create(
-        customer=actors.customer_a,
-        status=SummaryBuildState.Status.FAILED,
-        attempts=services.MAX_ATTEMPTS,
-        finished_at=now - dt.timedelta(minutes=5),
-    )
-    assert services.sweep_dirty_summaries(now=now) == []
-    later = now + services.FAILED_COOLDOWN
-    assert services.sweep_dirty_summaries(now=later) == [actors.customer_a.pk]
+    assert changes.sweep_account_changes(now=now) == []
+    later = now + summaries.FAILED_COOLDOWN + dt.timedelta(seconds=1)
+    assert changes.sweep_account_changes(now=later) == [actors.customer_a.pk]
 
 
 def test_after_a_broker_failure_publishing_pauses_briefly(actors, monkeypatch):
@@ -476,12 +509,12 @@ def test_after_a_broker_failure_publishing_pauses_briefly(actors, monkeypatch):
         raise OSError("connection refused")
 
     monkeypatch.setattr("insights.tasks.rebuild_summary_task.apply_async", broker_down)
-    assert services.enqueue_summary_rebuild(actors.customer_a.pk) is False
-    assert services.enqueue_summary_rebuild(actors.customer_a2.pk) is False
+    assert changes.publish_account_change(actors.customer_a.pk) is False
+    assert changes.publish_account_change(actors.customer_a2.pk) is False
     # Only the first paid the broker's timeout; both stay dirty for the sweep.
     assert len(calls) == 1
     with time_machine.travel(
-        dt.datetime.now(dt.UTC) + services.BROKER_BACKOFF + dt.timedelta(seconds=1)
+        dt.datetime.now(dt.UTC) + changes.BROKER_BACKOFF + dt.timedelta(seconds=1)
     ):
-        services.enqueue_summary_rebuild(actors.customer_b.pk)
+        changes.publish_account_change(actors.customer_b.pk)
     assert len(calls) == 2

@@ -21,10 +21,11 @@ from django.db import connection
 from django.utils import timezone
 
 from config.celery import app as celery_app
+from customers import changes
 from customers import services as customer_services
 from customers.models import Customer, Goal
 from dialogue.models import Meeting
-from insights import services
+from insights import summaries
 from insights.models import AccountSummary, SummaryBuildState
 from insights.tasks import rebuild_summary_task, send_weekly_digests_task
 from tests import factories
@@ -138,18 +139,18 @@ def test_with_the_broker_unreachable_the_save_succeeds_and_the_sweep_builds_late
     assert versions(customer) == 0
     broker_unreachable.undo()  # the broker is back
     with worker():
-        claimed = services.sweep_dirty_summaries(now=timezone.now() + dt.timedelta(minutes=2))
+        claimed = changes.sweep_account_changes(now=timezone.now() + dt.timedelta(minutes=2))
         assert customer.pk in claimed
         assert wait_for(lambda: versions(customer) == 1, timeout=15)
     assert "Written during the outage" in AccountSummary.objects.get(customer=customer).markdown
 
 
 def test_weekly_digest_through_the_worker_lists_the_right_changes(actors):
-    services.rebuild_summary(actors.customer_a.pk)
+    summaries.rebuild_summary(actors.customer_a.pk)
     customer_services.create_record(
         Goal, customer=actors.customer_a, by=actors.sales_a, fields={"title": "Enter Norway"}
     )
-    services.rebuild_summary(actors.customer_a.pk)
+    summaries.rebuild_summary(actors.customer_a.pk)
     with worker():
         result = send_weekly_digests_task.apply_async(ignore_result=False)
         assert result.get(timeout=30) >= 1
@@ -170,6 +171,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 import django
 django.setup()
 import rest_framework.views
+from tests.faults import inject
+inject.install()
 from celery.__main__ import main
 sys.argv = ["celery", *sys.argv[1:]]
 main()

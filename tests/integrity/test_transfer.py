@@ -14,7 +14,7 @@ from customers import services as customer_services
 from customers.models import Goal, Stakeholder
 from dialogue.models import Meeting
 from health import services as health_services
-from insights import services as insight_services
+from insights import plans, summaries
 from integrity.transfer import account_models, dump, export_account
 from solutions.models import Comment, Mention, ProposalTransition
 from tests import factories
@@ -65,12 +65,12 @@ def rich_account(actors):
     ProposalTransition.objects.create(
         proposal=proposal, from_status="draft", to_status="draft", by=lead
     )
-    section = insight_services.save_plan_section(
+    section = plans.save_plan_section(
         customer, area=None, body="Grow services", expected_version=0, by=lead
     )
-    insight_services.add_plan_comment(customer, by=actors.mgr_a, body="Good", section=section)
-    insight_services.submit_plan(customer, by=lead)
-    insight_services.rebuild_summary(customer.pk)
+    plans.add_plan_comment(customer, by=actors.mgr_a, body="Good", section=section)
+    plans.submit_plan(customer, by=lead)
+    summaries.rebuild_summary(customer.pk)
     health_services.refresh_customer_health(customer.pk, now=timezone.now())
     snapshot = factories.HealthSnapshotFactory(customer=customer, taken_on=dt.date(2026, 1, 5))
     health_services.annotate_score(snapshot=snapshot, author=actors.mgr_a, body="Seasonal dip")

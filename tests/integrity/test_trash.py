@@ -8,15 +8,30 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from customers import services as customer_services
 from customers.models import Customer, Stakeholder
+from dialogue import services as dialogue_services
 from dialogue.models import Meeting
 from integrity import trash
 from integrity.tasks import purge_trash_task
+from solutions import services as solution_services
 from solutions.models import Comment, Proposal
 from tests import factories
 from tests.conftest import api_as
 
 pytestmark = pytest.mark.django_db
+
+
+def delete(record, *, by) -> None:
+    """Delete the record the way its app does (each kind goes to the trash)."""
+    if isinstance(record, Meeting):
+        dialogue_services.delete_meeting(record, by=by)
+    elif isinstance(record, Proposal):
+        solution_services.delete_proposal(record, by=by)
+    elif isinstance(record, Comment):
+        solution_services.delete_comment(record, by=by)
+    else:
+        customer_services.delete_record(record, by=by)
 
 
 def data_version(customer: Customer) -> int:
@@ -38,21 +53,24 @@ def deleted(actors):
     )
     factories.MeetingFactory(customer=customer, title="Live meeting")
     for record in records.values():
-        assert trash.trash_record(record, by=actors.sales_a)
+        delete(record, by=actors.sales_a)
+        record.refresh_from_db()
+        assert record.deleted_at is not None
     return records
 
 
 def test_trashing_sets_deleted_at_records_history_and_marks_the_account_changed(actors):
     meeting = factories.MeetingFactory(customer=actors.customer_a)
     before = data_version(actors.customer_a)
-    assert trash.trash_record(meeting, by=actors.sales_a)
+    delete(meeting, by=actors.sales_a)
     meeting.refresh_from_db()
     assert meeting.deleted_at is not None
     assert data_version(actors.customer_a) == before + 1
     last = meeting.history.order_by("-history_id").first()
     assert last.history_change_reason.startswith("Deleted")
     assert last.history_user == actors.sales_a
-    assert not trash.trash_record(meeting, by=actors.sales_a)  # a repeat changes nothing
+    delete(meeting, by=actors.sales_a)  # a repeat changes nothing
+    assert not meeting.soft_delete(by=actors.sales_a)
     assert data_version(actors.customer_a) == before + 1
 
 
@@ -70,7 +88,7 @@ def test_deleted_records_disappear_from_lists_and_detail_endpoints(actors, delet
 
 def test_the_lead_sees_the_trash_page_with_every_kind(client, actors, deleted):
     client.force_login(actors.sales_a)
-    response = client.get(reverse("customers:trash", args=[actors.customer_a.pk]))
+    response = client.get(reverse("integrity:trash", args=[actors.customer_a.pk]))
     assert response.status_code == 200
     body = response.content.decode()
     for text in ("Lost meeting", "Lost proposal", "Lost person", "Comment by"):
@@ -80,15 +98,15 @@ def test_the_lead_sees_the_trash_page_with_every_kind(client, actors, deleted):
 
 def test_a_manager_sees_the_trash_page(client, actors, deleted):
     client.force_login(actors.mgr_a)
-    assert client.get(reverse("customers:trash", args=[actors.customer_a.pk])).status_code == 200
+    assert client.get(reverse("integrity:trash", args=[actors.customer_a.pk])).status_code == 200
 
 
 def test_a_specialist_gets_403_and_an_outsider_404(client, actors, deleted):
-    url = reverse("customers:trash", args=[actors.customer_a.pk])
+    url = reverse("integrity:trash", args=[actors.customer_a.pk])
     client.force_login(actors.spec_a)
     assert client.get(url).status_code == 403
     restore = reverse(
-        "customers:restore-deleted",
+        "integrity:restore-deleted",
         args=[actors.customer_a.pk, "meetings", deleted["meetings"].pk],
     )
     assert client.post(restore).status_code == 403
@@ -103,7 +121,7 @@ def test_the_lead_restores_each_kind_from_the_page(client, actors, deleted, kind
     record = deleted[kind]
     before = data_version(actors.customer_a)
     client.force_login(actors.sales_a)
-    url = reverse("customers:restore-deleted", args=[actors.customer_a.pk, kind, record.pk])
+    url = reverse("integrity:restore-deleted", args=[actors.customer_a.pk, kind, record.pk])
     response = client.post(url)
     assert response.status_code == 302
     record.refresh_from_db()
@@ -124,13 +142,13 @@ def test_restore_with_an_unknown_kind_or_another_accounts_record_is_404(client, 
     client.force_login(actors.sales_a)
     pk = actors.customer_a.pk
     meeting = deleted["meetings"]
-    wrong_kind = reverse("customers:restore-deleted", args=[pk, "goals", meeting.pk])
+    wrong_kind = reverse("integrity:restore-deleted", args=[pk, "goals", meeting.pk])
     assert client.post(wrong_kind).status_code == 404
     other = factories.MeetingFactory(customer=actors.customer_a2)
-    trash.trash_record(other, by=actors.sales_a2)
-    url = reverse("customers:restore-deleted", args=[pk, "meetings", other.pk])
+    delete(other, by=actors.sales_a2)
+    url = reverse("integrity:restore-deleted", args=[pk, "meetings", other.pk])
     assert client.post(url).status_code == 404
-    own = reverse("customers:restore-deleted", args=[pk, "meetings", meeting.pk])
+    own = reverse("integrity:restore-deleted", args=[pk, "meetings", meeting.pk])
     assert client.get(own).status_code == 405
 
 
@@ -151,7 +169,7 @@ def test_the_purge_keeps_a_deleted_comment_with_replies_as_a_blank_tombstone(act
     proposal = factories.ProposalFactory(customer=actors.customer_a)
     parent = factories.CommentFactory(proposal=proposal, author=actors.sales_a, body="Parent")
     factories.CommentFactory(proposal=proposal, parent=parent, author=actors.spec_a, body="Reply")
-    trash.trash_record(parent, by=actors.sales_a)
+    delete(parent, by=actors.sales_a)
     with time_machine.travel(timezone.now() + dt.timedelta(days=31)):
         trash.purge_trash()
     parent.refresh_from_db()
@@ -164,15 +182,11 @@ def test_the_trash_page_runs_a_fixed_number_of_queries(
     client, actors, django_assert_max_num_queries
 ):
     client.force_login(actors.sales_a)
-    url = reverse("customers:trash", args=[actors.customer_a.pk])
+    url = reverse("integrity:trash", args=[actors.customer_a.pk])
     for n in (1, 10):
         for _ in range(n):
-            trash.trash_record(
-                factories.MeetingFactory(customer=actors.customer_a), by=actors.sales_a
-            )
-            trash.trash_record(
-                factories.StakeholderFactory(customer=actors.customer_a), by=actors.sales_a
-            )
+            delete(factories.MeetingFactory(customer=actors.customer_a), by=actors.sales_a)
+            delete(factories.StakeholderFactory(customer=actors.customer_a), by=actors.sales_a)
         # session, user, customer + access, 4 kinds of deleted records, savepoints
         with django_assert_max_num_queries(14):
             assert client.get(url).status_code == 200

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from core.csv import FORMULA_TRIGGERS, FORMULA_TRIGGERS_WIDE, safe_cell, safe_row
-from core.markdown import render_markdown, sanitize_html
+from core.markdown import escape_markdown, render_markdown, sanitize_html
 from tests.security.xss import unsafe_markup
 
 # Deterministic in CI: the same examples every run (derandomize), many of them.
@@ -35,6 +35,25 @@ def test_rendered_markdown_is_already_sanitized(text):
     html = str(render_markdown(text))
     assert sanitize_html(html) == html
     assert unsafe_markup(html) == []
+
+
+# What a document made only of paragraphs may contain (indented lines become code blocks).
+PLAIN_TAGS = {"p", "br", "pre", "code"}
+
+
+@PROPERTY
+@given(markdownish)
+def test_escaped_plain_text_renders_as_itself_never_as_markup(text):
+    """A title or name put into a markdown document (e.g. the summary) through escape_markdown
+    renders with no link, image, emphasis, heading, list, table or raw HTML."""
+    html = str(render_markdown(escape_markdown(text)))
+    tags = set(re.findall(r"</?([a-z0-9]+)", html))
+    assert tags <= PLAIN_TAGS, (text, html)
+
+
+def test_a_title_that_looks_like_a_link_stays_text():
+    html = str(render_markdown(escape_markdown("[Session expired](https://evil.example/login)")))
+    assert html == "<p>[Session expired](https://evil.example/login)</p>\n"
 
 
 cells = st.one_of(

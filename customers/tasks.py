@@ -1,0 +1,11 @@
+"""Thin Celery tasks of the customers app."""
+
+from celery import shared_task
+
+from customers import changes
+
+
+@shared_task(acks_late=True)
+def sweep_account_changes_task() -> int:
+    """Every minute: publish the change of each customer still dirty (the outbox sweep)."""
+    return len(changes.sweep_account_changes())
