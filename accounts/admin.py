@@ -1,7 +1,21 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
 
-from accounts.models import AccountMembership, Area, Notification, Team, TeamMember, User
+from accounts import services
+from accounts.models import (
+    AccountMembership,
+    ApiToken,
+    Area,
+    Notification,
+    Team,
+    TeamMember,
+    User,
+)
+
+# A change to any of these ends the user's API tokens (a token vouches for them when issued).
+TOKEN_ENDING_FIELDS = frozenset({"role", "is_active", "is_staff", "is_superuser"})
 
 
 @admin.register(User)
@@ -10,6 +24,27 @@ class AccordUserAdmin(UserAdmin):
     add_fieldsets = (*UserAdmin.add_fieldsets, ("Accord", {"fields": ("role", "area")}))
     list_display = ("username", "email", "first_name", "last_name", "role", "area", "is_active")
     list_filter = ("role", "area", "is_active", "is_staff")
+
+    def save_model(
+        self, request: HttpRequest, obj: User, form: forms.ModelForm, change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        if change and TOKEN_ENDING_FIELDS & set(form.changed_data):
+            services.revoke_api_tokens(obj)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens can be looked at and revoked here; they are issued only by /api/auth/token/."""
+
+    list_display = ("prefix", "user", "name", "is_mfa_verified", "created_at", "expires_at")
+    list_filter = ("is_mfa_verified",)
+    search_fields = ("user__username", "prefix")
+    fields = ("user", "prefix", "name", "is_mfa_verified", "created_at", "expires_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 @admin.register(Area)

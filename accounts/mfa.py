@@ -16,15 +16,21 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
-from core.middleware import MFA_NONE, MFA_VERIFY, SESSION_MFA_STEP
 
 RECOVERY_CODE_COUNT = 10
 RECOVERY_DEVICE_NAME = "Recovery codes"
 TOTP_DEVICE_NAME = "Authenticator app"
+
+# What a signed-in session still owes (accounts.middleware enforces it), and for which role
+# the step was decided: a session whose user's role changed has its step decided again.
+SESSION_MFA_STEP = "accord_mfa_step"
+SESSION_MFA_ROLE = "accord_mfa_role"
+MFA_VERIFY, MFA_ENROL, MFA_NONE = "verify", "enrol", "none"
 
 
 def mfa_required(user: User) -> bool:
@@ -37,6 +43,26 @@ def mfa_required(user: User) -> bool:
 
 def has_mfa(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def role_key(user: User) -> str:
+    """What mfa_required() depends on, to notice a role change within a session."""
+    return f"{user.role}:{int(user.is_staff)}:{int(user.is_superuser)}"
+
+
+def step_for(user: User) -> str:
+    """What a signed-in user still owes: verify their device, enrol one, or nothing."""
+    if has_mfa(user):
+        return MFA_VERIFY
+    return MFA_ENROL if mfa_required(user) else MFA_NONE
+
+
+def remember_step(request: HttpRequest, user: User, step: str | None = None) -> str:
+    """Store the session's step with the role it was decided for; the step."""
+    step = step_for(user) if step is None else step
+    request.session[SESSION_MFA_STEP] = step
+    request.session[SESSION_MFA_ROLE] = role_key(user)
+    return step
 
 
 def pending_totp_device(user: User) -> TOTPDevice:
@@ -97,9 +123,16 @@ def verify(user: User, token: str) -> django_otp.models.Device | None:
     return django_otp.match_token(user, token)
 
 
+def verify_totp(user: User, token: str) -> bool:
+    """Whether `token` is a current code of the user's authenticator app (not a recovery code)."""
+    token = "".join(token.split())
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device is not None and 0 < len(token) <= 16 and device.verify_token(token)
+
+
 def mark_verified(request: HttpRequest, device: django_otp.models.Device) -> None:
     django_otp.login(request, device)
-    request.session[SESSION_MFA_STEP] = MFA_VERIFY
+    remember_step(request, request.user, MFA_VERIFY)
 
 
 @transaction.atomic
@@ -110,19 +143,19 @@ def remove_mfa(user: User) -> None:
 
 class TokenForm(forms.Form):
     token = forms.CharField(
-        label="Code",
+        label=_("Code"),
         max_length=16,
         strip=True,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
-        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
     )
 
 
 class PasswordConfirmForm(forms.Form):
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         max_length=4096,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
@@ -139,11 +172,29 @@ class PasswordConfirmForm(forms.Form):
             self.request, username=self.request.user.get_username(), password=password
         )
         if user is None or user.pk != self.request.user.pk:
-            raise forms.ValidationError("That is not your current password.")
+            raise forms.ValidationError(_("That is not your current password."))
         return password
+
+
+class DisableForm(PasswordConfirmForm):
+    """Switching two-factor off takes the password and a current code from the app: a session
+    (or a password) alone is not enough."""
+
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=16,
+        strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        if not verify_totp(self.request.user, code):
+            raise forms.ValidationError(_("That code is not right. Use the app's current code."))
+        return code
 
 
 def forget_verification(request: HttpRequest) -> None:
     """After switching two-factor off: this session no longer has or needs a verified device."""
     request.session.pop(django_otp.DEVICE_ID_SESSION_KEY, None)
-    request.session[SESSION_MFA_STEP] = MFA_NONE
+    remember_step(request, request.user)

@@ -1,14 +1,21 @@
+import hashlib
+from collections.abc import Iterator
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from core.validators import validate_single_line
 
 
 class Area(models.Model):
     """An internal area of expertise: engineering, finance, logistics, legal, ..."""
 
-    name = models.CharField(max_length=80, unique=True)
-    description = models.CharField(max_length=300, blank=True)
+    name = models.CharField(max_length=80, unique=True, validators=[validate_single_line])
+    description = models.CharField(max_length=300, blank=True, validators=[validate_single_line])
 
     class Meta:
         ordering = ["name"]
@@ -28,6 +35,8 @@ class User(AbstractUser):
     area = models.ForeignKey(
         Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="users"
     )
+    # Raised when two-factor is switched on or off: every other session and API token ends.
+    credentials_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -49,11 +58,45 @@ class User(AbstractUser):
     def is_manager(self) -> bool:
         return self.role == self.Role.MANAGER
 
+    def get_session_auth_hash(self) -> str:
+        return self._session_hash()
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret)
+
+    def _session_hash(self, secret: str | None = None) -> str:
+        # Django's hash of the password (so a password change ends other sessions), plus the
+        # epoch once it was raised; at epoch 0 it is Django's own value, so no one is signed out.
+        message = self.password
+        if self.credentials_epoch:
+            message = f"{self.password}:{self.credentials_epoch}"
+        return salted_hmac(
+            "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+            message,
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+    def credential_stamp(self) -> str:
+        """A digest of what an API token vouches for: role, staff and superuser flags, password
+        and two-factor epoch. A token issued under another stamp is refused."""
+        material = "\x1f".join(
+            (
+                self.role,
+                str(self.is_staff),
+                str(self.is_superuser),
+                self.password,
+                str(self.credentials_epoch),
+            )
+        )
+        return hashlib.sha256(material.encode()).hexdigest()
+
 
 class Team(models.Model):
     """A sales team: a manager and the people whose accounts they review."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=[validate_single_line])
     manager = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="managed_teams"
     )
@@ -147,3 +190,41 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class ApiToken(models.Model):
+    """A credential for the API (`Authorization: Token <key>`); only a hash of the key is kept.
+
+    A token expires (settings.API_TOKEN_DAYS), ends when its owner revokes it, changes
+    password, role or two-factor, or is deactivated, and serves a user whose role requires
+    two-factor only when it was issued after a two-factor check.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    key_hash = models.CharField(max_length=64, unique=True)
+    # The key's first characters, so the owner can tell their tokens apart.
+    prefix = models.CharField(max_length=8)
+    name = models.CharField(max_length=100, blank=True, validators=[validate_single_line])
+    # The user's credential_stamp() when the token was issued.
+    stamp = models.CharField(max_length=64)
+    is_mfa_verified = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user_id})"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()

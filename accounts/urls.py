@@ -15,6 +15,22 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views_security.password_change, name="password_change"),
     path("password/done/", views_security.password_change_done, name="password_change_done"),
+    path("password/reset/", views_security.password_reset, name="password_reset"),
+    path(
+        "password/reset/sent/",
+        views_security.password_reset_done,
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        views_security.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/complete/",
+        views_security.password_reset_complete,
+        name="password_reset_complete",
+    ),
     path("two-factor/", views_security.mfa_manage, name="mfa-manage"),
     path("two-factor/setup/", views_security.mfa_setup, name="mfa-setup"),
     path("two-factor/verify/", views_security.mfa_verify, name="mfa-verify"),
@@ -24,6 +40,8 @@ urlpatterns = [
         name="mfa-recovery-codes",
     ),
     path("two-factor/disable/", views_security.mfa_disable, name="mfa-disable"),
+    path("tokens/<int:pk>/revoke/", views_security.token_revoke, name="token-revoke"),
+    path("tokens/revoke-all/", views_security.token_revoke_all, name="tokens-revoke-all"),
     path("notifications/", notifications.notifications, name="notifications"),
     path(
         "notifications/<int:pk>/read/",

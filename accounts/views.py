@@ -1,19 +1,20 @@
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts import mfa
+from accounts import mfa, services
 from core.audit import record
 from core.lockout import lockout_message
 from core.models import AuditEvent
+from core.validators import validate_single_line
 
 
-class TokenRequestSerializer(AuthTokenSerializer):
+class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(label="Username", max_length=150, write_only=True)
     password = serializers.CharField(
         label="Password",
@@ -29,12 +30,40 @@ class TokenRequestSerializer(AuthTokenSerializer):
         help_text="A code from the user's authenticator app or a recovery code; "
         "required for users with two-factor authentication.",
     )
+    name = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        write_only=True,
+        validators=[validate_single_line],
+        help_text="A label for the token on the user's Security page, e.g. the script using it.",
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        # Through authenticate(), so django-axes counts failures and locks (429) as at sign-in.
+        user = authenticate(
+            request=self.context.get("request"),
+            username=attrs["username"],
+            password=attrs["password"],
+        )
+        if user is None:
+            raise serializers.ValidationError(
+                _("Unable to log in with provided credentials."), code="authorization"
+            )
+        attrs["user"] = user
+        return attrs
 
 
 @extend_schema(
     request=TokenRequestSerializer,
     responses={
-        200: inline_serializer("Token", {"token": serializers.CharField()}),
+        200: inline_serializer(
+            "Token",
+            {
+                "token": serializers.CharField(),
+                "expires_at": serializers.DateTimeField(),
+            },
+        ),
         400: inline_serializer("TokenError", {"non_field_errors": serializers.ListField()}),
         403: inline_serializer("TokenMfaRequired", {"detail": serializers.CharField()}),
         429: inline_serializer("TokenLockedOut", {"detail": serializers.CharField()}),
@@ -48,9 +77,10 @@ class TokenRequestSerializer(AuthTokenSerializer):
 def obtain_token(request: Request) -> Response:
     """Exchange a username and password (and a second-factor code, if enrolled) for a token.
 
-    Failures count toward the same django-axes lockout as the sign-in page (429 when locked).
-    The endpoint sets no cookie and reads no session, so it needs no CSRF token: a cross-site
-    form can post to it, but cannot read the token it answers with.
+    Each call issues a new token, valid for settings.API_TOKEN_DAYS days; its owner sees and
+    revokes it on the Security page. Failures count toward the same django-axes lockout as the
+    sign-in page (429 when locked). The endpoint sets no cookie and reads no session, so it
+    needs no CSRF token: a cross-site form can post to it, but cannot read the answer.
     """
     http_request = request._request  # django-axes flags the HttpRequest, not DRF's wrapper
     serializer = TokenRequestSerializer(data=request.data, context={"request": http_request})
@@ -60,19 +90,25 @@ def obtain_token(request: Request) -> Response:
     if not valid:
         return Response(serializer.errors, status=400)
     user = serializer.validated_data["user"]
+    verified = False
     if mfa.has_mfa(user):
         device = mfa.verify(user, serializer.validated_data.get("otp_token", ""))
         if device is None:
             record(AuditEvent.Action.MFA_FAILED, request=http_request, user=user, detail="API")
-            return Response({"otp_token": ["A valid two-factor code is required."]}, status=400)
+            return Response({"otp_token": [_("A valid two-factor code is required.")]}, status=400)
+        verified = True
     elif mfa.mfa_required(user):
         return Response(
             {
-                "detail": "Your role requires two-factor authentication: set it up in Accord "
-                "before requesting an API token."
+                "detail": _(
+                    "Your role requires two-factor authentication: set it up in Accord "
+                    "before requesting an API token."
+                )
             },
             status=403,
         )
-    token, _ = Token.objects.get_or_create(user=user)
-    record(AuditEvent.Action.TOKEN_ISSUED, request=http_request, user=user)
-    return Response({"token": token.key})
+    token, key = services.issue_api_token(
+        user, is_mfa_verified=verified, name=serializer.validated_data.get("name", "")
+    )
+    record(AuditEvent.Action.TOKEN_ISSUED, request=http_request, user=user, object_id=token.pk)
+    return Response({"token": key, "expires_at": token.expires_at})

@@ -68,7 +68,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -93,6 +92,8 @@ if env_bool("ACCORD_BENCH", TESTING):
 
 MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",
+    # First after the request id, so every answer (static files, 4xx, 503) carries it.
+    "core.middleware.PermissionsPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so static files (an SVG can carry script) get the policy too.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -110,7 +111,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "core.middleware.NoStoreForAuthenticatedMiddleware",
-    "core.middleware.MFAMiddleware",
+    "accounts.middleware.MFAMiddleware",
     "core.audit.DeniedAccessAuditMiddleware",
     "axes.middleware.AxesMiddleware",
     "integrity.idempotency.IdempotencyKeyMiddleware",
@@ -300,8 +301,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # `Authorization: Token <key>`: expiring, revocable, two-factor aware (accounts.ApiToken).
+        "accounts.authentication.ApiTokenAuthentication",
     ],
+    # OPTIONS describes an endpoint's fields to staff only.
+    "DEFAULT_METADATA_CLASS": "core.metadata.StaffOnlyFieldsMetadata",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": ["core.api.SafeJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -387,6 +391,29 @@ AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "token"]
 
 # Multi-factor authentication: roles for which TOTP is required before any page.
 MFA_REQUIRED_ROLES = env_list("MFA_REQUIRED_ROLES", "manager,admin" if PRODUCTION else "")
+# API tokens expire this many days after they are issued.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
+# A password-reset link works once, for this many seconds (Django's default is 3 days).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_SECONDS", 60 * 60)
+
+# Browser features no Accord page uses, switched off for every page and any frame in it.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
 
 LOGGING = {
     "version": 1,

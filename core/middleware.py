@@ -2,16 +2,14 @@ import time
 import uuid
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
-from django.urls import reverse
 
 from core.logging import request_id_var
 from core.params import BadParameter
@@ -21,6 +19,29 @@ SESSION_LOGIN_AT = "accord_login_at"
 # Methods no Accord view answers; TRACE in particular can echo credentials back (XST).
 REFUSED_METHODS = frozenset({"TRACE", "TRACK", "CONNECT"})
 ALLOWED_METHODS = "GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE"
+# Pages (everything outside /api/) are read with GET and HEAD and changed with POST; a page view
+# never has to tell PUT, DELETE, PROPFIND or a made-up method from GET. The API keeps DRF's
+# per-view method handling (its 405s name the methods each endpoint allows).
+PAGE_METHODS = frozenset({"GET", "HEAD", "POST"})
+PAGE_ALLOWED_METHODS = "GET, HEAD, POST"
+API_PREFIX = "/api/"
+
+
+class PermissionsPolicyMiddleware:
+    """Adds the `Permissions-Policy` header (settings.PERMISSIONS_POLICY) to every response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(origins)})"
+            for feature, origins in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.header:
+            response.setdefault("Permissions-Policy", self.header)
+        return response
 
 
 class RequestIdMiddleware:
@@ -97,7 +118,8 @@ class RejectBadInputMiddleware:
     """Answers 4xx before any view runs for input no view should have to handle.
 
     NUL bytes or lone surrogates in the path, query string or headers (400), bodies over
-    DATA_UPLOAD_MAX_MEMORY_SIZE that are not file uploads (413), and TRACE-like methods (405).
+    DATA_UPLOAD_MAX_MEMORY_SIZE that are not file uploads (413), TRACE-like methods (405),
+    and on pages any method other than GET, HEAD and POST (405).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -107,6 +129,10 @@ class RejectBadInputMiddleware:
         if request.method in REFUSED_METHODS:
             response = bad_request(request, "Method not allowed.", status=405)
             response["Allow"] = ALLOWED_METHODS
+            return response
+        if request.method not in PAGE_METHODS and not request.path.startswith(API_PREFIX):
+            response = bad_request(request, "Method not allowed.", status=405)
+            response["Allow"] = PAGE_ALLOWED_METHODS
             return response
         if _has_bad_characters(request.path):
             return bad_request(request, "The address contains characters that are not allowed.")
@@ -152,69 +178,3 @@ class NoStoreForAuthenticatedMiddleware:
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             response["Cache-Control"] = "no-store"
         return response
-
-
-# Pages a user may reach while their second factor is still pending.
-MFA_EXEMPT_URL_NAMES = frozenset({"login", "logout", "mfa-setup", "mfa-verify", "healthz"})
-
-
-SESSION_MFA_STEP = "accord_mfa_step"
-MFA_VERIFY, MFA_ENROL, MFA_NONE = "verify", "enrol", "none"
-
-
-def mfa_step_for(user: Any) -> str:
-    """What a freshly signed-in user still owes: verify their device, enrol one, or nothing."""
-    from accounts import mfa
-
-    if mfa.has_mfa(user):
-        return MFA_VERIFY
-    return MFA_ENROL if mfa.mfa_required(user) else MFA_NONE
-
-
-@receiver(user_logged_in, dispatch_uid="accord_session_mfa_step")
-def _remember_mfa_step(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    # Decided once per sign-in, so ordinary requests cost no query.
-    if request is not None and hasattr(request, "session"):
-        request.session[SESSION_MFA_STEP] = mfa_step_for(user)
-
-
-class MFAMiddleware:
-    """Sends users who must pass a second factor to enrol or verify before any other page.
-
-    Users with an authenticator must verify it after each sign-in; users whose role is in
-    settings.MFA_REQUIRED_ROLES must also enrol one. Session-authenticated API calls get 403
-    instead of a redirect. Token-authenticated API calls are gated when the token is issued.
-    The step is decided at sign-in (a role change applies from the next sign-in).
-    """
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
-    def process_view(
-        self, request: HttpRequest, view_func: Callable, view_args: tuple, view_kwargs: dict
-    ) -> HttpResponse | None:
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or not hasattr(request, "session"):
-            return None
-        step = request.session.get(SESSION_MFA_STEP)
-        if step is None:
-            step = request.session[SESSION_MFA_STEP] = mfa_step_for(user)
-        if step == MFA_NONE or user.is_verified():
-            return None
-        match = request.resolver_match
-        if match is not None and match.url_name in MFA_EXEMPT_URL_NAMES:
-            return None
-        if step == MFA_VERIFY:
-            target, message = "mfa-verify", "Verify your second factor first."
-        else:
-            target, message = "mfa-setup", "Set up two-factor authentication first."
-        if request.path.startswith("/api/"):
-            return JsonResponse(
-                {"detail": message, "request_id": getattr(request, "request_id", "-")},
-                status=403,
-            )
-        next_url = request.get_full_path() if request.method == "GET" else reverse("home")
-        return HttpResponseRedirect(f"{reverse(target)}?{urlencode({'next': next_url})}")

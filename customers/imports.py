@@ -9,6 +9,7 @@ from typing import IO
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.utils.translation import gettext
 
 from accounts.models import User
 from customers import services
@@ -60,7 +61,9 @@ def _read_rows(upload: IO[bytes], columns: tuple[str, ...]) -> list[tuple[int, d
         ) from exc
     if "\x00" in text:
         raise ImportRefused("The file contains binary data, not CSV text.")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    # strict: a quote that is opened and never closed is an error, not the rest of the file
+    # swallowed into one cell.
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [h.strip().lower() for h in (reader.fieldnames or [])]
     except csv.Error as exc:
@@ -74,6 +77,7 @@ def _read_rows(upload: IO[bytes], columns: tuple[str, ...]) -> list[tuple[int, d
         raise ImportRefused(f"Unknown columns: {', '.join(unknown)}. Known: {', '.join(columns)}.")
     reader.fieldnames = header
     rows = []
+    last_line = reader.line_num
     try:
         for row in reader:
             if len(rows) >= MAX_ROWS:
@@ -83,11 +87,31 @@ def _read_rows(upload: IO[bytes], columns: tuple[str, ...]) -> list[tuple[int, d
                 cells["__extra__"] = "x"
             if any(cells.values()):
                 rows.append((reader.line_num, cells))
+            last_line = reader.line_num
     except csv.Error as exc:
-        raise ImportRefused(f"Line {reader.line_num}: not valid CSV ({exc}).") from exc
+        line = _next_record_line(text, last_line)
+        if "unexpected end of data" in str(exc):
+            raise ImportRefused(
+                gettext(
+                    'Line %(line)d: a quoted cell starts here and is never closed (a " is missing).'
+                )
+                % {"line": line}
+            ) from exc
+        raise ImportRefused(
+            gettext("Line %(line)d: not valid CSV (%(error)s).") % {"line": line, "error": exc}
+        ) from exc
     if not rows:
         raise ImportRefused("The file has no rows to import.")
     return rows
+
+
+def _next_record_line(text: str, last_line: int) -> int:
+    """The line where the record after line `last_line` starts (blank lines are skipped)."""
+    lines = text.splitlines()
+    line = last_line + 1
+    while line <= len(lines) and not lines[line - 1].strip():
+        line += 1
+    return line
 
 
 def _formula_errors(cells: dict[str, str]) -> list[str]:
@@ -110,20 +134,25 @@ def import_customers(upload: IO[bytes], *, by: User) -> ImportResult:
     except ImportRefused as exc:
         result.errors.append((0, str(exc)))
         return result
-    usernames = {c["lead"].lower() for _, c in rows if c.get("lead")}
+    # Only admins import for another lead, so only they learn whether a username exists.
+    usernames = {c["lead"].lower() for _, c in rows if c.get("lead")} if by.is_admin else set()
     leads = {
         u.username.lower(): u
         for u in User.objects.annotate(lowered=Lower("username")).filter(
             is_active=True, lowered__in=usernames
         )
     }
+    leads[by.username.lower()] = by
     seen: set[str] = set()
-    existing = {
-        n.lower()
-        for n in Customer.objects.filter(name__in=[c["name"] for _, c in rows]).values_list(
-            "name", flat=True
-        )
-    }
+    # Names the importer can see: a customer of another team neither blocks the import nor
+    # shows through an error message that it exists.
+    wanted = {c.get("name", "").lower() for _, c in rows}
+    existing = set(
+        Customer.objects.visible_to(by)
+        .annotate(lowered=Lower("name"))
+        .filter(lowered__in=wanted)
+        .values_list("lowered", flat=True)
+    )
     valid = []
     for line, cells in rows:
         problems = _formula_errors(cells)
@@ -135,10 +164,10 @@ def import_customers(upload: IO[bytes], *, by: User) -> ImportResult:
         lead = by
         if cells.get("lead"):
             lead = leads.get(cells["lead"].lower())
-            if lead is None:
-                problems.append(f"lead: no active user “{cells['lead']}”")
-            elif lead != by and not by.is_admin:
+            if lead is None and not by.is_admin:
                 problems.append("lead: only admins may import customers for someone else")
+            elif lead is None:
+                problems.append(f"lead: no active user “{cells['lead']}”")
         name = cells.get("name", "").lower()
         if name in existing:
             problems.append("name: a customer with this name already exists")

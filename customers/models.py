@@ -6,6 +6,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import User
 from accounts.visibility import scope_to_visible
 from core.softdelete import SoftDeletable
+from core.validators import validate_single_line
 from core.versioning import VersionedModel
 
 http_url = URLValidator(schemes=["http", "https"])
@@ -28,8 +29,8 @@ class Customer(VersionedModel):
         AMBER = "amber", "Amber"
         RED = "red", "Red"
 
-    name = models.CharField(max_length=200)
-    industry = models.CharField(max_length=100, blank=True)
+    name = models.CharField(max_length=200, validators=[validate_single_line])
+    industry = models.CharField(max_length=100, blank=True, validators=[validate_single_line])
     website = models.URLField(max_length=300, blank=True, validators=[http_url])
     size = models.CharField(max_length=20, choices=Size, blank=True)
     description = models.TextField(max_length=5000, blank=True)
@@ -153,12 +154,12 @@ class StrategicMove(CustomerOwned):
         ABANDONED = "abandoned", "Abandoned"
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="strategic_moves")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER)
     description = models.TextField(max_length=10000, blank=True)
     horizon_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status, default=Status.ANNOUNCED)
-    source = models.CharField(max_length=300, blank=True)
+    source = models.CharField(max_length=300, blank=True, validators=[validate_single_line])
 
     history = HistoricalRecords()
 
@@ -176,18 +177,18 @@ class Goal(CustomerOwned):
         DROPPED = "dropped", "Dropped"
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="goals")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     description = models.TextField(max_length=10000, blank=True)
     priority = models.PositiveSmallIntegerField(
         default=2, validators=[MinValueValidator(1), MaxValueValidator(3)]
     )
     target_on = models.DateField(null=True, blank=True)
-    metric = models.CharField(max_length=200, blank=True)
+    metric = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
     status = models.CharField(max_length=20, choices=Status, default=Status.ACTIVE)
     confirmed = models.BooleanField(
         default=False, help_text="The customer has said this themselves."
     )
-    source = models.CharField(max_length=300, blank=True)
+    source = models.CharField(max_length=300, blank=True, validators=[validate_single_line])
 
     history = HistoricalRecords()
 
@@ -217,7 +218,7 @@ class Option(CustomerOwned):
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="options")
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.STRATEGIC)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     description = models.TextField(max_length=10000, blank=True)
     serves_goals = models.ManyToManyField(Goal, related_name="options", blank=True)
 
@@ -234,7 +235,7 @@ class Process(CustomerOwned):
     """One of the customer's value-generation processes."""
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="processes")
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_single_line])
     description = models.TextField(max_length=10000, blank=True)
 
     history = HistoricalRecords()
@@ -250,7 +251,7 @@ class Process(CustomerOwned):
 class ProcessStep(models.Model):
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveSmallIntegerField()
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_single_line])
     description = models.TextField(max_length=5000, blank=True)
 
     history = HistoricalRecords()
@@ -280,10 +281,10 @@ class Stakeholder(SoftDeletable, CustomerOwned):
         DETRACTOR = "detractor", "Detractor"
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="stakeholders")
-    name = models.CharField(max_length=200)
-    title = models.CharField(max_length=200, blank=True)
+    name = models.CharField(max_length=200, validators=[validate_single_line])
+    title = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
     email = models.EmailField(max_length=254, blank=True)
-    phone = models.CharField(max_length=40, blank=True)
+    phone = models.CharField(max_length=40, blank=True, validators=[validate_single_line])
     buying_role = models.CharField(max_length=20, choices=BuyingRole, default=BuyingRole.USER)
     influence = models.PositiveSmallIntegerField(
         default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
@@ -344,7 +345,7 @@ class Problem(CustomerOwned):
     OPEN_STATUSES = (Status.OPEN, Status.BEING_ADDRESSED)
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="problems")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     description = models.TextField(max_length=10000, blank=True)
     severity = models.CharField(max_length=10, choices=Severity, default=Severity.MEDIUM)
     status = models.CharField(max_length=20, choices=Status, default=Status.OPEN)
@@ -362,7 +363,7 @@ class Problem(CustomerOwned):
     confirmed = models.BooleanField(
         default=False, help_text="The customer has said this themselves."
     )
-    source = models.CharField(max_length=300, blank=True)
+    source = models.CharField(max_length=300, blank=True, validators=[validate_single_line])
 
     history = HistoricalRecords()
 

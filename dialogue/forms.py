@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.visibility import users_who_can_see
+from core.validators import validate_single_line
 from customers.models import Customer, Goal, Problem, Stakeholder
 from dialogue import queries
 from dialogue.models import ActionItem, Meeting
@@ -175,7 +176,9 @@ class MeetingForm(forms.ModelForm):
 class NewProblemForm(forms.Form):
     """A problem that came up for the first time; it lands in the customer's problems."""
 
-    title = forms.CharField(max_length=200, required=False, label="New problem")
+    title = forms.CharField(
+        max_length=200, required=False, label="New problem", validators=[validate_single_line]
+    )
     severity = forms.ChoiceField(choices=Problem.Severity.choices, initial=Problem.Severity.MEDIUM)
     description = forms.CharField(
         max_length=10000, required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -210,7 +213,9 @@ class NewProblemForm(forms.Form):
 
 
 class NextStepForm(forms.Form):
-    description = forms.CharField(max_length=500, label="Next step")
+    description = forms.CharField(
+        max_length=500, label="Next step", validators=[validate_single_line]
+    )
     owner = UserChoiceField(queryset=User.objects.none(), label="Owner")
     due_on = forms.DateField(
         required=False, label="Due", widget=forms.DateInput(attrs={"type": "date"})

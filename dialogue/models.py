@@ -4,6 +4,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.softdelete import SoftDeletable
+from core.validators import validate_single_line
 from customers.models import Customer, CustomerOwned, Goal, Problem, Stakeholder
 
 
@@ -25,7 +26,7 @@ class Meeting(SoftDeletable, CustomerOwned):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="meetings")
     occurred_at = models.DateTimeField()
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.MEETING)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     stakeholders = models.ManyToManyField(Stakeholder, related_name="meetings", blank=True)
     internal_attendees = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="attended_meetings", blank=True
@@ -65,7 +66,7 @@ class ActionItem(CustomerOwned):
     meeting = models.ForeignKey(
         Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items"
     )
-    description = models.CharField(max_length=500)
+    description = models.CharField(max_length=500, validators=[validate_single_line])
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="action_items"
     )

@@ -4,6 +4,7 @@ from django import forms
 
 from accounts.models import Area, User
 from accounts.visibility import users_who_can_see
+from core.validators import validate_single_line
 from customers.models import Customer
 from solutions.currencies import validate_currency
 from solutions.models import Contribution, Partner, Proposal
@@ -125,7 +126,9 @@ class ContributionWriteForm(forms.ModelForm):
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(max_length=500, label="Reason for declining")
+    reason = forms.CharField(
+        max_length=500, label="Reason for declining", validators=[validate_single_line]
+    )
 
 
 class CommentForm(forms.Form):
@@ -149,4 +152,4 @@ class CommentEditForm(forms.Form):
 
 class TransitionForm(forms.Form):
     to = forms.ChoiceField(choices=Proposal.Status.choices)
-    note = forms.CharField(max_length=500, required=False)
+    note = forms.CharField(max_length=500, required=False, validators=[validate_single_line])

@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import Area, User
 from accounts.visibility import scope_to_visible
 from core.softdelete import SoftDeletable
+from core.validators import validate_single_line
 from core.versioning import VersionedModel
 from customers.models import Customer, CustomerOwned, Option, Problem, http_url
 
@@ -14,13 +15,13 @@ from customers.models import Customer, CustomerOwned, Option, Problem, http_url
 class Partner(VersionedModel):
     """An external company that contributes to solutions from its own market or speciality."""
 
-    name = models.CharField(max_length=200, unique=True)
-    market = models.CharField(max_length=200, blank=True)
-    speciality = models.CharField(max_length=200, blank=True)
+    name = models.CharField(max_length=200, unique=True, validators=[validate_single_line])
+    market = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
+    speciality = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
     website = models.URLField(max_length=300, blank=True, validators=[http_url])
-    contact_name = models.CharField(max_length=200, blank=True)
+    contact_name = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
     contact_email = models.EmailField(max_length=254, blank=True)
-    contact_phone = models.CharField(max_length=40, blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True, validators=[validate_single_line])
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -46,7 +47,7 @@ class Proposal(SoftDeletable, CustomerOwned):
     OPEN_STATUSES = (Status.DRAFT, Status.IN_REVIEW, Status.PRESENTED)
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="proposals")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     summary = models.TextField(max_length=50000, blank=True)
     problems = models.ManyToManyField(Problem, related_name="proposals", blank=True)
     options = models.ManyToManyField(Option, related_name="proposals", blank=True)
@@ -56,7 +57,7 @@ class Proposal(SoftDeletable, CustomerOwned):
     value = models.DecimalField(
         max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
-    currency = models.CharField(max_length=3, default="EUR")
+    currency = models.CharField(max_length=3, default="EUR", validators=[validate_single_line])
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, editable=False)
     status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
@@ -92,7 +93,7 @@ class ProposalTransition(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     at = models.DateTimeField(auto_now_add=True)
-    note = models.CharField(max_length=500, blank=True)
+    note = models.CharField(max_length=500, blank=True, validators=[validate_single_line])
 
     class Meta:
         ordering = ["at", "id"]
@@ -140,7 +141,7 @@ class Contribution(VersionedModel):
     status = models.CharField(
         max_length=20, choices=Status, default=Status.REQUESTED, editable=False
     )
-    decline_reason = models.CharField(max_length=500, blank=True)
+    decline_reason = models.CharField(max_length=500, blank=True, validators=[validate_single_line])
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from accounts.models import AccountMembership, Area, User
 from core.api import NOT_FOUND, VersionedModelSerializer, unknown_pk
 from core.markdown import render_markdown
+from core.validators import validate_single_line
 from customers.models import Customer, Option, Problem
 from solutions import queries
 from solutions.currencies import validate_currency
@@ -34,7 +35,9 @@ class ProposalSerializer(VersionedModelSerializer):
         error_messages={"does_not_exist": NOT_FOUND},
         help_text="Defaults to the caller; must be someone who can see the account.",
     )
-    currency = serializers.CharField(max_length=3, min_length=3, required=False)
+    currency = serializers.CharField(
+        max_length=3, min_length=3, required=False, validators=[validate_single_line]
+    )
     allowed_transitions = serializers.SerializerMethodField()
 
     class Meta:
@@ -98,7 +101,13 @@ class ProposalSerializer(VersionedModelSerializer):
 
 class TransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=Proposal.Status.choices)
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        validators=[validate_single_line],
+    )
 
 
 class ContributionSerializer(serializers.ModelSerializer):
@@ -182,7 +191,7 @@ class ContributionWriteSerializer(VersionedModelSerializer):
 
 
 class DeclineSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500)
+    reason = serializers.CharField(max_length=500, validators=[validate_single_line])
 
 
 class CommentSerializer(serializers.ModelSerializer):

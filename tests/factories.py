@@ -7,7 +7,15 @@ import factory
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from accounts.models import AccountMembership, Area, Notification, Team, TeamMember, User
+from accounts.models import (
+    AccountMembership,
+    ApiToken,
+    Area,
+    Notification,
+    Team,
+    TeamMember,
+    User,
+)
 from customers.models import (
     BusinessModel,
     Customer,
@@ -250,3 +258,18 @@ class PlanSectionFactory(factory.django.DjangoModelFactory):
     kind = "strategy"
     body = "## Objectives\n\n- Grow the account"
     updated_at = factory.LazyFunction(timezone.now)
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """An API token; pass `key` to know it (only its hash is stored)."""
+
+    class Meta:
+        model = ApiToken
+        exclude = ("key",)
+
+    user = factory.SubFactory(UserFactory)
+    key = factory.Sequence(lambda n: f"test-token-{n:029d}")
+    key_hash = factory.LazyAttribute(lambda o: ApiToken.hash_key(o.key))
+    prefix = factory.LazyAttribute(lambda o: o.key[:8])
+    stamp = factory.LazyAttribute(lambda o: o.user.credential_stamp())
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))

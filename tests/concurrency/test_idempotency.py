@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from dialogue.models import Meeting
 from integrity.idempotency import purge_expired_keys
 from integrity.models import IdempotencyKey
+from tests import factories
 from tests.concurrency.helpers import Racers
 
 pytestmark = pytest.mark.django_db
@@ -114,11 +115,10 @@ def test_without_the_header_nothing_is_stored(actors):
 
 
 def test_token_callers_are_scoped_by_their_token(actors):
-    from rest_framework.authtoken.models import Token
-
-    token = Token.objects.create(user=actors.sales_a)
+    key = "idempotency-test-token"
+    factories.ApiTokenFactory(user=actors.sales_a, key=key)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     key, body = str(uuid.uuid4()), meeting_body(actors)
     first, again = post(client, body, key), post(client, body, key)
     assert first.status_code == 201

@@ -100,8 +100,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
 from django.conf import settings
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from accounts.models import Team, TeamMember, User
+from accounts.services import issue_api_token
 from customers.services import create_customer
 
 lead = User.objects.create_user("lead", email="lead@example.com", password="not-used-12345")
@@ -111,7 +111,8 @@ customer = create_customer(lead=lead, name="Durable AG")
 client = Client()
 client.force_login(lead)
 cookie = settings.SESSION_COOKIE_NAME
-print(customer.pk, Token.objects.create(user=lead).key, f"{cookie}={client.cookies[cookie].value}")
+key = issue_api_token(lead, is_mfa_verified=False)[1]
+print(customer.pk, key, f"{cookie}={client.cookies[cookie].value}")
 """
 
 

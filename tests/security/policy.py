@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from accounts.models import AccountMembership, Notification
+from accounts.models import AccountMembership, ApiToken, Notification
 from customers.models import (
     Customer,
     Goal,
@@ -80,11 +80,27 @@ POLICY: dict[str, Rule] = {
     "accounts/logout/": Rule(PUBLIC, note="POST only; signs out whoever is signed in"),
     "accounts/password/": page(),
     "accounts/password/done/": page(),
+    "accounts/password/reset/": Rule(
+        PUBLIC,
+        note="asks for a reset link: the same answer whether the address has an account; "
+        "rate limited per client address (429) and per email address (nothing more sent)",
+    ),
+    "accounts/password/reset/sent/": Rule(PUBLIC, note="the one answer to every reset request"),
+    "accounts/password/reset/<uidb64>/<token>/": Rule(
+        PUBLIC,
+        note="the emailed link: Django's token, single use, PASSWORD_RESET_TIMEOUT seconds; "
+        "a wrong or used token shows 'this link does not work'",
+    ),
+    "accounts/password/reset/complete/": Rule(PUBLIC, note="says the new password is set"),
     "accounts/two-factor/": page(),
     "accounts/two-factor/setup/": page(),
     "accounts/two-factor/verify/": page(),
     "accounts/two-factor/recovery-codes/": page(),
     "accounts/two-factor/disable/": page(),
+    "accounts/tokens/<int:pk>/revoke/": page(
+        ApiToken, scope=USER, note="the owner's own tokens; another user's token id is a 404"
+    ),
+    "accounts/tokens/revoke-all/": page(note="the signed-in user's own tokens"),
     "accounts/notifications/": page(),
     "accounts/notifications/<int:pk>/read/": page(Notification, scope=USER),
     "accounts/notifications/read-all/": page(),

@@ -17,9 +17,9 @@ from django.core.exceptions import ValidationError
 from django.test import Client, override_settings
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
 from accounts import mfa
+from accounts.models import ApiToken
 from core.models import AuditEvent
 from tests import factories
 from tests.core.test_settings import PRODUCTION_ENV, ROOT
@@ -85,7 +85,7 @@ def test_the_api_token_endpoint_shares_the_lockout_and_answers_429(sam):
     assert response.status_code == 429
     assert "Too many failed sign-ins" in response.json()["detail"]
     assert int(response["Retry-After"]) == 15 * 60
-    assert not Token.objects.filter(user=sam).exists()
+    assert not ApiToken.objects.filter(user=sam).exists()
     # The form is locked too: one counter per username and address.
     assert login(client, "sam", factories.PASSWORD).status_code == 429
 
@@ -159,7 +159,7 @@ def test_password_change_needs_the_current_password_and_ends_other_sessions(sam)
     mine, other = Client(), Client()
     assert login(mine, "sam", factories.PASSWORD).status_code == 302
     assert login(other, "sam", factories.PASSWORD, ip="10.0.0.3").status_code == 302
-    Token.objects.create(user=sam)
+    factories.ApiTokenFactory(user=sam)
     new = "a brand new passphrase"
     refused = mine.post(
         "/accounts/password/",
@@ -174,7 +174,7 @@ def test_password_change_needs_the_current_password_and_ends_other_sessions(sam)
     assert changed.status_code == 302
     assert mine.get("/").status_code == 200
     assert other.get("/").status_code == 302
-    assert not Token.objects.filter(user=sam).exists()
+    assert not ApiToken.objects.filter(user=sam).exists()
     assert AuditEvent.objects.filter(action="password_changed", actor=sam).exists()
 
 
@@ -324,6 +324,13 @@ def enrol(client: Client, user) -> tuple[TOTPDevice, list[str]]:
     return device, codes
 
 
+def next_window(user) -> None:
+    """As if the next 30-second TOTP window came and django-otp's back-off was waited out."""
+    TOTPDevice.objects.filter(user=user).update(
+        last_t=-1, throttling_failure_count=0, throttling_failure_timestamp=None
+    )
+
+
 def test_enrolment_then_every_sign_in_asks_for_a_code(sam):
     client = Client()
     login(client, "sam", factories.PASSWORD)
@@ -366,17 +373,21 @@ def test_verify_refuses_to_redirect_off_site(sam):
     assert response["Location"] == "/"
 
 
-def test_disabling_needs_the_password(sam):
+def test_disabling_needs_the_password_and_a_current_code(sam):
     client = Client()
     login(client, "sam", factories.PASSWORD)
-    enrol(client, sam)
-    refused = client.post("/accounts/two-factor/disable/", {"password": "wrong-password-9"})
-    assert refused.status_code == 400
-    assert mfa.has_mfa(sam)
+    device, codes = enrol(client, sam)
+    code = f"{totp(device.bin_key):06d}"
+    disable = "/accounts/two-factor/disable/"
+    # The password alone, a wrong password, or a recovery code instead of the app's code: no.
+    assert client.post(disable, {"password": factories.PASSWORD}).status_code == 400
+    assert client.post(disable, {"password": "wrong-password-9", "code": code}).status_code == 400
     assert (
-        client.post("/accounts/two-factor/disable/", {"password": factories.PASSWORD}).status_code
-        == 302
+        client.post(disable, {"password": factories.PASSWORD, "code": codes[0]}).status_code == 400
     )
+    assert mfa.has_mfa(sam)
+    next_window(sam)
+    assert client.post(disable, {"password": factories.PASSWORD, "code": code}).status_code == 302
     assert not mfa.has_mfa(sam)
     assert client.get("/").status_code == 200
 
