@@ -18,9 +18,9 @@ LAST_USED_RESOLUTION = dt.timedelta(hours=1)
 class ApiTokenAuthentication(TokenAuthentication):
     """DRF's token header, with expiry, revocation and the two-factor rule.
 
-    A token is refused (401) when it is unknown, expired, its user is inactive, the user's
-    role, staff flags, password or two-factor changed since it was issued (it is then deleted),
-    or the user's role requires two-factor and the token was issued without a second factor.
+    A token is refused when it is unknown, expired, its user is inactive, the user's role,
+    staff or active flags, password or two-factor changed since it was issued (it is then
+    deleted), or the user's role requires two-factor and the token was issued without one.
     """
 
     model = ApiToken
@@ -32,20 +32,21 @@ class ApiTokenAuthentication(TokenAuthentication):
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         user = token.user
+        if not hmac.compare_digest(token.stamp, user.credential_stamp()):
+            # Issued before a change of role, password, two-factor or deactivation: it ends for
+            # good, even if the change is undone.
+            token.delete()
+            raise exceptions.AuthenticationFailed(
+                _(
+                    "This token was revoked because your account's role, password or two-factor "
+                    "settings changed. Request a new one at /api/auth/token/."
+                )
+            )
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         if token.is_expired:
             raise exceptions.AuthenticationFailed(
                 _("This token has expired. Request a new one at /api/auth/token/.")
-            )
-        if not hmac.compare_digest(token.stamp, user.credential_stamp()):
-            # Issued before a change of role, password or two-factor: it ends for good.
-            token.delete()
-            raise exceptions.AuthenticationFailed(
-                _(
-                    "This token was revoked because your role, password or two-factor "
-                    "settings changed. Request a new one at /api/auth/token/."
-                )
             )
         if mfa.mfa_required(user) and not token.is_mfa_verified:
             raise exceptions.AuthenticationFailed(

@@ -1,5 +1,6 @@
 import hashlib
 from collections.abc import Iterator
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -7,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
 
 from core.validators import validate_single_line
 
@@ -31,6 +33,13 @@ class User(AbstractUser):
         MANAGER = "manager", "Manager"
         ADMIN = "admin", "Admin"
 
+    # AbstractUser's, made single-line: display names go into notification texts and emails.
+    first_name = models.CharField(
+        _("first name"), max_length=150, blank=True, validators=[validate_single_line]
+    )
+    last_name = models.CharField(
+        _("last name"), max_length=150, blank=True, validators=[validate_single_line]
+    )
     role = models.CharField(max_length=20, choices=Role, default=Role.SALESPERSON)
     area = models.ForeignKey(
         Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="users"
@@ -58,6 +67,22 @@ class User(AbstractUser):
     def is_manager(self) -> bool:
         return self.role == self.Role.MANAGER
 
+    def save(self, **kwargs: Any) -> None:
+        # credentials_epoch is only ever raised, by services.end_other_credentials' UPDATE. A
+        # full save of an instance loaded before that must not write the old value back: the
+        # sessions and tokens the raise ended would be valid again.
+        if (
+            not self._state.adding
+            and kwargs.get("update_fields") is None
+            and not kwargs.get("force_insert")
+        ):
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "credentials_epoch"
+            ]
+        super().save(**kwargs)
+
     def get_session_auth_hash(self) -> str:
         return self._session_hash()
 
@@ -79,13 +104,14 @@ class User(AbstractUser):
         ).hexdigest()
 
     def credential_stamp(self) -> str:
-        """A digest of what an API token vouches for: role, staff and superuser flags, password
-        and two-factor epoch. A token issued under another stamp is refused."""
+        """A digest of what an API token vouches for: role, staff, superuser and active flags,
+        password and two-factor epoch. A token issued under another stamp is refused."""
         material = "\x1f".join(
             (
                 self.role,
                 str(self.is_staff),
                 str(self.is_superuser),
+                str(self.is_active),
                 self.password,
                 str(self.credentials_epoch),
             )

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -128,6 +129,17 @@ def actors(db) -> Actors:
         customer_a2=customer_a2,
         customer_b=customer_b,
     )
+
+
+@pytest.fixture
+def isolated_cache(settings) -> None:
+    """A cache of the test's own: counters kept in Redis (rate limits) start from zero."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{uuid.uuid4().hex}",
+        }
+    }
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ def _stamp(user) -> str:
             user.role,
             str(user.is_staff),
             str(user.is_superuser),
+            str(user.is_active),
             user.password,
             str(user.credentials_epoch),
         )

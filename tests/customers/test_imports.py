@@ -173,3 +173,53 @@ def test_upload_pages(client, actors):
     upload = SimpleUploadedFile("p.csv", b"name\nAnn\n", content_type="text/csv")
     assert client.post(people, {"file": upload}).status_code == 302
     assert Stakeholder.objects.filter(customer=actors.customer_a, name="Ann").exists()
+
+
+# Pen-test finding 3 and the CSV reader
+
+
+def test_a_name_that_exists_only_in_another_team_neither_blocks_nor_shows(actors):
+    """Beta Holdings is team B's: team A's importer learns nothing about it."""
+    hidden = imports.import_customers(csv_file("name\nBeta Holdings\n"), by=actors.sales_a)
+    assert hidden.ok, hidden.errors
+    assert Customer.objects.filter(name="Beta Holdings").count() == 2
+    # A name the importer can see is still refused, whatever its case.
+    seen = imports.import_customers(csv_file("name\nalpha industries\n"), by=actors.sales_a)
+    assert not seen.ok
+    assert "already exists" in seen.errors[0][1]
+
+
+def test_the_lead_column_does_not_tell_a_non_admin_which_usernames_exist(actors):
+    existing = imports.import_customers(csv_file("name,lead\nGamma,sales_b\n"), by=actors.sales_a)
+    missing = imports.import_customers(csv_file("name,lead\nGamma,nobody-x\n"), by=actors.sales_a)
+    assert existing.errors == missing.errors
+    own = imports.import_customers(csv_file("name,lead\nGamma,SALES_A\n"), by=actors.sales_a)
+    assert own.ok, own.errors
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ('name,industry\nGood,Energy\n"Unclosed,Energy\nMore,Retail\n', 3),
+        ('name,industry\nGood,Energy\n\n\n"Unclosed,Energy\n', 5),
+        ('name\n"Unclosed\n', 2),
+    ],
+)
+def test_an_unterminated_quote_is_refused_with_its_line(actors, text, line):
+    result = imports.import_customers(csv_file(text), by=actors.sales_a)
+    assert not result.ok
+    assert result.errors == [
+        (0, f'Line {line}: a quoted cell starts here and is never closed (a " is missing).')
+    ]
+    assert not Customer.objects.filter(name="Good").exists()
+
+
+def test_a_stakeholder_file_with_an_unterminated_quote_is_refused(actors):
+    text = 'name,title\nAnna,CFO\nBert,"Head of\n'
+    result = imports.import_stakeholders(
+        csv_file(text), customer=actors.customer_a, by=actors.sales_a
+    )
+    assert result.errors == [
+        (0, 'Line 3: a quoted cell starts here and is never closed (a " is missing).')
+    ]
+    assert not Stakeholder.objects.filter(customer=actors.customer_a).exists()

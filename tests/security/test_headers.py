@@ -9,6 +9,8 @@ from django.test import Client, override_settings
 from tests import factories
 
 STATIC_FILE = "/static/css/accord.css"
+# Browser features no page uses: switched off everywhere (Permissions-Policy).
+POLICY_OFF = ("camera", "microphone", "geolocation", "payment", "usb", "serial", "hid")
 
 
 @pytest.fixture
@@ -71,6 +73,9 @@ def test_security_headers_on_every_kind_of_response(signed_in, actors):
             failures.append(f"{kind}: Referrer-Policy {response.get('Referrer-Policy')!r}")
         if response.get("Cross-Origin-Opener-Policy") != "same-origin":
             failures.append(f"{kind}: COOP {response.get('Cross-Origin-Opener-Policy')!r}")
+        policy = response.get("Permissions-Policy", "")
+        if not all(f"{feature}=()" in policy for feature in POLICY_OFF):
+            failures.append(f"{kind}: Permissions-Policy {policy!r}")
         if kind != "static file" and "no-store" not in response.get("Cache-Control", ""):
             failures.append(f"{kind}: Cache-Control {response.get('Cache-Control')!r}")
         release(response)
