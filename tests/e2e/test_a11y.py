@@ -172,6 +172,20 @@ def test_empty_states_have_no_serious_violations(live_server, axe_page: Page, db
     )
 
 
+def test_security_pages_have_no_serious_violations(live_server, axe_page: Page, db):
+    user = factories.UserFactory(username="careful")
+    factories.ApiTokenFactory(user=user, name="nightly export")
+    check_pages(
+        axe_page,
+        live_server.url,
+        ["/accounts/password/reset/", "/accounts/password/reset/sent/"],
+    )
+    sign_in_with_form(axe_page, live_server.url, "careful", factories.PASSWORD)
+    axe_page.goto(f"{live_server.url}/accounts/two-factor/")
+    expect(axe_page.get_by_role("cell", name="nightly export")).to_be_visible()
+    check_pages(axe_page, live_server.url, ["/accounts/two-factor/", "/accounts/password/"])
+
+
 def test_phone_sized_pages_have_no_serious_violations(live_server, axe_page: Page, demo):
     nordwind = Customer.objects.get(name="Nordwind Logistics")
     axe_page.set_viewport_size(PHONE)
