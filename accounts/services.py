@@ -33,8 +33,9 @@ EMAIL_SUBJECT_LENGTH = 80
 MAX_API_TOKENS_PER_USER = 10
 
 
-class EmailDeliveryDelayed(Exception):
-    """The mail server could not take the message now; another attempt later may succeed."""
+class EmailRefused(Exception):
+    """The mail server refused the message for good (a 5xx answer): another attempt would be
+    refused alike, so the task's retry policy (core.tasks) does not retry it."""
 
 
 def notify(
@@ -63,8 +64,8 @@ def notify(
 def email_notification(notification_id: int) -> bool:
     """Send the notification's email unless it was already sent; True when this call sent it.
 
-    Raises EmailDeliveryDelayed when the mail server may take it later (the task retries
-    those); any other error is permanent and is not retried.
+    A busy or unreachable mail server raises an OSError, which the task retries; a message the
+    server refuses (EmailRefused) or Python refuses (ValueError) is not retried.
     """
     with transaction.atomic():
         notification = (
@@ -90,22 +91,20 @@ def email_notification(notification_id: int) -> bool:
 def _send(message: EmailMessage) -> None:
     try:
         message.send()
-    except Exception as exc:
-        if _is_transient(exc):
-            raise EmailDeliveryDelayed(str(exc)) from exc
+    except smtplib.SMTPException as exc:
+        # SMTP errors are OSErrors, which core.tasks retries; a final answer must not be.
+        if not _is_transient(exc):
+            raise EmailRefused(str(exc)) from exc
         raise
 
 
-def _is_transient(exc: Exception) -> bool:
-    """Whether another attempt could succeed: SMTP 4xx answers, lost or refused connections."""
+def _is_transient(exc: smtplib.SMTPException) -> bool:
+    """Whether another attempt could succeed: a 4xx answer or a lost connection."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return all(400 <= code < 500 for code, _ in exc.recipients.values())
     if isinstance(exc, smtplib.SMTPResponseException):
         return 400 <= exc.smtp_code < 500
-    if isinstance(exc, smtplib.SMTPServerDisconnected):
-        return True
-    # Connection refused or reset, timeouts, DNS: the network, not the message.
-    return isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)
+    return isinstance(exc, smtplib.SMTPServerDisconnected)
 
 
 # API tokens
