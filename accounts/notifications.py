@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,17 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Notification, User
-from accounts.visibility import visible_customers_q
-
-
-def readable(user: User) -> QuerySet[Notification]:
-    """The user's notifications about what they may see now: one about an account they left
-    is no longer shown (nor counted, nor emailed)."""
-    mine = Notification.objects.filter(user=user)
-    condition = visible_customers_q(user, "customer__pk")
-    if condition is None:
-        return mine
-    return mine.filter(Q(customer__isnull=True) | condition)
+from accounts.visibility import readable_notifications as readable
 
 
 def inbox(user: User) -> QuerySet[Notification]:

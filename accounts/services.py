@@ -20,6 +20,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import ApiToken, Notification, User
+from accounts.visibility import readable_notifications
 from core.validators import single_line
 
 logger = logging.getLogger("accord.notifications")
@@ -76,6 +77,8 @@ def email_notification(notification_id: int) -> bool:
         )
         if notification is None or not notification.user.email:
             return False
+        if not readable_notifications(notification.user).filter(pk=notification.pk).exists():
+            return False  # the reader lost access to its account meanwhile
         base = getattr(settings, "SITE_URL", "").rstrip("/")
         body = notification.message
         if notification.url:

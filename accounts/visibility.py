@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, TextChoices
 
-from accounts.models import AccountMembership, Team, TeamMember, User
+from accounts.models import AccountMembership, Notification, Team, TeamMember, User
 
 # Membership roles whose holders extend visibility to the managers of their teams.
 VISIBLE_TO_THEIR_MANAGERS = (AccountMembership.Role.LEAD, AccountMembership.Role.SPECIALIST)
@@ -290,3 +290,13 @@ def managers_of(customer_id: int, *, observers: bool = False) -> QuerySet[User]:
         team_members__user__account_memberships__role__in=_roles_seen(observers),
     )
     return User.objects.filter(is_active=True, pk__in=teams.values("manager_id")).order_by("pk")
+
+
+def readable_notifications(user: User) -> QuerySet[Notification]:
+    """The user's notifications about what they may see now: one about an account they left
+    is no longer shown (nor counted, nor emailed)."""
+    mine = Notification.objects.filter(user=user)
+    condition = visible_customers_q(user, "customer__pk")
+    if condition is None:
+        return mine
+    return mine.filter(Q(customer__isnull=True) | condition)

@@ -22,3 +22,8 @@ class IllegalTransition(Exception):
         super().__init__(
             message or f"Cannot move from {from_status} to {to_status}; allowed: {names}."
         )
+
+
+class ImportRefused(Exception):
+    """A file to import cannot be used as a whole (unreadable, the wrong kind of file, or rows
+    the database already holds); the message says why, for the user."""

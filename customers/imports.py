@@ -12,6 +12,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext
 
 from accounts.models import User
+from core.errors import ImportRefused
 from customers import services
 from customers.access import get_access
 from customers.forms import CustomerForm
@@ -43,10 +44,6 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-class ImportRefused(Exception):
-    """The file as a whole cannot be read."""
 
 
 def _read_rows(upload: IO[bytes], columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:

@@ -20,6 +20,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from accounts.models import AccountMembership, User
+from core.errors import ImportRefused
 from customers.models import Customer
 
 FORMAT = "accord-account/1"
@@ -28,10 +29,6 @@ ACCOUNT_APPS = ("customers", "dialogue", "solutions", "insights", "health")
 SHARED_MODELS = ("accounts.Area", "solutions.Partner")
 # Per-user bookkeeping, not part of an account.
 SKIPPED_MODELS = ("insights.DigestDelivery", "solutions.HistoricalPartner")
-
-
-class ImportRefused(Exception):
-    """The file is not an account export, or the database already holds its rows."""
 
 
 def _is_history(model: type[models.Model]) -> bool:

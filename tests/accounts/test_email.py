@@ -94,3 +94,13 @@ def test_a_message_python_refuses_fails_once(db):
     result = email_notification.apply(args=[notification.pk], throw=False)
     assert result.failed()
     assert RefusingBackend.attempts == 1
+
+
+def test_no_email_about_an_account_the_reader_no_longer_sees(actors):
+    """Penetration test finding 10: an email queued before access ended is not sent."""
+    notification = factories.NotificationFactory(
+        user=actors.spec_a, customer=actors.customer_a, message="Secret expansion"
+    )
+    actors.customer_a.memberships.filter(user=actors.spec_a).delete()
+    assert email_notification(notification.pk) is False
+    assert mail.outbox == []

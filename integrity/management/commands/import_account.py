@@ -7,7 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
 
-from integrity.transfer import ImportRefused, import_account
+from core.errors import ImportRefused
+from integrity.transfer import import_account
 
 
 class Command(BaseCommand):
