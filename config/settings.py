@@ -5,6 +5,7 @@ Celery tasks executed eagerly, mail printed to the console. `DJANGO_ENV=producti
 on the deployment profile, in which secrets have no defaults and `check --deploy` is clean.
 """
 
+import ipaddress
 import os
 import sys
 from datetime import timedelta
@@ -91,13 +92,19 @@ if env_bool("ACCORD_BENCH", TESTING):
     INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
+    # First: everything after it (lockout, audit, logs, metrics) sees the client's address.
+    "core.proxy.TrustedProxyMiddleware",
     "core.middleware.RequestIdMiddleware",
     # First after the request id, so every answer (static files, 4xx, 503) carries it.
     "core.middleware.PermissionsPolicyMiddleware",
+    # Request log line and metrics, with the request id set and the final status known.
+    "core.metrics.RequestTelemetryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so static files (an SVG can carry script) get the policy too.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and authentication: a plain-HTTP API request is refused untouched.
+    "core.https.HttpsOnlyApiMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -192,7 +199,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes (nginx serves it in production: deploy/nginx/accord.conf).
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -370,11 +378,29 @@ if PRODUCTION:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     # The API over plain http should fail, not redirect (ASVS 4.1.2), so a client notices.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^api/"]
+    # /metrics is scraped from gunicorn on loopback (deploy/README.md), without TLS.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$", r"^api/"]
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     if env_bool("BEHIND_TLS_PROXY", False):
         # Only when the proxy always overwrites this header.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Issue 16, finding 9: in production the API refuses plain HTTP with a 403 (core/https.py).
+API_HTTPS_ONLY = PRODUCTION
+
+
+def env_networks(name: str, default: str = "") -> list[str]:
+    """Comma-separated addresses or CIDR networks, checked at start-up."""
+    networks = env_list(name, default)
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name}: {network!r} is not an address or network") from exc
+    return networks
+
+
+# Reverse proxies on this host whose X-Real-IP header names the client (core/proxy.py).
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 # django-axes: lock a username from one address after 5 failures, for 15 minutes.
 AXES_FAILURE_LIMIT = 5
@@ -415,6 +441,12 @@ PERMISSIONS_POLICY = {
     "xr-spatial-tracking": [],
 }
 
+# Logs: one JSON object per line in production (LOG_FORMAT=json), readable lines otherwise.
+LOG_FORMAT = env("LOG_FORMAT", "json" if PRODUCTION else "plain")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be json or plain.")
+# One line per request: request id, user id, method, path, route, status, duration.
+LOG_REQUESTS = env_bool("LOG_REQUESTS", PRODUCTION)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -425,11 +457,12 @@ LOGGING = {
             "()": "core.logging.SafeFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
         },
+        "json": {"()": "core.logging.JsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
+            "formatter": LOG_FORMAT,
             "filters": ["request_id"],
         },
     },
@@ -440,6 +473,24 @@ LOGGING = {
         "accord.audit": {"level": "INFO"},
     },
 }
+if LOG_REQUESTS:
+    # The request log (core/metrics.py) has a line for every 4xx; Django's stays for 5xx.
+    LOGGING["loggers"]["django.request"] = {"level": "ERROR"}
+# Celery's workers log through the same handler (JSON in production) instead of their own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
+
+# /metrics (core/metrics.py): open to the bearer token and/or the networks; neither = 404.
+METRICS_TOKEN = env("METRICS_TOKEN")
+METRICS_ALLOWED_NETWORKS = env_networks("METRICS_ALLOWED_NETWORKS")
+# Folders of the processes' counters (prometheus_client's multiprocess mode) added up by
+# /metrics: the web's and, on the same host, the worker's (the systemd units set them).
+METRICS_MULTIPROC_DIRS = env_list("METRICS_MULTIPROC_DIRS")
+# Each app's scrape-time figures, by dotted path (core imports no app above it).
+METRICS_COLLECTORS = [
+    "customers.metrics.collect",
+    "insights.metrics.collect",
+    "health.metrics.collect",
+]
 
 # Account health (health app). Weights are the components' maximum points; they need not sum
 # to 100 (the score is scaled), but keeping them at 100 makes the points read as percentages.

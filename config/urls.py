@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts import views as account_views
 from core import views as core_views
+from core.metrics import metrics_view
 from home import views as home_views
 
 api_patterns = [
@@ -22,6 +23,7 @@ api_patterns = [
 urlpatterns = [
     path("", home_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path("accounts/", include("accounts.urls")),
     path("customers/", include("customers.urls")),
     path("", include("integrity.urls")),

@@ -10,6 +10,10 @@ Kinds:
   PAGE    an HTML page: anonymous and deactivated users are sent to the sign-in page.
   API     a REST endpoint: anonymous and deactivated users get 401/403.
   STAFF   staff only (admin, API schema and docs).
+  TOKEN   for a machine holding a configured secret, not for people: no user, signed in or
+          not, staff or not, gets anything (the Prometheus scrape at /metrics, which needs
+          METRICS_TOKEN and/or an address in METRICS_ALLOWED_NETWORKS; tests/production/
+          test_metrics.py tries the token itself).
 
 For object URLs (ids in the path), outsiders and the other team get 404 on every method, the
 same answer as for an id that does not exist.
@@ -30,7 +34,7 @@ from customers.models import (
 from dialogue.models import ActionItem, Meeting
 from solutions.models import Comment, Contribution, Partner, Proposal
 
-PUBLIC, PAGE, API, STAFF = "public", "page", "api", "staff"
+PUBLIC, PAGE, API, STAFF, TOKEN = "public", "page", "api", "staff", "token"
 # Scopes of the object an URL designates.
 CUSTOMER, USER, GLOBAL = "customer", "user", "global"
 
@@ -76,6 +80,7 @@ POLICY: dict[str, Rule] = {
     # accounts
     "": page(),
     "healthz": Rule(PUBLIC),
+    "metrics": Rule(TOKEN, note="Prometheus scrape; METRICS_TOKEN / METRICS_ALLOWED_NETWORKS"),
     "accounts/login/": Rule(PUBLIC),
     "accounts/logout/": Rule(PUBLIC, note="POST only; signs out whoever is signed in"),
     "accounts/password/": page(),

@@ -9,7 +9,18 @@ import json
 import pytest
 
 from tests.security.conftest import Target
-from tests.security.policy import API, CUSTOMER, GLOBAL, PAGE, PUBLIC, STAFF, USER, Rule, rule_for
+from tests.security.policy import (
+    API,
+    CUSTOMER,
+    GLOBAL,
+    PAGE,
+    PUBLIC,
+    STAFF,
+    TOKEN,
+    USER,
+    Rule,
+    rule_for,
+)
 from tests.security.routes import Route, all_routes, model_of, resolves_to
 
 ROUTES = all_routes()
@@ -26,7 +37,7 @@ def missing_rule_message(route: Route) -> str:
     return (
         f"URL {route.key!r} (name {route.name!r}) has no access rule. Add it to POLICY in "
         f"tests/security/policy.py, e.g. {route.key!r}: {example}: say whether it is PAGE, API, "
-        "STAFF or PUBLIC, and what its path ids designate (model=..., extra=...)."
+        "STAFF, TOKEN or PUBLIC, and what its path ids designate (model=..., extra=...)."
     )
 
 
@@ -117,6 +128,9 @@ def test_url_access_for_anonymous_inactive_and_outsider(route: Route, clients, t
             ok = status < 500
             if rule.kind == PUBLIC:
                 pass
+            elif rule.kind == TOKEN:
+                # No person gets in, whoever they are (the test settings configure no token).
+                ok = status in (401, 403, 404, 405)
             elif actor in ("anon", "inactive"):
                 if route.is_api:
                     ok = status in (401, 403)

@@ -1,0 +1,141 @@
+"""What the production tests share: the environment of a production process, `manage.py` in a
+subprocess, and throwaway PostgreSQL databases on the server the test database lives on.
+
+Every process here is started with a clean environment built from the deploy template
+(deploy/accord.env.example) plus what the test must change (database, Redis, secrets), so the
+tests run what a self-hoster runs, not the test settings.
+"""
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dj_database_url
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy"
+ENV_TEMPLATE = DEPLOY / "accord.env.example"
+PYTHON = sys.executable
+
+# Variables of the test runner that must not leak into a production process.
+DROPPED = {
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DEBUG",
+    "ACCORD_TESTING",
+    "ACCORD_BENCH",
+    "PYTEST_XDIST_WORKER",
+    "PYTEST_XDIST_WORKER_COUNT",
+    "PYTEST_CURRENT_TEST",
+    "PROMETHEUS_MULTIPROC_DIR",
+    "CELERY_QUEUE",
+    "REDIS_URL",
+    "DATABASE_URL",
+}
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """KEY=value lines as systemd's EnvironmentFile= reads them (comments and blanks skipped)."""
+    values = {}
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, _, value = line.partition("=")
+        values[key.strip()] = value.strip().strip('"')
+    return values
+
+
+def production_env(**overrides: str) -> dict[str, str]:
+    """A production process's environment: the deploy template's values with `overrides`."""
+    env = {k: v for k, v in os.environ.items() if k not in DROPPED}
+    env.update(read_env_file(ENV_TEMPLATE))
+    env.update(
+        {
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ACCORD_TESTING": "0",
+            "ACCORD_BENCH": "0",
+        }
+    )
+    env.update(overrides)
+    return env
+
+
+def manage(*args: str, env: dict[str, str], timeout: float = 180) -> subprocess.CompletedProcess:
+    """`python manage.py ...` in the repository, failing with its output when it fails."""
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert result.returncode == 0, f"manage.py {' '.join(args)}:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+def server_url(database: str) -> str:
+    """A URL for `database` on the PostgreSQL server of this process's (test) database."""
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{database}"
+
+
+def _admin_psql(sql: str) -> None:
+    subprocess.run(
+        ["psql", server_url("postgres"), "-v", "ON_ERROR_STOP=1", "-qAtc", sql],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+
+
+def psql(url: str, sql: str) -> str:
+    """One query's rows, `|`-separated, as text."""
+    result = subprocess.run(
+        ["psql", url, "-v", "ON_ERROR_STOP=1", "-qAtc", sql],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return result.stdout.strip()
+
+
+@contextmanager
+def scratch_database(purpose: str) -> Iterator[str]:
+    """An empty database named after the test database (so parallel runs never share one),
+    dropped at the end whatever happens; yields its URL."""
+    base = connection.settings_dict["NAME"]
+    name = re.sub(r"[^a-z0-9_]", "_", f"{base}_{purpose}_{uuid.uuid4().hex[:6]}".lower())[:63]
+    _admin_psql(f'CREATE DATABASE "{name}"')
+    try:
+        yield server_url(name)
+    finally:
+        _admin_psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def table_counts(url: str) -> dict[str, int]:
+    """Rows per table of the public schema (exact counts, not the planner's estimates)."""
+    tables = psql(
+        url,
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
+    ).split()
+    if not tables:
+        return {}
+    union = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM \"{t}\"" for t in tables)
+    rows = psql(url, union).splitlines()
+    return {name: int(count) for name, count in (row.split("|") for row in rows)}
+
+
+def database_name(url: str) -> str:
+    return dj_database_url.parse(url)["NAME"]
