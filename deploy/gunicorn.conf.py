@@ -28,6 +28,12 @@ loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 # Heartbeat files in memory, not on a disk that may stall (the systemd unit's /tmp is private).
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 proc_name = "accord-web"
+# gunicornc's control socket: in the unit's run-time folder, never in a shared home folder
+# (two gunicorns of one user would fight over ~/.gunicorn/gunicorn.ctl).
+if os.environ.get("RUNTIME_DIRECTORY"):
+    control_socket = os.path.join(os.environ["RUNTIME_DIRECTORY"], "gunicorn.ctl")
+else:
+    control_socket_disable = True
 
 
 def child_exit(server: object, worker: object) -> None:

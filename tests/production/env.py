@@ -53,18 +53,20 @@ def read_env_file(path: Path) -> dict[str, str]:
     return values
 
 
+def deploy_settings(**overrides: str) -> dict[str, str]:
+    """The environment file an admin writes from the template: its values, a fresh secret
+    key, and `overrides` for this machine."""
+    values = read_env_file(ENV_TEMPLATE)
+    values["SECRET_KEY"] = secrets.token_urlsafe(50)
+    values.update(overrides)
+    return values
+
+
 def production_env(**overrides: str) -> dict[str, str]:
-    """A production process's environment: the deploy template's values with `overrides`."""
+    """A production process's environment: this one's (PATH, ...) without the test runner's
+    settings, plus the deploy template's values with `overrides`."""
     env = {k: v for k, v in os.environ.items() if k not in DROPPED}
-    env.update(read_env_file(ENV_TEMPLATE))
-    env.update(
-        {
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ACCORD_TESTING": "0",
-            "ACCORD_BENCH": "0",
-        }
-    )
-    env.update(overrides)
+    env.update(deploy_settings(**overrides))
     return env
 
 
