@@ -98,7 +98,8 @@ def _referenced(objects: list[models.Model]) -> tuple[set[int], list[models.Mode
             if field.related_model is User:
                 user_ids.update(getattr(obj, field.name).values_list("pk", flat=True))
     rows = []
-    for model in shared_models:
+    # In SHARED_MODELS order, not the set's: the same data must give the same file every time.
+    for model in (apps.get_model(label) for label in SHARED_MODELS):
         pks = [pk for (m, pk) in shared if m is model]
         rows += list(model._base_manager.filter(pk__in=pks).order_by("pk"))
     return user_ids, rows
