@@ -10,7 +10,7 @@ import pytest
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 NEEDS = {
-    "test_smoke.py": ("nginx", "openssl", "redis-server", "psql", "chromium"),
+    "test_smoke.py": ("nginx", "openssl", "envsubst", "redis-server", "psql", "chromium"),
     "test_backups.py": ("pg_dump", "pg_restore", "psql"),
     "test_upgrade.py": ("git", "psql"),
 }
