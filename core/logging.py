@@ -28,10 +28,11 @@ class SafeFormatter(logging.Formatter):
         return super().formatMessage(record)
 
 
-# The attributes every LogRecord has; anything else on a record came from `extra=`.
+# The attributes every LogRecord has; anything else on a record came from `extra=`, except
+# Django's `request` object (its text would repeat the query string the request log omits).
 _RECORD_ATTRIBUTES = frozenset(
     set(vars(logging.LogRecord("", 0, "", 0, "", None, None)))
-    | {"message", "asctime", "request_id"}
+    | {"message", "asctime", "request_id", "request"}
 )
 
 
