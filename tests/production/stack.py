@@ -245,7 +245,17 @@ class Nginx:
         site.write_text(self.site)
         conf = self.prefix / "nginx.conf"
         conf.write_text(nginx_main_conf(self.prefix, site))
-        args = [NGINX, "-p", str(self.prefix), "-c", str(conf)]
+        # -e: the log nginx writes before it has read the configuration (Debian's default,
+        # /var/log/nginx/error.log, is root's).
+        args = [
+            NGINX,
+            "-p",
+            str(self.prefix),
+            "-c",
+            str(conf),
+            "-e",
+            str(self.prefix / "error.log"),
+        ]
         check = subprocess.run([*args, "-t"], capture_output=True, text=True, timeout=30)
         assert check.returncode == 0, check.stderr
         self.process = Process(
