@@ -6,8 +6,9 @@ import json
 
 import pytest
 from django.test import Client, override_settings
-from rest_framework.authtoken.models import Token
 
+from accounts.models import ApiToken
+from accounts.services import issue_api_token
 from customers.models import Customer
 from tests import factories
 
@@ -42,12 +43,12 @@ def assert_refused(response) -> None:
 @override_settings(API_HTTPS_ONLY=True)
 def test_no_token_is_issued_over_plain_http(lead):
     assert_refused(token_request(Client()))
-    assert not Token.objects.filter(user=lead).exists()
+    assert not ApiToken.objects.filter(user=lead).exists()
 
 
 @override_settings(API_HTTPS_ONLY=True)
 def test_no_data_is_served_over_plain_http_even_with_a_valid_token(lead):
-    key = Token.objects.create(user=lead).key
+    _, key = issue_api_token(lead, is_mfa_verified=False)
     response = Client().get("/api/customers/", HTTP_AUTHORIZATION=f"Token {key}")
     assert_refused(response)
     assert b"Plain Text AG" not in response.content
@@ -55,7 +56,7 @@ def test_no_data_is_served_over_plain_http_even_with_a_valid_token(lead):
 
 @override_settings(API_HTTPS_ONLY=True)
 def test_nothing_is_written_over_plain_http(lead):
-    key = Token.objects.create(user=lead).key
+    _, key = issue_api_token(lead, is_mfa_verified=False)
     response = Client().post(
         "/api/customers/",
         data=json.dumps({"name": "Never Stored"}),

@@ -193,7 +193,7 @@ def test_a_manager_uses_the_production_site_end_to_end(stack: Stack, browser: Br
     assert refused.status_code == 403
     assert refused.json()["code"] == "https_required"
     assert "token" not in refused.json()
-    assert psql(db, "SELECT count(*) FROM authtoken_token") == "0"
+    assert psql(db, "SELECT count(*) FROM accounts_apitoken") == "0"
     issued = stack.http.post(f"{stack.origin}/api/auth/token/", json=credentials, timeout=10)
     assert issued.status_code == 200, issued.text
     auth = {"Authorization": f"Token {issued.json()['token']}"}

@@ -74,7 +74,9 @@ def test_the_previous_release_upgrades_with_nothing_lost(old_database, previous_
 
     after = table_counts(old_database)
     assert set(before) <= set(after), f"tables gone: {set(before) - set(after)}"
-    before.pop("django_migrations")  # the one table an upgrade is meant to grow
+    # Django's bookkeeping grows with new migrations and models; nothing else may change.
+    for table in ("django_migrations", "django_content_type", "auth_permission"):
+        assert after[table] >= before.pop(table), table
     assert {table: after[table] for table in before} == before
     assert before["customers_customer"] == 5
 
