@@ -15,6 +15,10 @@ from core.logging import request_id_var
 from core.params import BadParameter
 
 SESSION_LOGIN_AT = "accord_login_at"
+# When the session last renewed its idle window: renewed at most once a minute, so a busy user
+# does not cost a session write on every request.
+SESSION_SEEN_AT = "accord_seen_at"
+SESSION_RENEW_SECONDS = 60
 
 # Methods no Accord view answers; TRACE in particular can echo credentials back (XST).
 REFUSED_METHODS = frozenset({"TRACE", "TRACK", "CONNECT"})
@@ -174,6 +178,9 @@ class NoStoreForAuthenticatedMiddleware:
                 request.session[SESSION_LOGIN_AT] = now
             elif now - login_at > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
+            elif now - request.session.get(SESSION_SEEN_AT, 0) >= SESSION_RENEW_SECONDS:
+                # Changing the session saves it, which pushes its expiry (the idle timeout) on.
+                request.session[SESSION_SEEN_AT] = int(now)
         response = self.get_response(request)
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             response["Cache-Control"] = "no-store"

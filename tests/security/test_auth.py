@@ -269,7 +269,6 @@ def test_logout_deletes_the_server_side_session(sam):
 
 def test_idle_sessions_expire_after_30_minutes(sam):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
     with time_machine.travel(dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC), tick=False) as tm:
         client = Client()
         login(client, "sam", factories.PASSWORD)
@@ -279,6 +278,23 @@ def test_idle_sessions_expire_after_30_minutes(sam):
         assert client.get("/").status_code == 200
         tm.shift(dt.timedelta(minutes=31))
         assert client.get("/").status_code == 302
+
+
+def test_an_active_session_is_written_at_most_once_a_minute(sam):
+    with time_machine.travel(dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC), tick=False) as tm:
+        client = Client()
+        login(client, "sam", factories.PASSWORD)
+        client.get("/")
+        key = client.session.session_key
+        renewed = Session.objects.get(session_key=key).expire_date
+        tm.shift(dt.timedelta(seconds=30))
+        client.get("/")
+        assert Session.objects.get(session_key=key).expire_date == renewed  # no write
+        tm.shift(dt.timedelta(seconds=31))
+        client.get("/")
+        assert Session.objects.get(session_key=key).expire_date == renewed + dt.timedelta(
+            seconds=61
+        )
 
 
 def test_sessions_end_12_hours_after_sign_in_however_active(sam):
