@@ -1,0 +1,186 @@
+"""Any account record (goal, problem, process, stakeholder, move, option): add, edit, delete."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from core.conflicts import rebased, stored_values
+from core.versioning import StaleVersion
+from customers import services
+from customers.access import get_customer_for_user, require
+from customers.forms import (
+    GoalForm,
+    OptionForm,
+    ProblemForm,
+    ProcessForm,
+    RecordForm,
+    StakeholderForm,
+    StrategicMoveForm,
+)
+from customers.models import (
+    Customer,
+    CustomerOwned,
+    Goal,
+    Option,
+    Problem,
+    Process,
+    Stakeholder,
+    StrategicMove,
+)
+from customers.views.goals import goals_context
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of account record the generic record pages handle."""
+
+    model: type[CustomerOwned]
+    form: type[RecordForm]
+    tab: str
+    singular: str
+
+
+KINDS = {
+    "goals": Kind(Goal, GoalForm, "goals", "goal"),
+    "problems": Kind(Problem, ProblemForm, "goals", "problem"),
+    "processes": Kind(Process, ProcessForm, "processes", "process"),
+    "stakeholders": Kind(Stakeholder, StakeholderForm, "stakeholders", "stakeholder"),
+    "moves": Kind(StrategicMove, StrategicMoveForm, "strategy", "strategic move"),
+    "options": Kind(Option, OptionForm, "strategy", "option"),
+}
+
+
+TAB_URLS = {
+    "goals": "customers:goals",
+    "processes": "customers:processes",
+    "stakeholders": "customers:stakeholders",
+    "strategy": "customers:strategy",
+}
+
+
+def kind_for(slug: str) -> Kind:
+    if slug not in KINDS:
+        raise Http404("No such kind of record.")
+    return KINDS[slug]
+
+
+def load_record(customer: Customer, kind: Kind, record_id: int) -> CustomerOwned:
+    queryset = kind.model.objects.filter(customer=customer)
+    if kind.model is Stakeholder:
+        queryset = queryset.filter(deleted_at__isnull=True)
+    return get_object_or_404(queryset, pk=record_id)
+
+
+def tab_url(customer: Customer, kind: Kind) -> str:
+    return reverse(TAB_URLS[kind.tab], args=[customer.pk])
+
+
+@login_required
+def add_record(request: HttpRequest, pk: int, kind_slug: str) -> HttpResponse:
+    kind = kind_for(kind_slug)
+    customer, access = get_customer_for_user(request.user, pk)
+    require(access.can_contribute)
+    quick = request.POST.get("quick", "")
+    form = kind.form(request.POST or None, customer=customer, initial=request.GET.dict())
+    if request.method == "POST" and form.is_valid():
+        fields, m2m = form.split()
+        fields.pop("version", None)
+        services.create_record(
+            kind.model, customer=customer, by=request.user, fields=fields, m2m=m2m
+        )
+        if request.htmx and quick:
+            response = render(request, "customers/goals.html#tree", goals_context(customer, access))
+            response["HX-Retarget"] = "#goal-tree"
+            response["HX-Reswap"] = "outerHTML"
+            return response
+        messages.success(request, f"The {kind.singular} was added.")
+        return redirect(tab_url(customer, kind))
+    if request.htmx and quick:
+        goal = Goal.objects.filter(customer=customer, pk=request.POST.get("blocks_goals") or 0)
+        return render(
+            request,
+            f"customers/goals.html#{'quick_goal' if kind.model is Goal else 'quick_problem'}",
+            {
+                "customer": customer,
+                "access": access,
+                "goal": goal.first(),
+                "quick_form": form,
+                "severities": Problem.Severity.choices,
+            },
+        )
+    return render(
+        request,
+        "customers/record_form.html",
+        {
+            "customer": customer,
+            "access": access,
+            "kind": kind,
+            "kind_slug": kind_slug,
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def edit_record(request: HttpRequest, pk: int, kind_slug: str, record_id: int) -> HttpResponse:
+    kind = kind_for(kind_slug)
+    customer, access = get_customer_for_user(request.user, pk)
+    record = load_record(customer, kind, record_id)
+    require(access.can_contribute)
+    conflict = None
+    if request.method == "POST":
+        form = kind.form(request.POST, instance=record, customer=customer)
+        if form.is_valid():
+            fields, m2m = form.split()
+            expected = form.cleaned_data["version"]
+            try:
+                services.update_record(
+                    record, by=request.user, expected_version=expected, changes=fields, m2m=m2m
+                )
+            except StaleVersion as exc:
+                current = exc.current
+                if current is None:
+                    raise Http404("The record was deleted meanwhile.") from exc
+                conflict = stored_values(current, kind.form.Meta.fields)
+                form = kind.form(
+                    rebased(request.POST, current.version), instance=current, customer=customer
+                )
+                form.is_valid()
+            else:
+                messages.success(request, f"The {kind.singular} was saved.")
+                return redirect(tab_url(customer, kind))
+    else:
+        form = kind.form(instance=record, customer=customer, initial={"version": record.version})
+    return render(
+        request,
+        "customers/record_form.html",
+        {
+            "customer": customer,
+            "access": access,
+            "kind": kind,
+            "kind_slug": kind_slug,
+            "form": form,
+            "record": record,
+            "conflict": conflict,
+            "may_delete": access.can_edit_core,
+        },
+        status=409 if conflict else 400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def delete_record(request: HttpRequest, pk: int, kind_slug: str, record_id: int) -> HttpResponse:
+    kind = kind_for(kind_slug)
+    customer, access = get_customer_for_user(request.user, pk)
+    record = load_record(customer, kind, record_id)
+    require(access.can_edit_core)
+    services.delete_record(record, by=request.user)
+    messages.success(request, f"The {kind.singular} “{record}” was deleted.")
+    return redirect(tab_url(customer, kind))

@@ -1,0 +1,165 @@
+"""Posting, editing and deleting comments in a proposal's or contribution's thread."""
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.visibility import AccountAccess
+from core.versioning import StaleVersion
+from customers.access import get_access, require
+from solutions import queries, services
+from solutions.access import get_comment_for_user, get_contribution_for_user, get_proposal_for_user
+from solutions.forms import CommentEditForm, CommentForm
+from solutions.models import Comment, Contribution, Proposal
+from solutions.views.contributions import contribution_context
+from solutions.views.proposals import proposal_context
+from solutions.views.threads import thread_context
+
+
+def _thread_response(
+    request: HttpRequest,
+    *,
+    proposal: Proposal,
+    access: AccountAccess,
+    contribution: Contribution | None,
+    anchor: int | None = None,
+    **thread: Any,
+) -> HttpResponse:
+    if request.htmx:
+        context = thread_context(
+            request, proposal=proposal, access=access, contribution=contribution, **thread
+        )
+        return render(request, "solutions/_comments.html", context)
+    if (
+        thread.get("form") is None
+        and not thread.get("thread_error")
+        and not thread.get("edit_errors")
+    ):
+        target = (
+            reverse("solutions:contribution", args=[contribution.pk])
+            if contribution
+            else reverse("solutions:proposal", args=[proposal.pk])
+        )
+        return redirect(f"{target}#comment-{anchor}" if anchor else target)
+    if contribution is not None:
+        return render(
+            request,
+            "solutions/contribution_detail.html",
+            contribution_context(request, contribution, access, **thread),
+        )
+    full, access = get_proposal_for_user(request.user, proposal.pk)
+    return render(
+        request,
+        "solutions/proposal_detail.html",
+        proposal_context(request, full, access, **thread),
+    )
+
+
+def _post_comment(
+    request: HttpRequest,
+    *,
+    proposal: Proposal,
+    access: AccountAccess,
+    contribution: Contribution | None,
+) -> HttpResponse:
+    require(access.can_contribute)
+    form = CommentForm(request.POST)
+    parent = None
+    if form.is_valid() and form.cleaned_data["parent"]:
+        parent = (
+            Comment.objects.filter(
+                pk=form.cleaned_data["parent"],
+                proposal=proposal,
+                contribution=contribution,
+            )
+            .select_related("parent")
+            .first()
+        )
+        if parent is None:
+            form.add_error("body", "The comment you reply to is not in this thread.")
+    if not form.is_valid():
+        return _thread_response(
+            request, proposal=proposal, access=access, contribution=contribution, form=form
+        )
+    comment = services.post_comment(
+        proposal,
+        author=request.user,
+        body=form.cleaned_data["body"],
+        contribution=contribution,
+        parent=parent,
+    )
+    return _thread_response(
+        request, proposal=proposal, access=access, contribution=contribution, anchor=comment.pk
+    )
+
+
+@login_required
+@require_POST
+def add_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_object_or_404(queries.live_proposals().visible_to(request.user), pk=pk)
+    access = get_access(request.user, proposal.customer_id)
+    return _post_comment(request, proposal=proposal, access=access, contribution=None)
+
+
+@login_required
+@require_POST
+def add_contribution_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    contribution, access = get_contribution_for_user(request.user, pk)
+    return _post_comment(
+        request, proposal=contribution.proposal, access=access, contribution=contribution
+    )
+
+
+@login_required
+@require_POST
+def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    comment, access = get_comment_for_user(request.user, pk)
+    require(access.can_edit_own(comment.author_id))
+    form = CommentEditForm(request.POST)
+    edit_errors: dict[int, tuple[str, str]] = {}
+    if not form.is_valid():
+        message = "; ".join(error for errors in form.errors.values() for error in errors)
+        edit_errors[comment.pk] = (message, request.POST.get("body", "")[:20000])
+    else:
+        try:
+            services.edit_comment(
+                comment,
+                by=request.user,
+                body=form.cleaned_data["body"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleVersion:
+            edit_errors[comment.pk] = (
+                "Someone changed this comment meanwhile; your text is kept below. "
+                "The current version is shown above.",
+                form.cleaned_data["body"],
+            )
+        except ValueError as exc:
+            edit_errors[comment.pk] = (str(exc), form.cleaned_data["body"])
+    return _thread_response(
+        request,
+        proposal=comment.proposal,
+        access=access,
+        contribution=comment.contribution,
+        anchor=comment.pk,
+        edit_errors=edit_errors or None,
+    )
+
+
+@login_required
+@require_POST
+def delete_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    comment, access = get_comment_for_user(request.user, pk)
+    require(access.can_edit_own(comment.author_id))
+    services.delete_comment(comment, by=request.user)
+    return _thread_response(
+        request,
+        proposal=comment.proposal,
+        access=access,
+        contribution=comment.contribution,
+        anchor=comment.pk,
+    )
