@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from dialogue.models import ActionItem, Meeting
+from dialogue.models import ActionItem, Meeting, PlannedMeeting
 
 
 @admin.register(Meeting)
@@ -15,3 +15,10 @@ class MeetingAdmin(SimpleHistoryAdmin):
 class ActionItemAdmin(SimpleHistoryAdmin):
     list_display = ("description", "customer", "owner", "due_on", "status")
     list_filter = ("status",)
+
+
+@admin.register(PlannedMeeting)
+class PlannedMeetingAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "customer", "starts_at", "status", "owner")
+    list_filter = ("status", "kind")
+    search_fields = ("title",)

@@ -8,14 +8,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.visibility import users_who_can_see
 from core.validators import validate_single_line
 from customers.models import Customer, Goal, Problem, Stakeholder
 from dialogue import queries
-from dialogue.models import ActionItem, Meeting
-from dialogue.services import MeetingData, NewProblem, NextStep
+from dialogue.models import ActionItem, Meeting, PlannedMeeting
+from dialogue.services import MeetingData, NewProblem, NextStep, PlanData
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 SEARCH_MAX_LENGTH = 200
@@ -69,14 +70,9 @@ def check_occurred_at(value: dt.datetime) -> dt.datetime:
     return value
 
 
-class MeetingForm(forms.ModelForm):
-    """The meeting itself; attendee, goal and problem choices come from this customer only."""
+class AttendeesAndTopicsForm(forms.ModelForm):
+    """Who attends and which goals and problems: choices from this customer's records only."""
 
-    occurred_at = forms.DateTimeField(
-        label="When",
-        input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
-    )
     stakeholders = StakeholderChoiceField(
         queryset=Stakeholder.objects.none(),
         required=False,
@@ -103,6 +99,34 @@ class MeetingForm(forms.ModelForm):
     )
     version = forms.IntegerField(
         required=False, min_value=1, max_value=2_147_483_647, widget=forms.HiddenInput
+    )
+
+    m2m_names = ("stakeholders", "internal_attendees", "goals", "problems")
+
+    def __init__(self, *args: Any, customer: Customer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.customer = customer
+        self.fields["stakeholders"].queryset = queries.stakeholders_of(customer.pk)
+        self.fields["internal_attendees"].queryset = users_who_can_see(customer.pk)
+        self.fields["goals"].queryset = queries.goals_of(customer.pk)
+        self.fields["problems"].queryset = queries.problems_of(customer.pk)
+        self.fields["title"].widget.attrs.update({"autocomplete": "off"})
+
+    def changes(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Plain field changes and many-to-many sets, for a versioned update."""
+        data = self.cleaned_data
+        fields = self.Meta.fields  # type: ignore[attr-defined]
+        changes = {name: data[name] for name in fields if name not in self.m2m_names}
+        return changes, {name: data[name] for name in self.m2m_names}
+
+
+class MeetingForm(AttendeesAndTopicsForm):
+    """The meeting itself."""
+
+    occurred_at = forms.DateTimeField(
+        label="When",
+        input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
     )
 
     class Meta:
@@ -137,15 +161,6 @@ class MeetingForm(forms.ModelForm):
             "sentiment": forms.RadioSelect,
         }
 
-    def __init__(self, *args: Any, customer: Customer, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.customer = customer
-        self.fields["stakeholders"].queryset = queries.stakeholders_of(customer.pk)
-        self.fields["internal_attendees"].queryset = users_who_can_see(customer.pk)
-        self.fields["goals"].queryset = queries.goals_of(customer.pk)
-        self.fields["problems"].queryset = queries.problems_of(customer.pk)
-        self.fields["title"].widget.attrs.update({"autocomplete": "off"})
-
     def clean_occurred_at(self) -> dt.datetime:
         return check_occurred_at(self.cleaned_data["occurred_at"])
 
@@ -165,12 +180,53 @@ class MeetingForm(forms.ModelForm):
             problems=data["problems"],
         )
 
-    def changes(self) -> tuple[dict[str, Any], dict[str, Any]]:
-        """Plain field changes and many-to-many sets, for a versioned update."""
-        m2m_names = ("stakeholders", "internal_attendees", "goals", "problems")
+
+class PlannedMeetingForm(AttendeesAndTopicsForm):
+    """A meeting to come."""
+
+    starts_at = forms.DateTimeField(
+        label=_("When"),
+        input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Length (minutes)"), min_value=5, max_value=24 * 60, initial=60
+    )
+
+    class Meta:
+        model = PlannedMeeting
+        fields = [
+            "starts_at",
+            "duration_minutes",
+            "kind",
+            "title",
+            "location",
+            "stakeholders",
+            "internal_attendees",
+            "agenda",
+            "goals",
+            "problems",
+        ]
+        labels = {"title": _("Title"), "location": _("Where"), "agenda": _("Agenda")}
+        help_texts = {"agenda": _("Markdown: **bold**, lists, links.")}
+        widgets = {"agenda": forms.Textarea(attrs={"rows": 5}), "kind": forms.RadioSelect}
+
+    def __init__(self, *args: Any, customer: Customer, **kwargs: Any) -> None:
+        super().__init__(*args, customer=customer, **kwargs)
+        self.fields["goals"].label = _("Goals to discuss")
+        self.fields["problems"].label = _("Problems to discuss")
+        self.fields["stakeholders"].label = _("Customer attendees")
+        self.fields["internal_attendees"].label = _("Our attendees")
+
+    def clean_starts_at(self) -> dt.datetime:
+        return check_occurred_at(self.cleaned_data["starts_at"])
+
+    def plan_data(self) -> PlanData:
         data = self.cleaned_data
-        changes = {name: data[name] for name in self.Meta.fields if name not in m2m_names}
-        return changes, {name: data[name] for name in m2m_names}
+        return PlanData(
+            **{name: data[name] for name in self.Meta.fields if name not in self.m2m_names},
+            **{name: data[name] for name in self.m2m_names},
+        )
 
 
 class NewProblemForm(forms.Form):

@@ -1,6 +1,10 @@
+import datetime as dt
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.softdelete import SoftDeletable
@@ -100,3 +104,67 @@ class ActionItem(CustomerOwned):
             and self.due_on is not None
             and self.due_on < timezone.localdate()
         )
+
+
+def new_calendar_uid() -> str:
+    return f"{uuid.uuid4()}@accord"
+
+
+class PlannedMeeting(SoftDeletable, CustomerOwned):
+    """A meeting still to come: when, who, the agenda and the goals and problems to discuss.
+
+    Logging its outcome creates the `Meeting` and links it here (status LOGGED); a plan whose
+    time passed without an outcome is flagged to its owner. `uid` and `sequence` make the
+    calendar feeds update the same event when the plan changes or is cancelled.
+    """
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        LOGGED = "logged", _("Outcome logged")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="planned_meetings"
+    )
+    starts_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField(default=60)
+    kind = models.CharField(max_length=20, choices=Meeting.Kind, default=Meeting.Kind.MEETING)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
+    location = models.CharField(max_length=300, blank=True, validators=[validate_single_line])
+    agenda = models.TextField(max_length=20000, blank=True)
+    stakeholders = models.ManyToManyField(Stakeholder, related_name="planned_meetings", blank=True)
+    internal_attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="planned_meetings_to_attend", blank=True
+    )
+    goals = models.ManyToManyField(Goal, related_name="planned_meetings", blank=True)
+    problems = models.ManyToManyField(Problem, related_name="planned_meetings", blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_planned_meetings"
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.PLANNED)
+    meeting = models.OneToOneField(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="plan"
+    )
+    uid = models.CharField(max_length=255, default=new_calendar_uid, editable=False)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["deleted_at"])
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [
+            models.Index(fields=["customer", "status", "starts_at"]),
+            models.Index(fields=["owner", "status", "starts_at"]),
+        ]
+        constraints = [models.UniqueConstraint(fields=["uid"], name="dlg_planned_uid_unique")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        return self.starts_at + dt.timedelta(minutes=self.duration_minutes)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.PLANNED and self.deleted_at is None

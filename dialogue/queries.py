@@ -10,6 +10,7 @@ from django.db.models import (
     CharField,
     F,
     IntegerField,
+    Q,
     QuerySet,
     Value,
     When,
@@ -21,7 +22,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.params import BadParameter, parse_datetime, parse_int
 from customers.models import Customer, Goal, Problem, Stakeholder
-from dialogue.models import ActionItem, Meeting
+from dialogue.models import ActionItem, Meeting, PlannedMeeting
 
 
 def stakeholders_of(customer_id: int) -> QuerySet[Stakeholder]:
@@ -75,6 +76,85 @@ def action_items_for_user(user: User) -> QuerySet[ActionItem]:
 def my_open_action_items(user: User) -> QuerySet[ActionItem]:
     """The user's own open action items across the accounts they can see."""
     return action_items_for_user(user).filter(owner=user, status=ActionItem.Status.OPEN)
+
+
+# --- Planned meetings ----------------------------------------------------------------------
+
+# A plan whose time passed without an outcome is flagged on its owner's home page this long;
+# after that the health score's recency reasons name it.
+UNLOGGED_FLAG_DAYS = 14
+
+
+def planned_meetings_for_user(user: User) -> QuerySet[PlannedMeeting]:
+    """Non-deleted planned meetings on accounts `user` can see, soonest first."""
+    return (
+        PlannedMeeting.objects.visible_to(user)
+        .filter(deleted_at__isnull=True)
+        .select_related("customer", "owner")
+        .order_by("starts_at", "id")
+    )
+
+
+def planned_meeting_detail(user: User, pk: int) -> PlannedMeeting:
+    """One visible planned meeting with its attendees and topics (404 when hidden or deleted)."""
+    queryset = (
+        planned_meetings_for_user(user)
+        .select_related("meeting")
+        .prefetch_related("stakeholders", "internal_attendees", "goals", "problems")
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def planned_meetings_of(customer_id: int) -> QuerySet[PlannedMeeting]:
+    """The account's plans still open (to come, or passed without an outcome), soonest first."""
+    return (
+        PlannedMeeting.objects.filter(
+            customer_id=customer_id,
+            deleted_at__isnull=True,
+            status=PlannedMeeting.Status.PLANNED,
+        )
+        .select_related("owner")
+        .prefetch_related("stakeholders", "internal_attendees")
+        .order_by("starts_at", "id")
+    )
+
+
+def attending(user: User) -> QuerySet[PlannedMeeting]:
+    """Open plans `user` owns or attends, on accounts they can still see."""
+    return (
+        planned_meetings_for_user(user)
+        .filter(status=PlannedMeeting.Status.PLANNED)
+        .filter(Q(owner=user) | Q(internal_attendees=user))
+        .distinct()
+    )
+
+
+def plans_between(user: User, start: dt.datetime, end: dt.datetime) -> QuerySet[PlannedMeeting]:
+    """The user's open plans starting in [start, end), with who attends."""
+    return (
+        attending(user)
+        .filter(starts_at__gte=start, starts_at__lt=end)
+        .prefetch_related("stakeholders", "internal_attendees")
+    )
+
+
+def unlogged_plans(user: User, *, now: dt.datetime) -> QuerySet[PlannedMeeting]:
+    """The user's own plans that passed in the last UNLOGGED_FLAG_DAYS without an outcome."""
+    return (
+        planned_meetings_for_user(user)
+        .filter(
+            owner=user,
+            status=PlannedMeeting.Status.PLANNED,
+            starts_at__lt=now,
+            starts_at__gte=now - dt.timedelta(days=UNLOGGED_FLAG_DAYS),
+        )
+        .order_by("-starts_at", "-id")
+    )
+
+
+def due_by(user: User, end: dt.date) -> QuerySet[ActionItem]:
+    """The user's open action items due by `end`, overdue ones first."""
+    return my_open_action_items(user).filter(due_on__lte=end)
 
 
 # --- The account timeline ------------------------------------------------------------------

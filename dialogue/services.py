@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Subquery
+from django.db.models import F, Subquery
 from django.utils import timezone
 
 from accounts.models import User
 from core.versioning import save_versioned
 from customers.changes import record_account_change
 from customers.models import Customer, Goal, Problem, Stakeholder
-from dialogue.models import ActionItem, Meeting
+from dialogue.models import ActionItem, Meeting, PlannedMeeting
 
 
 @dataclass(frozen=True)
@@ -68,8 +68,10 @@ def log_meeting(
     data: MeetingData,
     new_problem: NewProblem | None = None,
     next_steps: Iterable[NextStep] = (),
+    plan: PlannedMeeting | None = None,
 ) -> Meeting:
-    """Record a meeting, a problem it surfaced and its next steps, all or nothing."""
+    """Record a meeting, a problem it surfaced and its next steps, all or nothing; with `plan`,
+    the planned meeting becomes this logged one (PlanAlreadyLogged if it no longer can)."""
     meeting = Meeting.objects.create(
         customer=customer,
         author=author,
@@ -110,6 +112,8 @@ def log_meeting(
             for step in next_steps
         ]
     )
+    if plan is not None:
+        _close_plan(plan, meeting=meeting)
     record_account_change(customer.pk)
     refresh_last_meeting_at(customer.pk)
     return meeting
@@ -189,3 +193,91 @@ def set_action_item_status(item: ActionItem, *, status: str) -> ActionItem:
     """Mark done, cancel or reopen: a toggle, so the last click wins without a version check."""
     current = ActionItem.objects.select_for_update().get(pk=item.pk)
     return update_action_item(current, expected_version=current.version, changes={"status": status})
+
+
+# --- Planned meetings ----------------------------------------------------------------------
+
+
+class PlanAlreadyLogged(Exception):
+    """The planned meeting was logged, cancelled or deleted meanwhile."""
+
+
+@dataclass
+class PlanData:
+    starts_at: dt.datetime
+    title: str
+    kind: str = Meeting.Kind.MEETING
+    duration_minutes: int = 60
+    location: str = ""
+    agenda: str = ""
+    stakeholders: Iterable[Stakeholder] = field(default_factory=tuple)
+    internal_attendees: Iterable[User] = field(default_factory=tuple)
+    goals: Iterable[Goal] = field(default_factory=tuple)
+    problems: Iterable[Problem] = field(default_factory=tuple)
+
+
+@transaction.atomic
+def plan_meeting(customer: Customer, *, owner: User, data: PlanData) -> PlannedMeeting:
+    """Put a meeting with the customer in the diary, with its attendees and what to discuss."""
+    planned = PlannedMeeting.objects.create(
+        customer=customer,
+        owner=owner,
+        starts_at=data.starts_at,
+        duration_minutes=data.duration_minutes,
+        kind=data.kind,
+        title=data.title,
+        location=data.location,
+        agenda=data.agenda,
+    )
+    planned.stakeholders.add(*data.stakeholders)
+    planned.internal_attendees.add(*data.internal_attendees)
+    planned.goals.add(*data.goals)
+    planned.problems.add(*data.problems)
+    record_account_change(customer.pk)
+    return planned
+
+
+@transaction.atomic
+def update_planned_meeting(
+    planned: PlannedMeeting,
+    *,
+    expected_version: int,
+    changes: Mapping[str, Any],
+    m2m: Mapping[str, Iterable[Any]],
+) -> PlannedMeeting:
+    """Edit a plan (StaleVersion if it changed meanwhile); calendars see a new SEQUENCE."""
+    changes = {**changes, "sequence": planned.sequence + 1}
+    save_versioned(planned, expected_version=expected_version, changes=changes, m2m=m2m)
+    record_account_change(planned.customer_id)
+    return planned
+
+
+@transaction.atomic
+def cancel_planned_meeting(planned: PlannedMeeting) -> bool:
+    """Call the meeting off; calendars show it cancelled. False when it was no longer planned."""
+    cancelled = PlannedMeeting.objects.filter(
+        pk=planned.pk, status=PlannedMeeting.Status.PLANNED, deleted_at__isnull=True
+    ).update(
+        status=PlannedMeeting.Status.CANCELLED,
+        sequence=F("sequence") + 1,
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    if cancelled:
+        record_account_change(planned.customer_id)
+    return bool(cancelled)
+
+
+def _close_plan(plan: PlannedMeeting, *, meeting: Meeting) -> None:
+    # Conditional: two people logging the same plan at once create one link, not two.
+    won = PlannedMeeting.objects.filter(
+        pk=plan.pk, status=PlannedMeeting.Status.PLANNED, deleted_at__isnull=True
+    ).update(
+        status=PlannedMeeting.Status.LOGGED,
+        meeting=meeting,
+        sequence=F("sequence") + 1,
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    if not won:
+        raise PlanAlreadyLogged(plan.pk)

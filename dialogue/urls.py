@@ -21,3 +21,13 @@ urlpatterns = [
     path("action-items/<int:pk>/status/", views.set_action_item_status, name="action-item-status"),
     path("search/", views.search_page, name="search"),
 ]
+
+urlpatterns += [
+    path("customers/<int:pk>/meetings/", views.account_meetings, name="account-meetings"),
+    path("customers/<int:pk>/meetings/plan/", views.plan_meeting, name="plan-meeting"),
+    path("planned/<int:pk>/", views.planned_meeting, name="planned-meeting"),
+    path("planned/<int:pk>/edit/", views.edit_planned_meeting, name="edit-planned-meeting"),
+    path("planned/<int:pk>/cancel/", views.cancel_planned_meeting, name="cancel-planned-meeting"),
+    path("planned/<int:pk>/log/", views.log_planned_meeting, name="log-planned-meeting"),
+    path("week/", views.my_week, name="my-week"),
+]

@@ -1,7 +1,7 @@
 """The explainable health score: weighted components, each with its points and reasons.
 
 `compute_health` is a plain function of the stored data and a clock, so tests pin the clock.
-It runs six aggregate queries per customer, whatever the account's size.
+It runs seven aggregate queries per customer, whatever the account's size.
 """
 
 import datetime as dt
@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from customers.models import Customer, Goal, Problem, Stakeholder
-from dialogue.models import ActionItem, Meeting
+from dialogue.models import ActionItem, Meeting, PlannedMeeting
 from solutions.models import Proposal
 
 RECENT_DAYS = 90
@@ -22,6 +22,9 @@ RECENCY_FULL_DAYS = 14
 RECENCY_ZERO_DAYS = 90
 DECISION_MAKER_FULL_DAYS = 30
 CHAMPION_FULL_DAYS = 45
+# A planned meeting that passed without an outcome is the owner's to log for this many days
+# (flagged on their home page); after that it counts against the account's recency.
+UNLOGGED_GRACE_DAYS = 14
 KEY_PERSON_ZERO_DAYS = 120
 # Proposals still alive: an accepted one is being delivered and counts as solving the problem.
 ACTIVE_PROPOSAL_STATUSES = (
@@ -94,7 +97,7 @@ def compute_health(customer: Customer | int, *, now: dt.datetime) -> HealthResul
     actions = _action_item_facts(customer_id, today)
 
     scorers = {
-        "recency": lambda: _recency(meetings, now),
+        "recency": lambda: _recency(meetings, now, unlogged=_unlogged_plans(customer_id, now)),
         "engagement": lambda: _engagement(people, now),
         "understanding": lambda: _understanding(goals),
         "solution": lambda: _solution(problems, proposals),
@@ -143,6 +146,16 @@ def _meeting_facts(customer_id: int, now: dt.datetime) -> dict:
         recent=Count("pk", filter=recent),
         recent_with_topics=Count("pk", filter=recent & records_customer_topics),
     )
+
+
+def _unlogged_plans(customer_id: int, now: dt.datetime) -> int:
+    return PlannedMeeting.objects.filter(
+        customer_id=customer_id,
+        deleted_at__isnull=True,
+        status=PlannedMeeting.Status.PLANNED,
+        starts_at__lt=now - dt.timedelta(days=UNLOGGED_GRACE_DAYS),
+        starts_at__gte=now - dt.timedelta(days=RECENT_DAYS),
+    ).count()
 
 
 def _stakeholder_facts(customer_id: int, now: dt.datetime) -> dict:
@@ -215,14 +228,20 @@ def _action_item_facts(customer_id: int, today: dt.date) -> dict:
 # Scoring: each returns the share of the component's points earned (0-1) and its reasons.
 
 
-def _recency(meetings: dict, now: dt.datetime) -> tuple[float, list[str]]:
+def _recency(meetings: dict, now: dt.datetime, *, unlogged: int = 0) -> tuple[float, list[str]]:
+    # A plan nobody logged says the dialogue may be thinner than the log shows.
+    unlogged_reasons = (
+        [f"{unlogged} planned meeting{'s' if unlogged != 1 else ''} passed without an outcome"]
+        if unlogged
+        else []
+    )
     if meetings["last"] is None:
-        return 0.0, ["no meetings recorded yet"]
+        return 0.0, ["no meetings recorded yet", *unlogged_reasons]
     days = (now - meetings["last"]).days
     share = _linear(days, RECENCY_FULL_DAYS, RECENCY_ZERO_DAYS)
     if days <= RECENCY_FULL_DAYS:
-        return share, [f"last meeting {_ago(days)}"]
-    return share, [f"no meeting in {days} days"]
+        return share, [f"last meeting {_ago(days)}", *unlogged_reasons]
+    return share, [f"no meeting in {days} days", *unlogged_reasons]
 
 
 def _engagement(people: dict, now: dt.datetime) -> tuple[float, list[str]]:

@@ -8,13 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from accounts.models import User
 from accounts.visibility import access_from_annotations, annotate_access
 from customers.queries import customers_for_user
 from dialogue.models import Meeting
-from dialogue.queries import my_open_action_items
+from dialogue.queries import attending, my_open_action_items, unlogged_plans
 from health import queries as health_queries
 from solutions.queries import requests_for
 
@@ -55,5 +56,11 @@ def home(request: HttpRequest) -> HttpResponse:
             .select_related("customer", "author")
             .order_by("-occurred_at", "-id")[:HOME_LIST_LIMIT]
         )
+    now = timezone.now()
+    # Attendees see their coming meetings; owners see plans that passed without an outcome.
+    context["upcoming_plans"] = list(
+        attending(user).filter(starts_at__gt=now)[: HOME_LIST_LIMIT + 1]
+    )
+    context["unlogged_plans"] = list(unlogged_plans(user, now=now)[:HOME_LIST_LIMIT])
     context["limit"] = HOME_LIST_LIMIT
     return render(request, "home/home.html", context)

@@ -273,3 +273,13 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
     prefix = factory.LazyAttribute(lambda o: o.key[:8])
     stamp = factory.LazyAttribute(lambda o: o.user.credential_stamp())
     expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))
+
+
+class PlannedMeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "dialogue.PlannedMeeting"
+
+    customer = factory.SubFactory(CustomerFactory)
+    title = factory.Sequence(lambda n: f"Planned meeting {n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=2))
+    owner = factory.LazyAttribute(lambda o: o.customer.lead)

@@ -31,7 +31,7 @@ from customers.models import (
     Process,
     ProcessStep,
 )
-from dialogue.models import ActionItem, Meeting
+from dialogue.models import ActionItem, Meeting, PlannedMeeting
 from solutions.models import Comment, Contribution, Partner, Proposal
 
 PUBLIC, PAGE, API, STAFF, TOKEN = "public", "page", "api", "staff", "token"
@@ -169,6 +169,13 @@ POLICY: dict[str, Rule] = {
     "dialogue/action-items/<int:pk>/edit/": page(ActionItem),
     "dialogue/action-items/<int:pk>/status/": page(ActionItem),
     "dialogue/search/": page(),
+    "dialogue/customers/<int:pk>/meetings/": page(Customer),
+    "dialogue/customers/<int:pk>/meetings/plan/": page(Customer),
+    "dialogue/planned/<int:pk>/": page(PlannedMeeting),
+    "dialogue/planned/<int:pk>/edit/": page(PlannedMeeting),
+    "dialogue/planned/<int:pk>/cancel/": page(PlannedMeeting),
+    "dialogue/planned/<int:pk>/log/": page(PlannedMeeting),
+    "dialogue/week/": page(),
     # solutions
     "solutions/customers/<int:pk>/proposals/": page(Customer),
     "solutions/customers/<int:pk>/proposals/new/": page(Customer),
