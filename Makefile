@@ -29,7 +29,7 @@ help:
 	@echo "make fuzz    - a longer schemathesis run with a time budget and a new seed"
 	@echo "make worker  - run a Celery worker (needs REDIS_URL)"
 	@echo "make beat    - run Celery beat (needs REDIS_URL)"
-	@echo "make lint    - ruff, migrations check"
+	@echo "make lint    - ruff, the import layers, migrations check"
 	@echo "make bench   - load the benchmark datasets and write bench/RESULTS.md (PostgreSQL)"
 	@echo "make screenshots - regenerate docs/screenshots/ from the demo data (Chromium)"
 
@@ -68,11 +68,13 @@ beat: install
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	env -u DATABASE_URL $(PY) manage.py makemigrations --check --dry-run
 
 test: install-dev
 	env -u DATABASE_URL $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/bandit -q -r accounts core customers dialogue solutions insights health config -ll
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		ACCORD_TESTING=1 $(VENV)/bin/pytest -n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)

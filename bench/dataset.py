@@ -23,8 +23,11 @@ from django.utils import timezone
 
 from accounts.models import AccountMembership, Area, Team, TeamMember, User
 from bench.copy import Copier, next_id, reset_sequence
+from config.celery import app as celery_app
 from customers.models import Customer, Goal, Problem, Process, ProcessStep, Stakeholder
 from dialogue.models import ActionItem, Meeting
+from health.models import HealthSnapshot
+from insights.summaries import rebuild_summary
 from solutions.models import Comment, Contribution, Partner, Proposal
 
 PASSWORD = "accord-demo"
@@ -180,7 +183,11 @@ def _users(rng: random.Random) -> dict[str, list[User]]:
                 },
             )
             users[
-                {"salesperson": "sales", "specialist": "spec", "manager": "manager"}[role]
+                {
+                    User.Role.SALESPERSON: "sales",
+                    User.Role.SPECIALIST: "spec",
+                    User.Role.MANAGER: "manager",
+                }[role]
             ].append(user)
     for t, manager in enumerate(users["manager"]):
         team, _ = Team.objects.get_or_create(
@@ -242,7 +249,7 @@ def load(factor: float = 1.0, seed: int = 42, log: Callable[[str], None] = print
                     "id": member_id,
                     "customer_id": cid,
                     "user_id": lead.pk,
-                    "role": "lead",
+                    "role": AccountMembership.Role.LEAD,
                     "created_at": now,
                 }
             )
@@ -253,7 +260,7 @@ def load(factor: float = 1.0, seed: int = 42, log: Callable[[str], None] = print
                         "id": member_id,
                         "customer_id": cid,
                         "user_id": spec.pk,
-                        "role": "specialist",
+                        "role": AccountMembership.Role.SPECIALIST,
                         "created_at": now,
                     }
                 )
@@ -631,7 +638,6 @@ def _eager_quiet_jobs() -> Iterator[None]:
     worker during the load; thousands of eager tasks would flood the console with log lines and
     red-band emails.
     """
-    from config.celery import app as celery_app
 
     celery_logger = logging.getLogger("celery")
     previous = (celery_app.conf.task_always_eager, celery_logger.level)
@@ -648,7 +654,6 @@ def _eager_quiet_jobs() -> Iterator[None]:
 
 
 def _build_summaries(customer_ids: list[int], now: dt.datetime) -> int:
-    from insights.summaries import rebuild_summary
 
     with _eager_quiet_jobs():
         _fast_commits()
@@ -670,7 +675,6 @@ def derive(
     measure nothing); today's snapshot, the dashboard rows and the summaries come from the real
     services, exactly as the jobs produce them.
     """
-    from health.models import HealthSnapshot
 
     rng = random.Random(seed + 1)
     now = timezone.now()

@@ -18,6 +18,8 @@ from django.utils import timezone
 from bench.children import database_url
 from config.celery import app as celery_app
 from customers.models import Customer
+from insights.models import AccountSummary, SummaryBuildState
+from insights.summaries import enqueue_all_rebuilds
 
 ROOT = Path(__file__).resolve().parent.parent
 BROKER = (
@@ -60,7 +62,6 @@ def _make_every_summary_stale() -> None:
     """The costliest night: no account's content equals its stored summary, so every build
     stores a new version (renders its markdown, sanitizes the HTML, inserts the row). Without
     this, a run on the day the dataset was loaded would mostly find nothing changed."""
-    from insights.models import AccountSummary
 
     latest = (
         AccountSummary.objects.filter(customer=OuterRef("customer"))
@@ -71,8 +72,6 @@ def _make_every_summary_stale() -> None:
 
 
 def _measure(queue: str, concurrency: int, timeout: float) -> dict[str, Any]:
-    from insights.models import AccountSummary, SummaryBuildState
-    from insights.summaries import enqueue_all_rebuilds
 
     _make_every_summary_stale()
 

@@ -19,6 +19,7 @@ from django.urls import NoReverseMatch, reverse
 
 from accounts.models import User
 from customers.models import Customer
+from solutions.models import Proposal
 
 
 @dataclass
@@ -51,7 +52,6 @@ def build_context() -> Context:
     )
     hot = sized[0][0]
     typical = sized[len(sized) // 2][0] if len(sized) > 1 else hot
-    from solutions.models import Proposal
 
     def proposal_of(customer_id: int) -> int | None:
         return (

@@ -23,6 +23,7 @@ def main() -> None:
     import django
 
     django.setup()
+    # import-late: this file runs as a script; Django and the apps load after setup().
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
@@ -52,6 +53,7 @@ def main() -> None:
 
 
 def _dataset(*, meetings: int, now: dt.datetime) -> object:
+    # import-late: this file runs as a script; the apps load after django.setup() in main().
     from accounts.models import AccountMembership, Area, User
     from customers.models import BusinessModel, Customer, Goal, Problem, Stakeholder
     from dialogue.models import ActionItem, Meeting
@@ -62,7 +64,7 @@ def _dataset(*, meetings: int, now: dt.datetime) -> object:
     specialist = User.objects.create(username=f"bench-summary-spec-{now.timestamp()}")
     area, _ = Area.objects.get_or_create(name="Engineering")
     customer = Customer.objects.create(name="Summary bench customer", lead=lead)
-    AccountMembership.objects.create(customer=customer, user=lead, role="lead")
+    AccountMembership.objects.create(customer=customer, user=lead, role=AccountMembership.Role.LEAD)
     BusinessModel.objects.create(
         customer=customer, value_proposition="Fast deliveries " * 20, key_partners="Carriers"
     )

@@ -31,7 +31,6 @@ urlpatterns = [
     path("solutions/", include("solutions.urls")),
     path("insights/", include("insights.urls")),
     path("health/", include("health.urls")),
-    path("", include("core.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -5,7 +5,8 @@ with its version moved to the stored one, so saving again overwrites on purpose.
 """
 
 from django.db import models
-from django.http import QueryDict
+from django.forms import BaseForm
+from django.http import HttpRequest
 
 
 def stored_values(instance: models.Model, names: list[str]) -> list[tuple[str, str]]:
@@ -24,8 +25,16 @@ def stored_values(instance: models.Model, names: list[str]) -> list[tuple[str, s
     return rows
 
 
-def rebased(data: QueryDict, version: int) -> QueryDict:
-    """The user's input, with the version moved to the stored one so they can save on purpose."""
-    data = data.copy()
-    data["version"] = str(version)
-    return data
+def rebase(form: BaseForm, version: int) -> None:
+    """Keep what the user typed, with the form's version moved to the stored one (saving again
+    overwrites on purpose); the form renders the typed values and any field errors."""
+    data = form.data.copy()
+    data[form.add_prefix("version")] = str(version)
+    form.data = data
+
+
+def form_status(request: HttpRequest, *, conflict: object = None) -> int:
+    """409 when a save lost to another edit, 400 for a POST that did not save, 200 otherwise."""
+    if conflict:
+        return 409
+    return 400 if request.method == "POST" else 200

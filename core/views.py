@@ -1,16 +1,12 @@
 import logging
 
-from django.contrib.auth.decorators import login_required
+from celery import current_app as celery_app
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from config.celery import app as celery_app
-from core.queries import audit_trail
-from customers.access import get_customer_for_user, require
 
 logger = logging.getLogger("accord")
 
@@ -88,16 +84,3 @@ def server_error(request: HttpRequest) -> HttpResponse:
             {"detail": "Something went wrong on our side.", "request_id": request_id}, status=500
         )
     return HttpResponse(render_to_string("500.html", {"request_id": request_id}), status=500)
-
-
-@login_required
-@require_GET
-def audit(request: HttpRequest, pk: int) -> HttpResponse:
-    """The account's audit trail: who changed what and when, sign-ins aside (leads, managers)."""
-    customer, access = get_customer_for_user(request.user, pk)
-    require(access.can_edit_core)
-    return render(
-        request,
-        "core/audit.html",
-        {"customer": customer, "access": access, "entries": audit_trail(customer.pk)},
-    )

@@ -18,6 +18,8 @@ from customers.models import (
     StrategicMove,
 )
 
+SPECIALIST, VIEWER = AccountMembership.Role.SPECIALIST, AccountMembership.Role.VIEWER
+
 CUSTOMERS = [
     # name, industry, website, size, lead, [(member, role)]
     (
@@ -26,7 +28,7 @@ CUSTOMERS = [
         "https://nordwind.example",
         "enterprise",
         "sales1",
-        [("spec1", "specialist"), ("spec2", "specialist")],
+        [("spec1", SPECIALIST), ("spec2", SPECIALIST)],
     ),
     (
         "Helix Medical",
@@ -34,7 +36,7 @@ CUSTOMERS = [
         "https://helix-medical.example",
         "large",
         "sales1",
-        [("spec1", "specialist")],
+        [("spec1", SPECIALIST)],
     ),
     (
         "Brightwater Foods",
@@ -42,7 +44,7 @@ CUSTOMERS = [
         "https://brightwater.example",
         "medium",
         "sales1",
-        [("spec2", "viewer")],
+        [("spec2", VIEWER)],
     ),
     (
         "Kestrel Aerospace",
@@ -50,7 +52,7 @@ CUSTOMERS = [
         "https://kestrel.example",
         "enterprise",
         "sales2",
-        [("spec2", "specialist")],
+        [("spec2", SPECIALIST)],
     ),
     ("Lumen Retail", "Retail", "https://lumen-retail.example", "large", "sales2", []),
 ]

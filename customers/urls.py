@@ -1,6 +1,16 @@
 from django.urls import path
 
-from customers.views import canvas, goals, history, overview, processes, records, stakeholders, team
+from customers.views import (
+    audit,
+    canvas,
+    goals,
+    history,
+    overview,
+    processes,
+    records,
+    stakeholders,
+    team,
+)
 
 app_name = "customers"
 
@@ -10,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/", overview.customer_detail, name="detail"),
     path("<int:pk>/edit/", overview.edit_customer, name="edit"),
     path("<int:pk>/history/", history.customer_history, name="history"),
+    path("<int:pk>/audit/", audit.audit, name="audit"),
     path("<int:pk>/team/", team.team, name="team"),
     path("<int:pk>/team/add/", team.add_member, name="add-member"),
     path("<int:pk>/team/<int:user_id>/role/", team.change_member_role, name="change-member-role"),

@@ -23,6 +23,7 @@ from accounts.models import User
 from core.params import BadParameter, parse_datetime, parse_int
 from customers.models import Customer, Goal, Problem, Stakeholder
 from dialogue.models import ActionItem, Meeting, PlannedMeeting
+from solutions.models import Proposal, ProposalTransition
 
 
 def stakeholders_of(customer_id: int) -> QuerySet[Stakeholder]:
@@ -188,8 +189,6 @@ class TimelineEntry:
             severity = _label(Problem.Severity, self.detail)
             return f"Severity {severity}" + (f" · {self.extra}" if self.extra else "")
         if self.kind == "transition":
-            from solutions.models import Proposal
-
             return (
                 f"Moved from {_label(Proposal.Status, self.extra)} "
                 f"to {_label(Proposal.Status, self.detail)}"
@@ -302,7 +301,6 @@ def _row(
 
 
 def _timeline_sources(customer: Customer) -> list[QuerySet]:
-    from solutions.models import Proposal, ProposalTransition
 
     sources = [
         _row(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from accounts.models import User
+from core.conflicts import form_status, rebase
 from core.params import parse_id, parse_page
 from core.versioning import StaleVersion
 from customers.access import get_customer_for_user, get_record_for_user, require
@@ -139,8 +140,7 @@ def edit_meeting(request: HttpRequest, pk: int) -> HttpResponse:
                 services.update_meeting(meeting, expected_version=version, changes=changes, m2m=m2m)
             except StaleVersion:
                 conflict = queries.meeting_detail(request.user, pk)
-                form.data = form.data.copy()
-                form.data["meeting-version"] = str(conflict.version)
+                rebase(form, conflict.version)
             else:
                 messages.success(request, "Meeting updated.")
                 return redirect("dialogue:meeting", pk=meeting.pk)
@@ -158,7 +158,7 @@ def edit_meeting(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "conflict": conflict,
     }
-    status = 409 if conflict else (400 if request.method == "POST" else 200)
+    status = form_status(request, conflict=conflict)
     return render(request, "dialogue/edit_meeting.html", context, status=status)
 
 
@@ -219,8 +219,7 @@ def edit_action_item(request: HttpRequest, pk: int) -> HttpResponse:
                 services.update_action_item(item, expected_version=version, changes=data)
             except StaleVersion as exc:
                 conflict = exc.current
-                form.data = form.data.copy()
-                form.data["version"] = str(getattr(conflict, "version", version))
+                rebase(form, getattr(conflict, "version", version))
             else:
                 messages.success(request, "Action item updated.")
                 return redirect("dialogue:timeline", pk=customer.pk)
@@ -233,7 +232,7 @@ def edit_action_item(request: HttpRequest, pk: int) -> HttpResponse:
         "item": item,
         "conflict": conflict,
     }
-    status = 409 if conflict else (400 if request.method == "POST" else 200)
+    status = form_status(request, conflict=conflict)
     return render(request, "dialogue/action_item_form.html", context, status=status)
 
 

@@ -56,10 +56,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     if request.htmx:
         return render(request, "health/dashboard.html#table", context)
-    today = timezone.localdate()
+    return render(request, "health/dashboard.html", context | _charts_context(scope))
+
+
+def _charts_context(scope: queries.DashboardScope) -> dict:
+    """The band counts, the team's score history and the accounts needing attention."""
     counts = scope.band_counts
-    history = queries.team_history(scope, today=today)
-    context |= {
+    history = queries.team_history(scope, today=timezone.localdate())
+    return {
         "band_counts": counts,
         "unscored": counts[""],
         "band_chart_json": _json(
@@ -80,7 +84,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
         "attention": queries.needs_attention(scope),
     }
-    return render(request, "health/dashboard.html", context)
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Area
 from accounts.visibility import AccountAccess
+from core.conflicts import form_status, rebase
 from core.errors import IllegalTransition
 from core.versioning import StaleVersion
 from customers.access import get_customer_for_user, require
@@ -223,6 +224,20 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "insights/plan.html", _plan_context(customer, access))
 
 
+def _stored_section(current: PlanSection | None) -> list[tuple[str, str]]:
+    """What the section holds now, shown beside the text that lost the race."""
+    return [
+        ("Stored text", getattr(current, "body", "")),
+        ("Saved by", getattr(getattr(current, "updated_by", None), "display_name", "")),
+    ]
+
+
+def _section_form(request: HttpRequest, section: PlanSection | None) -> PlanSectionForm:
+    """The posted text, or the stored one (an unwritten section starts empty at version 0)."""
+    initial = {"body": getattr(section, "body", ""), "version": getattr(section, "version", 0)}
+    return PlanSectionForm(request.POST if request.method == "POST" else None, initial=initial)
+
+
 @login_required
 def edit_section(request: HttpRequest, pk: int, area_id: int | None = None) -> HttpResponse:
     """Write the strategy section (the lead) or an area's section (its specialists)."""
@@ -231,40 +246,23 @@ def edit_section(request: HttpRequest, pk: int, area_id: int | None = None) -> H
     require(access.can_write_plan_section(area.pk if area else None))
     kind = PlanSection.Kind.AREA if area else PlanSection.Kind.STRATEGY
     section = PlanSection.objects.filter(customer=customer, kind=kind, area=area).first()
+    form = _section_form(request, section)
     conflict = None
-    if request.method == "POST":
-        form = PlanSectionForm(request.POST)
-        if form.is_valid():
-            try:
-                plans.save_plan_section(
-                    customer,
-                    area=area,
-                    body=form.cleaned_data["body"],
-                    expected_version=form.cleaned_data["version"],
-                    by=request.user,
-                )
-            except StaleVersion as exc:
-                current = exc.current
-                conflict = [
-                    ("Stored text", getattr(current, "body", "")),
-                    ("Saved by", getattr(getattr(current, "updated_by", None), "display_name", "")),
-                ]
-                data = request.POST.copy()
-                data["version"] = getattr(current, "version", 0)
-                form = PlanSectionForm(data)
-                form.is_valid()
-            else:
-                messages.success(request, "Section saved.")
-                return redirect("insights:plan", pk=customer.pk)
-        status = 409 if conflict else 400
-    else:
-        form = PlanSectionForm(
-            initial={
-                "body": section.body if section else "",
-                "version": section.version if section else 0,
-            }
-        )
-        status = 200
+    if form.is_bound and form.is_valid():
+        try:
+            plans.save_plan_section(
+                customer,
+                area=area,
+                body=form.cleaned_data["body"],
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+            )
+        except StaleVersion as exc:
+            conflict = _stored_section(exc.current)
+            rebase(form, getattr(exc.current, "version", 0))
+        else:
+            messages.success(request, "Section saved.")
+            return redirect("insights:plan", pk=customer.pk)
     return render(
         request,
         "insights/section_form.html",
@@ -278,7 +276,7 @@ def edit_section(request: HttpRequest, pk: int, area_id: int | None = None) -> H
             "conflict": conflict,
             "revisions": queries.section_revisions(section),
         },
-        status=status,
+        status=form_status(request, conflict=conflict),
     )
 
 

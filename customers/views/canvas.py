@@ -52,38 +52,38 @@ def canvas(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _save_box(request: HttpRequest, customer: Customer, field: str) -> tuple[CanvasBox, int]:
+    """Save one box; the box to show (saved, with errors, or beside the stored text) and the
+    status to answer."""
+    form = CanvasBoxForm(request.POST)
+    typed = request.POST.get("text", "")
+    if not form.is_valid():
+        errors = [e for errs in form.errors.values() for e in errs]
+        return _canvas_box(_canvas_of(customer), field, text=typed, errors=errors), 400
+    try:
+        saved = services.save_canvas_box(
+            customer,
+            field=field,
+            value=form.cleaned_data["text"],
+            expected_version=form.cleaned_data["version"],
+            by=request.user,
+        )
+    except StaleVersion:
+        current = _canvas_of(customer)
+        conflict_text = getattr(current, field) or "—"
+        return _canvas_box(current, field, text=typed, conflict_text=conflict_text), 409
+    return _canvas_box(saved, field, saved=True), 200
+
+
 @login_required
 @require_POST
 def save_canvas_box(request: HttpRequest, pk: int) -> HttpResponse:
     customer, access = get_customer_for_user(request.user, pk)
     require(access.can_contribute)
-    form = CanvasBoxForm(request.POST)
     field = request.POST.get("field", "")
     if field not in BusinessModel.CANVAS_FIELDS:
         raise Http404("No such canvas box.")
-    status = 200
-    typed = request.POST.get("text", "")
-    if not form.is_valid():
-        errors = [e for errs in form.errors.values() for e in errs]
-        box = _canvas_box(_canvas_of(customer), field, text=typed, errors=errors)
-        status = 400
-    else:
-        try:
-            saved = services.save_canvas_box(
-                customer,
-                field=field,
-                value=form.cleaned_data["text"],
-                expected_version=form.cleaned_data["version"],
-                by=request.user,
-            )
-        except StaleVersion:
-            current = _canvas_of(customer)
-            box = _canvas_box(
-                current, field, text=typed, conflict_text=getattr(current, field) or "—"
-            )
-            status = 409
-        else:
-            box = _canvas_box(saved, field, saved=True)
+    box, status = _save_box(request, customer, field)
     if request.htmx:
         return render(
             request,

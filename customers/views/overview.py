@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.models import User
 from accounts.visibility import can_create_customers
-from core.conflicts import rebased, stored_values
+from core.conflicts import form_status, rebase, stored_values
 from core.versioning import StaleVersion
 from customers import imports, queries, services
 from customers.access import get_customer_for_user, require
@@ -62,10 +62,8 @@ def edit_customer(request: HttpRequest, pk: int) -> HttpResponse:
                     changes=changes,
                 )
             except StaleVersion as exc:
-                current = exc.current
-                conflict = stored_values(current, CustomerForm.Meta.fields)
-                form = CustomerForm(rebased(request.POST, current.version), instance=current)
-                form.is_valid()
+                conflict = stored_values(exc.current, CustomerForm.Meta.fields)
+                rebase(form, exc.current.version)
             else:
                 messages.success(request, "Customer saved.")
                 return redirect("customers:detail", customer.pk)
@@ -75,7 +73,7 @@ def edit_customer(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "customers/customer_form.html",
         {"form": form, "customer": customer, "access": access, "conflict": conflict},
-        status=409 if conflict else 400 if request.method == "POST" else 200,
+        status=form_status(request, conflict=conflict),
     )
 
 

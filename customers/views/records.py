@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from core.conflicts import rebased, stored_values
+from accounts.visibility import AccountAccess
+from core.conflicts import form_status, rebase, stored_values
 from core.versioning import StaleVersion
 from customers import services
 from customers.access import get_customer_for_user, require
@@ -80,6 +81,24 @@ def tab_url(customer: Customer, kind: Kind) -> str:
     return reverse(TAB_URLS[kind.tab], args=[customer.pk])
 
 
+def _quick_form(
+    request: HttpRequest, customer: Customer, access: AccountAccess, kind: Kind, form: RecordForm
+) -> HttpResponse:
+    """The goal tree's inline add form again, with its errors (htmx swaps only 2xx answers)."""
+    goal = Goal.objects.filter(customer=customer, pk=request.POST.get("blocks_goals") or 0)
+    return render(
+        request,
+        f"customers/goals.html#{'quick_goal' if kind.model is Goal else 'quick_problem'}",
+        {
+            "customer": customer,
+            "access": access,
+            "goal": goal.first(),
+            "quick_form": form,
+            "severities": Problem.Severity.choices,
+        },
+    )
+
+
 @login_required
 def add_record(request: HttpRequest, pk: int, kind_slug: str) -> HttpResponse:
     kind = kind_for(kind_slug)
@@ -101,18 +120,7 @@ def add_record(request: HttpRequest, pk: int, kind_slug: str) -> HttpResponse:
         messages.success(request, f"The {kind.singular} was added.")
         return redirect(tab_url(customer, kind))
     if request.htmx and quick:
-        goal = Goal.objects.filter(customer=customer, pk=request.POST.get("blocks_goals") or 0)
-        return render(
-            request,
-            f"customers/goals.html#{'quick_goal' if kind.model is Goal else 'quick_problem'}",
-            {
-                "customer": customer,
-                "access": access,
-                "goal": goal.first(),
-                "quick_form": form,
-                "severities": Problem.Severity.choices,
-            },
-        )
+        return _quick_form(request, customer, access, kind, form)
     return render(
         request,
         "customers/record_form.html",
@@ -123,7 +131,7 @@ def add_record(request: HttpRequest, pk: int, kind_slug: str) -> HttpResponse:
             "kind_slug": kind_slug,
             "form": form,
         },
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
@@ -144,14 +152,10 @@ def edit_record(request: HttpRequest, pk: int, kind_slug: str, record_id: int) -
                     record, by=request.user, expected_version=expected, changes=fields, m2m=m2m
                 )
             except StaleVersion as exc:
-                current = exc.current
-                if current is None:
+                if exc.current is None:
                     raise Http404("The record was deleted meanwhile.") from exc
-                conflict = stored_values(current, kind.form.Meta.fields)
-                form = kind.form(
-                    rebased(request.POST, current.version), instance=current, customer=customer
-                )
-                form.is_valid()
+                conflict = stored_values(exc.current, kind.form.Meta.fields)
+                rebase(form, exc.current.version)
             else:
                 messages.success(request, f"The {kind.singular} was saved.")
                 return redirect(tab_url(customer, kind))
@@ -170,7 +174,7 @@ def edit_record(request: HttpRequest, pk: int, kind_slug: str, record_id: int) -
             "conflict": conflict,
             "may_delete": access.can_edit_core,
         },
-        status=409 if conflict else 400 if request.method == "POST" else 200,
+        status=form_status(request, conflict=conflict),
     )
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.visibility import AccountAccess
+from core.conflicts import rebase
 from core.versioning import StaleVersion
 from customers.access import require
 from solutions import queries, services
@@ -111,6 +112,7 @@ def write_contribution(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except StaleVersion:
             current = Contribution.objects.get(pk=contribution.pk)
+            rebase(form, current.version)
         except ValueError as exc:
             form.add_error(None, str(exc))
         else:

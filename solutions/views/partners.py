@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
 from accounts.visibility import can_manage_partners
+from core.conflicts import rebase
 from core.versioning import StaleVersion, save_versioned
 from customers.access import require
 from solutions.forms import PartnerForm
@@ -46,6 +47,7 @@ def partner_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 save_versioned(partner, expected_version=version, changes=data)
             except StaleVersion:
                 current = Partner.objects.get(pk=partner.pk)
+                rebase(form, current.version)
             else:
                 messages.success(request, "Partner saved.")
                 return redirect("solutions:partners")

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.visibility import AccountAccess
+from core.conflicts import rebase
 from core.versioning import StaleVersion
 from customers.access import get_customer_for_user, require
 from solutions import queries, services
@@ -164,38 +165,46 @@ def add_proposal(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _save_edit(request: HttpRequest, proposal: Proposal, form: ProposalForm) -> Proposal | None:
+    """Save a valid edit; the stored proposal when another edit came first, else None."""
+    data = dict(form.cleaned_data)
+    version = data.pop("version")
+    problems, options = data.pop("problems"), data.pop("options")
+    try:
+        services.update_proposal(
+            proposal,
+            by=request.user,
+            expected_version=version,
+            changes=data,
+            problems=problems,
+            options=options,
+        )
+    except StaleVersion:
+        current = queries.proposal_page(request.user).get(pk=proposal.pk)
+        rebase(form, current.version)
+        return current
+    return None
+
+
 @login_required
 def edit_proposal(request: HttpRequest, pk: int) -> HttpResponse:
     proposal, access = get_proposal_for_user(request.user, pk)
     customer = proposal.customer
     require(access.can_manage_proposal(proposal.owner_id))
+    form = ProposalForm(
+        request.POST if request.method == "POST" else None,
+        instance=proposal,
+        customer=customer,
+        initial={"version": proposal.version},
+    )
     current = None
-    if request.method == "POST":
-        form = ProposalForm(request.POST, instance=proposal, customer=customer)
-        if form.is_valid() and form.cleaned_data.get("version") is None:
-            form.add_error(None, "The form is missing the version it was based on; reload it.")
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            version = data.pop("version")
-            problems, options = data.pop("problems"), data.pop("options")
-            try:
-                services.update_proposal(
-                    proposal,
-                    by=request.user,
-                    expected_version=version,
-                    changes=data,
-                    problems=problems,
-                    options=options,
-                )
-            except StaleVersion:
-                current = queries.proposal_page(request.user).get(pk=proposal.pk)
-            else:
-                messages.success(request, "Proposal saved.")
-                return redirect("solutions:proposal", proposal.pk)
-    else:
-        form = ProposalForm(
-            instance=proposal, customer=customer, initial={"version": proposal.version}
-        )
+    if form.is_bound and form.is_valid() and form.cleaned_data.get("version") is None:
+        form.add_error(None, "The form is missing the version it was based on; reload it.")
+    if form.is_bound and form.is_valid():
+        current = _save_edit(request, proposal, form)
+        if current is None:
+            messages.success(request, "Proposal saved.")
+            return redirect("solutions:proposal", proposal.pk)
     return render(
         request,
         "solutions/proposal_form.html",
