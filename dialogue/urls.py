@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dialogue import views
+from dialogue import views, views_planned
 
 app_name = "dialogue"
 
@@ -23,11 +23,15 @@ urlpatterns = [
 ]
 
 urlpatterns += [
-    path("customers/<int:pk>/meetings/", views.account_meetings, name="account-meetings"),
-    path("customers/<int:pk>/meetings/plan/", views.plan_meeting, name="plan-meeting"),
-    path("planned/<int:pk>/", views.planned_meeting, name="planned-meeting"),
-    path("planned/<int:pk>/edit/", views.edit_planned_meeting, name="edit-planned-meeting"),
-    path("planned/<int:pk>/cancel/", views.cancel_planned_meeting, name="cancel-planned-meeting"),
-    path("planned/<int:pk>/log/", views.log_planned_meeting, name="log-planned-meeting"),
-    path("week/", views.my_week, name="my-week"),
+    path("customers/<int:pk>/meetings/", views_planned.account_meetings, name="account-meetings"),
+    path("customers/<int:pk>/meetings/plan/", views_planned.plan_meeting, name="plan-meeting"),
+    path("planned/<int:pk>/", views_planned.planned_meeting, name="planned-meeting"),
+    path("planned/<int:pk>/edit/", views_planned.edit_planned_meeting, name="edit-planned-meeting"),
+    path(
+        "planned/<int:pk>/cancel/",
+        views_planned.cancel_planned_meeting,
+        name="cancel-planned-meeting",
+    ),
+    path("planned/<int:pk>/log/", views_planned.log_planned_meeting, name="log-planned-meeting"),
+    path("week/", views_planned.my_week, name="my-week"),
 ]

@@ -1,6 +1,5 @@
 """Dialogue pages: log a meeting, meeting detail and edit, action items, timeline, search."""
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -10,7 +9,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from accounts.models import User
@@ -26,7 +24,6 @@ from dialogue.forms import (
     MeetingForm,
     NewProblemForm,
     NextStepFormSet,
-    PlannedMeetingForm,
     SearchForm,
     StakeholderQueryForm,
     next_steps,
@@ -42,7 +39,20 @@ def draft_key(user: User, customer: Customer) -> str:
     return f"accord:draft:meeting:{user.pk}:{customer.pk}"
 
 
-def _log_forms(
+def _from_plan(planned: PlannedMeeting) -> dict[str, Any]:
+    return {
+        "occurred_at": timezone.localtime(planned.starts_at),
+        "title": planned.title,
+        "kind": planned.kind,
+        "stakeholders": [s.pk for s in planned.stakeholders.all()],
+        "internal_attendees": [u.pk for u in planned.internal_attendees.all()],
+        "goals": [g.pk for g in planned.goals.all()],
+        "problems": [p.pk for p in planned.problems.all()],
+        "notes": planned.agenda,
+    }
+
+
+def log_forms(
     request: HttpRequest,
     customer: Customer,
     data: Any = None,
@@ -69,7 +79,7 @@ def log_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     customer, access = get_customer_for_user(request.user, pk)
     require(access.can_contribute)
     data = request.POST if request.method == "POST" else None
-    form, problem_form, formset = _log_forms(request, customer, data)
+    form, problem_form, formset = log_forms(request, customer, data)
     if data is not None and form.is_valid() and problem_form.is_valid() and formset.is_valid():
         meeting = services.log_meeting(
             customer,
@@ -321,198 +331,3 @@ def search_page(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "hits": hits, "has_next": has_next, "page_number": page_number}
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(request, "dialogue/search.html", context, status=status)
-
-
-# --- Planned meetings ----------------------------------------------------------------------
-
-
-@login_required
-def plan_meeting(request: HttpRequest, pk: int) -> HttpResponse:
-    customer, access = get_customer_for_user(request.user, pk)
-    require(access.can_contribute)
-    if request.method == "POST":
-        form = PlannedMeetingForm(request.POST, customer=customer, prefix="plan")
-        if form.is_valid():
-            planned = services.plan_meeting(customer, owner=request.user, data=form.plan_data())
-            messages.success(request, _("Meeting planned."))
-            return redirect("dialogue:planned-meeting", pk=planned.pk)
-    else:
-        form = PlannedMeetingForm(customer=customer, prefix="plan", initial=_plan_initial(request))
-    context = {"customer": customer, "access": access, "form": form, "planned": None}
-    status = 400 if request.method == "POST" else 200
-    return render(request, "dialogue/plan_form.html", context, status=status)
-
-
-def _plan_initial(request: HttpRequest) -> dict[str, Any]:
-    # Tomorrow at ten in the user's zone: a usual slot for a customer meeting.
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    starts = timezone.make_aware(dt.datetime.combine(tomorrow, dt.time(10, 0)))
-    return {"starts_at": starts, "internal_attendees": [request.user.pk], "duration_minutes": 60}
-
-
-@login_required
-@require_safe
-def planned_meeting(request: HttpRequest, pk: int) -> HttpResponse:
-    planned = queries.planned_meeting_detail(request.user, pk)
-    customer, access = get_customer_for_user(request.user, planned.customer_id)
-    context = {
-        "planned": planned,
-        "customer": customer,
-        "access": access,
-        "may_change": access.can_change_authored(planned.owner_id),
-        "has_passed": planned.starts_at <= timezone.now(),
-    }
-    return render(request, "dialogue/planned_meeting.html", context)
-
-
-@login_required
-def edit_planned_meeting(request: HttpRequest, pk: int) -> HttpResponse:
-    planned = queries.planned_meeting_detail(request.user, pk)
-    customer, access = get_customer_for_user(request.user, planned.customer_id)
-    require(access.can_change_authored(planned.owner_id))
-    conflict = None
-    if request.method == "POST":
-        form = PlannedMeetingForm(request.POST, instance=planned, customer=customer, prefix="plan")
-        if form.is_valid():
-            changes, m2m = form.changes()
-            version = form.cleaned_data.get("version") or 0
-            try:
-                services.update_planned_meeting(
-                    planned, expected_version=version, changes=changes, m2m=m2m
-                )
-            except StaleVersion as exc:
-                conflict = exc.current
-                form.data = form.data.copy()
-                form.data["plan-version"] = str(getattr(conflict, "version", version))
-            else:
-                messages.success(request, _("Planned meeting updated."))
-                return redirect("dialogue:planned-meeting", pk=planned.pk)
-    else:
-        form = PlannedMeetingForm(
-            instance=planned, customer=customer, prefix="plan", initial={"version": planned.version}
-        )
-    context = {
-        "planned": planned,
-        "customer": customer,
-        "access": access,
-        "form": form,
-        "conflict": conflict,
-    }
-    status = 409 if conflict else (400 if request.method == "POST" else 200)
-    return render(request, "dialogue/plan_form.html", context, status=status)
-
-
-@login_required
-@require_POST
-def cancel_planned_meeting(request: HttpRequest, pk: int) -> HttpResponse:
-    planned = queries.planned_meeting_detail(request.user, pk)
-    _customer, access = get_customer_for_user(request.user, planned.customer_id)
-    require(access.can_change_authored(planned.owner_id))
-    if services.cancel_planned_meeting(planned):
-        messages.success(request, _("Meeting cancelled. Subscribed calendars show it cancelled."))
-    else:
-        messages.info(request, _("This meeting was no longer planned; nothing changed."))
-    return redirect("dialogue:planned-meeting", pk=planned.pk)
-
-
-@login_required
-def log_planned_meeting(request: HttpRequest, pk: int) -> HttpResponse:
-    """ "Log the outcome": the log form prefilled from the plan, which becomes the meeting."""
-    planned = queries.planned_meeting_detail(request.user, pk)
-    customer, access = get_customer_for_user(request.user, planned.customer_id)
-    require(access.can_contribute)
-    if not planned.is_open:
-        if planned.meeting_id:
-            return redirect("dialogue:meeting", pk=planned.meeting_id)
-        messages.info(request, _("This meeting was cancelled; there is no outcome to log."))
-        return redirect("dialogue:planned-meeting", pk=planned.pk)
-    data = request.POST if request.method == "POST" else None
-    form, problem_form, formset = _log_forms(request, customer, data, plan=planned)
-    if data is not None and form.is_valid() and problem_form.is_valid() and formset.is_valid():
-        try:
-            meeting = services.log_meeting(
-                customer,
-                author=request.user,
-                data=form.meeting_data(),
-                new_problem=problem_form.new_problem(),
-                next_steps=next_steps(formset),
-                plan=planned,
-            )
-        except services.PlanAlreadyLogged:
-            messages.error(request, _("Someone logged or cancelled this meeting meanwhile."))
-            return redirect("dialogue:planned-meeting", pk=planned.pk)
-        request.session[CLEAR_DRAFT_KEY] = _plan_draft_key(request.user, planned)
-        messages.success(request, _("Meeting saved."))
-        return redirect("dialogue:meeting", pk=meeting.pk)
-    context = {
-        "customer": customer,
-        "access": access,
-        "form": form,
-        "problem_form": problem_form,
-        "formset": formset,
-        "draft_key": _plan_draft_key(request.user, planned),
-        "is_bound": data is not None,
-        "plan": planned,
-    }
-    return render(request, "dialogue/log_meeting.html", context, status=400 if data else 200)
-
-
-def _plan_draft_key(user: User, planned: PlannedMeeting) -> str:
-    return f"accord:draft:plan:{user.pk}:{planned.pk}"
-
-
-def _from_plan(planned: PlannedMeeting) -> dict[str, Any]:
-    return {
-        "occurred_at": timezone.localtime(planned.starts_at),
-        "title": planned.title,
-        "kind": planned.kind,
-        "stakeholders": [s.pk for s in planned.stakeholders.all()],
-        "internal_attendees": [u.pk for u in planned.internal_attendees.all()],
-        "goals": [g.pk for g in planned.goals.all()],
-        "problems": [p.pk for p in planned.problems.all()],
-        "notes": planned.agenda,
-    }
-
-
-@login_required
-@require_safe
-def account_meetings(request: HttpRequest, pk: int) -> HttpResponse:
-    """The account's meetings: open plans (to come, passed without outcome), recent ones."""
-    customer, access = get_customer_for_user(request.user, pk)
-    now = timezone.now()
-    plans = list(queries.planned_meetings_of(customer.pk))
-    context = {
-        "customer": customer,
-        "access": access,
-        "upcoming": [p for p in plans if p.starts_at > now],
-        "unlogged": [p for p in plans if p.starts_at <= now],
-        "recent": queries.meetings_for_user(request.user)
-        .filter(customer=customer)
-        .prefetch_related(None)[:ACCOUNT_RECENT_MEETINGS],
-    }
-    return render(request, "dialogue/account_meetings.html", context)
-
-
-ACCOUNT_RECENT_MEETINGS = 10
-WEEK_DAYS = 7
-
-
-@login_required
-@require_safe
-def my_week(request: HttpRequest) -> HttpResponse:
-    """The next seven days in the user's zone: meetings they attend and what falls due."""
-    today = timezone.localdate()
-    start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
-    end = start + dt.timedelta(days=WEEK_DAYS)
-    plans = list(queries.plans_between(request.user, start, end))
-    days = []
-    for offset in range(WEEK_DAYS):
-        day = today + dt.timedelta(days=offset)
-        days.append((day, [p for p in plans if timezone.localtime(p.starts_at).date() == day]))
-    last_day = today + dt.timedelta(days=WEEK_DAYS - 1)
-    context = {
-        "days": days,
-        "unlogged": list(queries.unlogged_plans(request.user, now=timezone.now())),
-        "due": list(queries.due_by(request.user, last_day)[:50]),
-    }
-    return render(request, "dialogue/my_week.html", context)
