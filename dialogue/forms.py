@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,11 +17,13 @@ from core.validators import validate_single_line
 from customers.models import Customer, Goal, Problem, Stakeholder
 from dialogue import queries
 from dialogue.models import ActionItem, Meeting, PlannedMeeting
-from dialogue.services import MeetingData, NewProblem, NextStep, PlanData
+from dialogue.services import MeetingData, NewProblem, NewStakeholder, NextStep, PlanData
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 SEARCH_MAX_LENGTH = 200
 MAX_NEXT_STEPS = 20
+# A next step is due a week out unless the user says otherwise.
+NEXT_STEP_DUE_IN = dt.timedelta(days=7)
 
 
 class ChoicesOnce(ModelChoiceIterator):
@@ -229,7 +232,17 @@ class PlannedMeetingForm(AttendeesAndTopicsForm):
         )
 
 
-class NewProblemForm(forms.Form):
+class RowForm(forms.Form):
+    """A row of a formset whose fields are prefilled: it counts once a field holds a value
+    other than its default (a field emptied by hand, or not sent, does not make it count)."""
+
+    def has_changed(self) -> bool:
+        return any(
+            str(self.data.get(self.add_prefix(name), "")).strip() for name in self.changed_data
+        )
+
+
+class NewProblemForm(RowForm):
     """A problem that came up for the first time; it lands in the customer's problems."""
 
     title = forms.CharField(
@@ -246,9 +259,16 @@ class NewProblemForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, customer: Customer, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, customer: Customer, goals: QuerySet | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["blocks_goals"].queryset = queries.goals_of(customer.pk)
+        field = self.fields["blocks_goals"]
+        field.queryset = queries.goals_of(customer.pk)
+        if goals is not None:
+            # The rows of one formset share one evaluated queryset (the setter would clone it
+            # and read the goals again for every row).
+            field._queryset = goals  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -268,13 +288,67 @@ class NewProblemForm(forms.Form):
         )
 
 
-class NextStepForm(forms.Form):
+MAX_NEW_ROWS = 10
+
+NewProblemFormSet = forms.formset_factory(
+    NewProblemForm, extra=1, max_num=MAX_NEW_ROWS, validate_max=True, absolute_max=20
+)
+
+
+def new_problems(formset: forms.BaseFormSet) -> list[NewProblem]:
+    """The rows of the new-problems formset that name a problem."""
+    return [p for form in formset.forms if form.cleaned_data and (p := form.new_problem())]
+
+
+class NewStakeholderForm(RowForm):
+    """Someone new in the room: added to the customer's stakeholders and to the attendees."""
+
+    name = forms.CharField(
+        max_length=200, required=False, label=_("New person"), validators=[validate_single_line]
+    )
+    title = forms.CharField(
+        max_length=200, required=False, label=_("Position"), validators=[validate_single_line]
+    )
+    buying_role = forms.ChoiceField(
+        choices=Stakeholder.BuyingRole.choices,
+        initial=Stakeholder.BuyingRole.USER,
+        label=_("Buying role"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("name") and data.get("title"):
+            self.add_error("name", _("Give the new person a name, or clear their position."))
+        return data
+
+
+NewStakeholderFormSet = forms.formset_factory(
+    NewStakeholderForm, extra=1, max_num=MAX_NEW_ROWS, validate_max=True, absolute_max=20
+)
+
+
+def new_stakeholders(formset: forms.BaseFormSet) -> list[NewStakeholder]:
+    """The rows of the new-people formset that name someone."""
+    return [
+        NewStakeholder(
+            name=form.cleaned_data["name"],
+            title=form.cleaned_data["title"],
+            buying_role=form.cleaned_data["buying_role"],
+        )
+        for form in formset.forms
+        if form.cleaned_data.get("name")
+    ]
+
+
+class NextStepForm(RowForm):
     description = forms.CharField(
         max_length=500, label="Next step", validators=[validate_single_line]
     )
     owner = UserChoiceField(queryset=User.objects.none(), label="Owner")
     due_on = forms.DateField(
-        required=False, label="Due", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="Due",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(
@@ -284,6 +358,7 @@ class NextStepForm(forms.Form):
         self.fields["owner"].queryset = users_who_can_see(customer.pk)
         # A row left as it was rendered counts as empty, so it is skipped rather than refused.
         self.fields["owner"].initial = default_owner.pk if default_owner else None
+        self.fields["due_on"].initial = timezone.localdate() + NEXT_STEP_DUE_IN
 
     def clean_due_on(self) -> dt.date | None:
         due_on = self.cleaned_data.get("due_on")

@@ -145,7 +145,9 @@ class PlannedMeeting(SoftDeletable, CustomerOwned):
     meeting = models.OneToOneField(
         Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="plan"
     )
-    uid = models.CharField(max_length=255, default=new_calendar_uid, editable=False)
+    uid = models.CharField(
+        max_length=255, default=new_calendar_uid, editable=False, validators=[validate_single_line]
+    )
     sequence = models.PositiveIntegerField(default=0, editable=False)
 
     history = HistoricalRecords(excluded_fields=["deleted_at"])

@@ -40,6 +40,16 @@ def problems_of(customer_id: int) -> QuerySet[Problem]:
     return Problem.objects.filter(customer_id=customer_id).order_by("title", "id")
 
 
+def last_meeting_of(customer_id: int) -> Meeting | None:
+    """The customer's latest logged meeting with its attendees (the next log's defaults)."""
+    return (
+        Meeting.objects.filter(customer_id=customer_id, deleted_at__isnull=True)
+        .prefetch_related("stakeholders", "internal_attendees")
+        .order_by("-occurred_at", "-id")
+        .first()
+    )
+
+
 def meetings_for_user(user: User) -> QuerySet[Meeting]:
     """Non-deleted meetings on accounts `user` can see, with their customer and author."""
     return (

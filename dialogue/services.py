@@ -25,6 +25,13 @@ class NewProblem:
 
 
 @dataclass(frozen=True)
+class NewStakeholder:
+    name: str
+    title: str = ""
+    buying_role: str = Stakeholder.BuyingRole.USER
+
+
+@dataclass(frozen=True)
 class NextStep:
     description: str
     owner: User
@@ -67,11 +74,14 @@ def log_meeting(
     author: User,
     data: MeetingData,
     new_problem: NewProblem | None = None,
+    new_problems: Iterable[NewProblem] = (),
+    new_stakeholders: Iterable[NewStakeholder] = (),
     next_steps: Iterable[NextStep] = (),
     plan: PlannedMeeting | None = None,
 ) -> Meeting:
-    """Record a meeting, a problem it surfaced and its next steps, all or nothing; with `plan`,
-    the planned meeting becomes this logged one (PlanAlreadyLogged if it no longer can)."""
+    """Record a meeting, the problems it surfaced, new people in the room (added to the
+    customer's stakeholders) and its next steps, all or nothing; with `plan`, the planned
+    meeting becomes this logged one (PlanAlreadyLogged if it no longer can)."""
     meeting = Meeting.objects.create(
         customer=customer,
         author=author,
@@ -84,19 +94,29 @@ def log_meeting(
         sentiment=data.sentiment,
     )
     # A new meeting has no links yet: add() inserts them without first reading the old set.
-    meeting.stakeholders.add(*data.stakeholders)
+    newcomers = [
+        Stakeholder(
+            customer=customer, name=person.name, title=person.title, buying_role=person.buying_role
+        )
+        for person in new_stakeholders
+    ]
+    for stakeholder in newcomers:
+        stakeholder._history_user = author  # type: ignore[attr-defined]
+        stakeholder.save()
+    meeting.stakeholders.add(*data.stakeholders, *newcomers)
     meeting.internal_attendees.add(*data.internal_attendees)
     meeting.goals.add(*data.goals)
     problems = list(data.problems)
-    if new_problem is not None:
+    raised_now = [new_problem, *new_problems] if new_problem is not None else list(new_problems)
+    for raised in raised_now:
         problem = Problem.objects.create(
             customer=customer,
-            title=new_problem.title,
-            description=new_problem.description,
-            severity=new_problem.severity,
+            title=raised.title,
+            description=raised.description,
+            severity=raised.severity,
             source=_problem_source(meeting),
         )
-        problem.blocks_goals.add(*new_problem.blocks_goals)
+        problem.blocks_goals.add(*raised.blocks_goals)
         problems.append(problem)
     meeting.problems.add(*problems)
     ActionItem.objects.bulk_create(

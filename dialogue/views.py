@@ -1,5 +1,7 @@
 """Dialogue pages: log a meeting, meeting detail and edit, action items, timeline, search."""
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -22,13 +24,16 @@ from dialogue.forms import (
     ActionItemForm,
     ActionItemStatusForm,
     MeetingForm,
-    NewProblemForm,
+    NewProblemFormSet,
+    NewStakeholderFormSet,
     NextStepFormSet,
     SearchForm,
     StakeholderQueryForm,
+    new_problems,
+    new_stakeholders,
     next_steps,
 )
-from dialogue.models import ActionItem, PlannedMeeting
+from dialogue.models import ActionItem, Meeting, PlannedMeeting
 from dialogue.search import search
 
 CLEAR_DRAFT_KEY = "dialogue_clear_draft"
@@ -40,6 +45,7 @@ def draft_key(user: User, customer: Customer) -> str:
 
 
 def _from_plan(planned: PlannedMeeting) -> dict[str, Any]:
+    """The log form's initial values from the plan: its attendees, topics and agenda."""
     return {
         "occurred_at": timezone.localtime(planned.starts_at),
         "title": planned.title,
@@ -52,26 +58,87 @@ def _from_plan(planned: PlannedMeeting) -> dict[str, Any]:
     }
 
 
+@dataclass
+class LogForms:
+    """The log-a-meeting page's forms: the meeting, new problems, new people, next steps."""
+
+    meeting: MeetingForm
+    problems: Any
+    people: Any
+    steps: Any
+
+    def is_valid(self) -> bool:
+        # Every form validates (no short cut), so the page marks all errors at once.
+        results = [f.is_valid() for f in (self.meeting, self.problems, self.people, self.steps)]
+        return all(results)
+
+    def context(self) -> dict[str, Any]:
+        return {
+            "form": self.meeting,
+            "problem_formset": self.problems,
+            "people_formset": self.people,
+            "formset": self.steps,
+        }
+
+
+def quarter_hour_before(moment: dt.datetime) -> dt.datetime:
+    """`moment` in the user's zone, rounded down to the last quarter hour."""
+    local = timezone.localtime(moment)
+    return local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
+
+
+def _log_initial(request: HttpRequest, customer: Customer) -> dict[str, Any]:
+    """Defaults for a new log: now (last quarter hour), and the kind and attendees of the
+    last meeting with this customer, with the author among our attendees."""
+    initial: dict[str, Any] = {"occurred_at": quarter_hour_before(timezone.now())}
+    last = queries.last_meeting_of(customer.pk)
+    ours = [request.user.pk]
+    if last is not None:
+        initial["kind"] = last.kind
+        initial["stakeholders"] = [s.pk for s in last.stakeholders.all()]
+        ours += [u.pk for u in last.internal_attendees.all() if u.pk != request.user.pk]
+    initial["internal_attendees"] = ours
+    return initial
+
+
 def log_forms(
     request: HttpRequest,
     customer: Customer,
     data: Any = None,
     *,
     plan: PlannedMeeting | None = None,
-) -> tuple[MeetingForm, NewProblemForm, Any]:
-    initial = {"occurred_at": timezone.localtime().replace(second=0, microsecond=0)}
+) -> LogForms:
+    initial: dict[str, Any] = {}
     if data is None:
-        initial["internal_attendees"] = [request.user.pk]
-    if plan is not None:
-        initial.update(_from_plan(plan))
-    form = MeetingForm(data, customer=customer, initial=initial, prefix="meeting")
-    problem_form = NewProblemForm(data, customer=customer, prefix="new_problem")
-    formset = NextStepFormSet(
-        data,
-        prefix="steps",
-        form_kwargs={"customer": customer, "default_owner": request.user},
+        initial = _from_plan(plan) if plan is not None else _log_initial(request, customer)
+    return LogForms(
+        meeting=MeetingForm(data, customer=customer, initial=initial, prefix="meeting"),
+        problems=NewProblemFormSet(
+            data,
+            prefix="new_problem",
+            form_kwargs={"customer": customer, "goals": queries.goals_of(customer.pk)},
+        ),
+        people=NewStakeholderFormSet(data, prefix="new_person"),
+        steps=NextStepFormSet(
+            data,
+            prefix="steps",
+            form_kwargs={"customer": customer, "default_owner": request.user},
+        ),
     )
-    return form, problem_form, formset
+
+
+def save_log(
+    request: HttpRequest, customer: Customer, forms: LogForms, *, plan: PlannedMeeting | None
+) -> Meeting:
+    return services.log_meeting(
+        customer,
+        author=request.user,
+        data=forms.meeting.meeting_data(),
+        new_problems=new_problems(forms.problems),
+        new_stakeholders=new_stakeholders(forms.people),
+        next_steps=next_steps(forms.steps),
+        plan=plan,
+    )
 
 
 @login_required
@@ -79,24 +146,16 @@ def log_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     customer, access = get_customer_for_user(request.user, pk)
     require(access.can_contribute)
     data = request.POST if request.method == "POST" else None
-    form, problem_form, formset = log_forms(request, customer, data)
-    if data is not None and form.is_valid() and problem_form.is_valid() and formset.is_valid():
-        meeting = services.log_meeting(
-            customer,
-            author=request.user,
-            data=form.meeting_data(),
-            new_problem=problem_form.new_problem(),
-            next_steps=next_steps(formset),
-        )
+    forms = log_forms(request, customer, data)
+    if data is not None and forms.is_valid():
+        meeting = save_log(request, customer, forms, plan=None)
         request.session[CLEAR_DRAFT_KEY] = draft_key(request.user, customer)
         messages.success(request, "Meeting saved.")
         return redirect("dialogue:meeting", pk=meeting.pk)
     context = {
         "customer": customer,
         "access": access,
-        "form": form,
-        "problem_form": problem_form,
-        "formset": formset,
+        **forms.context(),
         "draft_key": draft_key(request.user, customer),
         "is_bound": data is not None,
     }

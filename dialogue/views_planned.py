@@ -12,15 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import User
+from core.conflicts import form_status, rebase
 from core.versioning import StaleVersion
 from customers.access import get_customer_for_user, require
 from dialogue import queries, services
-from dialogue.forms import (
-    PlannedMeetingForm,
-    next_steps,
-)
+from dialogue.forms import PlannedMeetingForm
 from dialogue.models import PlannedMeeting
-from dialogue.views import CLEAR_DRAFT_KEY, log_forms
+from dialogue.views import CLEAR_DRAFT_KEY, log_forms, save_log
 
 
 @login_required
@@ -79,8 +77,7 @@ def edit_planned_meeting(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except StaleVersion as exc:
                 conflict = exc.current
-                form.data = form.data.copy()
-                form.data["plan-version"] = str(getattr(conflict, "version", version))
+                rebase(form, getattr(conflict, "version", version))
             else:
                 messages.success(request, _("Planned meeting updated."))
                 return redirect("dialogue:planned-meeting", pk=planned.pk)
@@ -95,7 +92,7 @@ def edit_planned_meeting(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "conflict": conflict,
     }
-    status = 409 if conflict else (400 if request.method == "POST" else 200)
+    status = form_status(request, conflict=conflict)
     return render(request, "dialogue/plan_form.html", context, status=status)
 
 
@@ -124,17 +121,10 @@ def log_planned_meeting(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("This meeting was cancelled; there is no outcome to log."))
         return redirect("dialogue:planned-meeting", pk=planned.pk)
     data = request.POST if request.method == "POST" else None
-    form, problem_form, formset = log_forms(request, customer, data, plan=planned)
-    if data is not None and form.is_valid() and problem_form.is_valid() and formset.is_valid():
+    forms = log_forms(request, customer, data, plan=planned)
+    if data is not None and forms.is_valid():
         try:
-            meeting = services.log_meeting(
-                customer,
-                author=request.user,
-                data=form.meeting_data(),
-                new_problem=problem_form.new_problem(),
-                next_steps=next_steps(formset),
-                plan=planned,
-            )
+            meeting = save_log(request, customer, forms, plan=planned)
         except services.PlanAlreadyLogged:
             messages.error(request, _("Someone logged or cancelled this meeting meanwhile."))
             return redirect("dialogue:planned-meeting", pk=planned.pk)
@@ -144,9 +134,7 @@ def log_planned_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "customer": customer,
         "access": access,
-        "form": form,
-        "problem_form": problem_form,
-        "formset": formset,
+        **forms.context(),
         "draft_key": _plan_draft_key(request.user, planned),
         "is_bound": data is not None,
         "plan": planned,

@@ -3,7 +3,7 @@
 (function () {
   "use strict";
 
-  var DRAFT_VERSION = 1;
+  var DRAFT_VERSION = 2;
 
   function storage() {
     try {
@@ -28,12 +28,13 @@
     return d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
   }
 
-  // --- next-step rows (a Django formset) ---------------------------------------------------
-  function setupFormset(form) {
-    var rows = form.querySelector("[data-formset-rows]");
-    var template = form.querySelector("template[data-formset-template]");
-    var button = form.querySelector("[data-formset-add]");
-    if (!rows || !template || !button) {
+  // --- repeatable rows (Django formsets: next steps, new problems, new people) -------------
+  function setupFormset(box) {
+    var rows = box.querySelector("[data-formset-rows]");
+    var template = box.querySelector("template[data-formset-template]");
+    var button = box.querySelector("[data-formset-add]");
+    var form = box.closest("form");
+    if (!rows || !template || !button || !form) {
       return null;
     }
     var prefix = rows.getAttribute("data-prefix");
@@ -66,12 +67,46 @@
       }
     });
     return {
+      prefix: prefix,
       count: function () { return parseInt(total.value, 10); },
       ensure: function (n) {
         while (parseInt(total.value, 10) < n && addRow()) { /* add rows until n */ }
-      },
-      totalName: total.name
+      }
     };
+  }
+
+  // All the form's formsets, seen by the draft as one: counts and restores per prefix.
+  function setupFormsets(form) {
+    var sets = Array.prototype.map.call(form.querySelectorAll("[data-formset]"), setupFormset)
+      .filter(Boolean);
+    return {
+      count: function () {
+        var counts = {};
+        sets.forEach(function (set) { counts[set.prefix] = set.count(); });
+        return counts;
+      },
+      ensure: function (counts) {
+        sets.forEach(function (set) {
+          if (counts && counts[set.prefix]) {
+            set.ensure(counts[set.prefix]);
+          }
+        });
+      }
+    };
+  }
+
+  // Ctrl+Enter (Cmd+Enter on a Mac) saves from any field, as in mail and chat apps.
+  function setupSaveShortcut(form) {
+    form.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        if (form.requestSubmit) {
+          form.requestSubmit();
+        } else {
+          form.submit();
+        }
+      }
+    });
   }
 
   // --- the customer-attendee picker --------------------------------------------------------
@@ -239,7 +274,7 @@
 
   function hasContent(draft) {
     return Object.keys(draft.values).some(function (name) {
-      return /(title|notes|customer_said|insights|description)$/.test(name) &&
+      return /(title|notes|customer_said|insights|description|name)$/.test(name) &&
         draft.values[name].some(function (v) { return v && v.trim(); });
     });
   }
@@ -267,11 +302,14 @@
       if (picker) {
         picker.render();
       }
-      var details = form.querySelector("details.new-problem");
-      var problemTitle = form.querySelector('[name="new_problem-title"]');
-      if (details && problemTitle && problemTitle.value) {
-        details.open = true;
-      }
+      // Open the folded sections that the draft filled in.
+      form.querySelectorAll("details[data-open-if-filled]").forEach(function (details) {
+        var filled = Array.prototype.some.call(details.querySelectorAll("input[type=text], textarea"),
+          function (el) { return el.value.trim() !== ""; });
+        if (filled) {
+          details.open = true;
+        }
+      });
       say("Draft restored from this browser (saved " + timeText(draft.savedAt) + ").");
       discard.hidden = false;
     } else {
@@ -344,7 +382,8 @@
     window.addEventListener("pageshow", function () {
       form.removeAttribute("data-submitting");
     });
-    var formset = setupFormset(form);
+    var formset = setupFormsets(form);
+    setupSaveShortcut(form);
     var picker = setupPicker(form);
     if (form.hasAttribute("data-draft-key")) {
       setupDraft(form, formset, picker);

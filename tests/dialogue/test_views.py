@@ -28,9 +28,13 @@ def meeting_post(**overrides: object) -> dict:
         "meeting-notes": "We **agreed** on a pilot.",
         "meeting-customer_said": "We wait too long for parts.",
         "meeting-insights": "Spare parts are the pain.",
-        "new_problem-title": "",
-        "new_problem-severity": "medium",
-        "new_problem-description": "",
+        "new_problem-TOTAL_FORMS": "1",
+        "new_problem-INITIAL_FORMS": "0",
+        "new_person-TOTAL_FORMS": "1",
+        "new_person-INITIAL_FORMS": "0",
+        "new_problem-0-title": "",
+        "new_problem-0-severity": "medium",
+        "new_problem-0-description": "",
         "steps-TOTAL_FORMS": "1",
         "steps-INITIAL_FORMS": "0",
         "steps-MIN_NUM_FORMS": "0",
@@ -83,9 +87,9 @@ def test_specialist_logs_meeting_with_new_problem_and_next_step(client, actors):
                 "meeting-internal_attendees": [actors.spec_a.pk, actors.sales_a.pk],
                 "meeting-goals": [goal.pk],
                 "meeting-problems": [problem.pk],
-                "new_problem-title": "Spare parts arrive late",
-                "new_problem-severity": "high",
-                "new_problem-blocks_goals": [goal.pk],
+                "new_problem-0-title": "Spare parts arrive late",
+                "new_problem-0-severity": "high",
+                "new_problem-0-blocks_goals": [goal.pk],
                 "steps-0-description": "Send the parts proposal",
                 "steps-0-owner": actors.sales_a.pk,
                 "steps-0-due_on": "2026-12-01",
@@ -140,10 +144,10 @@ def test_empty_next_step_row_is_ignored(client, actors):
         ({"meeting-kind": "party"}, "meeting-kind"),
         ({"meeting-sentiment": "ecstatic"}, "meeting-sentiment"),
         ({"meeting-notes": "n" * 50001}, "meeting-notes"),
-        ({"new_problem-description": "no title given"}, "new_problem-title"),
+        ({"new_problem-0-description": "no title given"}, "new_problem-0-title"),
         (
-            {"new_problem-title": "Late", "new_problem-severity": "apocalyptic"},
-            "new_problem-severity",
+            {"new_problem-0-title": "Late", "new_problem-0-severity": "apocalyptic"},
+            "new_problem-0-severity",
         ),
         ({"steps-0-description": "Call back", "steps-0-owner": ""}, "steps-0-owner"),
         ({"steps-0-description": "Call back", "steps-0-owner": "abc"}, "steps-0-owner"),
@@ -606,3 +610,81 @@ def test_timeline_query_count_is_fixed(client, actors, django_assert_max_num_que
                 client.get(url, {"before": cursor}, headers={"HX-Request": "true"}).status_code
                 == 200
             )
+
+
+# --- Faster logging (issue 17): defaults, new people, several new problems ---------------
+
+
+@time_machine.travel(dt.datetime(2026, 11, 20, 9, 52, 30, tzinfo=dt.UTC), tick=False)
+def test_a_new_log_proposes_the_last_meetings_kind_and_attendees(client, actors, settings):
+    settings.TIME_ZONE = "Asia/Kolkata"  # UTC+5:30: the quarter hour is the user's
+    customer = actors.customer_a
+    katrin = factories.StakeholderFactory(customer=customer, name="Katrin")
+    last = factories.MeetingFactory(customer=customer, kind=Meeting.Kind.VISIT)
+    last.stakeholders.add(katrin)
+    last.internal_attendees.add(actors.spec_a)
+    client.force_login(actors.sales_a)
+    response = client.get(log_url(customer))
+    initial = response.context["form"].initial
+    assert initial["kind"] == Meeting.Kind.VISIT
+    assert initial["stakeholders"] == [katrin.pk]
+    assert initial["internal_attendees"] == [actors.sales_a.pk, actors.spec_a.pk]
+    local = timezone.localtime(initial["occurred_at"])
+    assert (local.hour, local.minute, local.second) == (15, 15, 0)
+    step = response.context["formset"].forms[0]
+    assert step.fields["owner"].initial == actors.sales_a.pk
+    assert step.fields["due_on"].initial == dt.date(2026, 11, 27)
+
+
+def test_new_people_become_stakeholders_and_attendees(client, actors):
+    client.force_login(actors.sales_a)
+    data = meeting_post(
+        **{
+            "new_person-TOTAL_FORMS": "2",
+            "new_person-0-name": "Jonas Weber",
+            "new_person-0-title": "Gate supervisor",
+            "new_person-0-buying_role": "champion",
+            "new_person-1-name": "",
+            "new_person-1-buying_role": "user",
+        }
+    )
+    response = client.post(log_url(actors.customer_a), data)
+    assert response.status_code == 302
+    meeting = Meeting.objects.get()
+    jonas = meeting.stakeholders.get()
+    assert (jonas.name, jonas.title, jonas.buying_role) == (
+        "Jonas Weber",
+        "Gate supervisor",
+        "champion",
+    )
+    assert jonas.customer == actors.customer_a
+
+
+def test_a_new_person_needs_a_name(client, actors):
+    client.force_login(actors.sales_a)
+    data = meeting_post(**{"new_person-0-title": "CFO", "meeting-insights": "Keep this"})
+    response = client.post(log_url(actors.customer_a), data)
+    assert response.status_code == 400
+    assert 'id="id_new_person-0-name_error"' in response.content.decode()
+    assert "Keep this" in response.content.decode()
+
+
+def test_several_new_problems_are_recorded(client, actors):
+    client.force_login(actors.sales_a)
+    data = meeting_post(
+        **{
+            "new_problem-TOTAL_FORMS": "3",
+            "new_problem-0-title": "Gate queue",
+            "new_problem-0-severity": "high",
+            "new_problem-1-title": "No slot booking",
+            "new_problem-1-severity": "low",
+            "new_problem-2-title": "",
+            "new_problem-2-severity": "medium",
+        }
+    )
+    assert client.post(log_url(actors.customer_a), data).status_code == 302
+    meeting = Meeting.objects.get()
+    assert sorted((p.title, p.severity) for p in meeting.problems.all()) == [
+        ("Gate queue", "high"),
+        ("No slot booking", "low"),
+    ]
