@@ -44,8 +44,17 @@ class User(AbstractUser):
     area = models.ForeignKey(
         Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="users"
     )
+
+    class DigestFrequency(models.TextChoices):
+        DAILY = "daily", _("Daily")
+        WEEKLY = "weekly", _("Weekly")
+
     # Raised when two-factor is switched on or off: every other session and API token ends.
     credentials_epoch = models.PositiveIntegerField(default=0, editable=False)
+    # How often the digest of changes in the user's accounts is emailed.
+    digest_frequency = models.CharField(
+        max_length=10, choices=DigestFrequency, default=DigestFrequency.WEEKLY
+    )
 
     objects = UserManager()
 
@@ -186,12 +195,15 @@ class Notification(models.Model):
     """Something a user should see: a mention, a request, an account turning red."""
 
     class Kind(models.TextChoices):
-        MENTION = "mention", "Mention"
-        CONTRIBUTION_REQUEST = "contribution_request", "Contribution request"
-        ACTION_ITEM = "action_item", "Action item"
-        HEALTH = "health", "Account health"
-        PLAN_REVIEW = "plan_review", "Plan review"
-        OTHER = "other", "Other"
+        MENTION = "mention", _("Mention")
+        COMMENT = "comment", _("New comment in a discussion you follow")
+        CONTRIBUTION_REQUEST = "contribution_request", _("Contribution request")
+        CONTRIBUTION_ANSWER = "contribution_answer", _("Contribution accepted, declined or done")
+        ACTION_ITEM = "action_item", _("Action item")
+        HEALTH = "health", _("Account health")
+        SCORE_COMMENT = "score_comment", _("Manager's comment on a health score")
+        PLAN_REVIEW = "plan_review", _("Account plan")
+        OTHER = "other", _("Other")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -216,6 +228,32 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class NotificationPreference(models.Model):
+    """How one user hears about one kind of event; no row means "email at once".
+
+    Whatever is chosen, the notification is listed in the user's inbox; the choice is about email.
+    """
+
+    class Delivery(models.TextChoices):
+        EMAIL = "email", _("Email at once")
+        DIGEST = "digest", _("In the daily digest")
+        OFF = "off", _("Off")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=30, choices=Notification.Kind)
+    delivery = models.CharField(max_length=10, choices=Delivery, default=Delivery.EMAIL)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="unique_notification_preference")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}: {self.delivery}"
 
 
 class ApiToken(models.Model):

@@ -1,5 +1,8 @@
-"""The notifications inbox: the signed-in user's own notifications, unread first."""
+"""The notifications inbox (the signed-in user's own, unread first), the user's notification
+settings, and the signed unsubscribe link of notification emails."""
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
@@ -7,7 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST, require_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -15,7 +21,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import Notification, User
+from accounts import services
+from accounts.models import Notification, NotificationPreference, User
 from accounts.visibility import readable_notifications as readable
 
 
@@ -75,6 +82,76 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
     mark_read(request.user)
     return redirect("notifications")
+
+
+class NotificationSettingsForm(forms.Form):
+    """One choice per kind of notification, and how often the account digest comes."""
+
+    digest_frequency = forms.ChoiceField(
+        label=gettext_lazy("Digest of changes in your accounts"),
+        choices=User.DigestFrequency,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.kinds = services.notification_settings(user)
+        for kind, label, delivery in self.kinds:
+            self.fields[f"kind_{kind}"] = forms.ChoiceField(
+                label=label,
+                choices=NotificationPreference.Delivery,
+                initial=delivery,
+                widget=forms.RadioSelect,
+            )
+        self.fields["digest_frequency"].initial = user.digest_frequency
+
+    def kind_fields(self) -> list[forms.BoundField]:
+        return [self[f"kind_{kind}"] for kind, _label, _delivery in self.kinds]
+
+    def choices(self) -> dict[str, str]:
+        return {kind: self.cleaned_data[f"kind_{kind}"] for kind, _label, _d in self.kinds}
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    """Per kind of event: email at once, daily digest or off; the account digest's frequency."""
+    form = NotificationSettingsForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.save_notification_settings(
+            request.user,
+            choices=form.choices(),
+            digest_frequency=form.cleaned_data["digest_frequency"],
+        )
+        messages.success(request, _("Notification settings saved."))
+        return redirect("notification-settings")
+    status = 400 if form.is_bound else 200
+    return render(request, "accounts/notification_settings.html", {"form": form}, status=status)
+
+
+# A signed link in every notification email: it works without signing in. GET asks to confirm
+# (mail scanners follow links); POST switches the kind off, also as a one-click unsubscribe
+# (RFC 8058), which carries no CSRF token: the signature is what authorises it.
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    if request.method != "POST":
+        valid = services.unsubscribe_token_is_valid(token)
+        return render(
+            request,
+            "accounts/unsubscribe.html",
+            {"token": token, "valid": valid is not None, "kind_label": valid},
+            status=200 if valid else 400,
+        )
+    result = services.unsubscribe(token)
+    if result is None:
+        return render(request, "accounts/unsubscribe.html", {"valid": False}, status=400)
+    _user, kind = result
+    return render(
+        request,
+        "accounts/unsubscribe.html",
+        {"done": True, "valid": True, "kind_label": Notification.Kind(kind).label},
+    )
 
 
 # API: /api/notifications/ (the caller's own only)

@@ -14,3 +14,9 @@ def email_notification(notification_id: int) -> bool:
 def send_password_reset_email(user_id: int) -> bool:
     """Email one password-reset link."""
     return services.send_password_reset_email(user_id)
+
+
+@shared_task(**retry_policy())
+def send_notification_digests() -> int:
+    """The daily email of notifications their users chose to read in a digest."""
+    return services.send_notification_digests()

@@ -49,6 +49,16 @@ urlpatterns = [
         name="notification-read",
     ),
     path(
+        "notifications/settings/",
+        notifications.notification_settings,
+        name="notification-settings",
+    ),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        notifications.unsubscribe,
+        name="notifications-unsubscribe",
+    ),
+    path(
         "notifications/read-all/",
         notifications.notifications_read_all,
         name="notifications-read-all",

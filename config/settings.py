@@ -521,9 +521,14 @@ CELERY_BEAT_SCHEDULE["insights-nightly-rebuild"] = {
     "task": "insights.tasks.rebuild_all_summaries_task",
     "schedule": crontab(hour=2, minute=30),
 }
+# Daily: users who chose a daily digest get one every day, the others on Mondays.
 CELERY_BEAT_SCHEDULE["insights-weekly-digest"] = {
     "task": "insights.tasks.send_weekly_digests_task",
-    "schedule": crontab(day_of_week="mon", hour=6, minute=0),
+    "schedule": crontab(hour=6, minute=0),
+}
+CELERY_BEAT_SCHEDULE["accounts-notification-digests"] = {
+    "task": "accounts.tasks.send_notification_digests",
+    "schedule": crontab(hour=6, minute=5),
 }
 # Health: the customer's health_band and a snapshot's band are one choice set in the API schema.
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["HealthBandEnum"] = (

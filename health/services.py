@@ -63,6 +63,7 @@ def refresh_customer_health(
             .values_list("score", flat=True)
         )
         entered_red = result.band == Customer.HealthBand.RED and previous_band != result.band
+        worsened = _BAND_RANK[result.band] > _BAND_RANK.get(previous_band, 0)
         row.score = result.score
         row.band = result.band
         row.trend_points = scores
@@ -83,7 +84,38 @@ def refresh_customer_health(
         )
         if entered_red:
             _act_on_red(customer, result=result, today=today)
+        if worsened and previous_band:
+            _tell_lead(customer, result=result)
     return result
+
+
+# Bands from best to worst: the lead hears when the account moves to a worse one.
+_BAND_RANK = {
+    Customer.HealthBand.GREEN: 0,
+    Customer.HealthBand.AMBER: 1,
+    Customer.HealthBand.RED: 2,
+}
+
+
+def _weakest_reason(result: HealthResult) -> str:
+    weakest = min(result.components, key=lambda c: c.points / c.max_points if c.max_points else 1)
+    return weakest.reasons[0] if weakest.reasons else ""
+
+
+def _tell_lead(customer: Customer, *, result: HealthResult) -> None:
+    """The lead hears when their account turns amber or red, with the main reason."""
+    if customer.lead is None or not customer.lead.is_active:
+        return
+    notify(
+        [customer.lead],
+        kind=Notification.Kind.HEALTH,
+        message=(
+            f"{customer.name} turned {Customer.HealthBand(result.band).label.lower()} "
+            f"({result.score}/100): {_weakest_reason(result)}"
+        ),
+        url=reverse("health:account", args=[customer.pk]),
+        customer_id=customer.pk,
+    )
 
 
 def backfill_snapshots(customer_id: int, *, days: int, now: dt.datetime, step: int = 1) -> int:
@@ -113,10 +145,23 @@ def backfill_snapshots(customer_id: int, *, days: int, now: dt.datetime, step: i
 
 
 def annotate_score(*, snapshot: HealthSnapshot, author: User, body: str) -> ScoreAnnotation:
-    """Attach a manager's comment to a day's score."""
-    return ScoreAnnotation.objects.create(
+    """Attach a manager's comment to a day's score; the account's lead is told."""
+    annotation = ScoreAnnotation.objects.create(
         customer_id=snapshot.customer_id, snapshot=snapshot, author=author, body=body
     )
+    customer = Customer.objects.select_related("lead").get(pk=snapshot.customer_id)
+    if customer.lead_id != author.pk and customer.lead.is_active:
+        notify(
+            [customer.lead],
+            kind=Notification.Kind.SCORE_COMMENT,
+            message=(
+                f"{author.display_name} commented on the health score of {customer.name} "
+                f"({snapshot.taken_on:%Y-%m-%d}): {body}"
+            ),
+            url=reverse("health:account", args=[customer.pk]),
+            customer_id=customer.pk,
+        )
+    return annotation
 
 
 def _act_on_red(customer: Customer, *, result: HealthResult, today: dt.date) -> None:
@@ -131,8 +176,7 @@ def _act_on_red(customer: Customer, *, result: HealthResult, today: dt.date) -> 
         )[:500],
         due_on=today + dt.timedelta(days=FOLLOW_UP_DUE_DAYS),
     )
-    weakest = min(result.components, key=lambda c: c.points / c.max_points if c.max_points else 1)
-    reason = weakest.reasons[0] if weakest.reasons else ""
+    reason = _weakest_reason(result)
     notify(
         managers_of(customer.pk, observers=True),
         kind=Notification.Kind.HEALTH,

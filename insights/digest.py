@@ -1,4 +1,5 @@
-"""The weekly digest: each lead and manager hears what changed in their accounts."""
+"""The digest: each lead and manager hears what changed in their accounts, weekly (on Mondays)
+or daily, as each of them chose in their notification settings."""
 
 import datetime as dt
 from collections import defaultdict
@@ -16,11 +17,23 @@ from insights.models import AccountSummary, DigestDelivery
 
 
 def send_weekly_digests(*, now: dt.datetime | None = None) -> int:
-    """Email each lead and manager what changed in their accounts this week; one email each."""
+    """Email each lead and manager what changed in their accounts since their last digest (a
+    day or a week, by their choice; weekly ones go out on Mondays); one email each."""
     now = now or timezone.now()
-    period_start = (now - dt.timedelta(days=7)).date()
+    frequencies = [User.DigestFrequency.DAILY]
+    if now.weekday() == 0:
+        frequencies.append(User.DigestFrequency.WEEKLY)
+    sent = 0
+    for frequency in frequencies:
+        sent += _send_digests(frequency, now=now)
+    return sent
+
+
+def _send_digests(frequency: str, *, now: dt.datetime) -> int:
+    days = 1 if frequency == User.DigestFrequency.DAILY else 7
+    period_start = (now - dt.timedelta(days=days)).date()
     summaries = (
-        AccountSummary.objects.filter(built_at__gt=now - dt.timedelta(days=7), built_at__lte=now)
+        AccountSummary.objects.filter(built_at__gt=now - dt.timedelta(days=days), built_at__lte=now)
         .select_related("customer")
         .order_by("customer__name", "customer_id", "number")
     )
@@ -41,9 +54,9 @@ def send_weekly_digests(*, now: dt.datetime | None = None) -> int:
     already = set(
         DigestDelivery.objects.filter(period_start=period_start).values_list("user_id", flat=True)
     )
-    users = User.objects.filter(pk__in=recipients.keys() - already, is_active=True).exclude(
-        email=""
-    )
+    users = User.objects.filter(
+        pk__in=recipients.keys() - already, is_active=True, digest_frequency=frequency
+    ).exclude(email="")
     sent = 0
     for user in users.order_by("pk"):
         accounts = sorted(
@@ -57,16 +70,17 @@ def send_weekly_digests(*, now: dt.datetime | None = None) -> int:
                 DigestDelivery.objects.create(user=user, period_start=period_start, sent_at=now)
             except IntegrityError:
                 continue
-            _digest_email(user, accounts, changes_by_customer).send()
+            _digest_email(user, accounts, changes_by_customer, days=days).send()
         sent += 1
     return sent
 
 
 def _digest_email(
-    user: User, accounts: list[Customer], changes: dict[int, list[str]]
+    user: User, accounts: list[Customer], changes: dict[int, list[str]], *, days: int
 ) -> EmailMessage:
     base = settings.SITE_URL.rstrip("/")
-    lines = [f"Hello {user.display_name},", "", "This week in your accounts:"]
+    period = "Today" if days == 1 else "This week"
+    lines = [f"Hello {user.display_name},", "", f"{period} in your accounts:"]
     for customer in accounts:
         lines += [
             "",
@@ -74,9 +88,14 @@ def _digest_email(
             f"{base}{reverse('insights:summary', args=[customer.pk])}",
         ]
         lines += [f"  - {change}" for change in changes[customer.pk]]
-    lines += ["", "Accord"]
+    lines += [
+        "",
+        "Accord",
+        f"Daily or weekly, and every notification: {base}{reverse('notification-settings')}",
+    ]
     return EmailMessage(
-        subject=f"[Accord] Weekly digest: changes in {len(accounts)} account(s)",
+        subject=f"[Accord] {'Daily' if days == 1 else 'Weekly'} digest: "
+        f"changes in {len(accounts)} account(s)",
         body="\n".join(lines),
         to=[user.email],
     )

@@ -58,6 +58,15 @@ def save_plan_section(
     PlanSectionRevision.objects.create(
         section=section, version=section.version, body=body, saved_by=by, saved_at=now
     )
+    if customer.lead_id != by.pk:
+        notify(
+            [customer.lead],
+            kind=Notification.Kind.PLAN_REVIEW,
+            message=f"{by.display_name} submitted “{section.title}” in the account plan of "
+            f"{customer.name}.",
+            url=reverse("insights:plan", args=[customer.pk]),
+            customer_id=customer.pk,
+        )
     record_account_change(customer.pk)
     return section
 

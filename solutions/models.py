@@ -214,3 +214,25 @@ class Mention(models.Model):
 
     def __str__(self) -> str:
         return f"@{self.user_id} in comment {self.comment_id}"
+
+
+class ProposalFollow(models.Model):
+    """A user's choice to follow, or unfollow, the comments on a proposal.
+
+    Without a row, the proposal's owner and everyone who commented on it follow it.
+    """
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="proposal_follows"
+    )
+    is_following = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "user"], name="unique_proposal_follow"),
+        ]
+
+    def __str__(self) -> str:
+        verb = "follows" if self.is_following else "unfollowed"
+        return f"{self.user_id} {verb} {self.proposal_id}"

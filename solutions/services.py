@@ -1,6 +1,5 @@
 """Writes on proposals, contributions, comments and mentions, with their rules and side effects."""
 
-import re
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -11,13 +10,23 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.mentions import split_mentions
 from accounts.models import AccountMembership, Area, Notification, User
 from accounts.services import notify
+from accounts.visibility import users_who_can_see
 from core.errors import IllegalTransition
 from core.versioning import save_versioned
 from customers.changes import record_account_change
 from customers.models import Customer, Option, Problem
-from solutions.models import Comment, Contribution, Mention, Partner, Proposal, ProposalTransition
+from solutions.models import (
+    Comment,
+    Contribution,
+    Mention,
+    Partner,
+    Proposal,
+    ProposalFollow,
+    ProposalTransition,
+)
 
 S = Proposal.Status
 
@@ -41,10 +50,6 @@ CONTRIBUTION_TRANSITIONS: dict[str, frozenset[str]] = {
     C.DONE: frozenset({C.IN_PROGRESS}),
     C.DECLINED: frozenset(),
 }
-
-# `@username` where the name is Django's username alphabet, not ending in punctuation.
-MENTION_RE = re.compile(r"(?<![\w@.+-])@([\w.@+-]*[\w+-])")
-MAX_MENTIONS = 20
 
 
 class ConcurrentChange(Exception):
@@ -233,8 +238,11 @@ def _move_contribution(
 
 @transaction.atomic
 def accept_contribution(contribution: Contribution, *, by: User) -> Contribution:
-    """The specialist takes the request on: it is now in progress."""
-    return _move_contribution(contribution, to_status=C.IN_PROGRESS, by=by)
+    """The specialist takes the request on: it is now in progress; the requester and the
+    account's lead are told."""
+    contribution = _move_contribution(contribution, to_status=C.IN_PROGRESS, by=by)
+    _tell_requester(contribution, by=by, verb="accepted")
+    return contribution
 
 
 @transaction.atomic
@@ -294,34 +302,22 @@ def write_contribution(
 
 
 def _tell_requester(contribution: Contribution, *, by: User, verb: str) -> None:
-    requester = contribution.requested_by
-    if requester is None or requester.pk == by.pk or not requester.is_active:
-        return
+    """Tell the requester and the account's lead (not whoever answered) that a contribution
+    was accepted, declined or completed, if they can still see the account."""
     proposal = contribution.proposal
-    if not Customer.objects.visible_to(requester).filter(pk=proposal.customer_id).exists():
+    wanted = {contribution.requested_by_id, proposal.customer.lead_id} - {None, by.pk}
+    if not wanted:
         return
     notify(
-        [requester],
-        kind=Notification.Kind.OTHER,
-        message=f"{by.display_name} {verb} the contribution you asked for on “{proposal.title}”.",
+        users_who_can_see(proposal.customer_id).filter(pk__in=wanted),
+        kind=Notification.Kind.CONTRIBUTION_ANSWER,
+        message=f"{by.display_name} {verb} the contribution requested on “{proposal.title}”.",
         url=reverse("solutions:contribution", args=[contribution.pk]),
         customer_id=proposal.customer_id,
     )
 
 
 # Comments and mentions
-
-
-def mentioned_usernames(body: str) -> list[str]:
-    """The distinct `@username`s in a comment, in order of appearance (at most MAX_MENTIONS)."""
-    names: list[str] = []
-    for match in MENTION_RE.finditer(body):
-        name = match.group(1)
-        if name not in names:
-            names.append(name)
-        if len(names) == MAX_MENTIONS:
-            break
-    return names
 
 
 def _comment_url(comment: Comment) -> str:
@@ -335,19 +331,14 @@ def _comment_url(comment: Comment) -> str:
 def _notify_mentions(comment: Comment, *, author: User) -> list[User]:
     """Record and notify mentions of users who can see the account and were not yet mentioned.
 
-    Anyone else is skipped silently, so a comment reveals nothing about who exists.
+    Anyone else is not notified, so a comment reveals nothing about who exists; the author is
+    told before posting (and after, by the page) which names matched nobody on the account.
     """
-    names = mentioned_usernames(comment.body)
-    if not names:
+    mentioned, _unknown = split_mentions(comment.customer_id, comment.body)
+    if not mentioned:
         return []
     already = set(Mention.objects.filter(comment=comment).values_list("user_id", flat=True))
-    candidates = User.objects.filter(username__in=names, is_active=True).exclude(pk=author.pk)
-    reached = [
-        user
-        for user in candidates
-        if user.pk not in already
-        and Customer.objects.visible_to(user).filter(pk=comment.customer_id).exists()
-    ]
+    reached = [u for u in mentioned if u.pk not in already and u.pk != author.pk]
     if not reached:
         return []
     Mention.objects.bulk_create(
@@ -361,6 +352,63 @@ def _notify_mentions(comment: Comment, *, author: User) -> list[User]:
         customer_id=comment.customer_id,
     )
     return reached
+
+
+def comment_followers(proposal: Proposal) -> set[int]:
+    """Ids of who hears about new comments on the proposal: its owner, everyone who commented
+    on it and whoever chose to follow it, less whoever unfollowed it; only while they can
+    still see the account."""
+    chosen = dict(
+        ProposalFollow.objects.filter(proposal=proposal).values_list("user_id", "is_following")
+    )
+    took_part = set(
+        Comment.objects.filter(proposal=proposal, deleted_at__isnull=True).values_list(
+            "author_id", flat=True
+        )
+    )
+    if proposal.owner_id:
+        took_part.add(proposal.owner_id)
+    wanted = {pk for pk in took_part if chosen.get(pk, True)}
+    wanted |= {pk for pk, following in chosen.items() if following}
+    if not wanted:
+        return set()
+    readers = users_who_can_see(proposal.customer_id).filter(pk__in=wanted)
+    return set(readers.values_list("pk", flat=True))
+
+
+def is_following(proposal: Proposal, user: User) -> bool:
+    """Whether the user hears about new comments on the proposal (see comment_followers)."""
+    choice = (
+        ProposalFollow.objects.filter(proposal=proposal, user=user)
+        .values_list("is_following", flat=True)
+        .first()
+    )
+    if choice is not None:
+        return choice
+    return proposal.owner_id == user.pk or (
+        Comment.objects.filter(proposal=proposal, author=user, deleted_at__isnull=True).exists()
+    )
+
+
+def follow_proposal(proposal: Proposal, *, user: User, following: bool) -> None:
+    """Follow or unfollow the comments on a proposal."""
+    ProposalFollow.objects.update_or_create(
+        proposal=proposal, user=user, defaults={"is_following": following}
+    )
+
+
+def _notify_followers(comment: Comment, *, author: User, mentioned: list[User]) -> None:
+    skip = {author.pk, *(user.pk for user in mentioned)}
+    followers = comment_followers(comment.proposal) - skip
+    if not followers:
+        return
+    notify(
+        User.objects.filter(pk__in=followers),
+        kind=Notification.Kind.COMMENT,
+        message=f"{author.display_name} commented on “{comment.proposal.title}”.",
+        url=_comment_url(comment),
+        customer_id=comment.customer_id,
+    )
 
 
 @transaction.atomic
@@ -393,7 +441,8 @@ def post_comment(
     )
     comment._history_user = author  # type: ignore[attr-defined]
     comment.save()
-    _notify_mentions(comment, author=author)
+    mentioned = _notify_mentions(comment, author=author)
+    _notify_followers(comment, author=author, mentioned=mentioned)
     record_account_change(proposal.customer_id)
     return comment
 

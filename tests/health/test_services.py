@@ -127,7 +127,10 @@ def test_leaving_red_and_entering_again_acts_again(actors):
     assert services.refresh_customer_health(customer.pk, now=much_later).band == "red"
 
     assert ActionItem.objects.filter(customer=customer).count() == 3
-    assert Notification.objects.filter(customer=customer).count() == 2
+    assert Notification.objects.filter(customer=customer, user=actors.mgr_a).count() == 2
+    # The lead hears when the account turns worse (not at its first score: nothing turned).
+    (told,) = Notification.objects.filter(customer=customer, user=actors.sales_a)
+    assert told.message.startswith("Alpha Industries turned red")
 
 
 def test_a_green_account_creates_no_follow_up(actors):
@@ -191,3 +194,29 @@ def test_the_daily_task_snapshots_every_customer(actors, time_machine):
     }
     assert tasks.snapshot_all_customers() == 3
     assert HealthSnapshot.objects.count() == 3
+
+
+def test_a_managers_comment_on_the_score_tells_the_lead(actors):
+    services.refresh_customer_health(actors.customer_a.pk, now=NOW)
+    snapshot = HealthSnapshot.objects.get(customer=actors.customer_a)
+    services.annotate_score(snapshot=snapshot, author=actors.mgr_a, body="Call them this week")
+    (told,) = Notification.objects.filter(user=actors.sales_a, kind=Notification.Kind.SCORE_COMMENT)
+    assert "Call them this week" in told.message
+    # The lead's own note tells nobody.
+    services.annotate_score(snapshot=snapshot, author=actors.sales_a, body="Noted")
+    assert Notification.objects.filter(kind=Notification.Kind.SCORE_COMMENT).count() == 1
+
+
+def test_turning_amber_or_red_tells_the_lead_once(actors, settings):
+    customer = actors.customer_a
+    services.refresh_customer_health(customer.pk, now=NOW)  # first score: nothing turned
+    AccountHealth.objects.filter(customer=customer).update(band="green")
+    # An account with no dialogue scores 30: amber once amber starts at 20.
+    settings.HEALTH_AMBER_AT = 20
+    result = services.refresh_customer_health(customer.pk, now=NOW)
+    assert result.band == "amber"
+    told = Notification.objects.filter(user=actors.sales_a, kind=Notification.Kind.HEALTH)
+    assert told.get().message.startswith(f"Alpha Industries turned amber ({result.score}/100): ")
+    # Staying amber tells nobody again.
+    services.refresh_customer_health(customer.pk, now=NOW)
+    assert told.count() == 1

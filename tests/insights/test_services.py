@@ -375,6 +375,20 @@ def test_saving_a_section_keeps_every_version_and_marks_the_account_dirty(actors
     assert _refresh(customer).data_version == before + 2
 
 
+def test_a_specialists_section_tells_the_lead(actors):
+    area = factories.AreaFactory(name="Logistics")
+    plans.save_plan_section(
+        actors.customer_a, area=area, body="We ship.", expected_version=0, by=actors.spec_a
+    )
+    (told,) = Notification.objects.filter(user=actors.sales_a, kind=Notification.Kind.PLAN_REVIEW)
+    assert "Logistics section" in told.message
+    # The lead's own strategy tells nobody.
+    plans.save_plan_section(
+        actors.customer_a, area=None, body="Grow.", expected_version=0, by=actors.sales_a
+    )
+    assert Notification.objects.count() == 1
+
+
 def test_a_stale_section_save_is_refused(actors):
     customer = actors.customer_a
     plans.save_plan_section(customer, area=None, body="v1", expected_version=0, by=actors.sales_a)

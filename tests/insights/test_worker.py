@@ -20,6 +20,7 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
+from accounts.models import User
 from config.celery import app as celery_app
 from customers import changes
 from customers import services as customer_services
@@ -146,6 +147,8 @@ def test_with_the_broker_unreachable_the_save_succeeds_and_the_sweep_builds_late
 
 
 def test_weekly_digest_through_the_worker_lists_the_right_changes(actors):
+    # Daily, so the digest goes out whatever today's weekday (weekly ones go on Mondays).
+    User.objects.filter(pk=actors.sales_a.pk).update(digest_frequency=User.DigestFrequency.DAILY)
     summaries.rebuild_summary(actors.customer_a.pk)
     customer_services.create_record(
         Goal, customer=actors.customer_a, by=actors.sales_a, fields={"title": "Enter Norway"}

@@ -109,6 +109,12 @@ POLICY: dict[str, Rule] = {
     "accounts/notifications/": page(),
     "accounts/notifications/<int:pk>/read/": page(Notification, scope=USER),
     "accounts/notifications/read-all/": page(),
+    "accounts/notifications/settings/": page(note="the signed-in user's own choices"),
+    "accounts/notifications/unsubscribe/<str:token>/": Rule(
+        PUBLIC,
+        note="the signed link of a notification email: switches email off for one user's one "
+        "kind of notification; any other token is a 400 and changes nothing",
+    ),
     # customers
     "customers/new/": page(),
     "customers/import/": page(),

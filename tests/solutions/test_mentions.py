@@ -4,6 +4,7 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from accounts import mentions
 from accounts.models import Notification
 from solutions import services
 from solutions.models import Mention
@@ -16,7 +17,7 @@ def _mention_notifications():
 
 def test_parsing_mentions():
     body = "@spec_a and @mgr.a, see (@sales_b). mail a@b.com; @spec_a again @end."
-    assert services.mentioned_usernames(body) == ["spec_a", "mgr.a", "sales_b", "end"]
+    assert mentions.mentioned_usernames(body) == ["spec_a", "mgr.a", "sales_b", "end"]
 
 
 def test_mention_reaches_members_and_managers(
@@ -143,9 +144,9 @@ def test_admin_can_be_mentioned_anywhere(actors, proposal_a):
 
 
 def test_no_more_than_the_limit_are_notified(actors, proposal_a):
-    users = factories.UserFactory.create_batch(services.MAX_MENTIONS + 3)
+    users = factories.UserFactory.create_batch(mentions.MAX_MENTIONS + 3)
     for user in users:
         factories.MembershipFactory(customer=actors.customer_a, user=user)
     body = " ".join(f"@{user.username}" for user in users)
     services.post_comment(proposal_a, author=actors.sales_a, body=body)
-    assert _mention_notifications().count() == services.MAX_MENTIONS
+    assert _mention_notifications().count() == mentions.MAX_MENTIONS
