@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/audit/", audit.audit, name="audit"),
     path("<int:pk>/team/", team.team, name="team"),
     path("<int:pk>/team/add/", team.add_member, name="add-member"),
+    path("<int:pk>/team/mentionable/", team.mentionable, name="mentionable"),
     path("<int:pk>/team/<int:user_id>/role/", team.change_member_role, name="change-member-role"),
     path("<int:pk>/team/<int:user_id>/remove/", team.remove_member, name="remove-member"),
     path("<int:pk>/canvas/", canvas.canvas, name="canvas"),

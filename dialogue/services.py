@@ -7,9 +7,12 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Subquery
+from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.mentions import split_mentions
+from accounts.models import Notification, User
+from accounts.services import notify
 from core.versioning import save_versioned
 from customers.changes import record_account_change
 from customers.models import Customer, Goal, Problem, Stakeholder
@@ -134,9 +137,25 @@ def log_meeting(
     )
     if plan is not None:
         _close_plan(plan, meeting=meeting)
+    notify_mentions_in_notes(meeting, author=author)
     record_account_change(customer.pk)
     refresh_last_meeting_at(customer.pk)
     return meeting
+
+
+def notify_mentions_in_notes(meeting: Meeting, *, author: User) -> list[User]:
+    """Tell the people @mentioned in a new meeting's notes who can see the account."""
+    mentioned, _unknown = split_mentions(meeting.customer_id, meeting.notes)
+    reached = [user for user in mentioned if user.pk != author.pk]
+    if reached:
+        notify(
+            reached,
+            kind=Notification.Kind.MENTION,
+            message=f"{author.display_name} mentioned you in the notes of “{meeting.title}”.",
+            url=reverse("dialogue:meeting", args=[meeting.pk]),
+            customer_id=meeting.customer_id,
+        )
+    return reached
 
 
 @transaction.atomic

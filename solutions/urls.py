@@ -18,6 +18,7 @@ urlpatterns = [
         name="request-contribution",
     ),
     path("proposals/<int:pk>/comments/", comments.add_comment, name="add-comment"),
+    path("proposals/<int:pk>/follow/", comments.follow_proposal, name="follow-proposal"),
     path("contributions/<int:pk>/", contributions.contribution_detail, name="contribution"),
     path(
         "contributions/<int:pk>/write/", contributions.write_contribution, name="write-contribution"

@@ -2,16 +2,20 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts import mentions
 from accounts.models import AccountMembership
 from accounts.visibility import AccountAccess
 from customers import services
 from customers.access import get_customer_for_user, require
 from customers.forms import MemberForm, RoleForm
 from customers.models import Customer
+
+# Longest `?q=` / `?names=` read: a mention list is short; anything longer is cut, not refused.
+MAX_QUERY = 2000
 
 
 def _team_context(
@@ -84,3 +88,27 @@ def remove_member(request: HttpRequest, pk: int, user_id: int) -> HttpResponse:
     else:
         messages.success(request, f"{membership.user.display_name} left the account team.")
     return redirect("customers:team", customer.pk)
+
+
+@login_required
+@require_safe
+def mentionable(request: HttpRequest, pk: int) -> JsonResponse:
+    """Who an @mention on this account can reach: `?q=` what was typed after `@` (first name,
+    last name or username, accents folded); `?names=a,b` the names typed so far, of which
+    `unknown` lists those that match nobody who can see the account."""
+    customer, _access = get_customer_for_user(request.user, pk)
+    people = mentions.mentionable(customer.pk)
+    query = request.GET.get("q", "")[:MAX_QUERY]
+    names = [n for n in request.GET.get("names", "")[:MAX_QUERY].split(",") if n][
+        : mentions.MAX_MENTIONS
+    ]
+    known = {person.username for person in people}
+    return JsonResponse(
+        {
+            "people": [
+                {"username": p.username, "name": p.display_name}
+                for p in mentions.suggest(people, query)
+            ],
+            "unknown": [name for name in names if name not in known],
+        }
+    )

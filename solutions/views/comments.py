@@ -2,12 +2,15 @@
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.mentions import split_mentions
 from accounts.visibility import AccountAccess
 from core.versioning import StaleVersion
 from customers.access import get_access, require
@@ -92,9 +95,40 @@ def _post_comment(
         contribution=contribution,
         parent=parent,
     )
+    _found, unknown = split_mentions(proposal.customer_id, comment.body)
+    if unknown and not request.htmx:
+        messages.warning(request, unknown_mentions_message(unknown))
     return _thread_response(
-        request, proposal=proposal, access=access, contribution=contribution, anchor=comment.pk
+        request,
+        proposal=proposal,
+        access=access,
+        contribution=contribution,
+        anchor=comment.pk,
+        **({"unknown_mentions": unknown} if request.htmx else {}),
     )
+
+
+def unknown_mentions_message(names: list[str]) -> str:
+    return _("Posted, but %(names)s matched nobody on this account: nobody was notified.") % {
+        "names": ", ".join(f"@{name}" for name in names)
+    }
+
+
+@login_required
+@require_POST
+def follow_proposal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Follow or unfollow new comments on a proposal (any reader of the account may)."""
+    proposal, access = get_proposal_for_user(request.user, pk)
+    following = request.POST.get("following") == "1"
+    services.follow_proposal(proposal, user=request.user, following=following)
+    if not request.htmx:
+        messages.success(
+            request,
+            _("You follow this discussion.")
+            if following
+            else _("You no longer hear about new comments here."),
+        )
+    return _thread_response(request, proposal=proposal, access=access, contribution=None)
 
 
 @login_required

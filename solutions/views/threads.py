@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from accounts.visibility import AccountAccess
-from solutions import queries
+from solutions import queries, services
 from solutions.forms import CommentForm
 from solutions.models import Contribution, Proposal
 
@@ -20,6 +20,7 @@ def thread_context(
     form: CommentForm | None = None,
     thread_error: str = "",
     edit_errors: dict[int, tuple[str, str]] | None = None,
+    unknown_mentions: list[str] | None = None,
 ) -> dict[str, Any]:
     thread = queries.comment_thread(
         proposal.pk, contribution_id=contribution.pk if contribution else None
@@ -43,4 +44,8 @@ def thread_context(
         "can_comment": access.can_contribute,
         "comment_form": form or CommentForm(),
         "thread_error": thread_error,
+        "unknown_mentions": unknown_mentions or [],
+        "mention_url": reverse("customers:mentionable", args=[proposal.customer_id]),
+        "follow_url": reverse("solutions:follow-proposal", args=[proposal.pk]),
+        "is_following": services.is_following(proposal, request.user),
     }

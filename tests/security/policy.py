@@ -123,6 +123,9 @@ POLICY: dict[str, Rule] = {
     "customers/<int:pk>/history/": page(Customer),
     "customers/<int:pk>/team/": page(Customer),
     "customers/<int:pk>/team/add/": page(Customer),
+    "customers/<int:pk>/team/mentionable/": page(
+        Customer, note="JSON for @mention suggestions: people who can see the account"
+    ),
     "customers/<int:pk>/team/<int:user_id>/role/": page(
         Customer, extra=lambda t: {"user_id": t.member().user_id}
     ),
@@ -190,6 +193,9 @@ POLICY: dict[str, Rule] = {
     "solutions/proposals/<int:pk>/transition/": page(Proposal),
     "solutions/proposals/<int:pk>/contributions/new/": page(Proposal),
     "solutions/proposals/<int:pk>/comments/": page(Proposal),
+    "solutions/proposals/<int:pk>/follow/": page(
+        Proposal, note="the signed-in reader's own choice to hear of new comments"
+    ),
     "solutions/contributions/<int:pk>/": page(Contribution),
     "solutions/contributions/<int:pk>/write/": page(Contribution),
     "solutions/contributions/<pk>/<answer>/": page(Contribution),
