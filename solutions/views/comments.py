@@ -95,23 +95,24 @@ def _post_comment(
         contribution=contribution,
         parent=parent,
     )
-    _found, unknown = split_mentions(proposal.customer_id, comment.body)
-    if unknown and not request.htmx:
-        messages.warning(request, unknown_mentions_message(unknown))
-    return _thread_response(
+    thread = {"contribution": contribution, "anchor": comment.pk}
+    thread |= _unknown_mentions(request, comment)
+    return _thread_response(request, proposal=proposal, access=access, **thread)
+
+
+def _unknown_mentions(request: HttpRequest, comment: Comment) -> dict[str, list[str]]:
+    """Names the comment mentions that match nobody on the account: shown in the thread
+    (htmx) or as a message on the page the post redirects to."""
+    _found, unknown = split_mentions(comment.customer_id, comment.body)
+    if not unknown or request.htmx:
+        return {"unknown_mentions": unknown}
+    names = ", ".join(f"@{name}" for name in unknown)
+    messages.warning(
         request,
-        proposal=proposal,
-        access=access,
-        contribution=contribution,
-        anchor=comment.pk,
-        **({"unknown_mentions": unknown} if request.htmx else {}),
+        _("Posted, but %(names)s matched nobody on this account: nobody was notified.")
+        % {"names": names},
     )
-
-
-def unknown_mentions_message(names: list[str]) -> str:
-    return _("Posted, but %(names)s matched nobody on this account: nobody was notified.") % {
-        "names": ", ".join(f"@{name}" for name in names)
-    }
+    return {}
 
 
 @login_required

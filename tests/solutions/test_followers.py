@@ -1,6 +1,8 @@
 """Who hears about what on a proposal: its owner and the thread's participants on new comments
 (until they unfollow), the requester and the lead on a contribution's answer."""
 
+from django.urls import reverse
+
 from accounts.models import AccountMembership, Notification
 from solutions import services
 from tests import factories
@@ -63,3 +65,27 @@ def test_accepting_and_declining_tell_the_requester_and_the_lead(actors, contrib
     services.decline_contribution(contribution_a, by=actors.spec_a, reason="No capacity")
     assert [m for m in _told(actors.sales_a, ANSWER) if "declined" in m]
     assert _told(actors.spec_a, ANSWER) == []
+
+
+def test_unfollow_button_and_outsider_404(actors, proposal_a, client):
+    url = reverse("solutions:follow-proposal", args=[proposal_a.pk])
+    client.force_login(actors.sales_b)
+    assert client.post(url, {"following": "0"}).status_code == 404
+    client.force_login(actors.sales_a)
+    page = client.get(reverse("solutions:proposal", args=[proposal_a.pk])).content.decode()
+    assert "Unfollow" in page
+    assert client.post(url, {"following": "0"}).status_code == 302
+    assert not services.is_following(proposal_a, actors.sales_a)
+    page = client.get(reverse("solutions:proposal", args=[proposal_a.pk])).content.decode()
+    assert "Follow new comments" in page
+
+
+def test_posting_an_unknown_mention_says_so(actors, proposal_a, client):
+    client.force_login(actors.spec_a)
+    answer = client.post(
+        reverse("solutions:add-comment", args=[proposal_a.pk]),
+        {"body": "Ask @Sara and @sales_b"},
+        follow=True,
+    )
+    text = answer.content.decode()
+    assert "@Sara, @sales_b matched nobody on this account" in text
