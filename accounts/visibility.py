@@ -161,6 +161,17 @@ def can_manage_partners(user: User) -> bool:
     )
 
 
+def assignable_leads(user: User) -> QuerySet[User]:
+    """Whom `user` may make the lead of a customer they create or import: themselves; a
+    manager also the members of the teams they manage; an admin any active user."""
+    users = User.objects.filter(is_active=True)
+    if not can_create_customers(user):
+        return users.none()
+    if user.is_admin:
+        return users
+    return users.filter(Q(pk=user.pk) | Q(pk__in=_managed_users(user)))
+
+
 def _managed_users(user: User) -> QuerySet:
     return TeamMember.objects.filter(team__manager=user).values("user_id")
 

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "insights",
     "health",
     "integrity",
+    "integrations",
     "home",
 ]
 # The benchmark's dataset and commands are loaded only when asked for (make bench, the tests).
@@ -543,3 +544,7 @@ CELERY_BEAT_SCHEDULE["integrity-purge-trash"] = {
     "task": "integrity.tasks.purge_trash_task",
     "schedule": crontab(hour=3, minute=30),
 }
+# Integrations: CRM imports keep their uploaded file here (shared by the web and the worker).
+IMPORT_DIR = Path(env("IMPORT_DIR", str(BASE_DIR / "var" / "imports")))
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 200 * 2**20)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 500_000)

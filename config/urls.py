@@ -31,6 +31,7 @@ urlpatterns = [
     path("solutions/", include("solutions.urls")),
     path("insights/", include("insights.urls")),
     path("health/", include("health.urls")),
+    path("integrations/", include("integrations.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -283,3 +283,18 @@ class PlannedMeetingFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Planned meeting {n}")
     starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=2))
     owner = factory.LazyAttribute(lambda o: o.customer.lead)
+
+
+class ImportRunFactory(factory.django.DjangoModelFactory):
+    """A checked CRM import of one user (its file is not read)."""
+
+    class Meta:
+        model = "integrations.ImportRun"
+
+    user = factory.SubFactory(UserFactory)
+    preset = "salesforce_accounts"
+    kind = "accounts"
+    system = "salesforce"
+    file = "imports/none.csv"
+    file_name = "accounts.csv"
+    status = "checked"

@@ -32,6 +32,7 @@ from customers.models import (
     ProcessStep,
 )
 from dialogue.models import ActionItem, Meeting, PlannedMeeting
+from integrations.models import ImportRun
 from solutions.models import Comment, Contribution, Partner, Proposal
 
 PUBLIC, PAGE, API, STAFF, TOKEN = "public", "page", "api", "staff", "token"
@@ -236,6 +237,14 @@ POLICY: dict[str, Rule] = {
     "insights/<int:pk>/plan/submit/": page(Customer),
     "insights/<int:pk>/plan/review/": page(Customer),
     "insights/<int:pk>/plan/comments/": page(Customer),
+    # integrations: a user's own imports; the accounts they touch are checked when they run
+    "integrations/imports/": page(),
+    "integrations/imports/<int:pk>/": page(ImportRun, scope=USER),
+    "integrations/imports/<int:pk>/map/": page(ImportRun, scope=USER),
+    "integrations/imports/<int:pk>/run/": page(ImportRun, scope=USER),
+    "integrations/imports/<int:pk>/check/": page(ImportRun, scope=USER),
+    "integrations/imports/<int:pk>/undo/": page(ImportRun, scope=USER),
+    "integrations/imports/<int:pk>/errors.csv": page(ImportRun, scope=USER),
     # core
     "customers/<int:pk>/audit/": page(Customer, note="leads, managers and admins only"),
     "customers/<int:pk>/trash/": page(Customer, note="leads, managers and admins only"),

@@ -1,0 +1,12 @@
+"""Loaders of the integrations app's own records."""
+
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from integrations.models import ImportRun
+
+
+def get_import_for_user(user: User, pk: object) -> ImportRun:
+    """One of the user's own imports; anyone else's is a 404. The accounts an import touched
+    are checked again when it runs and when it is undone."""
+    return get_object_or_404(ImportRun.objects.select_related("source"), pk=pk, user=user)

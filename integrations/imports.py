@@ -1,0 +1,822 @@
+"""The CRM import: a file is read as a stream in batches, each row checked and classified
+(create, update, skip), and, when applied, written in one transaction (all or nothing).
+
+Records are matched by the source's record id (`ExternalRef`), looked up only among the
+accounts the importer can see: another team's accounts are never read, changed or named.
+A dry run and the import share this code; the import simply writes what the dry run counted.
+"""
+
+import codecs
+import csv
+import datetime as dt
+import hashlib
+import html
+import io
+import json
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+import nh3
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import AccountMembership, User
+from accounts.visibility import (
+    AccountAccess,
+    access_from_annotations,
+    annotate_access,
+    assignable_leads,
+    can_create_customers,
+    scope_to_visible,
+)
+from core.errors import ImportRefused
+from core.validators import single_line
+from customers import services as customer_services
+from customers.changes import record_account_change
+from customers.models import Customer, Stakeholder
+from dialogue.models import Meeting
+from dialogue.services import refresh_last_meeting_at
+from integrations.models import ExternalRef, ImportRowError, ImportRun, ImportUpdate, RecordKind
+
+logger = logging.getLogger("accord.integrations")
+
+BATCH = 2000
+# Row errors kept for the preview and the error report; the count goes on.
+MAX_STORED_ERRORS = 10000
+ENCODINGS = {
+    "auto": "",
+    "utf-8": "utf-8-sig",
+    "utf-16": "utf-16",
+    "cp1252": "cp1252",
+    "latin-1": "latin-1",
+}
+UNDO_DAYS = 30
+MODELS: dict[str, type[models.Model]] = {
+    RecordKind.ACCOUNTS: Customer,
+    RecordKind.CONTACTS: Stakeholder,
+    RecordKind.ACTIVITIES: Meeting,
+}
+# Fields an update may change (and an undo puts back).
+UPDATABLE = {
+    RecordKind.ACCOUNTS: ("name", "industry", "website", "size", "description"),
+    RecordKind.CONTACTS: ("name", "title", "email", "phone"),
+    RecordKind.ACTIVITIES: ("occurred_at", "kind", "title", "notes"),
+}
+ACTIVITY_KINDS = {
+    "call": Meeting.Kind.CALL,
+    "email": Meeting.Kind.EMAIL,
+    "e-mail": Meeting.Kind.EMAIL,
+    "incoming_email": Meeting.Kind.EMAIL,
+    "forwarded_email": Meeting.Kind.EMAIL,
+    "visit": Meeting.Kind.VISIT,
+    "workshop": Meeting.Kind.WORKSHOP,
+}
+DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
+)
+_TAG_BREAKS = re.compile(r"<\s*(br|/p|/div|/li)\s*/?\s*>", re.IGNORECASE)
+
+
+# --- Reading the file ---------------------------------------------------------------------------
+
+
+def _codec(run_encoding: str, head: bytes) -> str:
+    chosen = ENCODINGS.get(run_encoding, "")
+    if chosen:
+        return chosen
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return "utf-8-sig"
+
+
+class _Lines:
+    """The file's lines as text, decoded one at a time so a bad byte is reported at its line."""
+
+    def __init__(self, raw: IO[bytes], encoding: str) -> None:
+        head = raw.read(4)
+        raw.seek(0)
+        self.codec = _codec(encoding, head)
+        self.encoding = encoding
+        self.raw = raw
+        self.line = 0
+
+    def __iter__(self) -> Iterator[str]:
+        if self.codec == "utf-16":
+            # Lines cannot be split before decoding; the error names the line reached.
+            for text in io.TextIOWrapper(self.raw, encoding="utf-16", newline=""):  # type: ignore[type-var]
+                self.line += 1
+                yield text
+            return
+        decoder = codecs.getincrementaldecoder(self.codec)()
+        for chunk in self.raw:
+            self.line += 1
+            try:
+                yield decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                raise _refuse_decoding(self.line, self.encoding) from exc
+
+
+def _refuse_decoding(line: int, encoding: str) -> ImportRefused:
+    if ENCODINGS.get(encoding, "") in ("", "utf-8-sig"):
+        return ImportRefused(
+            _(
+                "Line %(line)d is not UTF-8 text. Export the file as UTF-8, or choose its "
+                "encoding (Salesforce often writes ISO-8859-1 or Windows-1252)."
+            )
+            % {"line": line}
+        )
+    return ImportRefused(
+        _("Line %(line)d cannot be read as %(encoding)s.") % {"line": line, "encoding": encoding}
+    )
+
+
+def read_header(raw: IO[bytes], encoding: str) -> list[str]:
+    """The file's column names, or ImportRefused saying why the file cannot be used."""
+    lines = _Lines(raw, encoding)
+    try:
+        header = next(csv.reader(lines, strict=True), None)
+    except UnicodeDecodeError as exc:
+        raise _refuse_decoding(lines.line, encoding) from exc
+    except csv.Error as exc:
+        raise ImportRefused(
+            _("The first line is not valid CSV (%(error)s).") % {"error": exc}
+        ) from exc
+    if not header or not any(h.strip() for h in header):
+        raise ImportRefused(_("The file is empty: its first line must name the columns."))
+    if any("\x00" in h for h in header):
+        raise ImportRefused(_("The file contains binary data, not CSV text."))
+    return [h.strip() for h in header]
+
+
+def iter_rows(raw: IO[bytes], encoding: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, {column: cell}) for every non-empty row after the header, streamed."""
+    lines = _Lines(raw, encoding)
+    reader = csv.reader(lines, strict=True)
+    line = 1
+    try:
+        header = [h.strip() for h in next(reader, [])]
+        line = reader.line_num + 1
+        for cells in reader:
+            if any("\x00" in c for c in cells):
+                raise ImportRefused(
+                    _("Line %(line)d contains binary data, not CSV text.") % {"line": line}
+                )
+            if any(c.strip() for c in cells):
+                if len(cells) > len(header):
+                    raise ImportRefused(
+                        _("Line %(line)d has more cells (%(cells)d) than the header (%(columns)d).")
+                        % {"line": line, "cells": len(cells), "columns": len(header)}
+                    )
+                yield line, dict(zip(header, (c.strip() for c in cells), strict=False))
+            line = reader.line_num + 1
+    except UnicodeDecodeError as exc:
+        raise _refuse_decoding(lines.line, encoding) from exc
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise ImportRefused(
+                _('Line %(line)d: a quoted cell starts here and is never closed (a " is missing).')
+                % {"line": line}
+            ) from exc
+        raise ImportRefused(
+            _("Line %(line)d: not valid CSV (%(error)s).") % {"line": line, "error": exc}
+        ) from exc
+
+
+# --- Rows into values ---------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    line: int
+    external_id: str
+    values: dict[str, Any]
+    account_id: str = ""
+    contact_ids: list[str] = field(default_factory=list)
+    owner: str = ""
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def fingerprint(self) -> str:
+        data = {**self.values, "_contacts": sorted(self.contact_ids)}
+        return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _plain_text(value: str) -> str:
+    """HTML (HubSpot's note bodies) as plain text; plain text unchanged."""
+    if "<" not in value:
+        return value
+    text = nh3.clean(_TAG_BREAKS.sub("\n", value), tags=set())
+    return html.unescape(text).strip()
+
+
+def parse_datetime(value: str) -> dt.datetime | None:
+    text = value.strip()
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        parsed = None
+        for fmt in DATE_FORMATS:
+            try:
+                parsed = dt.datetime.strptime(text, fmt)  # noqa: DTZ007 (made aware below)
+                break
+            except ValueError:
+                continue
+    if parsed is None:
+        return None
+    if parsed.tzinfo is None:
+        if len(text) <= 10:
+            # A date without a time: noon, so it shows on that date in every nearby time zone.
+            parsed = parsed.replace(hour=12)
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+def _size(employees: str) -> str:
+    digits = re.sub(r"[^\d]", "", employees.split("-")[-1].split("to")[-1])
+    if not digits:
+        return ""
+    count = int(digits[:9])
+    if count < 50:
+        return Customer.Size.SMALL
+    if count < 250:
+        return Customer.Size.MEDIUM
+    if count < 1000:
+        return Customer.Size.LARGE
+    return Customer.Size.ENTERPRISE
+
+
+def _clean(model: type[models.Model], name: str, value: Any, row: Row, column: str) -> Any:
+    try:
+        return model._meta.get_field(name).clean(value, None)
+    except ValidationError as exc:
+        row.errors.append((column, " ".join(exc.messages)))
+        return value
+
+
+def to_row(kind: str, mapping: dict[str, str], line: int, cells: dict[str, str]) -> Row:
+    """The row's values for our model, with an error per unusable cell."""
+
+    def cell(name: str) -> str:
+        column = mapping.get(name)
+        return cells.get(column, "") if column else ""
+
+    def col(name: str) -> str:
+        return mapping.get(name, name)
+
+    row = Row(line=line, external_id=cell("id"), values={})
+    if not row.external_id:
+        row.errors.append((col("id"), _("the record id is empty")))
+    elif len(row.external_id) > 100:
+        row.errors.append((col("id"), _("the record id is longer than 100 characters")))
+    if kind == RecordKind.ACCOUNTS:
+        website = cell("website")
+        if website and "://" not in website:
+            website = f"https://{website}"
+        row.values = {
+            "name": _clean(Customer, "name", cell("name"), row, col("name")),
+            "industry": _clean(Customer, "industry", cell("industry")[:100], row, col("industry")),
+            "website": _clean(Customer, "website", website, row, col("website")),
+            "size": _size(cell("employees")),
+            "description": _clean(
+                Customer, "description", _plain_text(cell("description")), row, col("description")
+            ),
+        }
+        row.owner = cell("owner")
+    elif kind == RecordKind.CONTACTS:
+        name = f"{cell('first_name')} {cell('last_name')}".strip()
+        row.values = {
+            "name": _clean(Stakeholder, "name", name, row, col("last_name")),
+            "title": _clean(Stakeholder, "title", single_line(cell("title")), row, col("title")),
+            "email": _clean(Stakeholder, "email", cell("email"), row, col("email")),
+            "phone": _clean(Stakeholder, "phone", cell("phone"), row, col("phone")),
+        }
+        row.account_id = _first_id(cell("account_id"))
+    else:
+        occurred_at = parse_datetime(cell("date"))
+        if occurred_at is None:
+            row.errors.append(
+                (col("date"), _("not a date (use 2026-03-31, 03/31/2026 or 31.03.2026)"))
+            )
+        notes = _plain_text(cell("notes"))
+        kind_text = cell("type").strip().lower().replace(" ", "_")
+        title = single_line(cell("subject") or notes.split("\n", 1)[0], max_length=200)
+        row.values = {
+            "occurred_at": occurred_at.isoformat() if occurred_at else "",
+            "kind": ACTIVITY_KINDS.get(kind_text, Meeting.Kind.MEETING),
+            "title": title or _("Imported activity"),
+            "notes": _clean(Meeting, "notes", notes, row, col("notes")),
+        }
+        row.account_id = _first_id(cell("account_id"))
+        row.contact_ids = [c for c in re.split(r"[;,]", cell("contact_ids")) if c.strip()]
+        row.contact_ids = [c.strip() for c in row.contact_ids]
+    if kind != RecordKind.ACCOUNTS and not row.account_id:
+        row.errors.append((col("account_id"), _("the account's record id is empty")))
+    return row
+
+
+def _first_id(value: str) -> str:
+    return re.split(r"[;,]", value, maxsplit=1)[0].strip()
+
+
+# --- Processing ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    total: int = 0
+    create: int = 0
+    update: int = 0
+    skip: int = 0
+    errors: list[tuple[int, str, str]] = field(default_factory=list)
+    error_count: int = 0
+
+    def error(self, line: int, column: str, reason: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_STORED_ERRORS:
+            self.errors.append((line, column, reason))
+
+
+class _Abort(Exception):
+    """A row error while applying: the whole file's transaction is rolled back."""
+
+
+def progress_key(run_id: int) -> str:
+    return f"integrations:import:{run_id}:rows"
+
+
+class Importer:
+    """Check (and, with `apply`, import) one run's file, batch by batch."""
+
+    def __init__(self, run: ImportRun, *, apply: bool) -> None:
+        self.run = run
+        self.user: User = run.user
+        self.apply = apply
+        self.kind = run.kind
+        self.outcome = Outcome()
+        self.seen: set[str] = set()
+        self.access: dict[int, AccountAccess] = {}
+        self.touched: set[int] = set()
+        self.leads: dict[str, User] | None = None
+
+    # The whole file
+
+    def process(self, raw: IO[bytes]) -> Outcome:
+        if self.kind == RecordKind.ACCOUNTS and not can_create_customers(self.user):
+            raise ImportRefused(_("Your role does not allow importing accounts."))
+        batch: list[Row] = []
+        for line, cells in iter_rows(raw, self.run.encoding):
+            self.outcome.total += 1
+            if self.outcome.total > settings.IMPORT_MAX_ROWS:
+                raise ImportRefused(
+                    _("The file has more than %(rows)d rows.") % {"rows": settings.IMPORT_MAX_ROWS}
+                )
+            batch.append(to_row(self.kind, self.run.mapping, line, cells))
+            if len(batch) >= BATCH:
+                self._batch(batch)
+                batch = []
+        if batch:
+            self._batch(batch)
+        if self.outcome.total == 0:
+            raise ImportRefused(_("The file has no rows to import."))
+        if self.apply:
+            for customer_id in sorted(self.touched):
+                record_account_change(customer_id)
+                if self.kind == RecordKind.ACTIVITIES:
+                    refresh_last_meeting_at(customer_id)
+        return self.outcome
+
+    def _batch(self, rows: list[Row]) -> None:
+        for row in rows:
+            if row.external_id:
+                if row.external_id in self.seen:
+                    row.errors.append(
+                        (self.run.mapping.get("id", "id"), _("this record id appears twice"))
+                    )
+                self.seen.add(row.external_id)
+        if self.kind == RecordKind.ACCOUNTS:
+            self._accounts(rows)
+        else:
+            self._children(rows)
+        if self.apply and self.outcome.error_count:
+            raise _Abort
+        cache.set(progress_key(self.run.pk), self.outcome.total, 3600)
+
+    def _report(self, row: Row) -> bool:
+        for column, reason in row.errors:
+            self.outcome.error(row.line, column, reason)
+        return not row.errors
+
+    def _refs(self, kind: str, external_ids: set[str], customer_ids: set[int] | None) -> dict:
+        refs = ExternalRef.objects.filter(
+            system=self.run.system, kind=kind, external_id__in=external_ids
+        )
+        if customer_ids is None:
+            refs = scope_to_visible(refs, self.user, "customer")
+            return {r.external_id: r for r in refs}
+        return {
+            (r.external_id, r.customer_id): r for r in refs.filter(customer_id__in=customer_ids)
+        }
+
+    def _load_access(self, customer_ids: set[int]) -> None:
+        wanted = customer_ids - self.access.keys()
+        if wanted:
+            queryset = annotate_access(
+                Customer.objects.visible_to(self.user).filter(pk__in=wanted).only("pk"), self.user
+            )
+            for customer in queryset:
+                self.access[customer.pk] = access_from_annotations(customer, self.user)
+
+    def _classify(self, row: Row, ref: ExternalRef | None) -> str:
+        if ref is None:
+            self.outcome.create += 1
+            return "create"
+        if ref.fingerprint == row.fingerprint:
+            self.outcome.skip += 1
+            return "skip"
+        self.outcome.update += 1
+        return "update"
+
+    # Accounts
+
+    def _lead_for(self, row: Row) -> User | None:
+        if not row.owner or not can_create_customers(self.user):
+            return self.user
+        if self.leads is None:
+            self.leads = {}
+            for user in assignable_leads(self.user):
+                for key in (user.email, user.username, user.display_name):
+                    if key:
+                        self.leads.setdefault(key.strip().lower(), user)
+        if not self.leads.keys() - {
+            self.user.email.lower(),
+            self.user.username.lower(),
+            self.user.display_name.lower(),
+        }:
+            # Someone who may lead only what they import: the owner column does not apply.
+            return self.user
+        lead = self.leads.get(row.owner.strip().lower())
+        if lead is None:
+            row.errors.append(
+                (
+                    self.run.mapping.get("owner", "owner"),
+                    _("“%(owner)s” is not a user you may make the lead") % {"owner": row.owner},
+                )
+            )
+        return lead
+
+    def _accounts(self, rows: list[Row]) -> None:
+        refs = self._refs(RecordKind.ACCOUNTS, {r.external_id for r in rows}, None)
+        self._load_access({r.customer_id for r in refs.values()})
+        creates, updates = [], []
+        for row in rows:
+            ref = refs.get(row.external_id)
+            if ref is not None and not self.access[ref.customer_id].can_edit_core:
+                row.errors.append(
+                    (
+                        self.run.mapping.get("id", "id"),
+                        _("your role on this account does not allow changing it"),
+                    )
+                )
+            lead = self._lead_for(row) if ref is None else None
+            if not self._report(row):
+                continue
+            action = self._classify(row, ref)
+            if action == "create":
+                creates.append((row, lead))
+            elif action == "update":
+                updates.append((row, ref))
+        if not self.apply:
+            return
+        new_refs = []
+        for row, lead in creates:
+            customer = customer_services.create_customer(lead=lead, **row.values)
+            new_refs.append(self._new_ref(row, customer.pk, customer.pk))
+        ExternalRef.objects.bulk_create(new_refs)
+        self.run.created += len(new_refs)
+        self._apply_updates(updates)
+
+    # Contacts and activities: under an account imported before, found by its record id
+
+    def _children(self, rows: list[Row]) -> None:
+        accounts = ExternalRef.objects.filter(
+            system=self.run.system,
+            kind=RecordKind.ACCOUNTS,
+            external_id__in={r.account_id for r in rows if r.account_id},
+        )
+        by_id: dict[str, set[int]] = {}
+        for account_id, customer_id in scope_to_visible(
+            accounts, self.user, "customer"
+        ).values_list("external_id", "customer_id"):
+            by_id.setdefault(account_id, set()).add(customer_id)
+        self._load_access({c for ids in by_id.values() for c in ids})
+        column = self.run.mapping.get("account_id", "account_id")
+        placed: list[tuple[Row, int]] = []
+        for row in rows:
+            customers = by_id.get(row.account_id, set())
+            if row.account_id and not customers:
+                row.errors.append(
+                    (
+                        column,
+                        _(
+                            "no account of yours has the record id “%(id)s” (import the "
+                            "accounts file first)"
+                        )
+                        % {"id": row.account_id},
+                    )
+                )
+            elif len(customers) > 1:
+                row.errors.append((column, _("several of your accounts have this record id")))
+            elif customers and not self.access[next(iter(customers))].can_contribute:
+                row.errors.append((column, _("your role on this account is read-only")))
+            if customers and len(customers) == 1 and not row.errors:
+                placed.append((row, next(iter(customers))))
+            else:
+                self._report(row)
+        customer_ids = {c for _row, c in placed}
+        refs = self._refs(self.kind, {r.external_id for r, _c in placed}, customer_ids)
+        contacts: dict[tuple[str, int], int] = {}
+        if self.kind == RecordKind.ACTIVITIES:
+            wanted = {c for r, _c in placed for c in r.contact_ids}
+            for ref in ExternalRef.objects.filter(
+                system=self.run.system,
+                kind=RecordKind.CONTACTS,
+                external_id__in=wanted,
+                customer_id__in=customer_ids,
+            ):
+                contacts[(ref.external_id, ref.customer_id)] = ref.object_id
+        creates, updates = [], []
+        for row, customer_id in placed:
+            # Contacts the source links but that were not imported are left out.
+            row.contact_ids = [c for c in row.contact_ids if (c, customer_id) in contacts]
+            action = self._classify(row, refs.get((row.external_id, customer_id)))
+            if action == "create":
+                creates.append((row, customer_id))
+            elif action == "update":
+                updates.append((row, refs[(row.external_id, customer_id)]))
+        if not self.apply:
+            return
+        self._create_children(creates, contacts)
+        self._apply_updates(updates, contacts)
+
+    def _create_children(self, creates: list[tuple[Row, int]], contacts: dict) -> None:
+        if not creates:
+            return
+        if self.kind == RecordKind.CONTACTS:
+            objects = Stakeholder.objects.bulk_create(
+                [Stakeholder(customer_id=c, **row.values) for row, c in creates]
+            )
+        else:
+            objects = Meeting.objects.bulk_create(
+                [
+                    Meeting(
+                        customer_id=c,
+                        author=self.user,
+                        **{
+                            **row.values,
+                            "occurred_at": dt.datetime.fromisoformat(row.values["occurred_at"]),
+                        },
+                    )
+                    for row, c in creates
+                ]
+            )
+            Meeting.stakeholders.through.objects.bulk_create(
+                [
+                    Meeting.stakeholders.through(meeting_id=m.pk, stakeholder_id=contacts[(cid, c)])
+                    for (row, c), m in zip(creates, objects, strict=True)
+                    for cid in row.contact_ids
+                ],
+                ignore_conflicts=True,
+            )
+        ExternalRef.objects.bulk_create(
+            [self._new_ref(row, c, o.pk) for (row, c), o in zip(creates, objects, strict=True)]
+        )
+        self.touched.update(c for _row, c in creates)
+        self.run.created += len(creates)
+
+    def _new_ref(self, row: Row, customer_id: int, object_id: int) -> ExternalRef:
+        return ExternalRef(
+            system=self.run.system,
+            kind=self.kind,
+            external_id=row.external_id,
+            customer_id=customer_id,
+            object_id=object_id,
+            fingerprint=row.fingerprint,
+            created_by_run=self.run,
+        )
+
+    def _apply_updates(
+        self, updates: list[tuple[Row, ExternalRef]], contacts: dict | None = None
+    ) -> None:
+        if not updates:
+            return
+        model = MODELS[self.kind]
+        fields = UPDATABLE[self.kind]
+        objects = model._base_manager.in_bulk([ref.object_id for _row, ref in updates])
+        records = []
+        for row, ref in updates:
+            obj = objects.get(ref.object_id)
+            if obj is None:
+                continue
+            before = {name: getattr(obj, name) for name in fields}
+            changes = dict(row.values)
+            if "occurred_at" in changes:
+                changes["occurred_at"] = dt.datetime.fromisoformat(changes["occurred_at"])
+            m2m = None
+            if self.kind == RecordKind.ACTIVITIES and contacts is not None:
+                before["stakeholders"] = list(
+                    obj.stakeholders.values_list("pk", flat=True)  # type: ignore[attr-defined]
+                )
+                m2m = {"stakeholders": [contacts[(c, ref.customer_id)] for c in row.contact_ids]}
+            if isinstance(obj, Customer):
+                customer_services.update_customer(
+                    obj, by=self.user, expected_version=obj.version, changes=changes
+                )
+            else:
+                customer_services.update_record(
+                    obj, by=self.user, expected_version=obj.version, changes=changes, m2m=m2m
+                )
+            records.append(
+                ImportUpdate(
+                    run=self.run,
+                    ref=ref,
+                    label=str(obj)[:200],
+                    before=json.loads(json.dumps(before, default=str)),
+                    before_fingerprint=ref.fingerprint,
+                )
+            )
+            ref.fingerprint = row.fingerprint
+            self.touched.add(ref.customer_id)
+        ImportUpdate.objects.bulk_create(records)
+        ExternalRef.objects.bulk_update([ref for _row, ref in updates], ["fingerprint"])
+        self.run.updated += len(records)
+
+
+# --- The run's life -----------------------------------------------------------------------------
+
+
+def check_run(run_id: int) -> None:
+    """The dry run: count what the import would create, update and skip, and every row error."""
+    run = (
+        ImportRun.objects.select_related("user")
+        .filter(pk=run_id, status=ImportRun.Status.CHECKING)
+        .first()
+    )
+    if run is None:
+        return
+    ImportRowError.objects.filter(run=run).delete()
+    importer = Importer(run, apply=False)
+    try:
+        with run.file.open("rb") as raw:
+            outcome = importer.process(raw)
+    except ImportRefused as exc:
+        _finish(run, status=ImportRun.Status.FAILED, failure=str(exc))
+        return
+    ImportRowError.objects.bulk_create(
+        ImportRowError(run=run, line=line, column=column[:200], reason=reason[:500])
+        for line, column, reason in outcome.errors
+    )
+    run.total_rows = outcome.total
+    run.to_create, run.to_update, run.to_skip = outcome.create, outcome.update, outcome.skip
+    run.error_count = outcome.error_count
+    _finish(run, status=ImportRun.Status.CHECKED)
+
+
+def apply_run(run_id: int) -> None:
+    """The import: every row of the file, in one transaction; any error imports nothing."""
+    try:
+        with transaction.atomic():
+            # The row lock makes a redelivered task wait for (then skip) one still running.
+            run = (
+                ImportRun.objects.select_for_update()
+                .select_related("user")
+                .filter(pk=run_id, status=ImportRun.Status.IMPORTING)
+                .first()
+            )
+            if run is None:
+                return
+            run.created = run.updated = 0
+            importer = Importer(run, apply=True)
+            with run.file.open("rb") as raw:
+                outcome = importer.process(raw)
+            run.total_rows = outcome.total
+            run.skipped = outcome.skip
+            _finish(run, status=ImportRun.Status.DONE)
+    except (ImportRefused, _Abort, IntegrityError) as exc:
+        run = ImportRun.objects.get(pk=run_id)
+        errors = importer.outcome.errors if isinstance(exc, _Abort) else []
+        ImportRowError.objects.filter(run=run).delete()
+        ImportRowError.objects.bulk_create(
+            ImportRowError(run=run, line=line, column=column[:200], reason=reason[:500])
+            for line, column, reason in errors
+        )
+        run.error_count = len(errors)
+        run.created = run.updated = 0
+        failure = (
+            _("The accounts changed since the check; nothing was imported. Check again.")
+            if isinstance(exc, IntegrityError | _Abort)
+            else str(exc)
+        )
+        _finish(run, status=ImportRun.Status.FAILED, failure=failure)
+
+
+def _finish(run: ImportRun, *, status: str, failure: str = "") -> None:
+    run.status = status
+    run.failure = failure[:500]
+    run.finished_at = timezone.now()
+    run.save()
+    cache.delete(progress_key(run.pk))
+
+
+def undo_blockers(run: ImportRun, *, by: User) -> str:
+    """Why `by` cannot undo the import now; empty when they can."""
+    if run.status != ImportRun.Status.DONE:
+        return _("Only a finished import can be undone.")
+    if run.finished_at and run.finished_at < timezone.now() - dt.timedelta(days=UNDO_DAYS):
+        return _("Imports can be undone for %(days)d days.") % {"days": UNDO_DAYS}
+    refs = ExternalRef.objects.filter(
+        Q(created_by_run=run) | Q(pk__in=run.updates.values("ref_id"))
+    )
+    customer_ids = set(refs.values_list("customer_id", flat=True))
+    visible = annotate_access(
+        Customer.objects.visible_to(by).filter(pk__in=customer_ids).only("pk"), by
+    )
+    access = {c.pk: access_from_annotations(c, by) for c in visible}
+    needed = "can_edit_core" if run.kind == RecordKind.ACCOUNTS else "can_contribute"
+    if len(access) < len(customer_ids) or not all(getattr(a, needed) for a in access.values()):
+        return _("Some of the accounts this import changed are no longer yours to change.")
+    if run.kind == RecordKind.ACCOUNTS:
+        created = ExternalRef.objects.filter(created_by_run=run).values("customer_id")
+        if (
+            Stakeholder.objects.filter(customer_id__in=created).exists()
+            or Meeting.objects.filter(customer_id__in=created).exists()
+        ):
+            return _(
+                "Accounts this import created now have contacts or meetings: undo those "
+                "imports first, or delete what was added by hand."
+            )
+    return ""
+
+
+@transaction.atomic
+def undo_import(run: ImportRun, *, by: User) -> None:
+    """Take back everything the import created and put back what it updated."""
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    blocker = undo_blockers(run, by=by)
+    if blocker:
+        raise ImportRefused(blocker)
+    model = MODELS[run.kind]
+    touched: set[int] = set()
+    for update in run.updates.select_related("ref"):
+        before = dict(update.before)
+        stakeholders = before.pop("stakeholders", None)
+        if "occurred_at" in before:
+            before["occurred_at"] = dt.datetime.fromisoformat(before["occurred_at"])
+        obj = model._base_manager.filter(pk=update.ref.object_id).first()
+        if obj is not None:
+            for name, value in before.items():
+                setattr(obj, name, value)
+            obj.version += 1  # type: ignore[attr-defined]
+            obj.save()
+            if stakeholders is not None:
+                obj.stakeholders.set(stakeholders)  # type: ignore[attr-defined]
+        update.ref.fingerprint = update.before_fingerprint
+        update.ref.save(update_fields=["fingerprint"])
+        touched.add(update.ref.customer_id)
+    created = ExternalRef.objects.filter(created_by_run=run)
+    if run.kind == RecordKind.ACCOUNTS:
+        doomed = list(created.values_list("customer_id", flat=True))
+        # Team changes are audited against the customer: remove the team first, so those
+        # events exist (and lose their link) before the customer goes.
+        AccountMembership.objects.filter(customer_id__in=doomed).delete()
+        Customer.objects.filter(pk__in=doomed).delete()
+    else:
+        touched.update(created.values_list("customer_id", flat=True).distinct())
+        model._base_manager.filter(pk__in=created.values("object_id")).delete()
+        created.delete()
+    existing = set(Customer.objects.filter(pk__in=touched).values_list("pk", flat=True))
+    for customer_id in sorted(existing):
+        record_account_change(customer_id)
+        if run.kind == RecordKind.ACTIVITIES:
+            refresh_last_meeting_at(customer_id)
+    run.status = ImportRun.Status.UNDONE
+    run.undone_at = timezone.now()
+    run.save(update_fields=["status", "undone_at"])

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from integrations import views
+
+app_name = "integrations"
+
+urlpatterns = [
+    path("imports/", views.imports_page, name="imports"),
+    path("imports/<int:pk>/", views.import_detail, name="import"),
+    path("imports/<int:pk>/map/", views.map_columns, name="map-columns"),
+    path("imports/<int:pk>/run/", views.run_import, name="run-import"),
+    path("imports/<int:pk>/check/", views.check_again, name="check-again"),
+    path("imports/<int:pk>/undo/", views.undo, name="undo-import"),
+    path("imports/<int:pk>/errors.csv", views.error_report, name="error-report"),
+]
