@@ -6,29 +6,19 @@ accounts the importer can see: another team's accounts are never read, changed o
 A dry run and the import share this code; the import simply writes what the dry run counted.
 """
 
-import codecs
-import csv
 import datetime as dt
-import hashlib
-import html
-import io
 import json
 import logging
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO
 
-import nh3
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import AccountMembership, User
+from accounts.models import User
 from accounts.visibility import (
     AccountAccess,
     access_from_annotations,
@@ -38,303 +28,21 @@ from accounts.visibility import (
     scope_to_visible,
 )
 from core.errors import ImportRefused
-from core.validators import single_line
 from customers import services as customer_services
 from customers.changes import record_account_change
 from customers.models import Customer, Stakeholder
 from dialogue.models import Meeting
 from dialogue.services import refresh_last_meeting_at
+from integrations.csvfile import iter_rows
 from integrations.models import ExternalRef, ImportRowError, ImportRun, ImportUpdate, RecordKind
+from integrations.rows import Row, to_row
+from integrations.undo import MODELS, UPDATABLE
 
 logger = logging.getLogger("accord.integrations")
 
 BATCH = 2000
 # Row errors kept for the preview and the error report; the count goes on.
 MAX_STORED_ERRORS = 10000
-ENCODINGS = {
-    "auto": "",
-    "utf-8": "utf-8-sig",
-    "utf-16": "utf-16",
-    "cp1252": "cp1252",
-    "latin-1": "latin-1",
-}
-UNDO_DAYS = 30
-MODELS: dict[str, type[models.Model]] = {
-    RecordKind.ACCOUNTS: Customer,
-    RecordKind.CONTACTS: Stakeholder,
-    RecordKind.ACTIVITIES: Meeting,
-}
-# Fields an update may change (and an undo puts back).
-UPDATABLE = {
-    RecordKind.ACCOUNTS: ("name", "industry", "website", "size", "description"),
-    RecordKind.CONTACTS: ("name", "title", "email", "phone"),
-    RecordKind.ACTIVITIES: ("occurred_at", "kind", "title", "notes"),
-}
-ACTIVITY_KINDS = {
-    "call": Meeting.Kind.CALL,
-    "email": Meeting.Kind.EMAIL,
-    "e-mail": Meeting.Kind.EMAIL,
-    "incoming_email": Meeting.Kind.EMAIL,
-    "forwarded_email": Meeting.Kind.EMAIL,
-    "visit": Meeting.Kind.VISIT,
-    "workshop": Meeting.Kind.WORKSHOP,
-}
-DATE_FORMATS = (
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%dT%H:%M",
-    "%Y-%m-%d",
-    "%m/%d/%Y %I:%M %p",
-    "%m/%d/%Y %H:%M",
-    "%m/%d/%Y",
-    "%d.%m.%Y %H:%M",
-    "%d.%m.%Y",
-)
-_TAG_BREAKS = re.compile(r"<\s*(br|/p|/div|/li)\s*/?\s*>", re.IGNORECASE)
-
-
-# --- Reading the file ---------------------------------------------------------------------------
-
-
-def _codec(run_encoding: str, head: bytes) -> str:
-    chosen = ENCODINGS.get(run_encoding, "")
-    if chosen:
-        return chosen
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    return "utf-8-sig"
-
-
-class _Lines:
-    """The file's lines as text, decoded one at a time so a bad byte is reported at its line."""
-
-    def __init__(self, raw: IO[bytes], encoding: str) -> None:
-        head = raw.read(4)
-        raw.seek(0)
-        self.codec = _codec(encoding, head)
-        self.encoding = encoding
-        self.raw = raw
-        self.line = 0
-
-    def __iter__(self) -> Iterator[str]:
-        if self.codec == "utf-16":
-            # Lines cannot be split before decoding; the error names the line reached.
-            for text in io.TextIOWrapper(self.raw, encoding="utf-16", newline=""):  # type: ignore[type-var]
-                self.line += 1
-                yield text
-            return
-        decoder = codecs.getincrementaldecoder(self.codec)()
-        for chunk in self.raw:
-            self.line += 1
-            try:
-                yield decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
-                raise _refuse_decoding(self.line, self.encoding) from exc
-
-
-def _refuse_decoding(line: int, encoding: str) -> ImportRefused:
-    if ENCODINGS.get(encoding, "") in ("", "utf-8-sig"):
-        return ImportRefused(
-            _(
-                "Line %(line)d is not UTF-8 text. Export the file as UTF-8, or choose its "
-                "encoding (Salesforce often writes ISO-8859-1 or Windows-1252)."
-            )
-            % {"line": line}
-        )
-    return ImportRefused(
-        _("Line %(line)d cannot be read as %(encoding)s.") % {"line": line, "encoding": encoding}
-    )
-
-
-def read_header(raw: IO[bytes], encoding: str) -> list[str]:
-    """The file's column names, or ImportRefused saying why the file cannot be used."""
-    lines = _Lines(raw, encoding)
-    try:
-        header = next(csv.reader(lines, strict=True), None)
-    except UnicodeDecodeError as exc:
-        raise _refuse_decoding(lines.line, encoding) from exc
-    except csv.Error as exc:
-        raise ImportRefused(
-            _("The first line is not valid CSV (%(error)s).") % {"error": exc}
-        ) from exc
-    if not header or not any(h.strip() for h in header):
-        raise ImportRefused(_("The file is empty: its first line must name the columns."))
-    if any("\x00" in h for h in header):
-        raise ImportRefused(_("The file contains binary data, not CSV text."))
-    return [h.strip() for h in header]
-
-
-def iter_rows(raw: IO[bytes], encoding: str) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, {column: cell}) for every non-empty row after the header, streamed."""
-    lines = _Lines(raw, encoding)
-    reader = csv.reader(lines, strict=True)
-    line = 1
-    try:
-        header = [h.strip() for h in next(reader, [])]
-        line = reader.line_num + 1
-        for cells in reader:
-            if any("\x00" in c for c in cells):
-                raise ImportRefused(
-                    _("Line %(line)d contains binary data, not CSV text.") % {"line": line}
-                )
-            if any(c.strip() for c in cells):
-                if len(cells) > len(header):
-                    raise ImportRefused(
-                        _("Line %(line)d has more cells (%(cells)d) than the header (%(columns)d).")
-                        % {"line": line, "cells": len(cells), "columns": len(header)}
-                    )
-                yield line, dict(zip(header, (c.strip() for c in cells), strict=False))
-            line = reader.line_num + 1
-    except UnicodeDecodeError as exc:
-        raise _refuse_decoding(lines.line, encoding) from exc
-    except csv.Error as exc:
-        if "unexpected end of data" in str(exc):
-            raise ImportRefused(
-                _('Line %(line)d: a quoted cell starts here and is never closed (a " is missing).')
-                % {"line": line}
-            ) from exc
-        raise ImportRefused(
-            _("Line %(line)d: not valid CSV (%(error)s).") % {"line": line, "error": exc}
-        ) from exc
-
-
-# --- Rows into values ---------------------------------------------------------------------------
-
-
-@dataclass
-class Row:
-    line: int
-    external_id: str
-    values: dict[str, Any]
-    account_id: str = ""
-    contact_ids: list[str] = field(default_factory=list)
-    owner: str = ""
-    errors: list[tuple[str, str]] = field(default_factory=list)
-
-    @property
-    def fingerprint(self) -> str:
-        data = {**self.values, "_contacts": sorted(self.contact_ids)}
-        return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def _plain_text(value: str) -> str:
-    """HTML (HubSpot's note bodies) as plain text; plain text unchanged."""
-    if "<" not in value:
-        return value
-    text = nh3.clean(_TAG_BREAKS.sub("\n", value), tags=set())
-    return html.unescape(text).strip()
-
-
-def parse_datetime(value: str) -> dt.datetime | None:
-    text = value.strip()
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
-    try:
-        parsed = dt.datetime.fromisoformat(text)
-    except ValueError:
-        parsed = None
-        for fmt in DATE_FORMATS:
-            try:
-                parsed = dt.datetime.strptime(text, fmt)  # noqa: DTZ007 (made aware below)
-                break
-            except ValueError:
-                continue
-    if parsed is None:
-        return None
-    if parsed.tzinfo is None:
-        if len(text) <= 10:
-            # A date without a time: noon, so it shows on that date in every nearby time zone.
-            parsed = parsed.replace(hour=12)
-        parsed = timezone.make_aware(parsed)
-    return parsed
-
-
-def _size(employees: str) -> str:
-    digits = re.sub(r"[^\d]", "", employees.split("-")[-1].split("to")[-1])
-    if not digits:
-        return ""
-    count = int(digits[:9])
-    if count < 50:
-        return Customer.Size.SMALL
-    if count < 250:
-        return Customer.Size.MEDIUM
-    if count < 1000:
-        return Customer.Size.LARGE
-    return Customer.Size.ENTERPRISE
-
-
-def _clean(model: type[models.Model], name: str, value: Any, row: Row, column: str) -> Any:
-    try:
-        return model._meta.get_field(name).clean(value, None)
-    except ValidationError as exc:
-        row.errors.append((column, " ".join(exc.messages)))
-        return value
-
-
-def to_row(kind: str, mapping: dict[str, str], line: int, cells: dict[str, str]) -> Row:
-    """The row's values for our model, with an error per unusable cell."""
-
-    def cell(name: str) -> str:
-        column = mapping.get(name)
-        return cells.get(column, "") if column else ""
-
-    def col(name: str) -> str:
-        return mapping.get(name, name)
-
-    row = Row(line=line, external_id=cell("id"), values={})
-    if not row.external_id:
-        row.errors.append((col("id"), _("the record id is empty")))
-    elif len(row.external_id) > 100:
-        row.errors.append((col("id"), _("the record id is longer than 100 characters")))
-    if kind == RecordKind.ACCOUNTS:
-        website = cell("website")
-        if website and "://" not in website:
-            website = f"https://{website}"
-        row.values = {
-            "name": _clean(Customer, "name", cell("name"), row, col("name")),
-            "industry": _clean(Customer, "industry", cell("industry")[:100], row, col("industry")),
-            "website": _clean(Customer, "website", website, row, col("website")),
-            "size": _size(cell("employees")),
-            "description": _clean(
-                Customer, "description", _plain_text(cell("description")), row, col("description")
-            ),
-        }
-        row.owner = cell("owner")
-    elif kind == RecordKind.CONTACTS:
-        name = f"{cell('first_name')} {cell('last_name')}".strip()
-        row.values = {
-            "name": _clean(Stakeholder, "name", name, row, col("last_name")),
-            "title": _clean(Stakeholder, "title", single_line(cell("title")), row, col("title")),
-            "email": _clean(Stakeholder, "email", cell("email"), row, col("email")),
-            "phone": _clean(Stakeholder, "phone", cell("phone"), row, col("phone")),
-        }
-        row.account_id = _first_id(cell("account_id"))
-    else:
-        occurred_at = parse_datetime(cell("date"))
-        if occurred_at is None:
-            row.errors.append(
-                (col("date"), _("not a date (use 2026-03-31, 03/31/2026 or 31.03.2026)"))
-            )
-        notes = _plain_text(cell("notes"))
-        kind_text = cell("type").strip().lower().replace(" ", "_")
-        title = single_line(cell("subject") or notes.split("\n", 1)[0], max_length=200)
-        row.values = {
-            "occurred_at": occurred_at.isoformat() if occurred_at else "",
-            "kind": ACTIVITY_KINDS.get(kind_text, Meeting.Kind.MEETING),
-            "title": title or _("Imported activity"),
-            "notes": _clean(Meeting, "notes", notes, row, col("notes")),
-        }
-        row.account_id = _first_id(cell("account_id"))
-        row.contact_ids = [c for c in re.split(r"[;,]", cell("contact_ids")) if c.strip()]
-        row.contact_ids = [c.strip() for c in row.contact_ids]
-    if kind != RecordKind.ACCOUNTS and not row.account_id:
-        row.errors.append((col("account_id"), _("the account's record id is empty")))
-    return row
-
-
-def _first_id(value: str) -> str:
-    return re.split(r"[;,]", value, maxsplit=1)[0].strip()
 
 
 # --- Processing ---------------------------------------------------------------------------------
@@ -744,79 +452,3 @@ def _finish(run: ImportRun, *, status: str, failure: str = "") -> None:
     run.finished_at = timezone.now()
     run.save()
     cache.delete(progress_key(run.pk))
-
-
-def undo_blockers(run: ImportRun, *, by: User) -> str:
-    """Why `by` cannot undo the import now; empty when they can."""
-    if run.status != ImportRun.Status.DONE:
-        return _("Only a finished import can be undone.")
-    if run.finished_at and run.finished_at < timezone.now() - dt.timedelta(days=UNDO_DAYS):
-        return _("Imports can be undone for %(days)d days.") % {"days": UNDO_DAYS}
-    refs = ExternalRef.objects.filter(
-        Q(created_by_run=run) | Q(pk__in=run.updates.values("ref_id"))
-    )
-    customer_ids = set(refs.values_list("customer_id", flat=True))
-    visible = annotate_access(
-        Customer.objects.visible_to(by).filter(pk__in=customer_ids).only("pk"), by
-    )
-    access = {c.pk: access_from_annotations(c, by) for c in visible}
-    needed = "can_edit_core" if run.kind == RecordKind.ACCOUNTS else "can_contribute"
-    if len(access) < len(customer_ids) or not all(getattr(a, needed) for a in access.values()):
-        return _("Some of the accounts this import changed are no longer yours to change.")
-    if run.kind == RecordKind.ACCOUNTS:
-        created = ExternalRef.objects.filter(created_by_run=run).values("customer_id")
-        if (
-            Stakeholder.objects.filter(customer_id__in=created).exists()
-            or Meeting.objects.filter(customer_id__in=created).exists()
-        ):
-            return _(
-                "Accounts this import created now have contacts or meetings: undo those "
-                "imports first, or delete what was added by hand."
-            )
-    return ""
-
-
-@transaction.atomic
-def undo_import(run: ImportRun, *, by: User) -> None:
-    """Take back everything the import created and put back what it updated."""
-    run = ImportRun.objects.select_for_update().get(pk=run.pk)
-    blocker = undo_blockers(run, by=by)
-    if blocker:
-        raise ImportRefused(blocker)
-    model = MODELS[run.kind]
-    touched: set[int] = set()
-    for update in run.updates.select_related("ref"):
-        before = dict(update.before)
-        stakeholders = before.pop("stakeholders", None)
-        if "occurred_at" in before:
-            before["occurred_at"] = dt.datetime.fromisoformat(before["occurred_at"])
-        obj = model._base_manager.filter(pk=update.ref.object_id).first()
-        if obj is not None:
-            for name, value in before.items():
-                setattr(obj, name, value)
-            obj.version += 1  # type: ignore[attr-defined]
-            obj.save()
-            if stakeholders is not None:
-                obj.stakeholders.set(stakeholders)  # type: ignore[attr-defined]
-        update.ref.fingerprint = update.before_fingerprint
-        update.ref.save(update_fields=["fingerprint"])
-        touched.add(update.ref.customer_id)
-    created = ExternalRef.objects.filter(created_by_run=run)
-    if run.kind == RecordKind.ACCOUNTS:
-        doomed = list(created.values_list("customer_id", flat=True))
-        # Team changes are audited against the customer: remove the team first, so those
-        # events exist (and lose their link) before the customer goes.
-        AccountMembership.objects.filter(customer_id__in=doomed).delete()
-        Customer.objects.filter(pk__in=doomed).delete()
-    else:
-        touched.update(created.values_list("customer_id", flat=True).distinct())
-        model._base_manager.filter(pk__in=created.values("object_id")).delete()
-        created.delete()
-    existing = set(Customer.objects.filter(pk__in=touched).values_list("pk", flat=True))
-    for customer_id in sorted(existing):
-        record_account_change(customer_id)
-        if run.kind == RecordKind.ACTIVITIES:
-            refresh_last_meeting_at(customer_id)
-    run.status = ImportRun.Status.UNDONE
-    run.undone_at = timezone.now()
-    run.save(update_fields=["status", "undone_at"])

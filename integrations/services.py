@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import ImportRefused
-from integrations import imports, presets, tasks
+from integrations import csvfile, presets, tasks, undo
 from integrations.models import ImportRun, ImportSource
 
 
@@ -32,7 +32,7 @@ def start_import(
         raise ImportRefused(
             _("The file is larger than %(mb)d MB.") % {"mb": settings.IMPORT_MAX_BYTES // 2**20}
         )
-    header = imports.read_header(upload, encoding)
+    header = csvfile.read_header(upload, encoding)
     upload.seek(0)
     run = ImportRun(user=user, preset=preset_key, encoding=encoding, file_name=upload.name[:200])
     if preset_key == presets.GENERIC:
@@ -63,7 +63,7 @@ def start_import(
 
 def file_header(run: ImportRun) -> list[str]:
     with run.file.open("rb") as raw:
-        return imports.read_header(raw, run.encoding)
+        return csvfile.read_header(raw, run.encoding)
 
 
 @transaction.atomic
@@ -103,4 +103,4 @@ def recheck_import(run: ImportRun) -> bool:
 
 def undo_import(run: ImportRun, *, by: User) -> None:
     """Undo the whole import (ImportRefused says why not)."""
-    imports.undo_import(run, by=by)
+    undo.undo_import(run, by=by)

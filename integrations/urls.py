@@ -10,6 +10,6 @@ urlpatterns = [
     path("imports/<int:pk>/map/", views.map_columns, name="map-columns"),
     path("imports/<int:pk>/run/", views.run_import, name="run-import"),
     path("imports/<int:pk>/check/", views.check_again, name="check-again"),
-    path("imports/<int:pk>/undo/", views.undo, name="undo-import"),
+    path("imports/<int:pk>/undo/", views.undo_import, name="undo-import"),
     path("imports/<int:pk>/errors.csv", views.error_report, name="error-report"),
 ]

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core.csv import safe_row
 from core.errors import ImportRefused
-from integrations import imports, services
+from integrations import imports, services, undo
 from integrations.access import get_import_for_user
 from integrations.forms import ImportUploadForm, MappingForm
 from integrations.models import ImportRun
@@ -58,10 +58,10 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "row_errors": list(run.row_errors.all()[:SHOWN_ERRORS]),
         "updates": list(run.updates.all()[:SHOWN_ERRORS]),
         "rows_done": cache.get(imports.progress_key(run.pk), 0) if run.is_busy else run.total_rows,
-        "undo_blocker": imports.undo_blockers(run, by=request.user)
+        "undo_blocker": undo.undo_blockers(run, by=request.user)
         if run.status == ImportRun.Status.DONE
         else "",
-        "undo_days": imports.UNDO_DAYS,
+        "undo_days": undo.UNDO_DAYS,
     }
     template = "integrations/import.html#live" if request.htmx else "integrations/import.html"
     return render(request, template, context)
@@ -118,7 +118,7 @@ def check_again(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def undo(request: HttpRequest, pk: int) -> HttpResponse:
+def undo_import(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_import_for_user(request.user, pk)
     try:
         services.undo_import(run, by=request.user)

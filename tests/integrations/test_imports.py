@@ -2,6 +2,7 @@
 and the visibility rule."""
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from django.urls import reverse
 from accounts.models import AccountMembership
 from customers.models import Customer, Stakeholder
 from dialogue.models import Meeting
-from integrations import imports
+from integrations import undo
 from integrations.models import ExternalRef, ImportRun, ImportSource
 from tests import factories
 
@@ -145,7 +146,7 @@ def test_undo_removes_what_the_import_created(sales, client, django_capture_on_c
     accounts = import_file(client, capture, sales, "salesforce_accounts.csv", "salesforce_accounts")
     contacts = import_file(client, capture, sales, "salesforce_contacts.csv", "salesforce_contacts")
     # The accounts now have contacts: undo the contacts first.
-    assert imports.undo_blockers(accounts, by=sales)
+    assert undo.undo_blockers(accounts, by=sales)
     client.post(reverse("integrations:undo-import", args=[contacts.pk]))
     contacts.refresh_from_db()
     assert contacts.status == ImportRun.Status.UNDONE
@@ -158,8 +159,8 @@ def test_undo_removes_what_the_import_created(sales, client, django_capture_on_c
 def test_undo_only_for_30_days(sales, client, django_capture_on_commit_callbacks, time_machine):
     capture = django_capture_on_commit_callbacks
     run = import_file(client, capture, sales, "salesforce_accounts.csv", "salesforce_accounts")
-    time_machine.move_to(run.finished_at + imports.dt.timedelta(days=31))
-    assert "30 days" in imports.undo_blockers(run, by=sales)
+    time_machine.move_to(run.finished_at + dt.timedelta(days=31))
+    assert "30 days" in undo.undo_blockers(run, by=sales)
 
 
 def test_row_errors_name_line_and_column_and_import_nothing(
