@@ -286,6 +286,10 @@ def _send(message: EmailMessage) -> None:
         raise
 
 
+# The one way to send an email: a permanent SMTP answer becomes EmailRefused (not retried).
+send_email = _send
+
+
 def _is_transient(exc: smtplib.SMTPException) -> bool:
     """Whether another attempt could succeed: a 4xx answer or a lost connection."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):

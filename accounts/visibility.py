@@ -108,6 +108,11 @@ class AccountAccess:
         return self.role in _CORE
 
     @property
+    def can_share_with_customer(self) -> bool:
+        """Curate the account's shared space: what is shared, the plan, who is invited."""
+        return self.role in _CORE
+
+    @property
     def can_see_build_errors(self) -> bool:
         return self.role == AccessRole.ADMIN
 

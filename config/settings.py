@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "health",
     "integrity",
     "integrations",
+    "space",
     "home",
 ]
 # The benchmark's dataset and commands are loaded only when asked for (make bench, the tests).
@@ -110,6 +111,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A guest of the shared space reaches /shared/ only (404 elsewhere).
+    "space.middleware.GuestBoundaryMiddleware",
     "integrity.middleware.SessionOutageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -548,3 +551,15 @@ CELERY_BEAT_SCHEDULE["integrity-purge-trash"] = {
 IMPORT_DIR = Path(env("IMPORT_DIR", str(BASE_DIR / "var" / "imports")))
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 200 * 2**20)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 500_000)
+# The shared space (space/): guests' sign-in links, sessions, expiry and step reminders.
+SPACE_LINK_SECONDS = min(env_int("SPACE_LINK_SECONDS", 15 * 60), 15 * 60)
+SPACE_GUEST_IDLE_SECONDS = env_int("SPACE_GUEST_IDLE_SECONDS", 20 * 60)
+SPACE_GUEST_EXPIRY_DAYS = env_int("SPACE_GUEST_EXPIRY_DAYS", 90)
+SPACE_REMINDER_DAYS = env_int("SPACE_REMINDER_DAYS", 3)
+# Its own cookie, sent only to the guest pages (never with an internal page or the API).
+SPACE_GUEST_COOKIE = "__Secure-accord_guest" if PRODUCTION else "accord_guest"
+CELERY_BEAT_SCHEDULE["space-step-reminders"] = {
+    "task": "space.tasks.send_step_reminders_task",
+    "schedule": crontab(hour=7, minute=0),
+}
+TIMELINE_SOURCES = ["space.queries.timeline_source"]

@@ -16,6 +16,7 @@ api_patterns = [
     path("", include("insights.api")),
     path("", include("health.api")),
     path("", include("integrity.api")),
+    path("", include("space.api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -32,6 +33,7 @@ urlpatterns = [
     path("insights/", include("insights.urls")),
     path("health/", include("health.urls")),
     path("integrations/", include("integrations.urls")),
+    path("", include("space.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

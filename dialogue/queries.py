@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Case,
@@ -18,6 +19,8 @@ from django.db.models import (
 from django.db.models.functions import Concat
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 
 from accounts.models import User
 from core.params import BadParameter, parse_datetime, parse_int
@@ -205,6 +208,8 @@ class TimelineEntry:
             )
         if self.kind == "proposal":
             return "Proposal created"
+        if self.kind == "customer":
+            return f"{self.extra} {gettext(self.detail)}"
         action = {"+": "added", "~": "changed", "-": "deleted"}.get(self.detail, "changed")
         return f"{self.extra.capitalize()} {action}"
 
@@ -216,6 +221,7 @@ KIND_LABELS = {
     "proposal": "Proposal",
     "transition": "Proposal status",
     "change": "Record change",
+    "customer": "Customer, in the shared space",
 }
 
 
@@ -377,6 +383,8 @@ def _timeline_sources(customer: Customer) -> list[QuerySet]:
                 actor="history_user",
             )
         )
+    # Apps above dialogue add their entries (the shared space's customer actions) by name.
+    sources += [import_string(path)(customer, _row) for path in settings.TIMELINE_SOURCES]
     return sources
 
 

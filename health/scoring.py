@@ -173,8 +173,13 @@ def _stakeholder_facts(customer_id: int, now: dt.datetime) -> dict:
 
 def _goal_facts(customer_id: int) -> dict:
     has_problem = Exists(Problem.blocks_goals.through.objects.filter(goal_id=OuterRef("pk")))
+    # A goal the customer confirmed (in the shared space, or said themselves) is understood
+    # even before a problem is linked to it.
     return Goal.objects.filter(customer_id=customer_id, status=Goal.Status.ACTIVE).aggregate(
-        total=Count("pk"), linked=Count("pk", filter=Q(has_problem))
+        total=Count("pk"),
+        linked=Count("pk", filter=Q(has_problem)),
+        confirmed_count=Count("pk", filter=Q(confirmed=True)),
+        understood=Count("pk", filter=Q(has_problem) | Q(confirmed=True)),
     )
 
 
@@ -276,13 +281,16 @@ def _key_person(
 
 def _understanding(goals: dict) -> tuple[float, list[str]]:
     total, linked = goals["total"], goals["linked"]
+    confirmed, understood = goals.get("confirmed_count", 0), goals.get("understood", linked)
     if not total:
         return 0.0, ["no active goals recorded"]
     if linked == total:
-        return 1.0, [f"all {_count(total, 'active goal')} have linked problems"]
-    return linked / total, [
-        f"{total - linked} of {_count(total, 'active goal')} have no linked problem"
-    ]
+        reasons = [f"all {_count(total, 'active goal')} have linked problems"]
+    else:
+        reasons = [f"{total - linked} of {_count(total, 'active goal')} have no linked problem"]
+    if confirmed:
+        reasons.append(f"{confirmed} of {_count(total, 'active goal')} confirmed by the customer")
+    return understood / total, reasons
 
 
 def _solution(problems: dict, proposals: dict) -> tuple[float, list[str]]:

@@ -18,4 +18,5 @@ urlpatterns = [
     path("<int:pk>/plan/submit/", views.submit_plan, name="submit-plan"),
     path("<int:pk>/plan/review/", views.review_plan, name="review-plan"),
     path("<int:pk>/plan/comments/", views.add_plan_comment, name="add-plan-comment"),
+    path("<int:pk>/plan/pdf/", views.plan_pdf, name="plan-pdf"),
 ]

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
 
@@ -12,6 +13,7 @@ from accounts.models import Area
 from accounts.visibility import AccountAccess
 from core.conflicts import form_status, rebase
 from core.errors import IllegalTransition
+from core.pdf import pdf_download
 from core.versioning import StaleVersion
 from customers.access import get_customer_for_user, require
 from customers.models import Customer
@@ -343,3 +345,20 @@ def add_plan_comment(request: HttpRequest, pk: int) -> HttpResponse:
     plans.add_plan_comment(customer, by=request.user, body=form.cleaned_data["body"])
     messages.success(request, "Comment added.")
     return redirect("insights:plan", pk=customer.pk)
+
+
+@login_required
+@require_safe
+def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The account plan and the latest summary as one PDF (internal: for the account team)."""
+    customer, access = get_customer_for_user(request.user, pk)
+    today = timezone.localdate()
+    context = {
+        **_plan_context(customer, access),
+        "summary": queries.latest_summary(customer),
+        "pdf_heading": customer.name,
+        "pdf_date": today,
+        "today": today,
+    }
+    filename = f"{slugify(customer.name) or 'account'}-plan-{today:%Y-%m-%d}.pdf"
+    return pdf_download("insights/plan_pdf.html", context, filename=filename, request=request)

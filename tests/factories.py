@@ -298,3 +298,65 @@ class ImportRunFactory(factory.django.DjangoModelFactory):
     file = "imports/none.csv"
     file_name = "accounts.csv"
     status = "checked"
+
+
+class SharedSpaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "space.SharedSpace"
+        # One space per account: building a second record of the same account reuses it.
+        django_get_or_create = ("customer",)
+
+    customer = factory.SubFactory(CustomerFactory)
+
+
+class SharedItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "space.SharedItem"
+
+    space = factory.SubFactory(SharedSpaceFactory)
+    goal = factory.LazyAttribute(lambda o: GoalFactory(customer=o.space.customer))
+
+
+class GuestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "space.Guest"
+
+    space = factory.SubFactory(SharedSpaceFactory)
+    stakeholder = factory.LazyAttribute(
+        lambda o: StakeholderFactory(customer=o.space.customer, email="guest@example.com")
+    )
+    email = factory.LazyAttribute(lambda o: o.stakeholder.email or "guest@example.com")
+    link_nonce = factory.Sequence(lambda n: f"nonce-{n}")
+
+
+class PlanStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "space.PlanStep"
+
+    space = factory.SubFactory(SharedSpaceFactory)
+    title = factory.Sequence(lambda n: f"Step {n}")
+    owner_stakeholder = factory.LazyAttribute(
+        lambda o: StakeholderFactory(customer=o.space.customer)
+    )
+
+
+class SharedProposalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "space.SharedProposal"
+
+    space = factory.SubFactory(SharedSpaceFactory)
+    proposal = factory.LazyAttribute(lambda o: ProposalFactory(customer=o.space.customer))
+    summary = "What we propose, in the customer's terms."
+    attachment = b"%PDF-1.4 test"
+    attachment_name = "proposal.pdf"
+
+
+class FeedbackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "space.Feedback"
+
+    space = factory.SubFactory(SharedSpaceFactory)
+    said_by = "Katrin Vogel, CEO"
+    kind = "new_goal"
+    title = "A goal of their own"
+    status = "pending"

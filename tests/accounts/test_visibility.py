@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from customers.access import get_access
 from customers.models import Customer
 from tests.conftest import api_as
 
@@ -97,3 +98,19 @@ def test_member_moving_team_changes_manager_visibility(actors):
     for member in (actors.spec_a, actors.viewer_a):
         member.team_memberships.all().delete()
     assert not Customer.objects.visible_to(actors.mgr_a).filter(pk=actors.customer_a.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("actor", "expected"),
+    [
+        ("sales_a", True),
+        ("mgr_a", True),
+        ("admin", True),
+        ("spec_a", False),
+        ("viewer_a", False),
+        ("outsider", False),
+    ],
+)
+def test_the_lead_managers_and_admins_curate_the_shared_space(actors, actor, expected):
+    access = get_access(getattr(actors, actor), actors.customer_a.pk)
+    assert access.can_share_with_customer is expected

@@ -10,6 +10,9 @@ Kinds:
   PAGE    an HTML page: anonymous and deactivated users are sent to the sign-in page.
   API     a REST endpoint: anonymous and deactivated users get 401/403.
   STAFF   staff only (admin, API schema and docs).
+  GUEST   a page of the shared space's guests (space/): their own cookie, not a user's
+          session; without it (anyone signed in or not) the sign-in page for guests.
+          tests/security/test_guest.py walks every URL as a guest.
   TOKEN   for a machine holding a configured secret, not for people: no user, signed in or
           not, staff or not, gets anything (the Prometheus scrape at /metrics, which needs
           METRICS_TOKEN and/or an address in METRICS_ALLOWED_NETWORKS; tests/production/
@@ -34,8 +37,10 @@ from customers.models import (
 from dialogue.models import ActionItem, Meeting, PlannedMeeting
 from integrations.models import ImportRun
 from solutions.models import Comment, Contribution, Partner, Proposal
+from space.models import Feedback, Guest, PlanStep, SharedItem, SharedProposal, SharedSpace
 
 PUBLIC, PAGE, API, STAFF, TOKEN = "public", "page", "api", "staff", "token"
+GUEST = "guest"
 # Scopes of the object an URL designates.
 CUSTOMER, USER, GLOBAL = "customer", "user", "global"
 
@@ -245,12 +250,52 @@ POLICY: dict[str, Rule] = {
     "integrations/imports/<int:pk>/check/": page(ImportRun, scope=USER),
     "integrations/imports/<int:pk>/undo/": page(ImportRun, scope=USER),
     "integrations/imports/<int:pk>/errors.csv": page(ImportRun, scope=USER),
+    "insights/<int:pk>/plan/pdf/": page(Customer),
     # core
     "customers/<int:pk>/audit/": page(Customer, note="leads, managers and admins only"),
     "customers/<int:pk>/trash/": page(Customer, note="leads, managers and admins only"),
     "customers/<int:pk>/trash/<slug:kind>/<int:record_id>/restore/": page(
         Customer, extra=lambda t: {"kind": "meetings", "record_id": t.obj(Meeting).pk}
     ),
+    # space: the lead's pages
+    "space/customers/<int:pk>/": page(Customer),
+    "space/customers/<int:pk>/open/": page(Customer),
+    "space/customers/<int:pk>/share/": page(Customer),
+    "space/customers/<int:pk>/introduction/": page(Customer),
+    "space/customers/<int:pk>/milestones/": page(Customer),
+    "space/customers/<int:pk>/steps/": page(Customer),
+    "space/customers/<int:pk>/proposals/": page(Customer),
+    "space/customers/<int:pk>/guests/": page(Customer),
+    "space/customers/<int:pk>/messages/": page(Customer),
+    "space/customers/<int:pk>/plan.pdf": page(
+        Customer, extra=lambda t: t.obj(SharedSpace) and {}, note="404 until the space exists"
+    ),
+    "space/steps/<int:pk>/status/": page(PlanStep),
+    "space/proposals/<int:pk>/unshare/": page(SharedProposal),
+    "space/proposals/<int:pk>/attachment/": page(SharedProposal),
+    "space/guests/<int:pk>/revoke/": page(Guest),
+    "space/feedback/<int:pk>/accept/": page(Feedback),
+    "space/feedback/<int:pk>/decline/": page(Feedback),
+    # space: the guests' pages (their own cookie; see test_guest.py)
+    "shared/": Rule(GUEST),
+    "shared/sign-in/": Rule(
+        PUBLIC,
+        note="asks for a guest's link: the same answer whether the address is invited; "
+        "rate limited per client address (429) and per email address (nothing more sent)",
+    ),
+    "shared/sign-out/": Rule(PUBLIC, note="POST only; ends the guest session of the cookie"),
+    "shared/link/<str:token>/": Rule(
+        PUBLIC, note="the emailed link: signed, single use, SPACE_LINK_SECONDS (<= 15 min)"
+    ),
+    "shared/items/<int:pk>/confirm/": Rule(GUEST, model=SharedItem),
+    "shared/items/<int:pk>/correct/": Rule(GUEST, model=SharedItem),
+    "shared/items/<int:pk>/rank/": Rule(GUEST, model=SharedItem),
+    "shared/items/<int:pk>/irrelevant/": Rule(GUEST, model=SharedItem),
+    "shared/suggest/": Rule(GUEST),
+    "shared/steps/<int:pk>/": Rule(GUEST, model=PlanStep),
+    "shared/messages/": Rule(GUEST),
+    "shared/proposals/<int:pk>/attachment/": Rule(GUEST, model=SharedProposal),
+    "shared/plan.pdf": Rule(GUEST),
     # API
     "api/auth/token/": Rule(PUBLIC, note="the API sign-in; rate limited by django-axes"),
     "api/notifications/": api(scope=USER),
@@ -308,6 +353,12 @@ POLICY: dict[str, Rule] = {
         mixed=False,
         note="the record is looked up under the account (tests/integrity/test_trash.py)",
     ),
+    "api/shared-spaces/": api(),
+    "api/shared-spaces/<pk>/": api(),
+    "api/space-steps/": api(),
+    "api/space-steps/<pk>/": api(),
+    "api/space-feedback/": api(),
+    "api/space-feedback/<pk>/": api(),
     "api/schema/": Rule(STAFF),
     "api/docs/": Rule(STAFF),
 }

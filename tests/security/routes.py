@@ -159,7 +159,12 @@ def build(model: type[models.Model], customer: Customer, **extra: Any) -> models
 def row_hash(model: type[models.Model], **filters: Any) -> str:
     """A fingerprint of the matching rows (all columns), to prove a request changed nothing."""
     rows = list(model._default_manager.filter(**filters).order_by("pk").values())
-    return hashlib.sha256(json.dumps(rows, default=str, sort_keys=True).encode()).hexdigest()
+    return hashlib.sha256(json.dumps(rows, default=_plain, sort_keys=True).encode()).hexdigest()
+
+
+def _plain(value: object) -> str:
+    # Binary columns (a shared PDF) come back as a new memoryview each time: hash the bytes.
+    return bytes(value).hex() if isinstance(value, memoryview) else str(value)
 
 
 def model_of(route: Route) -> type[models.Model] | None:

@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from space import services as space_services
 from tests import factories
 
 PAYLOAD_FILE = Path(__file__).with_name("xss_payloads.txt")
@@ -127,6 +128,12 @@ FIELDS: list[Field] = [
         lambda actors, records: [f"/insights/{actors.customer_a.pk}/plan/"],
         per_record=1000,
     ),
+    Field(
+        "shared space: a guest's message, step comment, correction and own goal",
+        lambda actors, p: guest_writes(actors, p),
+        lambda actors, records: [f"/space/customers/{actors.customer_a.pk}/"],
+        per_record=15,
+    ),
 ]
 
 
@@ -199,3 +206,15 @@ def unsafe_markup(html: str) -> list[str]:
     scanner = _Scanner()
     scanner.feed(html)
     return scanner.problems
+
+
+def guest_writes(actors: Any, text: str) -> Any:
+    """Everything a guest of team A's shared space writes, holding `text`."""
+    space = space_services.open_space(actors.customer_a, by=actors.sales_a)
+    guest = factories.GuestFactory(space=space)
+    step = factories.PlanStepFactory(space=space, title=text[:300])
+    item = factories.SharedItemFactory(space=space)
+    space_services.post_message(space, body=text[:5000], guest=guest, step=step)
+    space_services.suggest(item, guest=guest, kind="correct", title=text[:200], text=text[:5000])
+    space_services.suggest(None, guest=guest, kind="new_goal", title=text[:200], text=text[:5000])
+    return space_services.post_message(space, body=text[:5000], guest=guest)

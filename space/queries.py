@@ -1,0 +1,196 @@
+"""Reads of the shared space: the lead's page, the guest's page and the timeline's entries.
+
+The guest page reads only the fields listed here (titles, priority, severity, dates, the
+summary written for the customer): internal descriptions, notes, comments, health and plans
+are never loaded for a guest, so no template can show them by mistake.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import F, Prefetch, QuerySet
+from django.utils import timezone
+
+from customers.models import Customer
+from solutions.models import Proposal
+from space.models import (
+    Feedback,
+    Guest,
+    Message,
+    Milestone,
+    PlanStep,
+    SharedItem,
+    SharedProposal,
+    SharedSpace,
+    SpaceEvent,
+)
+
+GUEST_GOAL_FIELDS = ("goal__title", "goal__priority", "goal__target_on", "goal__metric")
+GUEST_PROBLEM_FIELDS = ("problem__title", "problem__severity")
+
+
+def _comments() -> Prefetch:
+    return Prefetch(
+        "comments",
+        queryset=Message.objects.filter(deleted_at__isnull=True).select_related(
+            "author_user", "author_guest__stakeholder"
+        ),
+    )
+
+
+def _steps(*, guest: bool) -> QuerySet[PlanStep]:
+    steps = PlanStep.objects.select_related(
+        "owner_user", "owner_stakeholder", "milestone"
+    ).prefetch_related(_comments())
+    if guest:
+        return steps.only(
+            *(f.name for f in PlanStep._meta.concrete_fields if f.name not in ("goal", "proposal")),
+            "owner_user__first_name",
+            "owner_user__last_name",
+            "owner_user__username",
+            "owner_stakeholder__name",
+            "milestone__title",
+            "milestone__due_on",
+        )
+    return steps.select_related("goal", "proposal")
+
+
+@dataclass
+class SpacePage:
+    space: SharedSpace
+    goals: list[SharedItem]
+    problems: list[SharedItem]
+    milestones: list[Milestone]
+    steps: list[PlanStep]
+    proposals: list[SharedProposal]
+    messages: list[Message]
+    guests: list[Guest] = field(default_factory=list)
+    pending: list[Feedback] = field(default_factory=list)
+    events: list[SpaceEvent] = field(default_factory=list)
+    mine: list[Feedback] = field(default_factory=list)
+
+
+def _items(space: SharedSpace, *, guest: bool) -> tuple[list[SharedItem], list[SharedItem]]:
+    items = SharedItem.objects.filter(space=space).select_related(
+        "goal", "problem", "confirmed_by__stakeholder"
+    )
+    if guest:
+        items = items.only(
+            "space_id",
+            "goal_id",
+            "problem_id",
+            "confirmed_at",
+            "no_longer_relevant_at",
+            "confirmed_by__stakeholder__name",
+            *GUEST_GOAL_FIELDS,
+            *GUEST_PROBLEM_FIELDS,
+        )
+    rows = list(items)
+    return [i for i in rows if i.goal_id], [i for i in rows if i.problem_id]
+
+
+def _proposals(space: SharedSpace) -> list[SharedProposal]:
+    return list(
+        SharedProposal.objects.filter(space=space)
+        .select_related("proposal")
+        .only("space_id", "summary", "attachment_name", "shared_at", "proposal__title")
+    )
+
+
+def _messages(space: SharedSpace) -> list[Message]:
+    return list(
+        Message.objects.filter(space=space, step__isnull=True, deleted_at__isnull=True)
+        .select_related("author_user", "author_guest__stakeholder")
+        .order_by("created_at", "pk")
+    )
+
+
+def lead_page(space: SharedSpace) -> SpacePage:
+    """Everything the lead's page shows, in a fixed number of queries."""
+    goals, problems = _items(space, guest=False)
+    page = SpacePage(
+        space=space,
+        goals=goals,
+        problems=problems,
+        milestones=list(Milestone.objects.filter(space=space)),
+        steps=list(_steps(guest=False).filter(space=space)),
+        proposals=_proposals(space),
+        messages=_messages(space),
+        guests=list(Guest.objects.filter(space=space).select_related("stakeholder", "invited_by")),
+        pending=list(
+            Feedback.objects.filter(space=space, status=Feedback.Status.PENDING).select_related(
+                "item__goal", "item__problem"
+            )
+        ),
+        events=list(SpaceEvent.objects.filter(space=space)[:20]),
+    )
+    return _annotated(page)
+
+
+def guest_page(space: SharedSpace, guest: Guest | None) -> SpacePage:
+    """What a guest sees, in a fixed number of queries (tests/space pins it)."""
+    goals, problems = _items(space, guest=True)
+    page = SpacePage(
+        space=space,
+        goals=goals,
+        problems=problems,
+        milestones=list(Milestone.objects.filter(space=space)),
+        steps=list(_steps(guest=True).filter(space=space)),
+        proposals=_proposals(space),
+        messages=_messages(space),
+        mine=[]
+        if guest is None
+        else list(
+            Feedback.objects.filter(space=space, guest=guest)
+            .exclude(kind=Feedback.Kind.CONFIRM)
+            .only("kind", "title", "text", "value", "status", "created_at", "item_id")
+        ),
+    )
+    return _annotated(page)
+
+
+def _annotated(page: SpacePage) -> SpacePage:
+    """Facts the templates show without computing: overdue steps, the problems a shared
+    proposal solves (only those shared too)."""
+    today = timezone.localdate()
+    for step in page.steps:
+        step.overdue = step.is_overdue_on(today)  # type: ignore[attr-defined]
+    titles = proposal_problem_titles(page.space)
+    for shared in page.proposals:
+        shared.solves = titles.get(shared.proposal_id, [])  # type: ignore[attr-defined]
+    return page
+
+
+def proposal_problem_titles(space: SharedSpace) -> dict[int, list[str]]:
+    """For each shared proposal, the titles of the problems it solves that are shared too."""
+    through = Proposal.problems.through
+    shared_problems = SharedItem.objects.filter(space=space, problem__isnull=False).values(
+        "problem_id"
+    )
+    rows = (
+        through.objects.filter(
+            proposal_id__in=SharedProposal.objects.filter(space=space).values("proposal_id"),
+            problem_id__in=shared_problems,
+        )
+        .order_by("problem__title")
+        .values_list("proposal_id", "problem__title")
+    )
+    titles: dict[int, list[str]] = {}
+    for proposal_id, title in rows:
+        titles.setdefault(proposal_id, []).append(title)
+    return titles
+
+
+def timeline_source(customer: Customer, row: Callable[..., QuerySet]) -> QuerySet:
+    """The customer's own actions in the shared space, for dialogue's timeline."""
+    return row(
+        SpaceEvent.objects.filter(customer=customer).exclude(
+            action__in=("signed in to the shared space", "signed out of the shared space")
+        ),
+        kind="customer",
+        at="at",
+        label=F("subject"),
+        detail=F("action"),
+        extra=F("actor"),
+        actor=None,
+    )
