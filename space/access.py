@@ -19,7 +19,7 @@ from accounts.models import User
 from accounts.visibility import AccountAccess
 from customers.access import get_customer_for_user, get_record_for_user
 from customers.models import Customer
-from space import services
+from space import guests
 from space.models import Guest, SharedSpace
 
 
@@ -41,7 +41,7 @@ def get_space_record_for_user[M: models.Model](
 
 def guest_from_request(request: HttpRequest) -> Guest | None:
     key = request.COOKIES.get(settings.SPACE_GUEST_COOKIE, "")
-    return services.guest_for_session_key(key) if key else None
+    return guests.guest_for_session_key(key) if key else None
 
 
 def guest_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.visibility import AccountAccess
 from customers.access import require
 from customers.models import Customer
-from space import queries, services
+from space import guests, queries, services
 from space.access import get_space_for_user, get_space_record_for_user
 from space.forms import (
     IntroductionForm,
@@ -204,7 +204,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
     form = InviteForm(request.POST, customer=customer)
     if not form.is_valid():
         return _page(request, customer, access, space, status=400, invite_form=form)
-    guest = services.invite_guest(
+    guest = guests.invite_guest(
         space, stakeholder=form.cleaned_data["stakeholder"], by=request.user
     )
     messages.success(
@@ -218,7 +218,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     guest, access = get_space_record_for_user(request.user, Guest, pk)
     require(access.can_share_with_customer)
-    services.revoke_guest(guest, by=request.user)
+    guests.revoke_guest(guest, by=request.user)
     messages.success(
         request, _("Access revoked: %(email)s is signed out.") % {"email": guest.email}
     )

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.audit import client_ip
 from core.ratelimit import over_limit
-from space import queries, services
+from space import answers, guests, queries, services
 from space.access import get_guest_object, guest_required
 from space.forms import (
     CorrectionForm,
@@ -58,7 +58,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 limit=LINK_EMAILS_PER_ADDRESS,
                 window_seconds=LINK_WINDOW_SECONDS,
             ):
-                services.request_sign_in_link(email=email)
+                guests.request_sign_in_link(email=email)
             return render(request, "space/guest_sign_in.html", {"sent": True})
     return render(request, "space/guest_sign_in.html", {"form": form})
 
@@ -69,10 +69,10 @@ def follow_link(request: HttpRequest, token: str) -> HttpResponse:
     """The emailed link. GET only shows a button (mail scanners that open links do not use
     it up); the POST signs in, once."""
     if request.method != "POST":
-        guest = services.guest_for_token(token)
+        guest = guests.guest_for_token(token)
         status = 200 if guest else 400
         return render(request, "space/guest_link.html", {"valid": bool(guest)}, status=status)
-    result = services.redeem_sign_in_token(token, ip_address=client_ip(request))
+    result = guests.redeem_sign_in_token(token, ip_address=client_ip(request))
     if result is None:
         return render(request, "space/guest_link.html", {"valid": False}, status=400)
     _guest, key = result
@@ -92,7 +92,7 @@ def follow_link(request: HttpRequest, token: str) -> HttpResponse:
 def sign_out(request: HttpRequest) -> HttpResponse:
     key = request.COOKIES.get(settings.SPACE_GUEST_COOKIE, "")
     if key:
-        services.end_guest_session(key, ip_address=client_ip(request))
+        guests.end_guest_session(key, ip_address=client_ip(request))
     response = redirect("space:guest-sign-in")
     response.delete_cookie(settings.SPACE_GUEST_COOKIE, path=COOKIE_PATH)
     return response
@@ -150,7 +150,7 @@ def guest_space(request: HttpRequest) -> HttpResponse:
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     guest = request.guest  # type: ignore[attr-defined]
     item = get_guest_object(guest, SharedItem, pk)
-    services.confirm_item(item, guest=guest, ip_address=client_ip(request))
+    answers.confirm_item(item, guest=guest, ip_address=client_ip(request))
     return redirect("space:guest-space")
 
 
@@ -172,7 +172,7 @@ def answer(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     form = make_form(item, request.POST)
     if not form.is_valid():
         return _guest_page(request, guest, status=400, bound=(kind, item.pk, form))
-    services.suggest(
+    answers.suggest(
         item, guest=guest, kind=feedback_kind, ip_address=client_ip(request), **form.cleaned_data
     )
     return redirect("space:guest-space")
@@ -185,7 +185,7 @@ def suggest_record(request: HttpRequest) -> HttpResponse:
     form = NewRecordForm(request.POST)
     if not form.is_valid():
         return _guest_page(request, guest, status=400, bound=("new", 0, form))
-    services.suggest(None, guest=guest, ip_address=client_ip(request), **form.cleaned_data)
+    answers.suggest(None, guest=guest, ip_address=client_ip(request), **form.cleaned_data)
     return redirect("space:guest-space")
 
 
@@ -200,13 +200,13 @@ def step(request: HttpRequest, pk: int) -> HttpResponse:
     data, ip = form.cleaned_data, client_ip(request)
     try:
         if data["action"] in ("done", "reopen"):
-            services.tick_step(plan_step, guest=guest, done=data["action"] == "done", ip_address=ip)
+            answers.tick_step(plan_step, guest=guest, done=data["action"] == "done", ip_address=ip)
         elif data["action"] == "comment":
             services.post_message(
                 guest.space, body=data["body"], guest=guest, step=plan_step, ip_address=ip
             )
         else:
-            services.propose_step_date(plan_step, guest=guest, due_on=data["due_on"], ip_address=ip)
+            answers.propose_step_date(plan_step, guest=guest, due_on=data["due_on"], ip_address=ip)
     except services.NotAllowed as exc:
         form.add_error(None, str(exc))
         return _guest_page(request, guest, status=400, bound=("step", plan_step.pk, form))

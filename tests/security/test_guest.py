@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from space import services
+from space import guests, services
 from space.models import Guest, PlanStep, SharedItem, SharedProposal, SharedSpace
 from tests import factories
 from tests.security.conftest import Target
@@ -33,7 +33,7 @@ def guest_a(actors) -> Client:
     goal = factories.GoalFactory(customer=actors.customer_a, description="INTERNAL-A-NOTE")
     services.set_shared_records(space, goals=[goal], problems=[])
     guest = factories.GuestFactory(space=space)
-    _guest, key = services.redeem_sign_in_token(services.make_sign_in_token(guest))
+    _guest, key = guests.redeem_sign_in_token(guests.make_sign_in_token(guest))
     client = Client(raise_request_exception=False)
     client.cookies[settings.SPACE_GUEST_COOKIE] = key
     assert client.get("/shared/").status_code == 200
@@ -92,7 +92,7 @@ def test_a_guest_gets_404_on_every_admin_url(guest_a):
 
 
 def test_a_guest_cookie_is_useless_once_revoked(guest_a, actors):
-    services.revoke_guest(Guest.objects.get(), by=actors.sales_a)
+    guests.revoke_guest(Guest.objects.get(), by=actors.sales_a)
     response = guest_a.get("/shared/")
     assert response.status_code == 302
     assert response["Location"] == "/shared/sign-in/"

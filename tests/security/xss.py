@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from space import answers as space_answers
 from space import services as space_services
 from tests import factories
 
@@ -215,6 +216,6 @@ def guest_writes(actors: Any, text: str) -> Any:
     step = factories.PlanStepFactory(space=space, title=text[:300])
     item = factories.SharedItemFactory(space=space)
     space_services.post_message(space, body=text[:5000], guest=guest, step=step)
-    space_services.suggest(item, guest=guest, kind="correct", title=text[:200], text=text[:5000])
-    space_services.suggest(None, guest=guest, kind="new_goal", title=text[:200], text=text[:5000])
+    space_answers.suggest(item, guest=guest, kind="correct", title=text[:200], text=text[:5000])
+    space_answers.suggest(None, guest=guest, kind="new_goal", title=text[:200], text=text[:5000])
     return space_services.post_message(space, body=text[:5000], guest=guest)

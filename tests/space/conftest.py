@@ -8,7 +8,7 @@ from django.core import mail
 from django.test import Client, TestCase
 
 from customers.models import Goal, Problem, Stakeholder
-from space import services
+from space import guests, services
 from space.models import Guest, PlanStep, SharedSpace
 from tests import factories
 from tests.conftest import Actors
@@ -42,7 +42,7 @@ def sign_in_as_guest(link: str, client: Client | None = None) -> Client:
 
 def invite(space: SharedSpace, stakeholder: Stakeholder, by) -> Guest:
     with TestCase.captureOnCommitCallbacks(execute=True):
-        return services.invite_guest(space, stakeholder=stakeholder, by=by)
+        return guests.invite_guest(space, stakeholder=stakeholder, by=by)
 
 
 @pytest.fixture

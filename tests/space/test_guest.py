@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from customers.models import Goal, Problem
 from health.scoring import compute_health
-from space import services
+from space import events, guests, reminders, services
 from space.models import Feedback, GuestSession, PlanStep, SpaceEvent
 from space.tasks import send_step_reminders_task
 from tests import factories
@@ -66,9 +66,9 @@ def test_a_tampered_link_is_refused(shared):
 
 def test_a_revoked_guest_link_and_session_stop_working(shared, actors, guest_client):
     with TestCase.captureOnCommitCallbacks(execute=True):
-        services.request_sign_in_link(email="katrin@nordwind.example")
+        guests.request_sign_in_link(email="katrin@nordwind.example")
     link = link_from_outbox()
-    services.revoke_guest(shared.guest, by=actors.sales_a)
+    guests.revoke_guest(shared.guest, by=actors.sales_a)
     assert Client().post(link).status_code == 400
     response = guest_client.get("/shared/")
     assert response.status_code == 302
@@ -140,7 +140,7 @@ def test_a_confirmation_records_provenance_and_moves_the_health_component(
     )
     assert after.points > before.points
     assert any("confirmed by the customer" in reason for reason in after.reasons)
-    event = SpaceEvent.objects.get(action=services.CONFIRMED)
+    event = SpaceEvent.objects.get(action=events.CONFIRMED)
     assert (event.actor, event.subject) == ("Katrin Vogel, CEO", shared.goal.title)
 
 
@@ -250,7 +250,7 @@ def test_overdue_steps_get_one_reminder_per_period(shared, actors):
         [actors.sales_a.email, "katrin@nordwind.example"]
     )
     assert send_step_reminders_task() == 0
-    assert not services.remind_step_owner(ours.pk)
+    assert not reminders.remind_step_owner(ours.pk)
     with time_machine.travel(dt.timedelta(days=settings.SPACE_REMINDER_DAYS, minutes=1)):
         assert send_step_reminders_task() == 2
 

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, TestCase
 
 from health.models import ScoreAnnotation
-from space import services
+from space import guests, services
 from space.models import Guest, SharedItem, SharedProposal
 from tests import factories
 from tests.space.conftest import link_from_outbox, sign_in_as_guest
@@ -195,7 +195,7 @@ def test_the_lead_and_the_guest_share_a_discussion(shared, actors, guest_client)
 
 
 def test_inviting_again_after_a_revocation_gives_access_back(shared, actors):
-    services.revoke_guest(shared.guest, by=actors.sales_a)
+    guests.revoke_guest(shared.guest, by=actors.sales_a)
     mail.outbox.clear()
     lead = client_for(actors.sales_a)
     with TestCase.captureOnCommitCallbacks(execute=True):
