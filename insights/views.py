@@ -1,5 +1,3 @@
-import difflib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -18,6 +16,7 @@ from core.versioning import StaleVersion
 from customers.access import get_customer_for_user, require
 from customers.models import Customer
 from insights import plans, queries, summaries
+from insights.diffs import UNCHANGED, diff_sections
 from insights.forms import (
     DiffForm,
     ExportForm,
@@ -45,11 +44,14 @@ def _live_context(customer: Customer, access: AccountAccess) -> dict:
         and state.finished_at
         and state.finished_at >= state.requested_at
     )
+    latest = queries.latest_summary(customer)
     return {
         "just_rebuilt": just_rebuilt,
+        # The rebuild asked for found nothing new: the latest version predates the request.
+        "up_to_date": just_rebuilt and latest is not None and latest.built_at < state.requested_at,
         "customer": customer,
         "access": access,
-        "summary": queries.latest_summary(customer),
+        "summary": latest,
         "state": state,
         "busy": busy,
         "failed": failed,
@@ -141,39 +143,16 @@ def summary_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 @login_required
 @require_safe
 def summary_diff(request: HttpRequest, pk: int) -> HttpResponse:
-    """A line diff of two versions' markdown (rendered escaped, never as HTML)."""
+    """Two versions compared section by section, additions and removals rendered."""
     customer, access = get_customer_for_user(request.user, pk)
     form = DiffForm(request.GET, customer_id=customer.pk)
-    lines: list[tuple[str, str]] = []
+    sections = []
     if form.is_valid():
         a, b = form.cleaned_data["a_summary"], form.cleaned_data["b_summary"]
-        for line in difflib.unified_diff(
-            a.markdown.splitlines(),
-            b.markdown.splitlines(),
-            fromfile=f"version {a.number}",
-            tofile=f"version {b.number}",
-            lineterm="",
-        ):
-            lines.append((_diff_class(line), line))
-    status = 200 if form.is_valid() else 400
-    return render(
-        request,
-        "insights/diff.html",
-        {"customer": customer, "access": access, "form": form, "lines": lines},
-        status=status,
-    )
-
-
-def _diff_class(line: str) -> str:
-    if line.startswith(("+++", "---")):
-        return "diff-file"
-    if line.startswith("@@"):
-        return "diff-hunk"
-    if line.startswith("+"):
-        return "diff-add"
-    if line.startswith("-"):
-        return "diff-del"
-    return "diff-ctx"
+        sections = diff_sections(a.markdown, b.markdown)
+    context = {"customer": customer, "access": access, "form": form, "sections": sections}
+    context["changed"] = [s for s in sections if s.status != UNCHANGED]
+    return render(request, "insights/diff.html", context, status=200 if form.is_valid() else 400)
 
 
 @login_required

@@ -7,9 +7,12 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from customers.models import Customer
+from customers import services as customer_services
+from customers.models import Customer, Goal
 from health.models import AccountHealth
 from health.services import refresh_customer_health
+from insights import summaries
+from insights.models import AccountSummary
 from solutions.models import Proposal
 from tests.e2e.conftest import sign_in_with_form
 
@@ -67,3 +70,31 @@ def test_the_lead_is_notified_when_their_account_turns_red(live_server, page: Pa
     expect(alert).to_be_visible()
     alert.get_by_role("button", name=re.compile("turned red")).click()
     expect(page).to_have_url(re.compile(rf"/health/customers/{customer.pk}/$"))
+
+
+def test_the_diff_between_two_summary_versions_reads_as_rendered_text(
+    live_server, page: Page, demo
+):
+    customer = Customer.objects.get(name="Nordwind Logistics")
+    lead = customer.lead
+    summaries.rebuild_summary(customer.pk)
+    customer_services.create_record(
+        Goal, customer=customer, by=lead, fields={"title": "Open a hub in Norway"}
+    )
+    summaries.rebuild_summary(customer.pk)
+    newest = AccountSummary.objects.filter(customer=customer).order_by("-number").first()
+
+    sign_in_with_form(page, live_server.url, "sales1")
+    page.goto(
+        f"{live_server.url}/insights/{customer.pk}/summary/diff/"
+        f"?a={newest.number - 1}&b={newest.number}"
+    )
+    added = page.locator("section.diff-changed ins.diff-block", has_text="Open a hub in Norway")
+    expect(added).to_be_visible()
+    # Bold in the summary is bold on the page, not asterisks; no diff markers anywhere.
+    expect(added.locator("strong", has_text="Open a hub in Norway")).to_be_visible()
+    text = page.locator("main").inner_text()
+    assert "**" not in text
+    assert "@@" not in text
+    # The sections the goal did not touch are folded away.
+    expect(page.locator("section.diff-unchanged").first).to_be_visible()

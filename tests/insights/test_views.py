@@ -130,7 +130,15 @@ def test_rebuild_now_with_htmx_returns_the_live_region(client, actors, built):
     # Eager in tests: the rebuild already ran, so the region stops polling.
     assert "Version 3" in body
     assert "every 1s" not in body
-    assert "Rebuilt" in body
+    assert "Rebuilt: version 3 is new." in body
+
+
+def test_rebuild_now_on_an_unchanged_account_says_it_is_up_to_date(client, actors, built):
+    client.force_login(actors.sales_a)
+    response = client.post(url("rebuild-summary", built), headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert "Up to date: nothing changed since version 2." in body
+    assert AccountSummary.objects.filter(customer=built).count() == 2
 
 
 def test_status_region_polls_while_a_rebuild_is_queued(client, actors, built):
@@ -176,12 +184,19 @@ def test_rebuild_needs_post(client, actors, built):
     assert client.get(url("rebuild-summary", built)).status_code == 405
 
 
-def test_diff_shows_escaped_changed_lines(client, actors, built):
+def test_diff_is_rendered_section_by_section(client, actors, built):
     client.force_login(actors.sales_a)
     body = client.get(url("summary-diff", built), {"a": 1, "b": 2}).content.decode()
-    assert 'class="diff-add"' in body
-    # Plain text is escaped for markdown (a title is never markup), and the line for HTML.
-    assert "+- **Enter \\&lt;Norway\\&gt;**" in body
+    # The added goal, rendered as a person reads it: bold, its title's markup escaped.
+    added = body[body.index('<ins class="diff-block prose">') :]
+    added = added[: added.index("</ins>")]
+    assert "<strong>Enter &lt;Norway&gt;</strong>" in added
+    assert "@@" not in body
+    assert "**" not in body
+    assert "+++" not in body
+    # Sections the new goal did not touch are folded away as unchanged.
+    assert "diff-section diff-unchanged" in body
+    assert "diff-section diff-changed" in body
 
 
 @pytest.mark.parametrize("params", [{}, {"a": "x", "b": 1}, {"a": 1, "b": 99}, {"a": -1, "b": 1}])
