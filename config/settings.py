@@ -268,7 +268,11 @@ CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_RETRY_BACKOFF = env_int("CELERY_RETRY_BACKOFF", 2)
 CELERY_RETRY_BACKOFF_MAX = env_int("CELERY_RETRY_BACKOFF_MAX", 300)
 # The change feed (customers/changes.py) tells these tasks, by name, that an account changed.
-ACCOUNT_CHANGE_CONSUMERS = ["insights.tasks.rebuild_summary_task", "health.tasks.refresh_health"]
+ACCOUNT_CHANGE_CONSUMERS = [
+    "insights.tasks.rebuild_summary_task",
+    "health.tasks.refresh_health",
+    "insights.tasks.refresh_prep_briefs_task",
+]
 
 if REDIS_URL:
     CACHES = {
@@ -524,6 +528,10 @@ CELERY_BEAT_SCHEDULE["customers-sweep-account-changes"] = {
 CELERY_BEAT_SCHEDULE["insights-nightly-rebuild"] = {
     "task": "insights.tasks.rebuild_all_summaries_task",
     "schedule": crontab(hour=2, minute=30),
+}
+CELERY_BEAT_SCHEDULE["insights-prep-briefs"] = {
+    "task": "insights.tasks.prepare_due_briefs_task",
+    "schedule": crontab(minute="*/15"),
 }
 # Daily: users who chose a daily digest get one every day, the others on Mondays.
 CELERY_BEAT_SCHEDULE["insights-weekly-digest"] = {

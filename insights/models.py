@@ -226,3 +226,22 @@ class DigestDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"Digest for {self.user_id} from {self.period_start}"
+
+
+class PrepBrief(models.Model):
+    """The stored prep brief of one planned meeting (insights.prep builds it)."""
+
+    planned_meeting = models.OneToOneField(
+        "dialogue.PlannedMeeting", on_delete=models.CASCADE, related_name="prep_brief"
+    )
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="prep_briefs")
+    content = models.JSONField()
+    source_data_version = models.PositiveBigIntegerField()
+    built_at = models.DateTimeField()
+    # Set once, by whoever claims the email first: a redelivered job sends nothing again.
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = VisibleQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"Prep brief of planned meeting {self.planned_meeting_id}"

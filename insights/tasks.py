@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from core.tasks import retry_policy
-from insights import digest, summaries
+from insights import digest, prep, summaries
 
 
 @shared_task(**retry_policy())
@@ -29,3 +29,15 @@ def rebuild_all_summaries_task() -> int:
 def send_weekly_digests_task() -> int:
     """Weekly: email leads and managers what changed in their accounts."""
     return digest.send_weekly_digests()
+
+
+@shared_task(**retry_policy())
+def refresh_prep_briefs_task(customer_id: int) -> int:
+    """A change-feed consumer: rebuild the stored briefs of the customer's coming meetings."""
+    return prep.refresh_prep_briefs(customer_id)
+
+
+@shared_task(acks_late=True)
+def prepare_due_briefs_task() -> int:
+    """Every quarter hour: build and email the briefs whose evening has come (once each)."""
+    return prep.prepare_due_briefs()

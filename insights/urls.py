@@ -1,6 +1,6 @@
 from django.urls import path
 
-from insights import views
+from insights import views, views_prep
 
 app_name = "insights"
 
@@ -19,4 +19,6 @@ urlpatterns = [
     path("<int:pk>/plan/review/", views.review_plan, name="review-plan"),
     path("<int:pk>/plan/comments/", views.add_plan_comment, name="add-plan-comment"),
     path("<int:pk>/plan/pdf/", views.plan_pdf, name="plan-pdf"),
+    path("briefs/<int:pk>/", views_prep.prep_brief, name="prep-brief"),
+    path("briefs/<int:pk>/build/", views_prep.build_brief_now, name="build-prep-brief"),
 ]

@@ -191,6 +191,8 @@ POLICY: dict[str, Rule] = {
     "dialogue/planned/<int:pk>/cancel/": page(PlannedMeeting),
     "dialogue/planned/<int:pk>/log/": page(PlannedMeeting),
     "dialogue/week/": page(),
+    "insights/briefs/<int:pk>/": page(PlannedMeeting),
+    "insights/briefs/<int:pk>/build/": page(PlannedMeeting),
     # solutions
     "solutions/customers/<int:pk>/proposals/": page(Customer),
     "solutions/customers/<int:pk>/proposals/new/": page(Customer),

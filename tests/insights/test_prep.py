@@ -1,0 +1,218 @@
+"""The prep brief: its sections, its fixed query count, its evening schedule, its email."""
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+
+from customers.models import Problem, Stakeholder
+from dialogue.models import PlannedMeeting
+from insights.models import AccountSummary, PrepBrief
+from insights.prep import build_prep_brief, prepare_due_briefs, refresh_prep_briefs
+from solutions.models import Proposal
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 6, 15, 12, 0, tzinfo=dt.UTC)
+
+
+def days_ago(days: int) -> dt.datetime:
+    return NOW - dt.timedelta(days=days)
+
+
+@pytest.fixture
+def planned(actors) -> PlannedMeeting:
+    """A meeting tomorrow with Greta (a decision maker met 100 days ago) and Olaf (never met)."""
+    customer = actors.customer_a
+    greta = factories.StakeholderFactory(
+        customer=customer,
+        name="Greta Hansen",
+        buying_role=Stakeholder.BuyingRole.DECISION_MAKER,
+        owner=actors.sales_a,
+    )
+    olaf = factories.StakeholderFactory(customer=customer, name="Olaf Berg")
+    plan = factories.PlannedMeetingFactory(
+        customer=customer, title="Fuel review", starts_at=NOW + dt.timedelta(days=1)
+    )
+    plan.stakeholders.add(greta, olaf)
+    plan.internal_attendees.add(actors.spec_a)
+    return plan
+
+
+def seed_history(plan: PlannedMeeting, actors) -> None:
+    customer = plan.customer
+    greta = plan.stakeholders.get(name="Greta Hansen")
+    for days, words in ((100, "Bunker prices kill our margin."), (120, "We need visibility.")):
+        meeting = factories.MeetingFactory(
+            customer=customer, occurred_at=days_ago(days), customer_said=words
+        )
+        meeting.stakeholders.add(greta)
+    problem = factories.ProblemFactory(
+        customer=customer, title="No fuel data per vessel", raised_by=greta, confirmed=True
+    )
+    factories.ProblemFactory(
+        customer=customer, title="Solved one", raised_by=greta, status="solved"
+    )
+    factories.GoalFactory(customer=customer, title="Cut fuel costs", confirmed=False)
+    factories.ActionItemFactory(
+        customer=customer,
+        description="Send the case study",
+        meeting=meeting,
+        due_on=NOW.date() - dt.timedelta(days=3),
+    )
+    factories.ActionItemFactory(
+        customer=customer,
+        description="Book the pilot",
+        meeting=meeting,
+        due_on=NOW.date() + dt.timedelta(days=3),
+    )
+    proposal = factories.ProposalFactory(
+        customer=customer, title="Fuel monitoring", status=Proposal.Status.IN_REVIEW
+    )
+    proposal.problems.add(problem)
+    factories.ContributionFactory(proposal=proposal, specialist=actors.spec_a)
+    AccountSummary.objects.create(
+        customer=customer,
+        number=1,
+        source_data_version=1,
+        content={},
+        changes=["New problem: No fuel data per vessel"],
+        markdown="",
+        html="",
+        content_hash="x",
+        built_at=days_ago(1),
+    )
+
+
+def test_every_section_with_data(planned, actors):
+    seed_history(planned, actors)
+    content = build_prep_brief(planned.pk, now=NOW).content
+    greta, olaf = content["attendees"]
+    assert (greta["name"], greta["role"], greta["owner"]) == (
+        "Greta Hansen",
+        "Decision maker",
+        actors.sales_a.display_name,
+    )
+    assert greta["last_met"].startswith(days_ago(100).date().isoformat())
+    assert [w["text"] for w in greta["words"]] == [
+        "Bunker prices kill our margin.",
+        "We need visibility.",
+    ]
+    assert greta["words"][0]["url"].startswith("/dialogue/meetings/")
+    assert olaf["last_met"] is None
+    assert [p["title"] for p in content["problems"]] == ["No fuel data per vessel"]
+    assert any(
+        "Cut fuel costs" in q["text"] and q["text"].endswith("?") for q in content["questions"]
+    )
+    assert not any("No fuel data" in q["text"] for q in content["questions"])  # confirmed
+    assert [s["text"] for s in content["next_steps"]] == ["Send the case study", "Book the pilot"]
+    assert content["next_steps"][0]["overdue"] is True
+    assert content["proposals"][0]["title"] == "Fuel monitoring"
+    assert content["proposals"][0]["specialists"] == [actors.spec_a.display_name]
+    assert content["changes"] == ["New problem: No fuel data per vessel"]
+    assert content["gaps"] == [
+        "No meeting with a decision maker in 90 days.",
+        "No champion recorded among the stakeholders.",
+    ]
+
+
+def test_every_section_without_data(actors):
+    plan = factories.PlannedMeetingFactory(customer=actors.customer_a)
+    content = build_prep_brief(plan.pk, now=NOW).content
+    for section in ("attendees", "problems", "questions", "next_steps", "proposals", "changes"):
+        assert content[section] == []
+    assert len(content["gaps"]) == 2
+
+
+def test_query_count_is_the_same_on_a_normal_and_a_hot_account(
+    planned, actors, django_assert_num_queries
+):
+    seed_history(planned, actors)
+    build_prep_brief(planned.pk, now=NOW)  # measured below: the rebuild, as on every change
+    # The savepoint; the plan with its attendees (and their owners), our attendees, goals and
+    # problems (6); open problems; the attendees' last meetings; unconfirmed goals; unconfirmed
+    # problems; next steps; proposals and their contributions (2); summaries' changes;
+    # coverage; the brief's upsert (savepoint, select, update, release); the release.
+    with django_assert_num_queries(21):
+        build_prep_brief(planned.pk, now=NOW)
+    customer = planned.customer
+    greta = planned.stakeholders.get(name="Greta Hansen")
+    for i in range(30):  # a hot account: many meetings, problems, steps and proposals
+        meeting = factories.MeetingFactory(
+            customer=customer, occurred_at=days_ago(i + 2), customer_said=f"Words {i}"
+        )
+        meeting.stakeholders.add(greta, *planned.stakeholders.exclude(pk=greta.pk))
+        problem = factories.ProblemFactory(customer=customer, raised_by=greta)
+        factories.ActionItemFactory(customer=customer, meeting=meeting)
+        proposal = factories.ProposalFactory(customer=customer)
+        proposal.problems.add(problem)
+        factories.ContributionFactory(proposal=proposal)
+    with django_assert_num_queries(21):
+        content = build_prep_brief(planned.pk, now=NOW).content
+    assert len(content["attendees"][0]["words"]) == 3
+
+
+def test_the_page_shows_the_stored_brief_and_others_get_404(client, planned, actors):
+    seed_history(planned, actors)
+    url = reverse("insights:prep-brief", args=[planned.pk])
+    client.force_login(actors.sales_a)
+    assert "built the evening before" in client.get(url).content.decode()
+    client.post(reverse("insights:build-prep-brief", args=[planned.pk]))
+    body = client.get(url).content.decode()
+    assert "Bunker prices kill our margin." in body
+    assert "No fuel data per vessel" in body
+    fragment = client.get(url, {"part": "body"}).content.decode()
+    assert "<html" not in fragment
+    assert "Bunker prices" in fragment
+    client.force_login(actors.sales_b)
+    assert client.get(url).status_code == 404
+    assert client.post(reverse("insights:build-prep-brief", args=[planned.pk])).status_code == 404
+    client.force_login(actors.viewer_a)
+    assert client.get(url).status_code == 200
+    assert client.post(reverse("insights:build-prep-brief", args=[planned.pk])).status_code == 403
+
+
+def test_the_brief_goes_out_at_six_the_evening_before_in_the_zone(planned, actors, settings):
+    settings.TIME_ZONE = "America/New_York"
+    zone = zoneinfo.ZoneInfo("America/New_York")
+    planned.starts_at = dt.datetime(2026, 6, 16, 9, 0, tzinfo=zone)
+    planned.save()
+    with time_machine.travel(dt.datetime(2026, 6, 15, 17, 59, tzinfo=zone), tick=False):
+        assert prepare_due_briefs() == 0
+    assert not PrepBrief.objects.exists()
+    with time_machine.travel(dt.datetime(2026, 6, 15, 18, 0, tzinfo=zone), tick=False):
+        assert prepare_due_briefs() == 2  # the owner and the specialist attending
+        assert prepare_due_briefs() == 0  # a second run sends nothing again
+    recipients = sorted(m.to[0] for m in mail.outbox)
+    assert recipients == sorted([actors.sales_a.email, actors.spec_a.email])
+    message = mail.outbox[0]
+    assert "Fuel review" in message.subject
+    assert "Greta Hansen" in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert "Greta Hansen" in html
+
+
+def test_an_attendee_who_lost_access_gets_no_email(planned, actors):
+    planned.customer.memberships.filter(user=actors.spec_a).delete()
+    with time_machine.travel(NOW + dt.timedelta(hours=7), tick=False):
+        prepare_due_briefs()
+    assert [m.to[0] for m in mail.outbox] == [actors.sales_a.email]
+
+
+def test_an_account_change_rebuilds_briefs_of_coming_meetings(planned, actors):
+    build_prep_brief(planned.pk, now=NOW)
+    factories.ProblemFactory(
+        customer=planned.customer,
+        title="Fresh worry",
+        raised_by=planned.stakeholders.get(name="Olaf Berg"),
+    )
+    with time_machine.travel(NOW, tick=False):
+        assert refresh_prep_briefs(planned.customer_id) == 1
+    titles = [p["title"] for p in PrepBrief.objects.get().content["problems"]]
+    assert titles == ["Fresh worry"]
+    assert Problem.objects.count() == 1
