@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "integrity",
     "integrations",
     "space",
+    "strategy",
     "home",
 ]
 # The benchmark's dataset and commands are loaded only when asked for (make bench, the tests).
@@ -515,6 +516,8 @@ HEALTH_GREEN_AT = 70
 HEALTH_AMBER_AT = 40
 # A proposal in review for longer than this many days counts as stuck.
 HEALTH_REVIEW_STUCK_DAYS = env_int("HEALTH_REVIEW_STUCK_DAYS", 21)
+# Strategy tools: the currency every value at stake is shown in (ISO 4217 code).
+ORGANISATION_CURRENCY = (env("ORGANISATION_CURRENCY", "EUR") or "EUR").upper()
 CELERY_BEAT_SCHEDULE["health-daily-snapshots"] = {
     "task": "health.tasks.snapshot_all_customers",
     # After the nightly summary rebuild, so the day's snapshot sees the rebuilt data.

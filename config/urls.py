@@ -34,6 +34,7 @@ urlpatterns = [
     path("health/", include("health.urls")),
     path("integrations/", include("integrations.urls")),
     path("", include("space.urls")),
+    path("strategy/", include("strategy.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,6 @@
-"""The account's trash: meetings, proposals, comments and stakeholders that were soft-deleted
-(core.softdelete) are listed here, restored by the lead or a manager for RETENTION, and then
-purged by a daily beat task."""
+"""The account's trash: meetings, proposals, comments, stakeholders and divisions that were
+soft-deleted (core.softdelete) are listed here, restored by the lead or a manager for
+RETENTION, and then purged by a daily beat task."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -15,6 +15,7 @@ from customers.models import Customer, Stakeholder
 from dialogue.models import Meeting
 from dialogue.services import refresh_last_meeting_at
 from solutions.models import Comment, Proposal
+from strategy.models import Division
 
 RETENTION = dt.timedelta(days=30)
 
@@ -24,6 +25,7 @@ TRASHABLE: dict[str, type[models.Model]] = {
     "proposals": Proposal,
     "comments": Comment,
     "stakeholders": Stakeholder,
+    "divisions": Division,
 }
 
 

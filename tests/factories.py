@@ -360,3 +360,30 @@ class FeedbackFactory(factory.django.DjangoModelFactory):
     kind = "new_goal"
     title = "A goal of their own"
     status = "pending"
+
+
+class OfferingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "strategy.Offering"
+
+    name = factory.Sequence(lambda n: f"Offering {n}")
+    area = factory.SubFactory(AreaFactory)
+
+
+class DivisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "strategy.Division"
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Sequence(lambda n: f"Division {n}")
+
+
+class WhitespaceCellFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "strategy.WhitespaceCell"
+
+    customer = factory.SubFactory(CustomerFactory)
+    division = factory.SubFactory(DivisionFactory, customer=factory.SelfAttribute("..customer"))
+    offering = factory.SubFactory(OfferingFactory)
+    status = "opportunity"
+    reason = "They run it by hand"

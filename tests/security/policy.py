@@ -38,6 +38,7 @@ from dialogue.models import ActionItem, Meeting, PlannedMeeting
 from integrations.models import ImportRun
 from solutions.models import Comment, Contribution, Partner, Proposal
 from space.models import Feedback, Guest, PlanStep, SharedItem, SharedProposal, SharedSpace
+from strategy.models import Division, WhitespaceCell
 
 PUBLIC, PAGE, API, STAFF, TOKEN = "public", "page", "api", "staff", "token"
 GUEST = "guest"
@@ -253,6 +254,23 @@ POLICY: dict[str, Rule] = {
     "integrations/imports/<int:pk>/undo/": page(ImportRun, scope=USER),
     "integrations/imports/<int:pk>/errors.csv": page(ImportRun, scope=USER),
     "insights/<int:pk>/plan/pdf/": page(Customer),
+    # strategy
+    "strategy/customers/<int:pk>/whitespace/": page(Customer),
+    "strategy/customers/<int:pk>/whitespace.csv": page(Customer),
+    "strategy/customers/<int:pk>/whitespace/<int:division_id>/<int:offering_id>/": page(
+        Customer,
+        extra=lambda t: {
+            "division_id": t.obj(Division).pk,
+            "offering_id": t.obj(WhitespaceCell).offering_id,
+        },
+    ),
+    "strategy/customers/<int:pk>/divisions/new/": page(Customer),
+    "strategy/customers/<int:pk>/divisions/<int:division_id>/": page(
+        Customer, extra=lambda t: {"division_id": t.obj(Division).pk}
+    ),
+    "strategy/customers/<int:pk>/divisions/<int:division_id>/delete/": page(
+        Customer, extra=lambda t: {"division_id": t.obj(Division).pk}
+    ),
     # core
     "customers/<int:pk>/audit/": page(Customer, note="leads, managers and admins only"),
     "customers/<int:pk>/trash/": page(Customer, note="leads, managers and admins only"),

@@ -1,0 +1,96 @@
+"""Page forms for divisions and whitespace cells."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from customers.forms import DATE, SHORT_TEXT, RecordForm
+from customers.queries import live_stakeholders
+from solutions.models import Proposal
+from strategy.models import Division, WhitespaceCell
+
+
+class DivisionForm(RecordForm):
+    class Meta:
+        model = Division
+        fields = ["name", "head", "employees", "notes", "stakeholders", "goals"]
+        labels = {
+            "head": _("Head (a stakeholder)"),
+            "employees": _("Size (employees)"),
+            "stakeholders": _("People in this division"),
+            "goals": _("Goals of this division"),
+        }
+        widgets = {
+            "notes": SHORT_TEXT,
+            "stakeholders": forms.CheckboxSelectMultiple,
+            "goals": forms.CheckboxSelectMultiple,
+        }
+
+    def limit_links(self) -> None:
+        people = live_stakeholders(self.customer)
+        self.fields["head"].queryset = people
+        self.fields["stakeholders"].queryset = people
+        self.fields["goals"].queryset = self.customer.goals.all()
+
+
+class CellForm(RecordForm):
+    """One whitespace cell; what a status needs is checked here (a proposal for "proposed"...)."""
+
+    # A cell nobody saved yet is version 0.
+    version = forms.IntegerField(min_value=0, max_value=2_147_483_647, widget=forms.HiddenInput)
+
+    class Meta:
+        model = WhitespaceCell
+        fields = [
+            "status",
+            "installed_since",
+            "annual_value",
+            "proposal",
+            "reason",
+            "goals",
+            "problems",
+            "competitor",
+        ]
+        labels = {
+            "installed_since": _("Installed since"),
+            "annual_value": _("Value per year"),
+            "proposal": _("Proposal"),
+            "reason": _("Why (for an opportunity)"),
+            "goals": _("Goals it would serve"),
+            "problems": _("Problems it would solve"),
+            "competitor": _("Competitor"),
+        }
+        widgets = {
+            "installed_since": DATE,
+            "reason": SHORT_TEXT,
+            "goals": forms.CheckboxSelectMultiple,
+            "problems": forms.CheckboxSelectMultiple,
+        }
+
+    def limit_links(self) -> None:
+        self.fields["proposal"].queryset = Proposal.objects.filter(
+            customer=self.customer, deleted_at__isnull=True
+        )
+        self.fields["goals"].queryset = self.customer.goals.all()
+        self.fields["problems"].queryset = self.customer.problems.all()
+        self.fields["annual_value"].widget.attrs.update(min="0", step="0.01")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        status = data.get("status")
+        Status = WhitespaceCell.Status
+        if status == Status.PROPOSED and not data.get("proposal"):
+            self.add_error("proposal", _("Choose the proposal that offers it."))
+        if status == Status.COMPETITOR and not data.get("competitor"):
+            self.add_error("competitor", _("Name the competitor whose offering is installed."))
+        if status == Status.OPPORTUNITY and not (
+            data.get("reason") or data.get("goals") or data.get("problems")
+        ):
+            self.add_error("reason", _("Say why, or link the goals or problems it would serve."))
+        if status != Status.INSTALLED:
+            # Values and dates belong to installed offerings; other statuses clear them.
+            data["installed_since"] = None
+            data["annual_value"] = None
+        return data
+
+    def clean_version(self) -> int | None:
+        return self.cleaned_data.get("version")

@@ -1,0 +1,132 @@
+"""Reads of the strategy tools: the whitespace grid with its totals."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import groupby
+
+from django.db.models import QuerySet, Sum
+
+from accounts.models import Area
+from customers.models import Customer
+from strategy.models import Division, Offering, WhitespaceCell
+
+
+def live_divisions(customer: Customer) -> QuerySet[Division]:
+    """The customer's divisions that are not in the trash, by name."""
+    return Division.objects.filter(customer=customer, deleted_at__isnull=True)
+
+
+def catalogue(area_id: int | None = None) -> QuerySet[Offering]:
+    """Active offerings (with their area), in the grid's order; only one area's when given."""
+    offerings = Offering.objects.filter(is_active=True).select_related("area")
+    if area_id is not None:
+        offerings = offerings.filter(area_id=area_id)
+    return offerings.order_by("area__name", "position", "name", "id")
+
+
+def offering_areas() -> QuerySet[Area]:
+    """Areas that have an active offering: the grid's filter."""
+    return Area.objects.filter(offerings__is_active=True).distinct().order_by("name")
+
+
+@dataclass
+class Totals:
+    """What a row or column of the grid adds up to."""
+
+    installed_value: Decimal = Decimal(0)
+    installed: int = 0
+    proposed: int = 0
+    opportunities: int = 0
+    competitor: int = 0
+    assessed: int = 0
+
+    def add(self, cell: WhitespaceCell) -> None:
+        Status = WhitespaceCell.Status
+        if not cell.status:
+            return
+        self.assessed += 1
+        if cell.status == Status.INSTALLED:
+            self.installed += 1
+            self.installed_value += cell.annual_value or 0
+        elif cell.status == Status.PROPOSED:
+            self.proposed += 1
+        elif cell.status == Status.OPPORTUNITY:
+            self.opportunities += 1
+        elif cell.status == Status.COMPETITOR:
+            self.competitor += 1
+
+
+@dataclass
+class GridCell:
+    division: Division
+    offering: Offering
+    cell: WhitespaceCell | None
+
+    @property
+    def status(self) -> str:
+        return self.cell.status if self.cell else ""
+
+    @property
+    def version(self) -> int:
+        return self.cell.version if self.cell else 0
+
+    @property
+    def label(self) -> str:
+        return self.cell.get_status_display() if self.cell else WhitespaceCell.Status("").label
+
+
+@dataclass
+class GridRow:
+    division: Division
+    cells: list[GridCell]
+    totals: Totals = field(default_factory=Totals)
+
+
+@dataclass
+class Grid:
+    areas: list[tuple[Area, int]]
+    offerings: list[Offering]
+    rows: list[GridRow]
+    column_totals: list[Totals]
+    totals: Totals
+
+    @property
+    def size(self) -> int:
+        return len(self.rows) * len(self.offerings)
+
+
+def whitespace_grid(customer: Customer, *, area_id: int | None = None) -> Grid:
+    """Divisions x active offerings with each cell and the totals (three queries, any size)."""
+    divisions = list(live_divisions(customer).select_related("head"))
+    offerings = list(catalogue(area_id))
+    cells = {
+        (c.division_id, c.offering_id): c
+        for c in WhitespaceCell.objects.filter(
+            customer=customer, offering__in=[o.pk for o in offerings]
+        ).select_related("proposal")
+    }
+    column_totals = [Totals() for _ in offerings]
+    totals = Totals()
+    rows = []
+    for division in divisions:
+        row = GridRow(division, [])
+        for offering, column in zip(offerings, column_totals, strict=True):
+            cell = cells.get((division.pk, offering.pk))
+            row.cells.append(GridCell(division, offering, cell))
+            if cell is not None:
+                row.totals.add(cell)
+                column.add(cell)
+                totals.add(cell)
+        rows.append(row)
+    areas = [(area, len(list(group))) for area, group in groupby(offerings, key=lambda o: o.area)]
+    return Grid(areas, offerings, rows, column_totals, totals)
+
+
+def installed_value(customer: Customer) -> Decimal:
+    """The value per year of what the customer has installed from us, over live divisions."""
+    cells = WhitespaceCell.objects.filter(
+        customer=customer,
+        status=WhitespaceCell.Status.INSTALLED,
+        division__deleted_at__isnull=True,
+    )
+    return cells.aggregate(total=Sum("annual_value"))["total"] or Decimal(0)
