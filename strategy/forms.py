@@ -4,9 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from customers.forms import DATE, SHORT_TEXT, RecordForm
+from customers.models import Customer, Goal, Option, Problem, StrategicMove
 from customers.queries import live_stakeholders
 from solutions.models import Proposal
-from strategy.models import Division, WhitespaceCell
+from strategy.analysis import find_source
+from strategy.models import AnalysisItem, Division, WhitespaceCell
 
 
 class DivisionForm(RecordForm):
@@ -94,3 +96,36 @@ class CellForm(RecordForm):
 
     def clean_version(self) -> int | None:
         return self.cleaned_data.get("version")
+
+
+class AnalysisItemForm(forms.Form):
+    """A SWOT or PESTLE item written by the team, optionally linked to one model record."""
+
+    category = forms.ChoiceField(label=_("Where"), choices=AnalysisItem.Category.choices)
+    text = forms.CharField(label=_("Item"), max_length=2000, widget=forms.Textarea({"rows": 2}))
+    link = forms.ChoiceField(label=_("Linked to"), required=False)
+
+    def __init__(self, *args: object, customer: Customer, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.customer = customer
+        groups: list = [("", _("Nothing"))]
+        for kind, label, queryset in (
+            ("problem", _("Problems"), Problem.objects.filter(customer=customer)),
+            ("move", _("Strategic moves"), StrategicMove.objects.filter(customer=customer)),
+            ("option", _("Options"), Option.objects.filter(customer=customer)),
+            ("goal", _("Goals"), Goal.objects.filter(customer=customer)),
+        ):
+            choices = [(f"{kind}-{pk}", title) for pk, title in queryset.values_list("pk", "title")]
+            if choices:
+                groups.append((label, choices))
+        self.fields["link"].choices = groups
+
+    def clean_link(self) -> object:
+        value = self.cleaned_data.get("link")
+        if not value:
+            return None
+        kind, _sep, pk = value.partition("-")
+        source = find_source(self.customer, kind, int(pk)) if pk.isdecimal() else None
+        if source is None:
+            raise forms.ValidationError(_("Choose one of this customer's records."))
+        return source

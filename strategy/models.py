@@ -8,7 +8,15 @@ from simple_history.models import HistoricalRecords
 from accounts.models import Area
 from core.softdelete import SoftDeletable
 from core.validators import validate_single_line
-from customers.models import Customer, CustomerOwned, Goal, Problem, Stakeholder
+from customers.models import (
+    Customer,
+    CustomerOwned,
+    Goal,
+    Option,
+    Problem,
+    Stakeholder,
+    StrategicMove,
+)
 from solutions.models import Proposal
 
 
@@ -111,3 +119,92 @@ class WhitespaceCell(CustomerOwned):
     @property
     def is_assessed(self) -> bool:
         return bool(self.status)
+
+
+class AnalysisItem(SoftDeletable, CustomerOwned):
+    """One item of the account's SWOT (the customer's own strengths, weaknesses, opportunities
+    and threats) or PESTLE (its environment), written by the team or accepted from a suggestion.
+
+    An item may point at one model record (its source). `source_version` is the version the
+    team last looked at: a source edited since, closed or deleted makes the item stale. An
+    ignored suggestion is kept as an ignored item so it is not suggested again.
+    """
+
+    class Framework(models.TextChoices):
+        SWOT = "swot", "SWOT"
+        PESTLE = "pestle", "PESTLE"
+
+    class Category(models.TextChoices):
+        STRENGTH = "strength", "Strengths"
+        WEAKNESS = "weakness", "Weaknesses"
+        OPPORTUNITY = "opportunity", "Opportunities"
+        THREAT = "threat", "Threats"
+        POLITICAL = "political", "Political"
+        ECONOMIC = "economic", "Economic"
+        SOCIAL = "social", "Social"
+        TECHNOLOGICAL = "technological", "Technological"
+        LEGAL = "legal", "Legal"
+        ENVIRONMENTAL = "environmental", "Environmental"
+
+    SWOT_CATEGORIES = ("strength", "weakness", "opportunity", "threat")
+    PESTLE_CATEGORIES = (
+        "political",
+        "economic",
+        "social",
+        "technological",
+        "legal",
+        "environmental",
+    )
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="analysis_items")
+    category = models.CharField(max_length=20, choices=Category)
+    text = models.TextField(max_length=2000)
+    problem = models.ForeignKey(
+        Problem, null=True, blank=True, on_delete=models.SET_NULL, related_name="analysis_items"
+    )
+    strategic_move = models.ForeignKey(
+        StrategicMove,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="analysis_items",
+    )
+    option = models.ForeignKey(
+        Option, null=True, blank=True, on_delete=models.SET_NULL, related_name="analysis_items"
+    )
+    goal = models.ForeignKey(
+        Goal, null=True, blank=True, on_delete=models.SET_NULL, related_name="analysis_items"
+    )
+    # What the item was linked to, kept when the source is deleted ("problem", "move", ...).
+    source_kind = models.CharField(max_length=20, blank=True, editable=False)
+    source_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    is_suggested = models.BooleanField(default=False, editable=False)
+    is_ignored = models.BooleanField(default=False, editable=False)
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    history = HistoricalRecords(excluded_fields=["deleted_at"])
+
+    class Meta:
+        ordering = ["category", "created_at", "id"]
+        indexes = [models.Index(fields=["customer", "category"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(problem__isnull=True, strategic_move__isnull=True, option__isnull=True)
+                    | models.Q(strategic_move__isnull=True, option__isnull=True, goal__isnull=True)
+                    | models.Q(problem__isnull=True, option__isnull=True, goal__isnull=True)
+                    | models.Q(problem__isnull=True, strategic_move__isnull=True, goal__isnull=True)
+                ),
+                name="analysis_item_one_source",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def framework(self) -> str:
+        if self.category in self.SWOT_CATEGORIES:
+            return self.Framework.SWOT
+        return self.Framework.PESTLE

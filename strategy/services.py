@@ -1,12 +1,13 @@
 """Writes of the strategy tools. Each records an account change in its transaction."""
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 
 from accounts.models import User
 from core.versioning import StaleVersion
 from customers import services as records
 from customers.models import Customer
-from strategy.models import Division, Offering, WhitespaceCell
+from strategy.analysis import SOURCES, source_of, staleness
+from strategy.models import AnalysisItem, Division, Offering, WhitespaceCell
 
 
 @transaction.atomic
@@ -48,3 +49,71 @@ def save_whitespace_cell(
         # Someone created the same cell a moment ago: the writer saw an empty cell.
         current = WhitespaceCell.objects.filter(division=division, offering=offering).first()
         raise StaleVersion(WhitespaceCell(division=division, offering=offering), current) from exc
+
+
+def _link(source: models.Model | None) -> dict:
+    if source is None:
+        return {}
+    kind = next(k for k, (model, _f) in SOURCES.items() if isinstance(source, model))
+    field = SOURCES[kind][1]
+    return {field: source, "source_kind": kind, "source_version": source.version}
+
+
+@transaction.atomic
+def add_analysis_item(
+    customer: Customer,
+    *,
+    category: str,
+    text: str,
+    by: User,
+    source: models.Model | None = None,
+    is_suggested: bool = False,
+    is_ignored: bool = False,
+) -> AnalysisItem:
+    """Write a SWOT or PESTLE item, optionally linked to one of the customer's records."""
+    if source is not None and source.customer_id != customer.pk:  # type: ignore[attr-defined]
+        raise ValueError("The source belongs to another customer.")
+    fields = {
+        "category": category,
+        "text": text,
+        "is_suggested": is_suggested,
+        "is_ignored": is_ignored,
+        "created_by": by,
+        **_link(source),
+    }
+    return records.create_record(AnalysisItem, customer=customer, by=by, fields=fields)
+
+
+def accept_suggestion(
+    customer: Customer, *, source: models.Model, category: str, by: User
+) -> AnalysisItem:
+    """Take a suggestion into the SWOT: an item linked to its source, worded as the source."""
+    return add_analysis_item(
+        customer, category=category, text=str(source), by=by, source=source, is_suggested=True
+    )
+
+
+def ignore_suggestion(customer: Customer, *, source: models.Model, by: User) -> AnalysisItem:
+    """Not this one: kept as an ignored item so it is not suggested again."""
+    return add_analysis_item(
+        customer,
+        category=AnalysisItem.Category.WEAKNESS,
+        text=str(source),
+        by=by,
+        source=source,
+        is_suggested=True,
+        is_ignored=True,
+    )
+
+
+@transaction.atomic
+def mark_item_reviewed(item: AnalysisItem, *, by: User) -> AnalysisItem:
+    """The team looked at the item again: a changed source becomes current; a closed or
+    deleted source is unlinked, the item's words stay."""
+    source = source_of(item)
+    if source is not None and staleness(item) == "changed":
+        changes: dict = {"source_version": source.version}
+    else:
+        changes = {field: None for _model, field in SOURCES.values()}
+        changes.update(source_kind="", source_version=None)
+    return records.update_record(item, by=by, expected_version=item.version, changes=changes)

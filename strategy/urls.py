@@ -23,4 +23,21 @@ urlpatterns = [
         views.delete_division,
         name="delete-division",
     ),
+    path("customers/<int:pk>/swot/", views.swot, name="swot"),
+    path("customers/<int:pk>/swot/items/", views.add_analysis_item, name="add-analysis-item"),
+    path(
+        "customers/<int:pk>/swot/items/<int:item_id>/reviewed/",
+        views.review_analysis_item,
+        name="review-analysis-item",
+    ),
+    path(
+        "customers/<int:pk>/swot/items/<int:item_id>/delete/",
+        views.delete_analysis_item,
+        name="delete-analysis-item",
+    ),
+    path(
+        "customers/<int:pk>/swot/suggestions/<slug:answer>/",
+        views.answer_suggestion,
+        name="answer-suggestion",
+    ),
 ]

@@ -387,3 +387,12 @@ class WhitespaceCellFactory(factory.django.DjangoModelFactory):
     offering = factory.SubFactory(OfferingFactory)
     status = "opportunity"
     reason = "They run it by hand"
+
+
+class AnalysisItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "strategy.AnalysisItem"
+
+    customer = factory.SubFactory(CustomerFactory)
+    category = "strength"
+    text = "Strong brand in the Nordics"

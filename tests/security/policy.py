@@ -38,7 +38,7 @@ from dialogue.models import ActionItem, Meeting, PlannedMeeting
 from integrations.models import ImportRun
 from solutions.models import Comment, Contribution, Partner, Proposal
 from space.models import Feedback, Guest, PlanStep, SharedItem, SharedProposal, SharedSpace
-from strategy.models import Division, WhitespaceCell
+from strategy.models import AnalysisItem, Division, WhitespaceCell
 
 PUBLIC, PAGE, API, STAFF, TOKEN = "public", "page", "api", "staff", "token"
 GUEST = "guest"
@@ -270,6 +270,19 @@ POLICY: dict[str, Rule] = {
     ),
     "strategy/customers/<int:pk>/divisions/<int:division_id>/delete/": page(
         Customer, extra=lambda t: {"division_id": t.obj(Division).pk}
+    ),
+    "strategy/customers/<int:pk>/swot/": page(Customer),
+    "strategy/customers/<int:pk>/swot/items/": page(Customer),
+    "strategy/customers/<int:pk>/swot/items/<int:item_id>/reviewed/": page(
+        Customer, extra=lambda t: {"item_id": t.obj(AnalysisItem).pk}
+    ),
+    "strategy/customers/<int:pk>/swot/items/<int:item_id>/delete/": page(
+        Customer, extra=lambda t: {"item_id": t.obj(AnalysisItem).pk}
+    ),
+    "strategy/customers/<int:pk>/swot/suggestions/<slug:answer>/": page(
+        Customer,
+        extra=lambda t: {"answer": "ignore"},
+        note="POST kind= and source= name one of the account's records (400 when missing)",
     ),
     # core
     "customers/<int:pk>/audit/": page(Customer, note="leads, managers and admins only"),
