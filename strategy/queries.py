@@ -130,3 +130,14 @@ def installed_value(customer: Customer) -> Decimal:
         division__deleted_at__isnull=True,
     )
     return cells.aggregate(total=Sum("annual_value"))["total"] or Decimal(0)
+
+
+def assessed_cells(customer: Customer) -> QuerySet[WhitespaceCell]:
+    """The customer's assessed cells of live divisions, with everything the CSV shows."""
+    return (
+        WhitespaceCell.objects.filter(customer=customer, division__deleted_at__isnull=True)
+        .exclude(status="")
+        .select_related("division", "offering__area", "proposal")
+        .prefetch_related("goals", "problems")
+        .order_by("division__name", "offering__area__name", "offering__position", "offering__name")
+    )
