@@ -209,6 +209,27 @@ def scope_to_visible(queryset: QuerySet, user: User, customer_field: str = "") -
     return queryset if condition is None else queryset.filter(condition)
 
 
+def colleagues_visible_to(user: User) -> QuerySet[User]:
+    """Internal users `user` may find by name: their own teams (members and managers), the
+    teams they manage, and the account teams of the customers they see. Admins find everyone."""
+    if not user.is_authenticated or not user.is_active:
+        return User.objects.none()
+    active = User.objects.filter(is_active=True)
+    if user.is_admin:
+        return active
+    my_teams = TeamMember.objects.filter(user=user).values("team_id")
+    on_visible_accounts = AccountMembership.objects.filter(
+        visible_customers_q(user, "customer_id")
+    ).values("user_id")
+    return active.filter(
+        Q(pk=user.pk)
+        | Q(pk__in=TeamMember.objects.filter(team_id__in=my_teams).values("user_id"))
+        | Q(pk__in=Team.objects.filter(pk__in=my_teams).values("manager_id"))
+        | Q(pk__in=_managed_users(user))
+        | Q(pk__in=on_visible_accounts)
+    )
+
+
 def annotate_access(queryset: QuerySet, user: User, customer_field: str = "") -> QuerySet:
     """Annotate rows with what `access_from_annotations` needs: the user's own membership role
     on their customer, and the strongest role of a member of a team the user manages.

@@ -81,7 +81,7 @@ def mixed_paths(context: Context) -> list[str]:
         reverse("insights:summary", args=[c]),
         reverse("health:account", args=[c]),
         reverse("solutions:proposal", args=[context.typical_proposal]),
-        reverse("dialogue:search") + "?q=delivery",
+        reverse("search:results") + "?q=delivery",
     ]
 
 

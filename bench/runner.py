@@ -78,7 +78,7 @@ def probes() -> list[Probe]:
         Probe(
             "search",
             "bench-manager1",
-            lambda c: _url("dialogue:search", query=f"q={c.search_term}"),
+            lambda c: _url("search:results", query=f"q={c.search_term}"),
         ),
         Probe("api customers", "bench-manager1", lambda c: "/api/customers/", group="api"),
         Probe("api dashboard", "bench-manager1", lambda c: "/api/dashboard/", group="api"),

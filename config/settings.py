@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "integrations",
     "space",
     "strategy",
+    "search",
     "home",
 ]
 # The benchmark's dataset and commands are loaded only when asked for (make bench, the tests).
@@ -171,6 +172,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
                 # JIT compilation cost 60-80 ms on the visibility rule's subqueries and never
                 # paid back on Accord's short, indexed queries.
                 " -c jit=off"
+                # Search's typo tolerance for names (pg_trgm's <%): "Schroeder" finds Schröder.
+                " -c pg_trgm.word_similarity_threshold=0.5"
             ),
         }
     )

@@ -17,6 +17,7 @@ api_patterns = [
     path("", include("health.api")),
     path("", include("integrity.api")),
     path("", include("space.api")),
+    path("", include("search.api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -35,6 +36,7 @@ urlpatterns = [
     path("integrations/", include("integrations.urls")),
     path("", include("space.urls")),
     path("strategy/", include("strategy.urls")),
+    path("search/", include("search.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

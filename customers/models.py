@@ -201,7 +201,7 @@ class Goal(CustomerOwned):
         ]
         indexes = [
             models.Index(fields=["customer", "status"]),
-            # Search reads the newest matches first (dialogue.search).
+            # Search reads the newest matches first (search.engine).
             models.Index(fields=["-created_at", "-id"], name="cus_goal_recent"),
         ]
 
@@ -316,7 +316,7 @@ class Stakeholder(SoftDeletable, CustomerOwned):
         ]
         indexes = [
             models.Index(fields=["customer", "name"]),
-            # Search reads the newest matches first (dialogue.search).
+            # Search reads the newest matches first (search.engine).
             models.Index(fields=["-created_at", "-id"], name="cus_stakeholder_recent"),
         ]
 
@@ -371,7 +371,7 @@ class Problem(CustomerOwned):
         ordering = ["title"]
         indexes = [
             models.Index(fields=["customer", "status", "severity"]),
-            # Search reads the newest matches first (dialogue.search).
+            # Search reads the newest matches first (search.engine).
             models.Index(fields=["-created_at", "-id"], name="cus_problem_recent"),
         ]
 

@@ -1,16 +1,11 @@
-"""REST endpoints: /api/meetings/, /api/action-items/ and /api/search/."""
+"""REST endpoints: /api/meetings/ and /api/action-items/."""
 
 from django.db.models import QuerySet
-from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.decorators import api_view
-from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.serializers import BaseSerializer
-from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from accounts.visibility import AccountAccess
 from core.api import expected_version
@@ -18,12 +13,9 @@ from core.params import parse_id
 from customers.access import WriteChecks, get_access, require
 from dialogue import queries, services
 from dialogue.models import ActionItem, Meeting
-from dialogue.search import search
 from dialogue.serializers import (
     ActionItemSerializer,
     MeetingSerializer,
-    SearchPageSerializer,
-    SearchQuerySerializer,
 )
 from dialogue.services import MeetingData
 
@@ -144,39 +136,8 @@ class ActionItemViewSet(
         serializer.instance = queries.action_items_for_user(self.request.user).get(pk=item.pk)
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("q", OpenApiTypes.STR, required=True, description="2 to 200 characters"),
-        OpenApiParameter("page", OpenApiTypes.INT),
-    ],
-    responses=SearchPageSerializer,
-    tags=["search"],
-)
-@api_view(["GET"])
-def search_api(request: Request) -> Response:
-    """Full-text search over the caller's accounts, best match first, with highlighted snippets."""
-    params = SearchQuerySerializer(data=request.query_params)
-    params.is_valid(raise_exception=True)
-    page = params.validated_data["page"]
-    hits, has_next = search(request.user, params.validated_data["q"], page=page)
-    url = request.build_absolute_uri()
-    previous = None
-    if page > 1:
-        previous = (
-            replace_query_param(url, "page", page - 1)
-            if page > 2
-            else remove_query_param(url, "page")
-        )
-    body = {
-        "next": replace_query_param(url, "page", page + 1) if has_next else None,
-        "previous": previous,
-        "results": hits,
-    }
-    return Response(SearchPageSerializer(body).data)
-
-
 router = SimpleRouter()
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("action-items", ActionItemViewSet, basename="action-item")
 
-urlpatterns = [path("search/", search_api, name="api-search"), *router.urls]
+urlpatterns = router.urls

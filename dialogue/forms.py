@@ -20,7 +20,6 @@ from dialogue.models import ActionItem, Meeting, PlannedMeeting
 from dialogue.services import MeetingData, NewProblem, NewStakeholder, NextStep, PlanData
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-SEARCH_MAX_LENGTH = 200
 MAX_NEXT_STEPS = 20
 # A next step is due a week out unless the user says otherwise.
 NEXT_STEP_DUE_IN = dt.timedelta(days=7)
@@ -413,18 +412,6 @@ class ActionItemForm(forms.ModelForm):
 
 class ActionItemStatusForm(forms.Form):
     status = forms.ChoiceField(choices=ActionItem.Status.choices)
-
-
-class SearchForm(forms.Form):
-    q = forms.CharField(max_length=SEARCH_MAX_LENGTH, label="Search", strip=True)
-
-    def clean_q(self) -> str:
-        q = self.cleaned_data["q"]
-        if "\x00" in q:
-            raise ValidationError("Remove the null character.")
-        if len(q) < 2:
-            raise ValidationError("Type at least 2 characters.")
-        return q
 
 
 class StakeholderQueryForm(forms.Form):

@@ -9,7 +9,7 @@ from accounts.models import User
 from accounts.visibility import users_who_can_see
 from core.api import VersionedModelSerializer, unknown_pk
 from customers.models import Customer, Goal, Problem, Stakeholder
-from dialogue.forms import SEARCH_MAX_LENGTH, check_occurred_at
+from dialogue.forms import check_occurred_at
 from dialogue.models import ActionItem, Meeting
 
 
@@ -141,25 +141,3 @@ class ActionItemSerializer(VersionedModelSerializer):
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
-
-
-class SearchQuerySerializer(serializers.Serializer):
-    q = serializers.CharField(max_length=SEARCH_MAX_LENGTH, min_length=2)
-    page = serializers.IntegerField(required=False, min_value=1, max_value=50, default=1)
-
-
-class SearchHitSerializer(serializers.Serializer):
-    type = serializers.CharField(max_length=20)
-    id = serializers.IntegerField(min_value=1)
-    customer = serializers.IntegerField(source="customer_id", min_value=1)
-    customer_name = serializers.CharField(max_length=200)
-    title = serializers.CharField(max_length=200)
-    snippet = serializers.CharField(
-        max_length=2000, help_text="Escaped text; matches are wrapped in <mark>…</mark>."
-    )
-
-
-class SearchPageSerializer(serializers.Serializer):
-    next = serializers.URLField(allow_null=True, max_length=2000)
-    previous = serializers.URLField(allow_null=True, max_length=2000)
-    results = SearchHitSerializer(many=True)

@@ -19,7 +19,6 @@ urlpatterns = [
     path("action-items/", views.my_action_items, name="my-action-items"),
     path("action-items/<int:pk>/edit/", views.edit_action_item, name="edit-action-item"),
     path("action-items/<int:pk>/status/", views.set_action_item_status, name="action-item-status"),
-    path("search/", views.search_page, name="search"),
 ]
 
 urlpatterns += [

@@ -1,4 +1,4 @@
-"""Dialogue pages: log a meeting, meeting detail and edit, action items, timeline, search."""
+"""Dialogue pages: log a meeting, meeting detail and edit, action items, timeline."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -9,13 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from accounts.models import User
 from core.conflicts import form_status, rebase
-from core.params import parse_id, parse_page
+from core.params import parse_id
 from core.versioning import StaleVersion
 from customers.access import get_customer_for_user, get_record_for_user, require
 from customers.models import Customer
@@ -27,14 +27,12 @@ from dialogue.forms import (
     NewProblemFormSet,
     NewStakeholderFormSet,
     NextStepFormSet,
-    SearchForm,
     StakeholderQueryForm,
     new_problems,
     new_stakeholders,
     next_steps,
 )
 from dialogue.models import ActionItem, Meeting, PlannedMeeting
-from dialogue.search import search
 
 CLEAR_DRAFT_KEY = "dialogue_clear_draft"
 
@@ -357,36 +355,3 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx and cursor is not None:
         template += "#entries"
     return render(request, template, context)
-
-
-def _hit_url(hit_type: str, obj_id: int, customer_id: int) -> str:
-    if hit_type == "meeting":
-        return reverse("dialogue:meeting", args=[obj_id])
-    targets = {
-        "problem": ("customers:goals", customer_id),
-        "goal": ("customers:goals", customer_id),
-        "stakeholder": ("customers:stakeholders", customer_id),
-        "proposal": ("solutions:proposal", obj_id),
-    }
-    name, arg = targets.get(hit_type, ("", 0))
-    try:
-        return (
-            reverse(name, args=[arg]) if name else reverse("customers:detail", args=[customer_id])
-        )
-    except NoReverseMatch:
-        return reverse("customers:detail", args=[customer_id])
-
-
-@login_required
-@require_GET
-def search_page(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET if "q" in request.GET else None)
-    hits: list[Any] = []
-    has_next = False
-    page_number = parse_page(request.GET.get("page"), maximum=999)
-    if form.is_bound and form.is_valid():
-        results, has_next = search(request.user, form.cleaned_data["q"], page=page_number)
-        hits = [(hit, _hit_url(hit.type, hit.id, hit.customer_id)) for hit in results]
-    context = {"form": form, "hits": hits, "has_next": has_next, "page_number": page_number}
-    status = 400 if form.is_bound and not form.is_valid() else 200
-    return render(request, "dialogue/search.html", context, status=status)

@@ -73,7 +73,7 @@ class Proposal(SoftDeletable, CustomerOwned):
         ordering = ["-updated_at"]
         indexes = [
             models.Index(fields=["customer", "status"]),
-            # Search reads the newest matches first (dialogue.search).
+            # Search reads the newest matches first (search.engine).
             models.Index(fields=["-created_at", "-id"], name="sol_proposal_recent"),
         ]
 
@@ -193,7 +193,7 @@ class Comment(SoftDeletable, CustomerOwned):
         ordering = ["created_at", "id"]
         indexes = [
             models.Index(fields=["proposal", "created_at"]),
-            # Search reads the newest matches first (dialogue.search).
+            # Search reads the newest matches first (search.engine).
             models.Index(fields=["-created_at", "-id"], name="sol_comment_recent"),
         ]
 

@@ -106,7 +106,7 @@ NOT_STORED = {
     "accounts.mfa.TokenForm.token": "a one-time code",
     "accounts.mfa.DisableForm.code": "a one-time code",
     "customers.forms.MemberForm.username": "looked up, never stored",
-    "dialogue.forms.SearchForm.q": "a search",
+    "search.forms.SearchForm.q": "a search",
     "dialogue.forms.StakeholderQueryForm.q": "a search",
 }
 

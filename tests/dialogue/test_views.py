@@ -216,7 +216,7 @@ def test_xss_in_every_meeting_text_field_is_inert(client, actors):
         reverse("dialogue:timeline", args=[customer.pk]),
         reverse("dialogue:my-action-items"),
         reverse("dialogue:edit-meeting", args=[meeting.pk]),
-        reverse("dialogue:search") + "?q=alert",
+        reverse("search:results") + "?q=alert",
     ]
     for url in pages:
         body = client.get(url).content.decode()

@@ -151,8 +151,8 @@ def test_xss_payloads_in_every_text_field_run_no_script(live_server, page: Page,
         reverse("dialogue:edit-meeting", args=[meeting.pk]),
         reverse("dialogue:timeline", args=[customer.pk]),
         reverse("dialogue:my-action-items"),
-        reverse("dialogue:search") + "?q=alert",
-        reverse("dialogue:search") + "?q=onerror",
+        reverse("search:results") + "?q=alert",
+        reverse("search:results") + "?q=onerror",
         reverse("dialogue:log-meeting", args=[customer.pk]),
     ]
     for path in pages:

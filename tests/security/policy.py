@@ -184,7 +184,6 @@ POLICY: dict[str, Rule] = {
     "dialogue/action-items/": page(),
     "dialogue/action-items/<int:pk>/edit/": page(ActionItem),
     "dialogue/action-items/<int:pk>/status/": page(ActionItem),
-    "dialogue/search/": page(),
     "dialogue/customers/<int:pk>/meetings/": page(Customer),
     "dialogue/customers/<int:pk>/meetings/plan/": page(Customer),
     "dialogue/planned/<int:pk>/": page(PlannedMeeting),
@@ -221,6 +220,9 @@ POLICY: dict[str, Rule] = {
     "health/customers/<int:pk>/": page(Customer),
     "health/customers/<int:pk>/annotate/": page(Customer),
     "health/customers/<int:pk>/refresh/": page(Customer),
+    # search (tests/search: isolation of every type, accounts and colleagues included)
+    "search/": page(),
+    "search/suggest/": page(),
     # insights
     "insights/<int:pk>/summary/": page(Customer),
     "insights/<int:pk>/summary/status/": page(Customer),
@@ -337,7 +339,7 @@ POLICY: dict[str, Rule] = {
     "api/notifications/<pk>/read/": api(scope=USER),
     "api/customers/": api(),
     "api/customers/<pk>/": api(),
-    "api/search/": api(list_complete=False, note="search results, tested by dialogue"),
+    "api/search/": api(list_complete=False, note="search results, tested by tests/search"),
     "api/meetings/": api(),
     "api/meetings/<pk>/": api(),
     "api/action-items/": api(),

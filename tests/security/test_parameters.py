@@ -141,7 +141,7 @@ def test_a_timeline_cursor_next_to_year_one_is_a_400(client, target_a):
 
 
 def test_a_search_page_number_in_another_script_is_a_400(client, target_a):
-    response = client.get("/dialogue/search/", {"q": "ab", "page": "²"})
+    response = client.get("/search/", {"q": "ab", "page": "²"})
     assert response.status_code == 400
 
 

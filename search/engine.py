@@ -1,0 +1,414 @@
+"""One search over everything a user can see: accounts and people first, then the dialogue.
+
+Each record type is one query, scoped by the visibility rule (`visible_to`, or
+`colleagues_visible_to` for internal users), so a search costs one query per type however many
+records match. PostgreSQL matches the stored `search_vector` columns (configuration `accord`:
+accents and case folded, every word a prefix) and, for names, trigram word similarity (typos);
+SQLite folds the same way through `accord_fold` and checks word starts in Python.
+
+Ranking within a type: an exact name first (then a name starting with the query), then text
+relevance weighted by recency (halved for a record a year old).
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+    TrigramWordSimilarity,
+)
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    Expression,
+    F,
+    FloatField,
+    Func,
+    Model,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Concat
+from django.utils.functional import Promise
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.visibility import colleagues_visible_to
+from customers.models import Customer, Goal, Problem, Stakeholder
+from dialogue.models import Meeting
+from search.folding import Fold, fold
+from search.query import ParsedQuery, highlight, parse
+from solutions.models import Comment, Contribution, Proposal
+
+CONFIG = "public.accord"
+PAGE_SIZE = 20
+MAX_PAGE = 50
+# How many of the newest matches of a text type are ranked: a common word can match most of an
+# organisation's history, and ranking all of it costs time in proportion to that history.
+RANK_CANDIDATES = 200
+SNIPPET_WIDTH = 80
+EXACT_NAME, NAME_PREFIX = 10.0, 2.0
+
+
+@dataclass(frozen=True)
+class Source:
+    type: str
+    label: Promise
+    model: type[Model]
+    customer: str  # path to the customer ("" for customers themselves)
+    fields: tuple[str, ...]  # the first is the hit's title; the rest give the snippet
+    at: str
+    link: str  # the id the hit links to
+    alive: tuple[str, ...] = ()  # fields that must be null (soft deletion)
+    is_name: bool = False  # the title is a name: exact matches first, typos tolerated
+    title: str = ""  # a related title shown instead of fields[0] (comments: the proposal)
+
+
+SOURCES = (
+    Source(
+        "account",
+        _("Accounts"),
+        Customer,
+        "",
+        ("name", "industry", "website"),
+        "created_at",
+        "pk",
+        is_name=True,
+    ),
+    Source(
+        "stakeholder",
+        _("People at customers"),
+        Stakeholder,
+        "customer",
+        ("name", "title", "email"),
+        "created_at",
+        "customer_id",
+        ("deleted_at",),
+        is_name=True,
+    ),
+    Source(
+        "meeting",
+        _("Meetings"),
+        Meeting,
+        "customer",
+        ("title", "notes", "customer_said", "insights"),
+        "occurred_at",
+        "pk",
+        ("deleted_at",),
+    ),
+    Source(
+        "goal",
+        _("Goals"),
+        Goal,
+        "customer",
+        ("title", "description", "metric"),
+        "created_at",
+        "customer_id",
+    ),
+    Source(
+        "problem",
+        _("Problems"),
+        Problem,
+        "customer",
+        ("title", "description"),
+        "created_at",
+        "customer_id",
+    ),
+    Source(
+        "proposal",
+        _("Proposals"),
+        Proposal,
+        "customer",
+        ("title", "summary"),
+        "created_at",
+        "pk",
+        ("deleted_at",),
+    ),
+    Source(
+        "contribution",
+        _("Contributions"),
+        Contribution,
+        "proposal__customer",
+        ("request", "description"),
+        "requested_at",
+        "proposal_id",
+        ("proposal__deleted_at",),
+        title="proposal__title",
+    ),
+    Source(
+        "comment",
+        _("Comments"),
+        Comment,
+        "customer",
+        ("body",),
+        "created_at",
+        "proposal_id",
+        ("deleted_at", "proposal__deleted_at"),
+        title="proposal__title",
+    ),
+)
+USERS_LABEL = _("Colleagues")
+# Accounts and people first: internal users come right after the customers' people.
+TYPES = ("account", "stakeholder", "user", *(s.type for s in SOURCES[2:]))
+LABELS = {"user": USERS_LABEL, **{s.type: s.label for s in SOURCES}}
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    type: str
+    id: int
+    link_id: int
+    customer_id: int | None
+    customer_name: str
+    title: str
+    title_html: SafeString
+    snippet: SafeString
+    rank: float
+
+
+class StoredVector(Expression):
+    """The stored `search_vector` column of the queryset's own table (PostgreSQL only).
+
+    Migration search 0001 makes it a generated column with a GIN index. It is not a model
+    field, so it is named through the query's base table alias, which stays right when the
+    query is nested as a subquery.
+    """
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        alias = compiler.query.get_initial_alias()
+        column = connection.ops.quote_name("search_vector")
+        return f"{compiler.quote_name(alias)}.{column}", []
+
+
+class TrigramWordMatch(Func):
+    """`query <% accord_fold(name)`: a word of the name is close to the query (GIN-indexed)."""
+
+    template = "%(expressions)s"
+    arg_joiner = " <%% "
+    output_field = BooleanField()
+
+
+class AgeInYears(Func):
+    template = "(EXTRACT(EPOCH FROM (NOW() - %(expressions)s)) / 31557600.0)"
+    output_field = FloatField()
+
+
+def _title_path(source: Source) -> str:
+    return source.title or source.fields[0]
+
+
+def _base(source: Source, user: User) -> QuerySet:
+    queryset = source.model._default_manager.visible_to(user)
+    return queryset.filter(**{f"{name}__isnull": True for name in source.alive})
+
+
+def _customer_name(source: Source) -> str:
+    return f"{source.customer}__name" if source.customer else "name"
+
+
+def _columns(source: Source) -> tuple[str, ...]:
+    customer_id = f"{source.customer}_id" if source.customer else "pk"
+    return ("pk", source.link, customer_id, _customer_name(source), "hit_title", *source.fields)
+
+
+def _hit(source: Source, parsed: ParsedQuery, row: tuple[Any, ...], rank: float) -> SearchHit:
+    pk, link_id, customer_id, customer_name, title, *texts = row
+    title = title or ""
+    own_title = not source.title
+    snippet_texts = texts[1:] if own_title else texts
+    folded = [fold(text) for text in snippet_texts]
+    text = next(
+        (t for t, f in zip(snippet_texts, folded, strict=True) if parsed.patterns_match(f)),
+        next((t for t in snippet_texts if t), ""),
+    )
+    return SearchHit(
+        source.type,
+        pk,
+        link_id,
+        customer_id,
+        customer_name,
+        title,
+        highlight(title, parsed),
+        highlight(text, parsed, width=SNIPPET_WIDTH),
+        rank,
+    )
+
+
+def _name_bonus(source: Source, parsed: ParsedQuery) -> Any:
+    if not source.is_name:
+        return Value(0.0)
+    return Case(
+        When(folded_title=parsed.text, then=Value(EXACT_NAME)),
+        When(folded_title__startswith=parsed.text, then=Value(NAME_PREFIX)),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+
+
+def _postgres_hits(source: Source, user: User, parsed: ParsedQuery, limit: int) -> list[SearchHit]:
+    query = SearchQuery(parsed.tsquery(), config=CONFIG, search_type="raw")
+    match = Q(search=query)
+    score: Any = SearchRank(StoredVector(), query)
+    if source.is_name and len(parsed.text) >= 3 and not parsed.excluded:
+        match |= Q(TrigramWordMatch(Value(parsed.text), F("folded_title")))
+        score += TrigramWordSimilarity(Value(parsed.text), F("folded_title"))
+    score = (score + _name_bonus(source, parsed)) / (1.0 + AgeInYears(F(source.at)))
+
+    def scored(queryset: QuerySet) -> QuerySet:
+        return queryset.annotate(
+            search=StoredVector(), folded_title=Fold(source.fields[0]), score=score
+        )
+
+    matches = scored(_base(source, user)).filter(match)
+    if source.is_name:
+        # Names are few and short: rank them all, so an old exact match still comes first.
+        best: Any = matches.order_by("-score", f"-{source.at}", "-pk").values("pk")[:limit]
+    else:
+        # Rank only the newest matches, in an outer SELECT so the planner keeps reading them in
+        # date order and stops at the cap. The candidate query, visibility rule included, is the
+        # ORM's own SQL; every value stays a parameter.
+        candidates = matches.order_by(f"-{source.at}", "-pk").values_list("pk", "score", source.at)[
+            :RANK_CANDIDATES
+        ]
+        sql, params = candidates.query.sql_with_params()
+        best = RawSQL(  # nosec B611
+            f"SELECT c.pk FROM ({sql}) AS c (pk, score, at) "  # nosec B608
+            "ORDER BY c.score DESC, c.at DESC, c.pk DESC LIMIT %s",
+            (*params, limit),
+        )
+    rows = (
+        scored(source.model._default_manager.filter(pk__in=best))
+        .annotate(hit_title=F(_title_path(source)))
+        .order_by("-score", f"-{source.at}", "-pk")
+        .values_list(*_columns(source), "score")
+    )
+    return [_hit(source, parsed, row[:-1], row[-1]) for row in rows]
+
+
+def _contains_any(fields: tuple[str, ...], text: str) -> Q:
+    condition = Q()
+    for name in fields:
+        condition |= Q(**{f"folded_{name}__contains": text})
+    return condition
+
+
+def _sqlite_hits(source: Source, user: User, parsed: ParsedQuery, limit: int) -> list[SearchHit]:
+    """The same folding through `accord_fold`; word starts and exclusions checked in Python."""
+    queryset = _base(source, user).annotate(
+        **{f"folded_{name}": Fold(name) for name in source.fields}
+    )
+    for part in parsed.wanted:
+        queryset = queryset.filter(_contains_any(source.fields, " ".join(part.words)))
+    rows = (
+        queryset.annotate(hit_title=F(_title_path(source)))
+        .order_by(f"-{source.at}", "-pk")
+        .values_list(*_columns(source), source.at)[:RANK_CANDIDATES]
+    )
+    hits = []
+    for position, row in enumerate(rows):
+        texts = [fold(text) for text in row[5:-1]]
+        if not parsed.matches(" \n ".join(texts)):
+            continue
+        # Earlier fields weigh more, as the PostgreSQL weights do; newer rows come first.
+        first = next(i for i, t in enumerate(texts) if parsed.patterns_match(t))
+        rank = 1.0 - first / 10 - position / (10 * RANK_CANDIDATES)
+        if source.is_name:
+            rank += _python_name_bonus(texts[0], parsed)
+        hits.append(_hit(source, parsed, row[:-1], rank))
+    hits.sort(key=lambda hit: -hit.rank)
+    return hits[:limit]
+
+
+def _python_name_bonus(folded_name: str, parsed: ParsedQuery) -> float:
+    if folded_name == parsed.text:
+        return EXACT_NAME
+    return NAME_PREFIX if folded_name.startswith(parsed.text) else 0.0
+
+
+def _user_hits(user: User, parsed: ParsedQuery, limit: int) -> list[SearchHit]:
+    """Colleagues by name (first, last, user name), folded; typos tolerated on PostgreSQL."""
+    name = Concat("first_name", Value(" "), "last_name", Value(" "), "username")
+    queryset = colleagues_visible_to(user).annotate(folded_name=Fold(name))
+    wanted = Q()
+    for part in parsed.wanted:
+        wanted &= Q(folded_name__contains=" ".join(part.words))
+    if connection.vendor == "postgresql" and len(parsed.text) >= 3 and not parsed.excluded:
+        wanted |= Q(TrigramWordMatch(Value(parsed.text), F("folded_name")))
+    for part in parsed.excluded:
+        queryset = queryset.exclude(folded_name__contains=" ".join(part.words))
+    rows = queryset.filter(wanted).select_related("area").order_by("last_name", "first_name")
+    hits = []
+    for position, colleague in enumerate(rows[: limit * 3]):
+        folded_name = fold(colleague.get_full_name())
+        rank = _python_name_bonus(folded_name, parsed) + 1.0 - position / (10 * limit)
+        display = colleague.display_name
+        hits.append(
+            SearchHit(
+                "user",
+                colleague.pk,
+                colleague.pk,
+                None,
+                "",
+                display,
+                highlight(display, parsed),
+                highlight(colleague.area.name if colleague.area else "", parsed),
+                rank,
+            )
+        )
+    hits.sort(key=lambda hit: -hit.rank)
+    return hits[:limit]
+
+
+def _hits(type_: str, user: User, parsed: ParsedQuery, limit: int) -> list[SearchHit]:
+    if type_ == "user":
+        return _user_hits(user, parsed, limit)
+    source = next(s for s in SOURCES if s.type == type_)
+    finder = _postgres_hits if connection.vendor == "postgresql" else _sqlite_hits
+    return finder(source, user, parsed, limit)
+
+
+def search(
+    user: User, q: str, *, type: str | None = None, page: int = 1, size: int = PAGE_SIZE
+) -> tuple[list[SearchHit], bool]:
+    """One page of hits for `q` across what `user` can see, grouped by type; and more?"""
+    parsed = parse(q)
+    if parsed.is_empty:
+        return [], False
+    page = max(1, min(page, MAX_PAGE))
+    limit = page * size + 1
+    hits: list[SearchHit] = []
+    for type_ in (type,) if type else TYPES:
+        hits += _hits(type_, user, parsed, limit)
+    hits.sort(key=lambda hit: (TYPES.index(hit.type), -hit.rank))
+    start = (page - 1) * size
+    return hits[start : start + size], len(hits) > start + size
+
+
+@dataclass(frozen=True)
+class Group:
+    type: str
+    label: Promise
+    hits: list[SearchHit]
+    has_more: bool
+
+
+def search_grouped(user: User, q: str, *, per_type: int) -> list[Group]:
+    """The best `per_type` hits of each type that has any, accounts and people first."""
+    parsed = parse(q)
+    if parsed.is_empty:
+        return []
+    groups = []
+    for type_ in TYPES:
+        hits = _hits(type_, user, parsed, per_type + 1)
+        if hits:
+            groups.append(Group(type_, LABELS[type_], hits[:per_type], len(hits) > per_type))
+    return groups
