@@ -76,6 +76,10 @@ class User(AbstractUser):
     def is_manager(self) -> bool:
         return self.role == self.Role.MANAGER
 
+    @property
+    def is_specialist(self) -> bool:
+        return self.role == self.Role.SPECIALIST
+
     def save(self, **kwargs: Any) -> None:
         # credentials_epoch is only ever raised, by services.end_other_credentials' UPDATE. A
         # full save of an instance loaded before that must not write the old value back: the

@@ -9,7 +9,6 @@ from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
@@ -17,13 +16,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import services
 from accounts.models import Notification, NotificationPreference, User
 from accounts.visibility import readable_notifications as readable
+from core.params import parse_choice
+from core.redirects import is_safe_redirect
 
 
 def inbox(user: User) -> QuerySet[Notification]:
@@ -60,9 +60,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark a notification read; with `open`, go on to what it is about."""
     notification = get_object_or_404(readable(request.user), pk=pk)
     mark_read(request.user, notification.pk)
-    if request.POST.get("open") and url_has_allowed_host_and_scheme(
-        notification.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    if request.POST.get("open") and is_safe_redirect(request, notification.url):
         return redirect(notification.url)
     if request.htmx:
         notification.refresh_from_db()
@@ -178,10 +176,8 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):
             return Notification.objects.none()
         queryset = inbox(self.request.user)
-        unread = self.request.query_params.get("unread")
-        if unread is not None:
-            if unread not in {"true", "false"}:
-                raise ValidationError({"unread": ["Use true or false."]})
+        raw = self.request.query_params.get("unread")
+        if unread := parse_choice(raw, name="unread", choices=["true", "false"]):
             queryset = queryset.filter(read_at__isnull=unread == "true")
         return queryset
 

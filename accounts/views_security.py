@@ -14,7 +14,6 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -26,22 +25,13 @@ from accounts.models import ApiToken, User
 from core.audit import client_ip, record
 from core.models import AuditEvent
 from core.ratelimit import over_limit
+from core.redirects import safe_next
 
 # Password reset requests: per address of the requester (answered 429 beyond it) and per email
 # address asked for (beyond it nothing more is sent, and the answer stays the same).
 RESET_REQUESTS_PER_CLIENT = 10
 RESET_EMAILS_PER_ADDRESS = 3
 RESET_WINDOW_SECONDS = 60 * 60
-
-
-def safe_next(request: HttpRequest, default: str = "") -> str:
-    """The `next` parameter when it points into this site, else `default` (or the home page)."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default or reverse(settings.LOGIN_REDIRECT_URL)
 
 
 @never_cache

@@ -280,6 +280,15 @@ def _strongest_role(user: User, *, own: str | None, managed: str | None) -> Acce
     return None
 
 
+def account_specialists(customer_id: int) -> QuerySet[User]:
+    """Active users on the account team as specialists: who may be asked for a contribution."""
+    return User.objects.filter(
+        is_active=True,
+        account_memberships__customer_id=customer_id,
+        account_memberships__role=AccountMembership.Role.SPECIALIST,
+    )
+
+
 def users_who_can_see(customer_id: int) -> QuerySet[User]:
     """Active users who may see the customer, by name: the rule above, read the other way."""
     on_team = AccountMembership.objects.filter(customer_id=customer_id, user=OuterRef("pk"))

@@ -1,4 +1,4 @@
-"""The one parser for numbers that arrive as text: ids, page numbers, versions and cursors.
+"""The one parser for values that arrive as text: ids, page numbers, versions, cursors, choices.
 
 `str.isdigit()` is true for digits of every script ("²", "٣"), and `int("²")` then raises, so
 every parser here takes ASCII digits only, of a bounded length, within a range. A bad value
@@ -9,6 +9,7 @@ needs its own try/except and no bad value becomes a 500.
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 
 from django.utils import timezone
 
@@ -67,6 +68,18 @@ def parse_version(raw: str | None, *, name: str = "version") -> int | None:
     return parse_int(
         raw, name=name, minimum=1, maximum=MAX_VERSION, message="Give the record's version."
     )
+
+
+def parse_choice(
+    raw: str | None, *, name: str, choices: Iterable[str], message: str = ""
+) -> str | None:
+    """One of `choices` (None when absent or empty); BadParameter naming them otherwise."""
+    if raw is None or raw == "":
+        return None
+    allowed = list(choices)
+    if raw not in allowed:
+        raise BadParameter(name, message or f"Choose one of: {', '.join(allowed)}.")
+    return raw
 
 
 def parse_datetime(raw: str, *, name: str) -> dt.datetime:

@@ -1,9 +1,7 @@
-from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
-from django.http import QueryDict
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -17,7 +15,7 @@ from rest_framework.serializers import BaseSerializer
 from accounts.models import AccountMembership, User
 from accounts.visibility import AccountAccess, access_from_annotations, can_create_customers
 from core.api import expected_version
-from core.params import parse_id
+from core.params import parse_choice, parse_id
 from customers import services
 from customers.access import WriteChecks, get_access, get_customer_for_user, require
 from customers.changes import record_account_change
@@ -111,16 +109,6 @@ class CustomerViewSet(
         return Response(BusinessModelSerializer(canvas).data)
 
 
-def _choice_filter(params: QueryDict, name: str, choices: Iterable[str]) -> str | None:
-    value = params.get(name)
-    if value is None or value == "":
-        return None
-    allowed = list(choices)
-    if value not in allowed:
-        raise ValidationError({name: [f"Must be one of: {', '.join(allowed)}."]})
-    return value
-
-
 CUSTOMER_PARAM = OpenApiParameter("customer", int, description="Only this customer's records.")
 
 
@@ -146,7 +134,7 @@ class RecordViewSet(WriteChecks, viewsets.ModelViewSet):
             queryset = queryset.filter(customer_id=customer)
         for name in self.choice_filters:
             choices = self.model._meta.get_field(name).choices
-            if value := _choice_filter(params, name, [c for c, _ in choices]):
+            if value := parse_choice(params.get(name), name=name, choices=[c for c, _ in choices]):
                 queryset = queryset.filter(**{name: value})
         return queryset
 

@@ -3,13 +3,13 @@
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.routers import SimpleRouter
 from rest_framework.serializers import BaseSerializer
 
 from accounts.visibility import AccountAccess
 from core.api import expected_version
-from core.params import parse_id
+from core.params import parse_choice, parse_id
 from customers.access import WriteChecks, get_access, require
 from dialogue import queries, services
 from dialogue.models import ActionItem, Meeting
@@ -51,9 +51,7 @@ class MeetingViewSet(
         params = self.request.query_params
         if (customer_id := parse_id(params.get("customer"), name="customer")) is not None:
             queryset = queryset.filter(customer_id=customer_id)
-        if kind := params.get("kind"):
-            if kind not in Meeting.Kind.values:
-                raise serializers.ValidationError({"kind": "Unknown kind."})
+        if kind := parse_choice(params.get("kind"), name="kind", choices=Meeting.Kind.values):
             queryset = queryset.filter(kind=kind)
         return queryset
 
@@ -109,9 +107,8 @@ class ActionItemViewSet(
         params = self.request.query_params
         if (customer_id := parse_id(params.get("customer"), name="customer")) is not None:
             queryset = queryset.filter(customer_id=customer_id)
-        if status := params.get("status"):
-            if status not in ActionItem.Status.values:
-                raise serializers.ValidationError({"status": "Use open, done or cancelled."})
+        status_values = ActionItem.Status.values
+        if status := parse_choice(params.get("status"), name="status", choices=status_values):
             queryset = queryset.filter(status=status)
         if params.get("owner") == "me":
             queryset = queryset.filter(owner=self.request.user)

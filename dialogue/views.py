@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from accounts.models import User
 from core.conflicts import form_status, rebase
 from core.params import parse_id
+from core.redirects import safe_next
 from core.versioning import StaleVersion
 from customers.access import get_customer_for_user, get_record_for_user, require
 from customers.models import Customer
@@ -315,18 +316,9 @@ def set_action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
     services.set_action_item_status(item, status=form.cleaned_data["status"])
     if not request.htmx:
         messages.success(request, "Action item updated.")
-        return redirect(_safe_next(request) or reverse("dialogue:my-action-items"))
+        return redirect(safe_next(request, reverse("dialogue:my-action-items")))
     item = queries.action_items_for_user(request.user).get(pk=item.pk)
     return render(request, "dialogue/_action_item.html", {"item": item, "can_edit": True})
-
-
-def _safe_next(request: HttpRequest) -> str:
-    from django.utils.http import url_has_allowed_host_and_scheme
-
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return ""
 
 
 @login_required

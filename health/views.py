@@ -1,4 +1,3 @@
-import csv
 import json
 from collections import defaultdict
 
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.visibility import AccountAccess
+from core.csv import csv_response
 from customers.access import get_customer_for_user, require
 from customers.models import Customer
 from health import queries, services
@@ -21,8 +21,6 @@ from health.models import HealthSnapshot
 PAGE_SIZE = 25
 # The account's history lists a day when the score moved this much since the last listed day.
 CHANGE_STEP = 5
-# A spreadsheet runs a cell starting with one of these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def dashboard_filter_form(data: object, scope: queries.DashboardScope) -> DashboardFilterForm:
@@ -93,10 +91,7 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
     scope = queries.dashboard_scope(request.user)
     form = dashboard_filter_form(request.GET or None, scope)
     customers = queries.dashboard_customers(scope, **form.cleaned_or_defaults())
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="account-health-{stamp}.csv"'
-    writer = csv.writer(response)
+    response, writer = csv_response(f"account-health-{timezone.localdate().isoformat()}.csv")
     writer.writerow(
         [
             "Account",
@@ -113,18 +108,19 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
     )
     for row in queries.dashboard_rows(customers):
         customer, health = row.customer, row.health
+        last_meeting = customer.last_meeting_at
         writer.writerow(
             [
-                _csv_safe(customer.name),
-                _csv_safe(customer.lead.display_name),
-                "" if customer.health_score is None else customer.health_score,
+                customer.name,
+                customer.lead.display_name,
+                customer.health_score,
                 customer.get_health_band_display() if customer.health_band else "",
-                "" if health is None or health.trend_30d is None else health.trend_30d,
-                customer.last_meeting_at.date().isoformat() if customer.last_meeting_at else "",
-                health.open_severe_problems if health else "",
-                health.overdue_action_items if health else "",
-                health.proposals_in_flight if health else "",
-                _csv_safe(", ".join(health.area_names)) if health else "",
+                health.trend_30d if health else None,
+                timezone.localtime(last_meeting).date() if last_meeting else None,
+                health.open_severe_problems if health else None,
+                health.overdue_action_items if health else None,
+                health.proposals_in_flight if health else None,
+                ", ".join(health.area_names) if health else None,
             ]
         )
     return response
@@ -263,7 +259,3 @@ def _sort_columns(current: str) -> list[dict]:
 
 def _json(data: dict) -> str:
     return json.dumps(data, cls=DjangoJSONEncoder)
-
-
-def _csv_safe(value: str) -> str:
-    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value

@@ -11,7 +11,6 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from accounts.models import User
 from accounts.visibility import access_from_annotations, annotate_access
 from customers.queries import customers_for_user
 from dialogue.models import Meeting
@@ -46,7 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if scope is not None:
         context["band_counts"] = scope.band_counts
         context["attention"] = health_queries.needs_attention(scope)
-    elif user.role == User.Role.SPECIALIST:
+    elif user.is_specialist:
         context["requests"] = list(requests_for(user)[: HOME_LIST_LIMIT + 1])
     else:
         context["action_items"] = list(my_open_action_items(user)[: HOME_LIST_LIMIT + 1])

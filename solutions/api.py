@@ -12,8 +12,9 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.serializers import BaseSerializer
 
 from accounts.models import User
+from accounts.visibility import can_manage_partners
 from core.api import Conflict, expected_version
-from core.params import parse_id
+from core.params import parse_choice, parse_id
 from customers.access import get_access, require
 from solutions import queries, services
 from solutions.models import Comment, Contribution, Partner, Proposal
@@ -34,12 +35,7 @@ def _id_param(request: Request, name: str) -> int | None:
 
 
 def _choice_param(request: Request, name: str, choices: list[str]) -> str | None:
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        return None
-    if raw not in choices:
-        raise ValidationError({name: [f"Choose one of: {', '.join(choices)}."]})
-    return raw
+    return parse_choice(request.query_params.get(name), name=name, choices=choices)
 
 
 def _illegal(exc: services.IllegalTransition) -> ValidationError:
@@ -381,7 +377,7 @@ class PartnerViewSet(
 
     def _require_editor(self) -> None:
         user: User = self.request.user
-        require(user.is_admin or user.role in {User.Role.SALESPERSON, User.Role.MANAGER})
+        require(can_manage_partners(user))
 
     def perform_create(self, serializer: BaseSerializer) -> None:
         self._require_editor()

@@ -3,7 +3,8 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.models import AccountMembership, Area, User
+from accounts.models import Area, User
+from accounts.visibility import account_specialists
 from core.api import NOT_FOUND, VersionedModelSerializer, unknown_pk
 from core.markdown import render_markdown
 from core.validators import validate_single_line
@@ -171,12 +172,8 @@ class ContributionSerializer(serializers.ModelSerializer):
                 {"specialist": ["Ask either a specialist or a partner (exactly one)."]}
             )
         if specialist is not None:
-            on_account = AccountMembership.objects.filter(
-                customer_id=attrs["proposal"].customer_id,
-                user=specialist,
-                role=AccountMembership.Role.SPECIALIST,
-            ).exists()
-            if not on_account:
+            specialists = account_specialists(attrs["proposal"].customer_id)
+            if not specialists.filter(pk=specialist.pk).exists():
                 raise serializers.ValidationError({"specialist": [unknown_pk(specialist.pk)]})
         return attrs
 

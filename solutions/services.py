@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.mentions import split_mentions
-from accounts.models import AccountMembership, Area, Notification, User
+from accounts.models import Area, Notification, User
 from accounts.services import notify
-from accounts.visibility import users_who_can_see
+from accounts.visibility import account_specialists, users_who_can_see
 from core.errors import IllegalTransition
 from core.versioning import save_versioned
 from customers.changes import record_account_change
@@ -150,15 +150,8 @@ def transition_proposal(
 
 def specialists_for(customer: Customer) -> list[User]:
     """Users on the account team as specialists, who can be asked for a contribution."""
-    return list(
-        User.objects.filter(
-            is_active=True,
-            account_memberships__customer=customer,
-            account_memberships__role=AccountMembership.Role.SPECIALIST,
-        )
-        .select_related("area")
-        .order_by("area__name", "username")
-    )
+    specialists = account_specialists(customer.pk).select_related("area")
+    return list(specialists.order_by("area__name", "username"))
 
 
 @transaction.atomic
@@ -175,12 +168,7 @@ def request_contribution(
     if (specialist is None) == (partner is None):
         raise ValueError("Ask either a specialist or a partner.")
     if specialist is not None:
-        on_account = AccountMembership.objects.filter(
-            customer_id=proposal.customer_id,
-            user=specialist,
-            role=AccountMembership.Role.SPECIALIST,
-        ).exists()
-        if not on_account or not specialist.is_active:
+        if not account_specialists(proposal.customer_id).filter(pk=specialist.pk).exists():
             raise ValueError("Only a specialist on this account's team can be asked.")
         area = area or specialist.area
     contribution = Contribution(

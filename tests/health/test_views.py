@@ -205,6 +205,18 @@ def test_the_csv_neutralises_formulas(client, actors):
     assert exported[1][1].startswith("'+cmd")
 
 
+@pytest.mark.parametrize("trigger", ["\uff1d", "\uff0b", "\uff0d", "\uff20", "@", "-", "\t", "\r"])
+def test_the_csv_neutralises_full_width_and_control_formula_starts(client, actors, trigger):
+    """Issue 16, finding 8: a full-width equals sign (U+FF1D) before HYPERLINK(...) came out
+    unchanged; the guard knew the ASCII triggers only."""
+    Customer.objects.filter(pk=actors.customer_a.pk).update(name=f"{trigger}HYPERLINK(evil)")
+    client.force_login(actors.sales_a)
+
+    exported = csv_rows(client.get(CSV))
+
+    assert exported[1][0] == f"'{trigger}HYPERLINK(evil)"
+
+
 def test_rows_show_band_as_text_and_a_sparkline(client, scored):
     client.force_login(scored.mgr_a)
 

@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
+from accounts.visibility import can_create_customers
 from customers import imports
 
 
@@ -20,8 +21,8 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"No active user {username!r}.")
-        if not (user.role == User.Role.SALESPERSON or user.is_admin):
-            raise CommandError("Only salespeople and admins import customers.")
+        if not can_create_customers(user):
+            raise CommandError("Only salespeople, managers and admins import customers.")
         try:
             with path.open("rb") as upload:
                 result = imports.import_customers(upload, by=user)
