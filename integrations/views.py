@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -8,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from core.csv import safe_row
+from core.csv import csv_response
 from core.errors import ImportRefused
 from integrations import imports, services, undo
 from integrations.access import get_import_for_user
@@ -134,10 +132,8 @@ def undo_import(request: HttpRequest, pk: int) -> HttpResponse:
 def error_report(request: HttpRequest, pk: int) -> HttpResponse:
     """Every row error of the file's last check, as CSV."""
     run = get_import_for_user(request.user, pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-errors.csv"'
-    writer = csv.writer(response)
+    response, writer = csv_response(f"import-{run.pk}-errors.csv")
     writer.writerow([_("Line"), _("Column"), _("Reason")])
     for line, column, reason in run.row_errors.values_list("line", "column", "reason").iterator():
-        writer.writerow(safe_row([line, column, reason]))
+        writer.writerow([line, column, reason])
     return response

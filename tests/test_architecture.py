@@ -119,6 +119,21 @@ def test_no_app_file_is_too_long():
     assert set(too_long) <= set(LONG_FILES), too_long
 
 
+def test_every_csv_export_goes_through_the_one_writer():
+    """core/csv.py's csv_response neutralises formulas; a csv.writer elsewhere would not."""
+    writers = [
+        f"{relative(path)}:{node.lineno}"
+        for path in app_files()
+        if relative(path) != "core/csv.py"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Attribute)
+        and node.attr in {"writer", "DictWriter"}
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "csv"
+    ]
+    assert not writers, writers
+
+
 def view_functions(path: Path) -> list[ast.FunctionDef]:
     """Module-level functions whose first argument is the request: function views."""
     return [
