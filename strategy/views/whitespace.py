@@ -1,7 +1,5 @@
 """The whitespace grid (edited in place), its CSV export, and the customer's divisions."""
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +14,7 @@ from django_htmx.http import reswap, retarget
 
 from accounts.visibility import AccountAccess
 from core.conflicts import form_status, rebase, stored_values
-from core.csv import safe_row
+from core.csv import csv_response
 from core.params import parse_id
 from core.versioning import StaleVersion
 from customers import services as records
@@ -170,12 +168,10 @@ def whitespace_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """Every assessed cell, one line each, through the formula-safe writer."""
     customer, _access = get_customer_for_user(request.user, pk)
     stamp = timezone.localdate().isoformat()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="whitespace-{customer.pk}-{stamp}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(safe_row(str(title) for title in CSV_HEADER))
+    response, writer = csv_response(f"whitespace-{customer.pk}-{stamp}.csv")
+    writer.writerow(str(title) for title in CSV_HEADER)
     for cell in queries.assessed_cells(customer):
-        writer.writerow(safe_row(_csv_row(cell)))
+        writer.writerow(_csv_row(cell))
     return response
 
 
