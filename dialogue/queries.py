@@ -423,3 +423,21 @@ def timeline_page(
     if cursor is not None and last_at == cursor.at:
         ties += cursor.skip
     return entries, TimelineCursor(at=last_at, skip=ties)
+
+
+def team_open_action_items(user: User) -> QuerySet[ActionItem]:
+    """Open action items on every account `user` can see, by owner, each owner's overdue ones
+    first, then by due date: a manager's view of their team's next steps."""
+    return (
+        action_items_for_user(user)
+        .filter(status=ActionItem.Status.OPEN)
+        .order_by(
+            "owner__first_name",
+            "owner__last_name",
+            "owner__username",
+            "owner_id",
+            "overdue_first",
+            F("due_on").asc(nulls_last=True),
+            "id",
+        )
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dialogue import views, views_planned
+from dialogue import views, views_planned, views_team
 
 app_name = "dialogue"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("meetings/<int:pk>/edit/", views.edit_meeting, name="edit-meeting"),
     path("meetings/<int:pk>/delete/", views.delete_meeting, name="delete-meeting"),
     path("action-items/", views.my_action_items, name="my-action-items"),
+    path("action-items/team/", views_team.team_action_items, name="team-action-items"),
     path("action-items/<int:pk>/edit/", views.edit_action_item, name="edit-action-item"),
     path("action-items/<int:pk>/status/", views.set_action_item_status, name="action-item-status"),
 ]

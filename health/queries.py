@@ -9,7 +9,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Avg, Count, F, OrderBy, Q, QuerySet
+from django.db.models import Avg, Count, F, OrderBy, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Round
 
 from accounts.models import User
@@ -20,6 +20,8 @@ from health.models import AccountHealth, HealthSnapshot, ScoreAnnotation
 HISTORY_DAYS = 90
 TEAM_CHART_STEP_DAYS = 7
 NEEDS_ATTENTION_LIMIT = 5
+# An amber account whose score fell this many points in 30 days needs attention like a red one.
+ATTENTION_DROP = 10
 TEAM_HISTORY_CACHE_SECONDS = 10 * 60
 
 # Sort key -> the columns it orders by; None-able columns put unscored accounts last.
@@ -173,15 +175,52 @@ def _scope_digest(scope: DashboardScope) -> str:
     return hashlib.sha256(",".join(map(str, sorted(scope.ids))).encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class AttentionRow:
+    """An account on the manager's "Needs attention" list and why it is there."""
+
+    customer: Customer
+    health: AccountHealth | None
+    reason: str
+
+    @property
+    def is_falling(self) -> bool:
+        return self.customer.health_band == Customer.HealthBand.AMBER
+
+
 def needs_attention(scope: DashboardScope, *, limit: int = NEEDS_ATTENTION_LIMIT) -> list:
-    """Red accounts, those whose score dropped most in 30 days first."""
+    """Red accounts and amber ones falling fast (ATTENTION_DROP points in 30 days), those whose
+    score dropped most first, each with its main reason (one query)."""
+    latest_components = HealthSnapshot.objects.filter(customer=OuterRef("pk")).order_by("-taken_on")
     customers = (
         scope.customers()
-        .filter(health_band=Customer.HealthBand.RED)
+        .filter(
+            Q(health_band=Customer.HealthBand.RED)
+            | Q(health_band=Customer.HealthBand.AMBER, health__trend_30d__lte=-ATTENTION_DROP)
+        )
         .select_related("lead", "health")
+        .annotate(latest_components=Subquery(latest_components.values("components")[:1]))
         .order_by(F("health__trend_30d").asc(nulls_last=True), "health_score", "name")[:limit]
     )
-    return dashboard_rows(customers)
+    return [
+        AttentionRow(customer=row.customer, health=row.health, reason=_attention_reason(row))
+        for row in dashboard_rows(customers)
+    ]
+
+
+def _attention_reason(row: DashboardRow) -> str:
+    """The weakest component's first reason, after the fall when the account is falling."""
+    components = row.customer.latest_components or []
+    weakest = min(
+        (c for c in components if c.get("max_points")),
+        key=lambda c: c["points"] / c["max_points"],
+        default=None,
+    )
+    reason = weakest["reasons"][0] if weakest and weakest.get("reasons") else ""
+    if row.health is not None and row.health.trend_30d is not None and row.health.trend_30d < 0:
+        fall = f"down {-row.health.trend_30d} points in 30 days"
+        return f"{fall}; {reason}" if reason else fall
+    return reason
 
 
 def account_history(customer: Customer, *, today: dt.date, days: int = HISTORY_DAYS) -> list:

@@ -109,6 +109,45 @@ def test_needs_attention_lists_the_biggest_drop_first(client, actors):
     ]
 
 
+def test_needs_attention_adds_amber_accounts_falling_fast_with_their_reason(client, actors):
+    falling = factories.CustomerFactory(name="Falling Amber", lead=actors.sales_a)
+    score(falling, 55, trend=-12)
+    score(actors.customer_a2, 50, trend=-9)  # amber, but not falling fast enough
+    score(actors.customer_a, 30, trend=-2)
+    factories.HealthSnapshotFactory(
+        customer=falling,
+        score=55,
+        band="amber",
+        components=[
+            {
+                "key": "recency",
+                "name": "Recency",
+                "weight": 25,
+                "points": 5.0,
+                "max_points": 25,
+                "reasons": ["no meeting in 45 days"],
+            },
+            {
+                "key": "execution",
+                "name": "Execution",
+                "weight": 15,
+                "points": 15.0,
+                "max_points": 15,
+                "reasons": ["no overdue items"],
+            },
+        ],
+    )
+    client.force_login(actors.mgr_a)
+    response = client.get(reverse("home"))
+    attention = response.context["attention"]
+    assert [row.customer.name for row in attention] == ["Falling Amber", "Alpha Industries"]
+    assert attention[0].reason == "down 12 points in 30 days; no meeting in 45 days"
+    assert attention[0].is_falling
+    body = response.content.decode()
+    assert "Down 12 points in 30 days; no meeting in 45 days" in body
+    assert "and falling" in body
+
+
 @pytest.mark.parametrize(
     ("sort", "expected"),
     [

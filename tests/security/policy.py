@@ -182,6 +182,7 @@ POLICY: dict[str, Rule] = {
     "dialogue/meetings/<int:pk>/edit/": page(Meeting),
     "dialogue/meetings/<int:pk>/delete/": page(Meeting),
     "dialogue/action-items/": page(),
+    "dialogue/action-items/team/": page(note="open items on the accounts the user sees"),
     "dialogue/action-items/<int:pk>/edit/": page(ActionItem),
     "dialogue/action-items/<int:pk>/status/": page(ActionItem),
     "dialogue/customers/<int:pk>/meetings/": page(Customer),
