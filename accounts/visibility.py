@@ -166,6 +166,11 @@ def can_manage_partners(user: User) -> bool:
     )
 
 
+def can_manage_webhooks(user: User) -> bool:
+    """Subscribe URLs to account events: admins (every account), managers (their accounts)."""
+    return user.is_active and (user.role == User.Role.MANAGER or user.is_admin)
+
+
 def assignable_leads(user: User) -> QuerySet[User]:
     """Whom `user` may make the lead of a customer they create or import: themselves; a
     manager also the members of the teams they manage; an admin any active user."""

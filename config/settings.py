@@ -577,3 +577,11 @@ CELERY_BEAT_SCHEDULE["space-step-reminders"] = {
     "schedule": crontab(hour=7, minute=0),
 }
 TIMELINE_SOURCES = ["space.queries.timeline_source"]
+# Webhooks: targets on private or loopback addresses are refused unless this is on (or an
+# admin allows them for one endpoint); deliveries due for a retry are sent every minute.
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
+ACCOUNT_CHANGE_CONSUMERS.append("integrations.tasks.publish_webhook_events_task")
+CELERY_BEAT_SCHEDULE["integrations-retry-webhooks"] = {
+    "task": "integrations.tasks.retry_due_webhooks_task",
+    "schedule": timedelta(seconds=60),
+}

@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.validators import validate_single_line
-from integrations import presets
-from integrations.models import RecordKind
+from integrations import presets, webhooks
+from integrations.models import RecordKind, WebhookEndpoint
 
 ENCODING_CHOICES = [
     ("auto", _("Detect (UTF-8 or UTF-16)")),
@@ -65,3 +65,36 @@ class MappingForm(forms.Form):
 
     def mapping(self) -> dict[str, str]:
         return {name: column for name, column in self.cleaned_data.items() if column}
+
+
+class WebhookEndpointForm(forms.ModelForm):
+    events = forms.MultipleChoiceField(
+        label=_("Events"), widget=forms.CheckboxSelectMultiple, choices=()
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["url", "description", "events", "format", "allow_private"]
+        labels = {
+            "url": _("URL"),
+            "description": _("Description"),
+            "format": _("Format"),
+            "allow_private": _("Allow a private or local address (admins only)"),
+        }
+
+    def __init__(self, *args: object, may_allow_private: bool, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["events"].choices = [
+            (key, label) for key, label in webhooks.EVENTS.items() if key != "test"
+        ]
+        if not may_allow_private:
+            del self.fields["allow_private"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("url"):
+            try:
+                webhooks.check_target(data["url"], allow_private=data.get("allow_private", False))
+            except webhooks.UnsafeTarget as exc:
+                self.add_error("url", str(exc))
+        return data

@@ -152,3 +152,78 @@ class ImportUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} (run {self.run_id})"
+
+
+class WebhookEndpoint(models.Model):
+    """A URL told about events on the accounts its owner sees (an admin's: every account)."""
+
+    class Format(models.TextChoices):
+        JSON = "json", _("JSON (Standard Webhooks, signed)")
+        CHAT = "chat", _("Chat message (Slack- or Teams-compatible incoming webhook)")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_endpoints"
+    )
+    url = models.URLField(max_length=500)
+    description = models.CharField(max_length=200, blank=True)
+    events = models.JSONField(default=list)
+    format = models.CharField(max_length=10, choices=Format, default=Format.JSON)
+    # "whsec_" and base64 of 24 random bytes, as the Standard Webhooks libraries expect.
+    secret = models.CharField(max_length=100, editable=False)
+    # Only an admin may point an endpoint at a private or loopback address.
+    allow_private = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    failing_since = models.DateTimeField(null=True, blank=True, editable=False)
+    disabled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: sent after the commit, retried for about a day, logged."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        SUCCEEDED = "succeeded", _("Delivered")
+        FAILED = "failed", _("Failed")
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    message_id = models.CharField(max_length=40)
+    event = models.CharField(max_length=50)
+    payload = models.JSONField()
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_ms = models.PositiveIntegerField(null=True, blank=True)
+    response_excerpt = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["endpoint", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.endpoint_id}"
+
+
+class WebhookCursor(models.Model):
+    """What the webhooks last saw of an account, to tell what is new at its next change."""
+
+    customer = models.OneToOneField(Customer, on_delete=models.CASCADE, related_name="+")
+    seen_until = models.DateTimeField()
+    health_band = models.CharField(max_length=10, blank=True)
+
+    def __str__(self) -> str:
+        return f"webhook cursor of customer {self.customer_id}"

@@ -2,6 +2,7 @@
 (column, reason) for every cell that cannot be used."""
 
 import datetime as dt
+import functools
 import hashlib
 import html
 import json
@@ -29,18 +30,6 @@ ACTIVITY_KINDS = {
     "visit": Meeting.Kind.VISIT,
     "workshop": Meeting.Kind.WORKSHOP,
 }
-DATE_FORMATS = (
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%dT%H:%M",
-    "%Y-%m-%d",
-    "%m/%d/%Y %I:%M %p",
-    "%m/%d/%Y %H:%M",
-    "%m/%d/%Y",
-    "%d.%m.%Y %H:%M",
-    "%d.%m.%Y",
-)
 _TAG_BREAKS = re.compile(r"<\s*(br|/p|/div|/li)\s*/?\s*>", re.IGNORECASE)
 
 
@@ -68,25 +57,49 @@ def _plain_text(value: str) -> str:
     return html.unescape(text).strip()
 
 
+_US_DATE = re.compile(
+    r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ ,]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?"
+)
+_DOTTED_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+
+
+def _parse_naive(text: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    if match := _US_DATE.fullmatch(text):
+        month, day, year, hour, minute, second, half = match.groups()
+    elif match := _DOTTED_DATE.fullmatch(text):
+        day, month, year, hour, minute, second = match.groups()
+        half = None
+    else:
+        return None
+    hours = int(hour or 0)
+    if half and half.lower() == "pm" and hours < 12:
+        hours += 12
+    elif half and half.lower() == "am" and hours == 12:
+        hours = 0
+    try:
+        return dt.datetime(  # noqa: DTZ001 (made aware by the caller)
+            int(year), int(month), int(day), hours, int(minute or 0), int(second or 0)
+        )
+    except ValueError:
+        return None
+
+
+@functools.lru_cache(maxsize=4096)
 def parse_datetime(value: str) -> dt.datetime | None:
+    """A date or date and time as CRMs write them (ISO, US month/day/year, day.month.year);
+    a date alone is noon that day, so it shows on that date in every nearby time zone."""
     text = value.strip()
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"
-    try:
-        parsed = dt.datetime.fromisoformat(text)
-    except ValueError:
-        parsed = None
-        for fmt in DATE_FORMATS:
-            try:
-                parsed = dt.datetime.strptime(text, fmt)  # noqa: DTZ007 (made aware below)
-                break
-            except ValueError:
-                continue
+    parsed = _parse_naive(text)
     if parsed is None:
         return None
     if parsed.tzinfo is None:
         if len(text) <= 10:
-            # A date without a time: noon, so it shows on that date in every nearby time zone.
             parsed = parsed.replace(hour=12)
         parsed = timezone.make_aware(parsed)
     return parsed

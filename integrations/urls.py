@@ -1,6 +1,6 @@
 from django.urls import path
 
-from integrations import views
+from integrations import views, views_webhooks
 
 app_name = "integrations"
 
@@ -12,4 +12,9 @@ urlpatterns = [
     path("imports/<int:pk>/check/", views.check_again, name="check-again"),
     path("imports/<int:pk>/undo/", views.undo_import, name="undo-import"),
     path("imports/<int:pk>/errors.csv", views.error_report, name="error-report"),
+    path("webhooks/", views_webhooks.endpoints, name="webhooks"),
+    path("webhooks/<int:pk>/", views_webhooks.endpoint_detail, name="webhook"),
+    path("webhooks/<int:pk>/test/", views_webhooks.send_test, name="webhook-test"),
+    path("webhooks/<int:pk>/delete/", views_webhooks.delete_endpoint, name="webhook-delete"),
+    path("webhooks/deliveries/<int:pk>/resend/", views_webhooks.resend, name="webhook-resend"),
 ]

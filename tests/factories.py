@@ -396,3 +396,23 @@ class AnalysisItemFactory(factory.django.DjangoModelFactory):
     customer = factory.SubFactory(CustomerFactory)
     category = "strength"
     text = "Strong brand in the Nordics"
+
+
+class WebhookEndpointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "integrations.WebhookEndpoint"
+
+    owner = factory.SubFactory(UserFactory)
+    url = "https://example.com/hook"
+    events = factory.LazyFunction(lambda: ["meeting.logged"])
+    secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
+
+class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "integrations.WebhookDelivery"
+
+    endpoint = factory.SubFactory(WebhookEndpointFactory)
+    message_id = factory.Sequence(lambda n: f"msg_{n:032d}")
+    event = "test"
+    payload = factory.LazyFunction(lambda: {"type": "test", "data": {}})

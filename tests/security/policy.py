@@ -35,7 +35,7 @@ from customers.models import (
     ProcessStep,
 )
 from dialogue.models import ActionItem, Meeting, PlannedMeeting
-from integrations.models import ImportRun
+from integrations.models import ImportRun, WebhookDelivery, WebhookEndpoint
 from solutions.models import Comment, Contribution, Partner, Proposal
 from space.models import Feedback, Guest, PlanStep, SharedItem, SharedProposal, SharedSpace
 from strategy.models import AnalysisItem, Division, WhitespaceCell
@@ -286,6 +286,15 @@ POLICY: dict[str, Rule] = {
         Customer,
         extra=lambda t: {"answer": "ignore"},
         note="POST kind= and source= name one of the account's records (400 when missing)",
+    ),
+    "integrations/webhooks/": page(reader_status=(403,), note="admins and managers only"),
+    "integrations/webhooks/<int:pk>/": page(WebhookEndpoint, scope=USER, owner_field="owner"),
+    "integrations/webhooks/<int:pk>/test/": page(WebhookEndpoint, scope=USER, owner_field="owner"),
+    "integrations/webhooks/<int:pk>/delete/": page(
+        WebhookEndpoint, scope=USER, owner_field="owner"
+    ),
+    "integrations/webhooks/deliveries/<int:pk>/resend/": page(
+        WebhookDelivery, scope=USER, owner_field="endpoint__owner"
     ),
     # core
     "customers/<int:pk>/audit/": page(Customer, note="leads, managers and admins only"),

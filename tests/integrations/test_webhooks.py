@@ -1,0 +1,274 @@
+"""Outgoing webhooks: events from the change feed, Standard Webhooks signatures verified with
+the library, retries and switching off, SSRF refusals, and the visibility rule."""
+
+import datetime as dt
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from standardwebhooks.webhooks import Webhook
+
+from accounts.models import Notification
+from dialogue import services as dialogue_services
+from integrations import webhooks
+from integrations.models import WebhookDelivery, WebhookEndpoint
+from tests import factories
+
+
+class Receiver:
+    """A local HTTP server that records what it receives and answers `status`."""
+
+    def __init__(self, status: int = 204) -> None:
+        self.status = status
+        self.received: list[tuple[dict, bytes]] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.received.append((dict(self.headers), body))
+                self.send_response(receiver.status)
+                if receiver.status in (301, 302):
+                    self.send_header("Location", "http://127.0.0.1:9/elsewhere")
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    server = Receiver()
+    yield server
+    server.stop()
+
+
+def endpoint_for(owner, url, events=("meeting.logged",), **kwargs):
+    return WebhookEndpoint.objects.create(
+        owner=owner,
+        url=url,
+        events=list(events),
+        secret=webhooks.new_secret(),
+        allow_private=True,
+        **kwargs,
+    )
+
+
+def log_meeting(customer, author, title="Gate review"):
+    return dialogue_services.log_meeting(
+        customer,
+        author=author,
+        data=dialogue_services.MeetingData(occurred_at=timezone.now(), kind="meeting", title=title),
+    )
+
+
+def test_meeting_logged_is_delivered_signed_to_a_local_server(
+    actors, receiver, django_capture_on_commit_callbacks
+):
+    endpoint = endpoint_for(actors.mgr_a, receiver.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = log_meeting(actors.customer_a, actors.sales_a)
+    # Through the change feed's consumer and the delivery task (eager in tests).
+    assert len(receiver.received) == 1
+    headers, body = receiver.received[0]
+    payload = Webhook(endpoint.secret).verify(body, headers)
+    assert payload["type"] == "meeting.logged"
+    assert payload["version"] == webhooks.PAYLOAD_VERSION
+    assert payload["data"]["account"]["id"] == actors.customer_a.pk
+    assert payload["data"]["meeting"]["id"] == meeting.pk
+    delivery = WebhookDelivery.objects.get(endpoint=endpoint)
+    assert (delivery.status, delivery.response_status, delivery.attempts) == ("succeeded", 204, 1)
+    assert delivery.response_ms is not None
+    # A tampered body fails the receiver's check.
+    with pytest.raises(Exception, match=r"(?i)signature"):
+        Webhook(endpoint.secret).verify(body.replace(b"Gate", b"Fake"), headers)
+
+
+def test_other_teams_endpoint_hears_nothing(actors, receiver):
+    endpoint_for(actors.mgr_b, receiver.url)
+    mine = endpoint_for(actors.mgr_a, receiver.url)
+    log_meeting(actors.customer_a, actors.sales_a)
+    webhooks.publish_account_events(actors.customer_a.pk)
+    assert list(WebhookDelivery.objects.values_list("endpoint_id", flat=True)) == [mine.pk]
+
+
+def test_delivery_refused_when_the_owner_no_longer_sees_the_account(actors, receiver):
+    endpoint = endpoint_for(actors.mgr_a, receiver.url)
+    log_meeting(actors.customer_a, actors.sales_a)
+    webhooks.publish_account_events(actors.customer_a.pk)
+    actors.mgr_a.managed_teams.all().delete()
+    delivery = WebhookDelivery.objects.get(endpoint=endpoint)
+    assert webhooks.deliver(delivery.pk) == "refused"
+    assert receiver.received == []
+
+
+def test_health_band_change_and_problem_events(actors, receiver):
+    endpoint_for(
+        actors.admin, receiver.url, events=("account.health_band_changed", "problem.created")
+    )
+    customer = actors.customer_a
+    type(customer).objects.filter(pk=customer.pk).update(health_band="green", health_score=75)
+    assert webhooks.publish_account_events(customer.pk) == 0  # the first look
+    type(customer).objects.filter(pk=customer.pk).update(health_band="red", health_score=31)
+    problem = factories.ProblemFactory(customer=customer, title="Gate delays")
+    assert webhooks.publish_account_events(customer.pk) == 2
+    for delivery_id in webhooks.due_deliveries():
+        webhooks.deliver(delivery_id)
+    payloads = [json.loads(body) for _headers, body in receiver.received]
+    assert [p["type"] for p in payloads] == ["account.health_band_changed", "problem.created"]
+    assert payloads[0]["data"]["from"] == "green"
+    assert payloads[0]["data"]["to"] == "red"
+    assert payloads[1]["data"]["problem"]["id"] == problem.pk
+    # Nothing new: nothing sent.
+    assert webhooks.publish_account_events(customer.pk) == 0
+
+
+def test_failing_endpoint_is_retried_then_switched_off(actors, time_machine):
+    failing = Receiver(status=500)
+    try:
+        endpoint = endpoint_for(actors.mgr_a, failing.url)
+        log_meeting(actors.customer_a, actors.sales_a)
+        webhooks.publish_account_events(actors.customer_a.pk)
+        delivery = WebhookDelivery.objects.get(endpoint=endpoint)
+        start = timezone.now()
+        time_machine.move_to(start, tick=False)
+        assert webhooks.deliver(delivery.pk) == "pending"
+        delivery.refresh_from_db()
+        assert (delivery.attempts, delivery.response_status) == (1, 500)
+        assert delivery.next_attempt_at == delivery.created_at + dt.timedelta(seconds=30)
+        # Not due yet: the beat task leaves it.
+        assert webhooks.due_deliveries() == []
+        attempts = 1
+        while delivery.next_attempt_at is not None:
+            time_machine.move_to(delivery.next_attempt_at, tick=False)
+            assert webhooks.due_deliveries() == [delivery.pk]
+            webhooks.deliver(delivery.pk)
+            attempts += 1
+            delivery.refresh_from_db()
+        endpoint.refresh_from_db()
+        assert delivery.status == "failed"
+        assert attempts == len(failing.received) >= 6
+        assert not endpoint.is_active
+        assert Notification.objects.filter(user=actors.mgr_a, url__contains="webhooks").exists()
+    finally:
+        failing.stop()
+
+
+def test_redirects_are_not_followed(actors):
+    redirecting = Receiver(status=302)
+    try:
+        endpoint = endpoint_for(actors.mgr_a, redirecting.url)
+        delivery = webhooks.send_test_event(endpoint)
+        webhooks.deliver(delivery.pk)
+        delivery.refresh_from_db()
+        assert (delivery.status, delivery.response_status) == ("pending", 302)
+        assert len(redirecting.received) == 1
+    finally:
+        redirecting.stop()
+
+
+def test_chat_format_is_one_line_with_a_link(actors, receiver):
+    endpoint_for(actors.mgr_a, receiver.url, format=WebhookEndpoint.Format.CHAT)
+    log_meeting(actors.customer_a, actors.sales_a)
+    webhooks.publish_account_events(actors.customer_a.pk)
+    for delivery_id in webhooks.due_deliveries():
+        webhooks.deliver(delivery_id)
+    _headers, body = receiver.received[-1]
+    text = json.loads(body)["text"]
+    assert "\n" not in text
+    assert text == (
+        f"Meeting logged: Alpha Industries http://127.0.0.1:8000/customers/{actors.customer_a.pk}/"
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/hook",
+        "http://localhost:8000/hook",
+        "http://10.1.2.3/hook",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/hook",
+        "ftp://example.com/hook",
+    ],
+)
+def test_private_and_local_targets_are_refused(actors, client, url):
+    client.force_login(actors.mgr_a)
+    response = client.post(
+        reverse("integrations:webhooks"),
+        {"url": url, "events": ["meeting.logged"], "format": "json"},
+    )
+    assert response.status_code == 400
+    assert not WebhookEndpoint.objects.exists()
+    with pytest.raises(webhooks.UnsafeTarget):
+        webhooks.check_target(url, allow_private=False)
+
+
+def test_manager_adds_an_endpoint_and_sends_a_test_event(
+    actors, client, receiver, settings, django_capture_on_commit_callbacks
+):
+    settings.WEBHOOKS_ALLOW_PRIVATE = True
+    client.force_login(actors.mgr_a)
+    response = client.post(
+        reverse("integrations:webhooks"),
+        {"url": receiver.url, "events": ["meeting.logged"], "format": "json"},
+    )
+    endpoint = WebhookEndpoint.objects.get(owner=actors.mgr_a)
+    assert response.url == reverse("integrations:webhook", args=[endpoint.pk])
+    assert endpoint.secret.startswith("whsec_")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("integrations:webhook-test", args=[endpoint.pk]))
+    headers, body = receiver.received[-1]
+    assert Webhook(endpoint.secret).verify(body, headers)["type"] == "test"
+    delivery = WebhookDelivery.objects.get(endpoint=endpoint)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("integrations:webhook-resend", args=[delivery.pk]))
+    assert len(receiver.received) == 2
+    page = client.get(reverse("integrations:webhook", args=[endpoint.pk]))
+    assert page.content.decode().count("Delivered") == 2
+
+
+def test_salesperson_and_specialist_may_not_manage_webhooks(actors, client):
+    for user in (actors.sales_a, actors.spec_a):
+        client.force_login(user)
+        assert client.get(reverse("integrations:webhooks")).status_code == 403
+
+
+def test_another_users_endpoint_and_delivery_are_404(actors, client):
+    endpoint = endpoint_for(actors.mgr_a, "https://example.com/hook")
+    delivery = webhooks.send_test_event(endpoint)
+    for user in (actors.mgr_b, actors.admin, actors.sales_a):
+        client.force_login(user)
+        assert client.get(reverse("integrations:webhook", args=[endpoint.pk])).status_code == 404
+        for name in ("webhook-test", "webhook-delete"):
+            url = reverse(f"integrations:{name}", args=[endpoint.pk])
+            assert client.post(url).status_code == 404
+        url = reverse("integrations:webhook-resend", args=[delivery.pk])
+        assert client.post(url).status_code == 404
+    assert WebhookEndpoint.objects.filter(pk=endpoint.pk).exists()
+
+
+def test_webhook_pages_query_count(actors, client, django_assert_max_num_queries):
+    endpoint = endpoint_for(actors.mgr_a, "https://example.com/hook")
+    for _ in range(5):
+        webhooks.send_test_event(endpoint)
+    client.force_login(actors.mgr_a)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("integrations:webhook", args=[endpoint.pk])).status_code == 200
+    factories.WebhookEndpointFactory(owner=actors.mgr_a)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("integrations:webhooks")).status_code == 200
