@@ -124,7 +124,8 @@ def test_every_csv_export_goes_through_the_one_writer():
     writers = [
         f"{relative(path)}:{node.lineno}"
         for path in app_files()
-        if relative(path) != "core/csv.py"
+        # bench writes input files for the import benchmark: they are no one's export.
+        if relative(path) != "core/csv.py" and app_of(path) != "bench"
         for node in ast.walk(ast.parse(path.read_text()))
         if isinstance(node, ast.Attribute)
         and node.attr in {"writer", "DictWriter"}
