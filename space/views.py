@@ -48,8 +48,8 @@ def _page(
                 customer=customer, initial={"goals": shared_goals, "problems": shared_problems}
             ),
             intro_form=bound.get("intro_form") or IntroductionForm(instance=space),
-            milestone_form=bound.get("milestone_form") or MilestoneForm(),
-            step_form=bound.get("step_form") or StepForm(space=space),
+            milestone_form=bound.get("milestone_form") or MilestoneForm(prefix="milestone"),
+            step_form=bound.get("step_form") or StepForm(space=space, prefix="step"),
             proposal_form=bound.get("proposal_form") or ShareProposalForm(customer=customer),
             invite_form=bound.get("invite_form") or InviteForm(customer=customer),
             message_form=bound.get("message_form") or MessageForm(),
@@ -110,7 +110,7 @@ def save_introduction(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def add_milestone(request: HttpRequest, pk: int) -> HttpResponse:
     customer, access, space = _curated(request, pk)
-    form = MilestoneForm(request.POST)
+    form = MilestoneForm(request.POST, prefix="milestone")
     if not form.is_valid():
         return _page(request, customer, access, space, status=400, milestone_form=form)
     services.add_milestone(space, **form.cleaned_data)
@@ -121,7 +121,7 @@ def add_milestone(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def add_step(request: HttpRequest, pk: int) -> HttpResponse:
     customer, access, space = _curated(request, pk)
-    form = StepForm(request.POST, space=space)
+    form = StepForm(request.POST, space=space, prefix="step")
     if not form.is_valid():
         return _page(request, customer, access, space, status=400, step_form=form)
     data = form.cleaned_data

@@ -5,9 +5,10 @@ import re
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from health.models import AccountHealth
+from health.scoring import compute_health
 from tests import factories
 from tests.factories import PASSWORD
 
@@ -22,9 +23,9 @@ def sign_in(page: Page, base: str, username: str) -> None:
     expect(page.get_by_role("heading", name="My accounts")).to_be_visible()
 
 
-def understanding_points(customer_id: int) -> float:
-    health = AccountHealth.objects.get(customer_id=customer_id)
-    return next(c["points"] for c in health.components if c["key"] == "understanding")
+def understanding_points(customer) -> float:
+    components = compute_health(customer, now=timezone.now()).components
+    return next(c.points for c in components if c.key == "understanding")
 
 
 def test_lead_shares_guest_confirms_and_corrects_lead_accepts(
@@ -48,14 +49,14 @@ def test_lead_shares_guest_confirms_and_corrects_lead_accepts(
     page.get_by_role("button", name="Save what is shared").click()
     expect(page.get_by_text("The shared goals and problems are saved.")).to_be_visible()
     page.get_by_text("Add a step").click()
-    page.get_by_label("Step", exact=True).fill("Send the gate data")
-    page.get_by_label("Owner").select_option(label="Katrin Vogel")
+    page.locator("#id_step-title").fill("Send the gate data")
+    page.locator("#id_step-owner").select_option(label="Katrin Vogel")
     page.get_by_role("button", name="Add the step").click()
     expect(page.get_by_role("cell", name="Send the gate data")).to_be_visible()
     page.get_by_label("Stakeholder").select_option(label="Katrin Vogel")
     page.get_by_role("button", name="Invite").click()
     expect(page.get_by_text("katrin@nordwind.example is invited")).to_be_visible()
-    before = understanding_points(customer.pk)
+    before = understanding_points(customer)
 
     # The guest, in a browser of their own, follows the emailed link.
     link = re.search(r"https?://[^/\s]+(/shared/link/[^\s]+/)", mail.outbox[-1].body).group(1)
@@ -96,4 +97,4 @@ def test_lead_shares_guest_confirms_and_corrects_lead_accepts(
     expect(
         page.get_by_text("Confirmed by Katrin Vogel, CEO, in the shared space on")
     ).to_be_visible()
-    assert understanding_points(customer.pk) > before
+    assert understanding_points(customer) > before

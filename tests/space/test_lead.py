@@ -43,18 +43,19 @@ def test_steps_are_owned_on_either_side(actors):
     lead.post(f"{url}open/")
     assert (
         lead.post(
-            f"{url}steps/", {"title": "Gate data", "owner": f"s{katrin.pk}", "due_on": "2027-01-12"}
+            f"{url}steps/",
+            {"step-title": "Gate data", "step-owner": f"s{katrin.pk}", "step-due_on": "2027-01-12"},
         ).status_code
         == 302
     )
     assert (
         lead.post(
-            f"{url}steps/", {"title": "Sensor quote", "owner": f"u{actors.spec_a.pk}"}
+            f"{url}steps/", {"step-title": "Sensor quote", "step-owner": f"u{actors.spec_a.pk}"}
         ).status_code
         == 302
     )
     outsider = factories.UserFactory()
-    response = lead.post(f"{url}steps/", {"title": "Nope", "owner": f"u{outsider.pk}"})
+    response = lead.post(f"{url}steps/", {"step-title": "Nope", "step-owner": f"u{outsider.pk}"})
     assert response.status_code == 400
     assert 'value="Nope"' in response.content.decode()  # what was typed is kept
     page = lead.get(url).content.decode()
