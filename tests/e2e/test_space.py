@@ -5,11 +5,17 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from customers.models import Customer
 from health.scoring import compute_health
+from space import guests
+from space.models import Guest
 from tests import factories
+from tests.e2e.conftest import sign_in_with_form
+from tests.e2e.test_a11y import AXE, check_pages
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -98,3 +104,28 @@ def test_lead_shares_guest_confirms_and_corrects_lead_accepts(
         page.get_by_text("Confirmed by Katrin Vogel, CEO, in the shared space on")
     ).to_be_visible()
     assert understanding_points(customer) > before
+
+
+@pytest.fixture
+def demo(transactional_db) -> None:
+    call_command("seed_demo", verbosity=0)
+
+
+@pytest.fixture
+def axe_page(page: Page) -> Page:
+    page.context.add_init_script(path=str(AXE))
+    return page
+
+
+def test_the_space_pages_have_no_serious_accessibility_violations(live_server, axe_page, demo):
+    nordwind = Customer.objects.get(name="Nordwind Logistics")
+    sign_in_with_form(axe_page, live_server.url, "sales1")
+    check_pages(axe_page, live_server.url, [f"/space/customers/{nordwind.pk}/"])
+    katrin = Guest.objects.get(space__customer=nordwind)
+    guest = axe_page.context.browser.new_context()
+    guest.add_init_script(path=str(AXE))
+    guest_page = guest.new_page()
+    guest_page.goto(f"{live_server.url}/shared/link/{guests.make_sign_in_token(katrin)}/")
+    guest_page.get_by_role("button", name="Sign in").click()
+    expect(guest_page.get_by_role("heading", name=re.compile("Shared space"))).to_be_visible()
+    check_pages(guest_page, live_server.url, ["/shared/", "/shared/sign-in/"])

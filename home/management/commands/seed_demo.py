@@ -7,6 +7,7 @@ from dialogue import demo as dialogue_demo
 from health import demo as health_demo
 from insights import demo as insights_demo
 from solutions import demo as solutions_demo
+from space import demo as space_demo
 
 
 class Command(BaseCommand):
@@ -17,7 +18,7 @@ class Command(BaseCommand):
             users = accounts_demo.seed()
             customers = customers_demo.seed(users)
             # Each app adds its part; health and the summaries read what the others made.
-            for app_demo in (dialogue_demo, solutions_demo, health_demo, insights_demo):
+            for app_demo in (dialogue_demo, solutions_demo, space_demo, health_demo, insights_demo):
                 app_demo.seed(users, customers)
         self.stdout.write(
             self.style.SUCCESS(
