@@ -217,3 +217,22 @@ def test_the_internal_plan_and_summary_pdf(actors):
         client_for(actors.sales_b).get(f"/insights/{actors.customer_a.pk}/plan/pdf/").status_code
         == 404
     )
+
+
+def test_the_lead_page_runs_a_fixed_number_of_queries(
+    shared, actors, django_assert_max_num_queries
+):
+    lead = client_for(actors.sales_a)
+    url = f"/space/customers/{actors.customer_a.pk}/"
+    with django_assert_max_num_queries(40) as small:
+        assert lead.get(url).status_code == 200
+    for n in range(4):
+        step = services.add_step(shared.space, title=f"Step {n}", owner_user=actors.spec_a)
+        services.post_message(shared.space, body="hi", guest=shared.guest, step=step)
+        services.post_message(shared.space, body="hello", user=actors.sales_a)
+        factories.SharedProposalFactory(space=shared.space)
+        factories.FeedbackFactory(space=shared.space)
+        factories.GuestFactory(space=shared.space)
+        factories.SharedItemFactory(space=shared.space)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert lead.get(url).status_code == 200
