@@ -44,6 +44,7 @@ def _render(lines: list[str]) -> SafeString:
 
 
 def _changed_blocks(old: list[str], new: list[str]) -> list[tuple[str, SafeString]]:
+    """Rendered blocks of what stayed, what was removed and what was added, in order."""
     blocks: list[tuple[str, SafeString]] = []
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -55,6 +56,11 @@ def _changed_blocks(old: list[str], new: list[str]) -> list[tuple[str, SafeStrin
             if any(line.strip() for line in lines):
                 blocks.append((kind, _render(lines)))
     return blocks
+
+
+def diff_texts(old_text: str, new_text: str) -> list[tuple[str, SafeString]]:
+    """Two versions of one markdown text (a plan section), as rendered blocks."""
+    return _changed_blocks(old_text.splitlines(), new_text.splitlines())
 
 
 def diff_sections(old_markdown: str, new_markdown: str) -> list[SectionDiff]:

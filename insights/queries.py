@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from accounts.models import AccountMembership, Area
 from accounts.visibility import AccountAccess
 from customers.models import Customer
+from insights.diffs import CHANGED, NEW, SectionDiff, diff_texts
 from insights.models import (
     AccountPlan,
     AccountSummary,
@@ -99,3 +100,27 @@ def section_revisions(section: PlanSection | None) -> list[PlanSectionRevision]:
     if section is None:
         return []
     return list(section.revisions.select_related("saved_by").order_by("-version")[:20])
+
+
+def changes_since_approval(customer: Customer, plan: AccountPlan | None) -> list[SectionDiff]:
+    """Each plan section changed since the plan was last approved, as rendered added and
+    removed blocks (one query): what a reviewer reads before approving again."""
+    if plan is None or plan.last_approved_at is None:
+        return []
+    approved = PlanSectionRevision.objects.filter(
+        section=OuterRef("pk"), saved_at__lte=plan.last_approved_at
+    ).order_by("-version")
+    sections = (
+        PlanSection.objects.filter(customer=customer)
+        .select_related("area")
+        .annotate(approved_body=Subquery(approved.values("body")[:1]))
+        .order_by("-kind", "area__name")  # the strategy, then the areas by name
+    )
+    changed = []
+    for section in sections:
+        if section.approved_body is None:
+            changed.append(SectionDiff(section.title, NEW, diff_texts("", section.body)))
+        elif section.approved_body != section.body:
+            blocks = diff_texts(section.approved_body, section.body)
+            changed.append(SectionDiff(section.title, CHANGED, blocks))
+    return changed

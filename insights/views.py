@@ -189,6 +189,11 @@ def _plan_context(customer: Customer, access: AccountAccess, **extra: object) ->
         "comments": queries.plan_comments(customer),
         "can_submit": access.can_submit_plan and status != "submitted",
         "can_review": access.can_review_plan and status == "submitted",
+        "since_approval": (
+            queries.changes_since_approval(customer, plan)
+            if access.can_review_plan and status == "submitted"
+            else []
+        ),
         "can_comment": access.can_contribute,
         "submit_form": SubmitPlanForm(),
         "review_form": ReviewPlanForm(),

@@ -378,3 +378,29 @@ def test_staff_see_failed_builds_in_the_admin(client, actors, built):
     response = client.get("/admin/insights/summarybuildstate/", {"status__exact": "failed"})
     assert response.status_code == 200
     assert "ValueError: poison" in response.content.decode()
+
+
+def test_reviewer_sees_what_changed_since_the_last_approval(client, actors):
+    customer = actors.customer_a
+    section = plans.save_plan_section(
+        customer, area=None, body="Grow **exports**.", expected_version=0, by=actors.sales_a
+    )
+    plans.submit_plan(customer, by=actors.sales_a)
+    client.force_login(actors.mgr_a)
+    first = client.get(url("plan", customer)).content.decode()
+    assert "never approved before" in first
+    plans.review_plan(customer, by=actors.mgr_a, approve=True)
+    plans.save_plan_section(
+        customer,
+        area=None,
+        body="Grow **exports** to Norway.",
+        expected_version=section.version,
+        by=actors.sales_a,
+    )
+    plans.submit_plan(customer, by=actors.sales_a)
+    body = client.get(url("plan", customer)).content.decode()
+    assert "What changed since the last approval" in body
+    removed = body[body.index('<del class="diff-block prose">') :]
+    assert "Grow <strong>exports</strong>." in removed[: removed.index("</del>")]
+    added = body[body.index('<ins class="diff-block prose">') :]
+    assert "Grow <strong>exports</strong> to Norway." in added[: added.index("</ins>")]
