@@ -103,6 +103,11 @@ class AccountAccess:
         return self.role in {AccessRole.LEAD, AccessRole.ADMIN}
 
     @property
+    def can_follow_account_calendar(self) -> bool:
+        """Subscribe to the account's calendar feed (all its meetings and due dates)."""
+        return self.role in _CORE
+
+    @property
     def can_manage_trash(self) -> bool:
         """List and restore the account's deleted records."""
         return self.role in _CORE

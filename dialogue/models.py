@@ -170,3 +170,25 @@ class PlannedMeeting(SoftDeletable, CustomerOwned):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.PLANNED and self.deleted_at is None
+
+
+class CalendarFeed(models.Model):
+    """A private, revocable iCalendar feed URL: a user's meetings and due dates, or (for whoever
+    may follow it) one account's. Only the token's hash is stored (dialogue.calendar)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(max_length=8, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Calendar feed {self.prefix}… of {self.user}"

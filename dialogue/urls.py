@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dialogue import views, views_planned, views_team
+from dialogue import views, views_calendar, views_planned, views_team
 
 app_name = "dialogue"
 
@@ -34,4 +34,16 @@ urlpatterns += [
     ),
     path("planned/<int:pk>/log/", views_planned.log_planned_meeting, name="log-planned-meeting"),
     path("week/", views_planned.my_week, name="my-week"),
+]
+
+urlpatterns += [
+    path("calendar/", views_calendar.calendar_feeds, name="calendar-feeds"),
+    path("calendar/new/", views_calendar.create_my_feed, name="create-calendar-feed"),
+    path(
+        "customers/<int:pk>/calendar/new/",
+        views_calendar.create_account_feed,
+        name="create-account-calendar-feed",
+    ),
+    path("calendar/<int:pk>/revoke/", views_calendar.revoke_feed, name="revoke-calendar-feed"),
+    path("calendar/<str:token>.ics", views_calendar.calendar_feed, name="calendar-feed"),
 ]

@@ -416,3 +416,12 @@ class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
     message_id = factory.Sequence(lambda n: f"msg_{n:032d}")
     event = "test"
     payload = factory.LazyFunction(lambda: {"type": "test", "data": {}})
+
+
+class CalendarFeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "dialogue.CalendarFeed"
+
+    user = factory.SubFactory(UserFactory)
+    token_hash = factory.Sequence(lambda n: f"{n:064d}")
+    prefix = "abcdef"

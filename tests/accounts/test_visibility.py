@@ -114,3 +114,19 @@ def test_member_moving_team_changes_manager_visibility(actors):
 def test_the_lead_managers_and_admins_curate_the_shared_space(actors, actor, expected):
     access = get_access(getattr(actors, actor), actors.customer_a.pk)
     assert access.can_share_with_customer is expected
+
+
+@pytest.mark.parametrize(
+    ("actor", "expected"),
+    [
+        ("sales_a", True),
+        ("mgr_a", True),
+        ("admin", True),
+        ("spec_a", False),
+        ("viewer_a", False),
+        ("outsider", False),
+    ],
+)
+def test_the_lead_managers_and_admins_follow_the_account_calendar(actors, actor, expected):
+    access = get_access(getattr(actors, actor), actors.customer_a.pk)
+    assert access.can_follow_account_calendar is expected

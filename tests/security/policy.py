@@ -34,7 +34,7 @@ from customers.models import (
     Process,
     ProcessStep,
 )
-from dialogue.models import ActionItem, Meeting, PlannedMeeting
+from dialogue.models import ActionItem, CalendarFeed, Meeting, PlannedMeeting
 from integrations.models import ImportRun, WebhookDelivery, WebhookEndpoint
 from solutions.models import Comment, Contribution, Partner, Proposal
 from space.models import Feedback, Guest, PlanStep, SharedItem, SharedProposal, SharedSpace
@@ -192,6 +192,15 @@ POLICY: dict[str, Rule] = {
     "dialogue/planned/<int:pk>/cancel/": page(PlannedMeeting),
     "dialogue/planned/<int:pk>/log/": page(PlannedMeeting),
     "dialogue/week/": page(),
+    "dialogue/calendar/": page(),
+    "dialogue/calendar/new/": page(note="creates a feed of the signed-in user's own"),
+    "dialogue/customers/<int:pk>/calendar/new/": page(Customer),
+    "dialogue/calendar/<int:pk>/revoke/": page(
+        CalendarFeed, scope=USER, note="the owner's own feeds; another user's feed id is a 404"
+    ),
+    "dialogue/calendar/<str:token>.ics": Rule(
+        TOKEN, note="calendar apps: the random feed token is the credential (tests/dialogue)"
+    ),
     "insights/briefs/<int:pk>/": page(PlannedMeeting),
     "insights/briefs/<int:pk>/build/": page(PlannedMeeting),
     # solutions
