@@ -276,6 +276,7 @@ ACCOUNT_CHANGE_CONSUMERS = [
     "insights.tasks.rebuild_summary_task",
     "health.tasks.refresh_health",
     "insights.tasks.refresh_prep_briefs_task",
+    "strategy.tasks.refresh_scorecard",
 ]
 
 if REDIS_URL:
@@ -514,6 +515,9 @@ HEALTH_WEIGHTS = {
     "solution": 15,
     "execution": 15,
     "balance": 10,
+    # The plan scorecard against the account's playbook (strategy); counted only where a
+    # playbook applies, so accounts without one keep the six components above.
+    "plan": 10,
 }
 HEALTH_GREEN_AT = 70
 HEALTH_AMBER_AT = 40

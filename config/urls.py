@@ -18,6 +18,7 @@ api_patterns = [
     path("", include("integrity.api")),
     path("", include("space.api")),
     path("", include("search.api")),
+    path("", include("strategy.api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

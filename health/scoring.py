@@ -1,7 +1,8 @@
 """The explainable health score: weighted components, each with its points and reasons.
 
 `compute_health` is a plain function of the stored data and a clock, so tests pin the clock.
-It runs seven aggregate queries per customer, whatever the account's size.
+It runs seven aggregate queries per customer, whatever the account's size, and the plan
+scorecard's (two when no playbook applies).
 """
 
 import datetime as dt
@@ -15,6 +16,7 @@ from django.utils import timezone
 from customers.models import Customer, Goal, Problem, Stakeholder
 from dialogue.models import ActionItem, Meeting, PlannedMeeting
 from solutions.models import Proposal
+from strategy.scorecards import build_scorecard
 
 RECENT_DAYS = 90
 # Dialogue recency: full points up to this many days since the last meeting, none from ZERO.
@@ -41,6 +43,7 @@ COMPONENT_NAMES = {
     "solution": "Solution progress",
     "execution": "Execution",
     "balance": "Dialogue balance",
+    "plan": "Plan quality",
 }
 
 
@@ -118,6 +121,9 @@ def compute_health(customer: Customer | int, *, now: dt.datetime) -> HealthResul
                 reasons=reasons,
             )
         )
+    plan = _plan_quality(customer, int(weights.get("plan", 0)), now)
+    if plan is not None:
+        components.append(plan)
     total_weight = sum(component.max_points for component in components)
     earned = sum(component.points for component in components)
     score = round(100 * earned / total_weight) if total_weight else 0
@@ -129,6 +135,28 @@ def compute_health(customer: Customer | int, *, now: dt.datetime) -> HealthResul
         proposals_in_flight=proposals["in_flight"],
     )
     return HealthResult(score=score, band=band_for(score), components=components, facts=facts)
+
+
+def _plan_quality(customer: Customer | int, weight: int, now: dt.datetime) -> Component | None:
+    """The plan scorecard against the account's playbook; no component when none applies."""
+    if not weight:
+        return None
+    if isinstance(customer, int):
+        customer = Customer.objects.get(pk=customer)
+    card = build_scorecard(customer, now=now)
+    if card is None:
+        return None
+    missed = [c for c in card.criteria if not c.met]
+    reasons = [f"Playbook “{card.playbook.name}”: {card.met} of {len(card.criteria)} criteria met."]
+    reasons += [f"{c.label}: {c.reason}" for c in missed]
+    return Component(
+        key="plan",
+        name=COMPONENT_NAMES["plan"],
+        weight=weight,
+        points=round(weight * card.percent / 100, 1),
+        max_points=weight,
+        reasons=reasons,
+    )
 
 
 # Gathering: one aggregate query each.

@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin
 
-from strategy.models import Offering
+from customers.models import Stakeholder
+from strategy.models import Offering, Playbook
 
 
 @admin.register(Offering)
@@ -11,3 +13,37 @@ class OfferingAdmin(admin.ModelAdmin):
     list_filter = ["area", "is_active"]
     list_editable = ["position", "is_active"]
     search_fields = ["name", "description"]
+
+
+class PlaybookForm(forms.ModelForm):
+    required_roles = forms.MultipleChoiceField(
+        choices=Stakeholder.BuyingRole.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Buying roles a stakeholder with an owner on our side must cover.",
+    )
+
+    class Meta:
+        model = Playbook
+        fields = [
+            "name",
+            "industry",
+            "size",
+            "needs_strategy_section",
+            "required_areas",
+            "required_roles",
+            "min_confirmed_goals",
+            "meeting_cadence_days",
+            "required_offerings",
+            "is_active",
+        ]
+
+
+@admin.register(Playbook)
+class PlaybookAdmin(admin.ModelAdmin):
+    """Playbooks per segment: what a good account plan has."""
+
+    form = PlaybookForm
+    list_display = ["name", "industry", "size", "min_confirmed_goals", "meeting_cadence_days"]
+    list_filter = ["size", "is_active"]
+    filter_horizontal = ["required_areas", "required_offerings"]

@@ -1,6 +1,9 @@
-"""Page forms for divisions and whitespace cells."""
+"""Page forms for divisions, whitespace cells, SWOT items and proposal values."""
+
+from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from customers.forms import DATE, SHORT_TEXT, RecordForm
@@ -8,7 +11,7 @@ from customers.models import Customer, Goal, Option, Problem, StrategicMove
 from customers.queries import live_stakeholders
 from solutions.models import Proposal
 from strategy.analysis import find_source
-from strategy.models import AnalysisItem, Division, WhitespaceCell
+from strategy.models import CURRENCIES, AnalysisItem, Division, ProposalValue, WhitespaceCell
 
 
 class DivisionForm(RecordForm):
@@ -129,3 +132,45 @@ class AnalysisItemForm(forms.Form):
         if source is None:
             raise forms.ValidationError(_("Choose one of this customer's records."))
         return source
+
+
+def currency_choices() -> list[tuple[str, str]]:
+    codes = sorted({settings.ORGANISATION_CURRENCY, *CURRENCIES})
+    return [(code, code) for code in codes]
+
+
+class ProposalValueForm(forms.ModelForm):
+    """The value at stake of a proposal. An amount in another currency than the
+    organisation's needs the rate used to convert it; probability is 0-100."""
+
+    version = forms.IntegerField(min_value=0, max_value=2_147_483_647, widget=forms.HiddenInput)
+    currency = forms.ChoiceField(label=_("Currency"), choices=currency_choices)
+    rate = forms.DecimalField(
+        label=_("Rate to the organisation's currency"),
+        required=False,
+        min_value=Decimal("0.000001"),
+        max_digits=14,
+        decimal_places=6,
+        help_text=_("One unit of the currency in the organisation's currency."),
+    )
+
+    class Meta:
+        model = ProposalValue
+        fields = ["amount", "currency", "rate", "recurrence", "decision_on", "probability"]
+        widgets = {"decision_on": DATE}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].widget.attrs.update(min="0", step="0.01")
+        self.fields["probability"].widget.attrs.update(min="0", max="100")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("currency") == settings.ORGANISATION_CURRENCY:
+            data["rate"] = Decimal(1)
+        elif data.get("currency") and not data.get("rate"):
+            self.add_error("rate", _("Give the rate used for this currency."))
+        return data
+
+    def split(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

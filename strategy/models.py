@@ -1,13 +1,16 @@
 """Strategy tools over the account model: divisions, the offering catalogue and the whitespace
 grid (which offering is installed, proposed, an opportunity... in which division)."""
 
-from django.core.validators import MinValueValidator
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Area
 from core.softdelete import SoftDeletable
 from core.validators import validate_single_line
+from core.versioning import VersionedModel
 from customers.models import (
     Customer,
     CustomerOwned,
@@ -208,3 +211,139 @@ class AnalysisItem(SoftDeletable, CustomerOwned):
         if self.category in self.SWOT_CATEGORIES:
             return self.Framework.SWOT
         return self.Framework.PESTLE
+
+
+class Playbook(models.Model):
+    """What a good account plan has in one segment (industry and size); admins define them.
+
+    Blank industry or size match any. A new account picks up the playbook of its segment; its
+    lead may choose another (AccountPlaybook).
+    """
+
+    name = models.CharField(max_length=120, unique=True, validators=[validate_single_line])
+    industry = models.CharField(
+        max_length=100, blank=True, validators=[validate_single_line], help_text="Blank: any."
+    )
+    size = models.CharField(
+        max_length=20, choices=Customer.Size, blank=True, help_text="Blank: any."
+    )
+    needs_strategy_section = models.BooleanField(
+        "the lead's strategy section is required", default=True
+    )
+    required_areas = models.ManyToManyField(
+        Area, blank=True, related_name="+", help_text="Areas whose plan section is required."
+    )
+    required_roles = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Buying roles a stakeholder with an owner on our side must cover.",
+    )
+    min_confirmed_goals = models.PositiveSmallIntegerField(
+        "confirmed goals with linked problems, at least", default=1
+    )
+    meeting_cadence_days = models.PositiveSmallIntegerField(
+        "a meeting at least every (days)", default=30
+    )
+    required_offerings = models.ManyToManyField(
+        Offering,
+        blank=True,
+        related_name="+",
+        help_text="Offerings every division's whitespace cell must be assessed for.",
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AccountPlaybook(VersionedModel):
+    """The playbook the lead chose for the account, instead of its segment's."""
+
+    customer = models.OneToOneField(
+        Customer, on_delete=models.CASCADE, related_name="chosen_playbook"
+    )
+    playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="+")
+    chosen_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    chosen_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.customer}: {self.playbook}"
+
+
+class StoredScorecard(models.Model):
+    """The account's last plan scorecard, kept current by the change feed, for the dashboard."""
+
+    customer = models.OneToOneField(Customer, on_delete=models.CASCADE, related_name="scorecard")
+    playbook = models.ForeignKey(Playbook, null=True, on_delete=models.SET_NULL, related_name="+")
+    percent = models.PositiveSmallIntegerField(null=True)
+    criteria = models.JSONField(default=list)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["percent"])]
+
+    def __str__(self) -> str:
+        return f"{self.customer}: {self.percent}%"
+
+
+# ISO 4217 codes a proposal's value may be given in (the organisation's currency is added).
+CURRENCIES = (
+    "AUD", "BRL", "CAD", "CHF", "CNY", "CZK", "DKK", "EUR", "GBP", "HKD", "HUF", "INR", "JPY",
+    "KRW", "MXN", "NOK", "NZD", "PLN", "SEK", "SGD", "TRY", "USD", "ZAR",
+)  # fmt: skip
+
+
+class ProposalValue(CustomerOwned):
+    """The value at stake in a proposal: an estimate with its currency, the rate used to turn
+    it into the organisation's currency, when the customer decides and how likely a yes is."""
+
+    class Recurrence(models.TextChoices):
+        ONE_OFF = "one_off", "One-off"
+        PER_YEAR = "per_year", "Per year"
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="estimate")
+    amount = models.DecimalField(max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
+    currency = models.CharField(max_length=3)
+    rate = models.DecimalField(
+        "rate to the organisation's currency",
+        max_digits=14,
+        decimal_places=6,
+        default=1,
+        validators=[MinValueValidator(0)],
+        help_text="One unit of the currency in the organisation's currency, when it was given.",
+    )
+    recurrence = models.CharField(max_length=10, choices=Recurrence, default=Recurrence.ONE_OFF)
+    decision_on = models.DateField("expected decision", null=True, blank=True)
+    probability = models.PositiveSmallIntegerField(
+        "probability (%)", default=50, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(probability__lte=100), name="proposal_value_probability_100"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0, rate__gt=0), name="proposal_value_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"
+
+    @property
+    def organisation_amount(self) -> Decimal:
+        """The amount in the organisation's currency, at the rate given."""
+        return (self.amount * self.rate).quantize(Decimal("0.01"))
+
+    @property
+    def weighted_amount(self) -> Decimal:
+        return (self.organisation_amount * self.probability / 100).quantize(Decimal("0.01"))

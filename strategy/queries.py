@@ -8,6 +8,7 @@ from django.db.models import QuerySet, Sum
 
 from accounts.models import Area
 from customers.models import Customer
+from solutions.models import Proposal
 from strategy.models import Division, Offering, WhitespaceCell
 
 
@@ -140,4 +141,35 @@ def assessed_cells(customer: Customer) -> QuerySet[WhitespaceCell]:
         .select_related("division", "offering__area", "proposal")
         .prefetch_related("goals", "problems")
         .order_by("division__name", "offering__area__name", "offering__position", "offering__name")
+    )
+
+
+@dataclass
+class ValueAtStake:
+    """An account's open proposal value, its probability-weighted value and what it has
+    installed from us, all in the organisation's currency."""
+
+    proposals: list
+    open_value: Decimal
+    weighted_value: Decimal
+    installed_value: Decimal
+    unvalued: int
+
+
+def value_at_stake(customer: Customer) -> ValueAtStake:
+    """The account's open proposals with their estimates, and the totals (two queries)."""
+    proposals = list(
+        Proposal.objects.filter(
+            customer=customer, deleted_at__isnull=True, status__in=Proposal.OPEN_STATUSES
+        )
+        .select_related("estimate")
+        .order_by("title", "id")
+    )
+    estimates = [p.estimate for p in proposals if hasattr(p, "estimate")]
+    return ValueAtStake(
+        proposals=proposals,
+        open_value=sum((e.organisation_amount for e in estimates), Decimal(0)),
+        weighted_value=sum((e.weighted_amount for e in estimates), Decimal(0)),
+        installed_value=installed_value(customer),
+        unvalued=len(proposals) - len(estimates),
     )

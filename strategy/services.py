@@ -5,9 +5,49 @@ from django.db import IntegrityError, models, transaction
 from accounts.models import User
 from core.versioning import StaleVersion
 from customers import services as records
+from customers.changes import record_account_change
 from customers.models import Customer
+from solutions.models import Proposal
 from strategy.analysis import SOURCES, source_of, staleness
-from strategy.models import AnalysisItem, Division, Offering, WhitespaceCell
+from strategy.models import (
+    AccountPlaybook,
+    AnalysisItem,
+    Division,
+    Offering,
+    Playbook,
+    ProposalValue,
+    WhitespaceCell,
+)
+
+
+def _save_one[M: models.Model](
+    model: type[M],
+    key: dict,
+    *,
+    customer: Customer,
+    expected_version: int,
+    fields: dict,
+    m2m: dict | None,
+    by: User,
+) -> M:
+    """Create or change the one `model` row matching `key`; `expected_version` 0 means the
+    writer saw none. A stale version, or a row created meanwhile, raises StaleVersion."""
+    record = model._default_manager.select_for_update().filter(**key).first()
+    if record is not None:
+        return records.update_record(
+            record, by=by, expected_version=expected_version, changes=fields, m2m=m2m
+        )
+    if expected_version != 0:
+        raise StaleVersion(model(**key), None)
+    try:
+        with transaction.atomic():
+            return records.create_record(
+                model, customer=customer, by=by, fields={**key, **fields}, m2m=m2m
+            )
+    except IntegrityError as exc:
+        # Someone created the same row a moment ago: the writer saw none.
+        current = model._default_manager.filter(**key).first()
+        raise StaleVersion(model(**key), current) from exc
 
 
 @transaction.atomic
@@ -25,30 +65,33 @@ def save_whitespace_cell(
     writer saw an empty cell. A stale version raises StaleVersion."""
     if division.customer_id != customer.pk:
         raise ValueError("The division belongs to another customer.")
-    cell = (
-        WhitespaceCell.objects.select_for_update()
-        .filter(division=division, offering=offering)
-        .first()
+    key = {"division": division, "offering": offering}
+    return _save_one(
+        WhitespaceCell,
+        key,
+        customer=customer,
+        expected_version=expected_version,
+        fields=fields,
+        m2m=m2m,
+        by=by,
     )
-    if cell is not None:
-        return records.update_record(
-            cell, by=by, expected_version=expected_version, changes=fields, m2m=m2m
-        )
-    if expected_version != 0:
-        raise StaleVersion(WhitespaceCell(division=division, offering=offering), None)
-    try:
-        with transaction.atomic():
-            return records.create_record(
-                WhitespaceCell,
-                customer=customer,
-                by=by,
-                fields={"division": division, "offering": offering, **fields},
-                m2m=m2m,
-            )
-    except IntegrityError as exc:
-        # Someone created the same cell a moment ago: the writer saw an empty cell.
-        current = WhitespaceCell.objects.filter(division=division, offering=offering).first()
-        raise StaleVersion(WhitespaceCell(division=division, offering=offering), current) from exc
+
+
+@transaction.atomic
+def save_proposal_value(
+    proposal: Proposal, *, expected_version: int, fields: dict, by: User
+) -> ProposalValue:
+    """Set the value at stake of a proposal (amount, currency and rate, recurrence, decision
+    date, probability); its history keeps every earlier estimate."""
+    return _save_one(
+        ProposalValue,
+        {"proposal": proposal},
+        customer=proposal.customer,
+        expected_version=expected_version,
+        fields=fields,
+        m2m=None,
+        by=by,
+    )
 
 
 def _link(source: models.Model | None) -> dict:
@@ -117,3 +160,19 @@ def mark_item_reviewed(item: AnalysisItem, *, by: User) -> AnalysisItem:
         changes = {field: None for _model, field in SOURCES.values()}
         changes.update(source_kind="", source_version=None)
     return records.update_record(item, by=by, expected_version=item.version, changes=changes)
+
+
+@transaction.atomic
+def choose_playbook(customer: Customer, *, playbook: Playbook | None, by: User) -> None:
+    """Set the account's playbook; None returns it to its segment's playbook."""
+    if playbook is None:
+        AccountPlaybook.objects.filter(customer=customer).delete()
+    else:
+        choice = AccountPlaybook.objects.filter(customer=customer).first() or AccountPlaybook(
+            customer=customer
+        )
+        choice.playbook = playbook
+        choice.chosen_by = by
+        choice._history_user = by  # type: ignore[attr-defined]
+        choice.save()
+    record_account_change(customer.pk)

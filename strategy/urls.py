@@ -1,6 +1,6 @@
 from django.urls import path
 
-from strategy.views import analysis, whitespace
+from strategy.views import analysis, scorecard, values, whitespace
 
 app_name = "strategy"
 
@@ -23,6 +23,10 @@ urlpatterns = [
         whitespace.delete_division,
         name="delete-division",
     ),
+    path("customers/<int:pk>/scorecard/", scorecard.scorecard, name="scorecard"),
+    path("customers/<int:pk>/playbook/", scorecard.choose_playbook, name="choose-playbook"),
+    path("customers/<int:pk>/value/", values.account_value, name="account-value"),
+    path("proposals/<int:pk>/value/", values.edit_proposal_value, name="edit-proposal-value"),
     path("customers/<int:pk>/swot/", analysis.swot, name="swot"),
     path("customers/<int:pk>/swot/items/", analysis.add_analysis_item, name="add-analysis-item"),
     path(

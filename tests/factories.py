@@ -425,3 +425,30 @@ class CalendarFeedFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     token_hash = factory.Sequence(lambda n: f"{n:064d}")
     prefix = "abcdef"
+
+
+class ProposalValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "strategy.ProposalValue"
+
+    proposal = factory.SubFactory(ProposalFactory)
+    customer = factory.LazyAttribute(lambda o: o.proposal.customer)
+    amount = 10000
+    currency = "EUR"
+    probability = 50
+
+
+class PlaybookFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "strategy.Playbook"
+
+    name = factory.Sequence(lambda n: f"Playbook {n}")
+
+
+class StoredScorecardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "strategy.StoredScorecard"
+
+    customer = factory.SubFactory(CustomerFactory)
+    percent = 50
+    computed_at = factory.LazyFunction(timezone.now)

@@ -38,7 +38,7 @@ from dialogue.models import ActionItem, CalendarFeed, Meeting, PlannedMeeting
 from integrations.models import ImportRun, WebhookDelivery, WebhookEndpoint
 from solutions.models import Comment, Contribution, Partner, Proposal
 from space.models import Feedback, Guest, PlanStep, SharedItem, SharedProposal, SharedSpace
-from strategy.models import AnalysisItem, Division, WhitespaceCell
+from strategy.models import AnalysisItem, Division, StoredScorecard, WhitespaceCell
 
 PUBLIC, PAGE, API, STAFF, TOKEN = "public", "page", "api", "staff", "token"
 GUEST = "guest"
@@ -283,6 +283,10 @@ POLICY: dict[str, Rule] = {
     "strategy/customers/<int:pk>/divisions/<int:division_id>/delete/": page(
         Customer, extra=lambda t: {"division_id": t.obj(Division).pk}
     ),
+    "strategy/customers/<int:pk>/scorecard/": page(Customer),
+    "strategy/customers/<int:pk>/playbook/": page(Customer, note="leads, managers and admins"),
+    "strategy/customers/<int:pk>/value/": page(Customer),
+    "strategy/proposals/<int:pk>/value/": page(Proposal),
     "strategy/customers/<int:pk>/swot/": page(Customer),
     "strategy/customers/<int:pk>/swot/items/": page(Customer),
     "strategy/customers/<int:pk>/swot/items/<int:item_id>/reviewed/": page(
@@ -413,6 +417,22 @@ POLICY: dict[str, Rule] = {
     "api/space-steps/<pk>/": api(),
     "api/space-feedback/": api(),
     "api/space-feedback/<pk>/": api(),
+    "api/divisions/": api(),
+    "api/divisions/<pk>/": api(),
+    "api/offerings/": api(scope=GLOBAL, note="shared catalogue"),
+    "api/offerings/<pk>/": api(scope=GLOBAL, note="shared catalogue"),
+    "api/whitespace-cells/": api(),
+    "api/whitespace-cells/<pk>/": api(),
+    "api/analysis-items/": api(),
+    "api/analysis-items/<pk>/": api(),
+    "api/playbooks/": api(scope=GLOBAL, note="admins' playbooks per segment"),
+    "api/playbooks/<pk>/": api(scope=GLOBAL, note="admins' playbooks per segment"),
+    "api/scorecards/": api(StoredScorecard),
+    "api/scorecards/<customer>/": api(
+        StoredScorecard, extra=lambda t: {"customer": t.obj(StoredScorecard).customer_id}
+    ),
+    "api/proposal-values/": api(),
+    "api/proposal-values/<pk>/": api(),
     "api/schema/": Rule(STAFF),
     "api/docs/": Rule(STAFF),
 }

@@ -1,0 +1,245 @@
+"""Playbooks and plan scorecards: how an account's plan measures up to its segment's playbook.
+
+`build_scorecard` is a plain function of the stored data and a clock. Each criterion says
+whether it is met, why, and where to fix it; the percentage is the share of criteria met.
+The change feed keeps a StoredScorecard per account for the dashboard; the health score's
+plan-quality component reads the same function.
+"""
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.models import Customer, Goal, Problem, Stakeholder
+from insights.models import PlanSection
+from strategy.models import AccountPlaybook, Playbook, StoredScorecard, WhitespaceCell
+
+
+@dataclass(frozen=True)
+class Criterion:
+    key: str
+    label: str
+    met: bool
+    reason: str
+    fix_url: str
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    playbook: Playbook
+    is_chosen: bool
+    criteria: list[Criterion]
+
+    @property
+    def percent(self) -> int:
+        if not self.criteria:
+            return 100
+        return round(100 * sum(c.met for c in self.criteria) / len(self.criteria))
+
+    @property
+    def met(self) -> int:
+        return sum(c.met for c in self.criteria)
+
+
+def segment_playbook(customer: Customer) -> Playbook | None:
+    """The active playbook that fits the customer's segment best: industry and size, then
+    industry, then size, then one for any segment (one query)."""
+    candidates = (
+        Playbook.objects.filter(is_active=True)
+        .filter(Q(industry__iexact=customer.industry) | Q(industry=""))
+        .filter(Q(size=customer.size) | Q(size=""))
+    )
+
+    def fit(playbook: Playbook) -> tuple:
+        return (bool(playbook.industry), bool(playbook.size), -playbook.pk)
+
+    return max(candidates, key=fit, default=None)
+
+
+def playbook_for(customer: Customer) -> tuple[Playbook | None, bool]:
+    """The account's playbook, and whether the lead chose it (else its segment's)."""
+    choice = (
+        AccountPlaybook.objects.filter(customer=customer, playbook__is_active=True)
+        .select_related("playbook")
+        .first()
+    )
+    if choice is not None:
+        return choice.playbook, True
+    return segment_playbook(customer), False
+
+
+def build_scorecard(customer: Customer, *, now: dt.datetime | None = None) -> Scorecard | None:
+    """The account's scorecard against its playbook; None when no playbook applies."""
+    playbook, is_chosen = playbook_for(customer)
+    if playbook is None:
+        return None
+    now = now or timezone.now()
+    criteria = [
+        *_plan_sections(customer, playbook),
+        *_buying_roles(customer, playbook),
+        _confirmed_goals(customer, playbook),
+        _meeting_cadence(customer, playbook, now),
+        *_whitespace(customer, playbook),
+    ]
+    return Scorecard(playbook, is_chosen, criteria)
+
+
+def _plan_sections(customer: Customer, playbook: Playbook) -> list[Criterion]:
+    areas = list(playbook.required_areas.all())
+    if not (playbook.needs_strategy_section or areas):
+        return []
+    written = PlanSection.objects.filter(customer=customer).exclude(body="")
+    done = {(kind, area_id) for kind, area_id in written.values_list("kind", "area_id")}
+    url = reverse("insights:plan", args=[customer.pk])
+    found = []
+    if playbook.needs_strategy_section:
+        met = (PlanSection.Kind.STRATEGY, None) in done
+        found.append(
+            Criterion(
+                "section-strategy",
+                _("The lead's strategy section is written"),
+                met,
+                _("Written.") if met else _("The strategy section is empty."),
+                url,
+            )
+        )
+    for area in areas:
+        met = (PlanSection.Kind.AREA, area.pk) in done
+        found.append(
+            Criterion(
+                f"section-area-{area.pk}",
+                _("The %(area)s section is written") % {"area": area.name},
+                met,
+                _("Written.") if met else _("No %(area)s section yet.") % {"area": area.name},
+                url,
+            )
+        )
+    return found
+
+
+def _buying_roles(customer: Customer, playbook: Playbook) -> list[Criterion]:
+    labels = dict(Stakeholder.BuyingRole.choices)
+    roles = [r for r in playbook.required_roles if r in labels]
+    if not roles:
+        return []
+    people = Stakeholder.objects.filter(
+        customer=customer, deleted_at__isnull=True, buying_role__in=roles
+    ).values_list("buying_role", "owner_id")
+    covered: dict[str, bool] = {}
+    for role, owner_id in people:
+        covered[role] = covered.get(role, False) or owner_id is not None
+    url = reverse("customers:stakeholders", args=[customer.pk])
+    found = []
+    for role in roles:
+        label = labels[role].lower()
+        met = covered.get(role, False)
+        if met:
+            reason = _("A %(role)s with an owner on our side.") % {"role": label}
+        elif role in covered:
+            reason = _("The %(role)s has no owner on our side.") % {"role": label}
+        else:
+            reason = _("No stakeholder is a %(role)s.") % {"role": label}
+        found.append(
+            Criterion(
+                f"role-{role}",
+                _("A %(role)s is covered") % {"role": label},
+                met,
+                reason,
+                url,
+            )
+        )
+    return found
+
+
+def _confirmed_goals(customer: Customer, playbook: Playbook) -> Criterion:
+    has_problem = Exists(Problem.blocks_goals.through.objects.filter(goal_id=OuterRef("pk")))
+    count = (
+        Goal.objects.filter(customer=customer, status=Goal.Status.ACTIVE, confirmed=True)
+        .filter(has_problem)
+        .count()
+    )
+    wanted = playbook.min_confirmed_goals
+    return Criterion(
+        "goals",
+        _("At least %(n)d confirmed goals with linked problems") % {"n": wanted},
+        count >= wanted,
+        _("%(count)d of %(n)d.") % {"count": count, "n": wanted},
+        reverse("customers:goals", args=[customer.pk]),
+    )
+
+
+def _meeting_cadence(customer: Customer, playbook: Playbook, now: dt.datetime) -> Criterion:
+    days = playbook.meeting_cadence_days
+    last = customer.last_meeting_at
+    met = last is not None and last >= now - dt.timedelta(days=days)
+    if last is None:
+        reason = _("No meeting logged yet.")
+    else:
+        reason = _("Last meeting %(days)d days ago.") % {"days": (now - last).days}
+    return Criterion(
+        "cadence",
+        _("A meeting at least every %(days)d days") % {"days": days},
+        met,
+        reason,
+        reverse("dialogue:log-meeting", args=[customer.pk]),
+    )
+
+
+def _whitespace(customer: Customer, playbook: Playbook) -> list[Criterion]:
+    offerings = list(playbook.required_offerings.all())
+    if not offerings:
+        return []
+    division_ids = list(
+        customer.divisions.filter(deleted_at__isnull=True).values_list("pk", flat=True)
+    )
+    assessed = set(
+        WhitespaceCell.objects.filter(
+            customer=customer, offering__in=offerings, division_id__in=division_ids
+        )
+        .exclude(status="")
+        .values_list("offering_id", "division_id")
+    )
+    url = reverse("strategy:whitespace", args=[customer.pk])
+    found = []
+    for offering in offerings:
+        done = sum((offering.pk, d) in assessed for d in division_ids)
+        met = bool(division_ids) and done == len(division_ids)
+        if not division_ids:
+            reason = _("No divisions yet.")
+        else:
+            reason = _("%(done)d of %(all)d divisions assessed.") % {
+                "done": done,
+                "all": len(division_ids),
+            }
+        found.append(
+            Criterion(
+                f"whitespace-{offering.pk}",
+                _("%(offering)s assessed in every division") % {"offering": offering.name},
+                met,
+                reason,
+                url,
+            )
+        )
+    return found
+
+
+def store_scorecard(customer_id: int, *, now: dt.datetime | None = None) -> StoredScorecard | None:
+    """Compute and keep the account's scorecard (idempotent: the last write wins)."""
+    customer = Customer.objects.filter(pk=customer_id).first()
+    if customer is None:
+        return None
+    card = build_scorecard(customer, now=now)
+    stored, _created = StoredScorecard.objects.update_or_create(
+        customer=customer,
+        defaults={
+            "playbook": card.playbook if card else None,
+            "percent": card.percent if card else None,
+            "criteria": [asdict(c) for c in card.criteria] if card else [],
+            "computed_at": now or timezone.now(),
+        },
+    )
+    return stored
