@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from customers.models import Stakeholder
-from strategy.models import Offering, Playbook
+from strategy.models import PLAYBOOK_FIELDS, Offering, Playbook
 
 
 @admin.register(Offering)
@@ -25,18 +25,7 @@ class PlaybookForm(forms.ModelForm):
 
     class Meta:
         model = Playbook
-        fields = [
-            "name",
-            "industry",
-            "size",
-            "needs_strategy_section",
-            "required_areas",
-            "required_roles",
-            "min_confirmed_goals",
-            "meeting_cadence_days",
-            "required_offerings",
-            "is_active",
-        ]
+        fields = PLAYBOOK_FIELDS
 
 
 @admin.register(Playbook)

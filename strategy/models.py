@@ -259,6 +259,21 @@ class Playbook(models.Model):
         return self.name
 
 
+# What admins set on a playbook (the admin form and the API list them).
+PLAYBOOK_FIELDS = [
+    "name",
+    "industry",
+    "size",
+    "needs_strategy_section",
+    "required_areas",
+    "required_roles",
+    "min_confirmed_goals",
+    "meeting_cadence_days",
+    "required_offerings",
+    "is_active",
+]
+
+
 class AccountPlaybook(VersionedModel):
     """The playbook the lead chose for the account, instead of its segment's."""
 

@@ -14,6 +14,7 @@ from solutions.models import Proposal
 from strategy import services
 from strategy.forms import currency_choices
 from strategy.models import (
+    PLAYBOOK_FIELDS,
     AnalysisItem,
     Division,
     Offering,
@@ -199,19 +200,7 @@ class ProposalValueSerializer(StrategyRecordSerializer):
 class PlaybookSerializer(serializers.ModelSerializer):
     class Meta:
         model = Playbook
-        fields = [
-            "id",
-            "name",
-            "industry",
-            "size",
-            "needs_strategy_section",
-            "required_areas",
-            "required_roles",
-            "min_confirmed_goals",
-            "meeting_cadence_days",
-            "required_offerings",
-            "is_active",
-        ]
+        fields = ["id", *PLAYBOOK_FIELDS]
 
 
 class ScorecardSerializer(serializers.ModelSerializer):
