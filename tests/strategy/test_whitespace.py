@@ -184,7 +184,7 @@ def test_viewer_reads_but_cannot_edit(client, actors, catalogue):
     client.force_login(actors.viewer_a)
     response = client.get(reverse("strategy:whitespace", args=[customer.pk]))
     assert response.status_code == 200
-    assert "hx-get" not in response.content.decode()
+    assert 'hx-target="#cell-editor"' not in response.content.decode()
     response = _post_cell(client, customer, division, catalogue["leasing"], status="not_a_fit")
     assert response.status_code == 403
     assert not WhitespaceCell.objects.exists()
