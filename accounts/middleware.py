@@ -8,9 +8,12 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import mfa
+
+API_PREFIX = "/api/"
 
 # Pages a user may reach while their second factor is still pending.
 MFA_EXEMPT_URL_NAMES = frozenset({"login", "logout", "mfa-setup", "mfa-verify", "healthz"})
@@ -64,3 +67,31 @@ class MFAMiddleware:
             )
         next_url = request.get_full_path() if request.method == "GET" else reverse("home")
         return HttpResponseRedirect(f"{reverse(target)}?{urlencode({'next': next_url})}")
+
+
+class UserTimeZoneAndLanguageMiddleware:
+    """Pages in the signed-in user's time zone and language.
+
+    Runs after LocaleMiddleware (which chose a language from the URL-less sources: the
+    language cookie, then Accept-Language) and after authentication. The API is left in UTC,
+    so API datetimes are the same for every caller (ISO 8601 with offset, "Z"); naive datetimes
+    sent to the API are read as UTC.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        zone = None
+        if user is not None and user.is_authenticated:
+            if user.language:
+                translation.activate(user.language)
+                request.LANGUAGE_CODE = user.language  # type: ignore[attr-defined]
+            if not request.path.startswith(API_PREFIX):
+                zone = user.zone
+        if zone is None:
+            timezone.deactivate()
+            return self.get_response(request)
+        with timezone.override(zone):
+            return self.get_response(request)

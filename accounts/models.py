@@ -1,4 +1,5 @@
 import hashlib
+import zoneinfo
 from collections.abc import Iterator
 from typing import Any
 
@@ -55,6 +56,11 @@ class User(AbstractUser):
     digest_frequency = models.CharField(
         max_length=10, choices=DigestFrequency, default=DigestFrequency.WEEKLY
     )
+    # Empty until chosen: the deployment's TIME_ZONE, and the browser's language.
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, choices=settings.LANGUAGES
+    )
 
     objects = UserManager()
 
@@ -67,6 +73,16 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo | None:
+        """The user's time zone; None for the deployment's (settings.TIME_ZONE)."""
+        if not self.time_zone:
+            return None
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return None
 
     @property
     def is_admin(self) -> bool:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts.localization import as_user_sees_it
 from accounts.models import ApiToken, Notification, NotificationPreference, User
 from accounts.visibility import readable_notifications
 from core.validators import single_line
@@ -203,13 +204,12 @@ def _multipart_email(
         context["kind_label"] = Notification.Kind(unsubscribe_kind).label
         headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"{template}.txt", context),
-        to=[user.email],
-        headers=headers,
-    )
-    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    # In the recipient's language and time zone, whoever's request or task sends it.
+    with as_user_sees_it(user):
+        text = render_to_string(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[user.email], headers=headers)
+    message.attach_alternative(html, "text/html")
     return message
 
 
@@ -389,7 +389,8 @@ def send_password_reset_email(user_id: int) -> bool:
         "link": settings.SITE_URL.rstrip("/") + path,
         "minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
     }
-    subject = single_line(render_to_string("registration/password_reset_subject.txt", context))
-    body = render_to_string("registration/password_reset_email.txt", context)
+    with as_user_sees_it(user):
+        subject = single_line(render_to_string("registration/password_reset_subject.txt", context))
+        body = render_to_string("registration/password_reset_email.txt", context)
     _send(EmailMessage(subject=subject, body=body, to=[user.email]))
     return True

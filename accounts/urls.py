@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import notifications, views_security
+from accounts import notifications, preferences, views_security
 from accounts.forms import LoginForm
 
 urlpatterns = [
@@ -42,6 +42,8 @@ urlpatterns = [
     path("two-factor/disable/", views_security.mfa_disable, name="mfa-disable"),
     path("tokens/<int:pk>/revoke/", views_security.token_revoke, name="token-revoke"),
     path("tokens/revoke-all/", views_security.token_revoke_all, name="tokens-revoke-all"),
+    path("preferences/", preferences.preferences, name="preferences"),
+    path("preferences/time-zone/", preferences.accept_proposed_zone, name="accept-time-zone"),
     path("notifications/", notifications.notifications, name="notifications"),
     path(
         "notifications/<int:pk>/read/",

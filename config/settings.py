@@ -110,11 +110,15 @@ MIDDLEWARE = [
     # Before sessions and authentication: a plain-HTTP API request is refused untouched.
     "core.https.HttpsOnlyApiMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of a page before sign-in: the cookie, then Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A guest of the shared space reaches /shared/ only (404 elsewhere).
     "space.middleware.GuestBoundaryMiddleware",
+    # The signed-in user's language and time zone (Preferences) win.
+    "accounts.middleware.UserTimeZoneAndLanguageMiddleware",
     "integrity.middleware.SessionOutageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -201,7 +205,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# English and German; a user's choice (Preferences) wins over the browser's Accept-Language.
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format per language across the app (config/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

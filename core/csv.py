@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils import timezone
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Full-width variants some spreadsheet apps also treat as formula starts.
@@ -28,6 +29,9 @@ def safe_cell(value: Cell) -> str | int | float | Decimal:
         return "yes" if value else "no"
     if isinstance(value, int | float | Decimal):
         return value
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        # In the reader's zone (the active one), with its offset: 2026-12-05T15:23:00+01:00.
+        return timezone.localtime(value).isoformat()
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     text = str(value)

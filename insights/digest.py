@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.localization import as_user_sees_it
 from accounts.models import User
 from accounts.visibility import managers_by_customer
 from customers.models import Customer
@@ -70,7 +71,9 @@ def _send_digests(frequency: str, *, now: dt.datetime) -> int:
                 DigestDelivery.objects.create(user=user, period_start=period_start, sent_at=now)
             except IntegrityError:
                 continue
-            _digest_email(user, accounts, changes_by_customer, days=days).send()
+            with as_user_sees_it(user):
+                message = _digest_email(user, accounts, changes_by_customer, days=days)
+            message.send()
         sent += 1
     return sent
 

@@ -113,6 +113,8 @@ POLICY: dict[str, Rule] = {
         ApiToken, scope=USER, note="the owner's own tokens; another user's token id is a 404"
     ),
     "accounts/tokens/revoke-all/": page(note="the signed-in user's own tokens"),
+    "accounts/preferences/": page(note="the user's own time zone and language"),
+    "accounts/preferences/time-zone/": page(note="POST only: takes the browser's zone once"),
     "accounts/notifications/": page(),
     "accounts/notifications/<int:pk>/read/": page(Notification, scope=USER),
     "accounts/notifications/read-all/": page(),
