@@ -21,7 +21,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/7
 # process has its own test database, Celery queue and cache keys. TEST_PROCESSES=0: one process.
 TEST_PROCESSES ?= 2
 
-.PHONY: help run serve install install-dev migrate seed test fuzz lint worker beat bench screenshots clean
+.PHONY: messages help run serve install install-dev migrate seed test fuzz lint worker beat bench screenshots clean
 
 help:
 	@echo "make run     - set up and serve the demo on http://127.0.0.1:8000"
@@ -32,6 +32,7 @@ help:
 	@echo "make lint    - ruff, the import layers, migrations check"
 	@echo "make bench   - load the benchmark datasets and write bench/RESULTS.md (PostgreSQL)"
 	@echo "make screenshots - regenerate docs/screenshots/ from the demo data (Chromium)"
+	@echo "make messages - update locale/de's catalogue from the code and compile it (needs gettext)"
 
 $(VENV)/.installed: requirements.txt
 	@if [ -z "$(BASE_PYTHON)" ]; then \
@@ -93,6 +94,13 @@ fuzz: install-dev
 bench: install-dev
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	bash bench/run.sh
+
+# The German catalogue: new strings into the .po (translate them there), then the .mo, which is
+# committed (compiled by polib, so servers need no gettext; tests/test_i18n.py checks it is current).
+messages: install-dev
+	$(PY) manage.py makemessages -l de --no-obsolete --no-location \
+		--ignore=.venv --ignore=tests --ignore=bench --ignore=deploy --ignore=staticfiles
+	$(PY) -c "import polib; polib.pofile('locale/de/LC_MESSAGES/django.po').save_as_mofile('locale/de/LC_MESSAGES/django.mo')"
 
 screenshots: install-dev
 	$(PY) docs/screenshots.py

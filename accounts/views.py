@@ -15,9 +15,9 @@ from core.validators import validate_single_line
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(label="Username", max_length=150, write_only=True)
+    username = serializers.CharField(label=_("Username"), max_length=150, write_only=True)
     password = serializers.CharField(
-        label="Password",
+        label=_("Password"),
         max_length=4096,
         style={"input_type": "password"},
         trim_whitespace=False,
@@ -27,8 +27,10 @@ class TokenRequestSerializer(serializers.Serializer):
         required=False,
         max_length=16,
         write_only=True,
-        help_text="A code from the user's authenticator app or a recovery code; "
-        "required for users with two-factor authentication.",
+        help_text=_(
+            "A code from the user's authenticator app or a recovery code; "
+            "required for users with two-factor authentication."
+        ),
     )
     name = serializers.CharField(
         required=False,
@@ -36,7 +38,7 @@ class TokenRequestSerializer(serializers.Serializer):
         max_length=100,
         write_only=True,
         validators=[validate_single_line],
-        help_text="A label for the token on the user's Security page, e.g. the script using it.",
+        help_text=_("A label for the token on the user's Security page, e.g. the script using it."),
     )
 
     def validate(self, attrs: dict) -> dict:

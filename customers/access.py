@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS
 
 from accounts.models import User
@@ -62,4 +63,4 @@ class WriteChecks:
 def require(allowed: bool) -> None:
     """Refuse a write the user's role does not allow (the user can see the account: 403)."""
     if not allowed:
-        raise PermissionDenied("Your role on this account does not allow this change.")
+        raise PermissionDenied(_("Your role on this account does not allow this change."))

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AccountMembership, User
 from accounts.visibility import users_who_can_see
@@ -47,7 +48,9 @@ class RecordForm(forms.ModelForm):
     def clean_version(self) -> int | None:
         version = self.cleaned_data.get("version")
         if self.instance.pk and version is None:
-            raise ValidationError("Reload the page: the form lost track of the record's version.")
+            raise ValidationError(
+                _("Reload the page: the form lost track of the record's version.")
+            )
         return version
 
     def split(self) -> tuple[dict, dict]:
@@ -72,7 +75,9 @@ class CustomerForm(forms.ModelForm):
     def clean_version(self) -> int | None:
         version = self.cleaned_data.get("version")
         if self.instance.pk and version is None:
-            raise ValidationError("Reload the page: the form lost track of the record's version.")
+            raise ValidationError(
+                _("Reload the page: the form lost track of the record's version.")
+            )
         return version
 
 
@@ -175,7 +180,7 @@ class StakeholderForm(RecordForm):
     def clean_reports_to(self) -> Stakeholder | None:
         reports_to = self.cleaned_data.get("reports_to")
         if stakeholder_cycle(self.instance.pk, reports_to):
-            raise ValidationError("That would make a reporting loop.")
+            raise ValidationError(_("That would make a reporting loop."))
         return reports_to
 
 
@@ -207,7 +212,7 @@ class CanvasBoxForm(forms.Form):
 
 
 class LinkProblemForm(forms.Form):
-    problem = forms.ModelChoiceField(queryset=Problem.objects.none(), label="Existing problem")
+    problem = forms.ModelChoiceField(queryset=Problem.objects.none(), label=_("Existing problem"))
 
     def __init__(self, *args: object, customer: Customer, goal: Goal, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -217,7 +222,7 @@ class LinkProblemForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    username = forms.CharField(max_length=150, label="Username")
+    username = forms.CharField(max_length=150, label=_("Username"))
     role = forms.ChoiceField(choices=AccountMembership.Role.choices)
 
     def clean_username(self) -> User:
@@ -225,7 +230,7 @@ class MemberForm(forms.Form):
         user = User.objects.filter(username__iexact=username, is_active=True).first()
         if user is None:
             # The same answer for a missing, inactive or mistyped name: the form confirms nothing.
-            raise ValidationError("Enter the username of an active colleague.")
+            raise ValidationError(_("Enter the username of an active colleague."))
         return user
 
 
@@ -234,4 +239,6 @@ class RoleForm(forms.Form):
 
 
 class CsvUploadForm(forms.Form):
-    file = forms.FileField(label="CSV file", help_text="UTF-8, comma-separated, at most 2 MB.")
+    file = forms.FileField(
+        label=_("CSV file"), help_text=_("UTF-8, comma-separated, at most 2 MB.")
+    )

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import User
@@ -186,7 +187,7 @@ class Goal(CustomerOwned):
     metric = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
     status = models.CharField(max_length=20, choices=Status, default=Status.ACTIVE)
     confirmed = models.BooleanField(
-        default=False, help_text="The customer has said this themselves."
+        default=False, help_text=_("The customer has said this themselves.")
     )
     source = models.CharField(max_length=300, blank=True, validators=[validate_single_line])
 
@@ -299,7 +300,7 @@ class Stakeholder(SoftDeletable, CustomerOwned):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="owned_stakeholders",
-        help_text="Who on our side owns the relationship.",
+        help_text=_("Who on our side owns the relationship."),
     )
     influences = models.ManyToManyField(
         "self", symmetrical=False, related_name="influenced_by", blank=True
@@ -361,7 +362,7 @@ class Problem(CustomerOwned):
         related_name="raised_problems",
     )
     confirmed = models.BooleanField(
-        default=False, help_text="The customer has said this themselves."
+        default=False, help_text=_("The customer has said this themselves.")
     )
     source = models.CharField(max_length=300, blank=True, validators=[validate_single_line])
 

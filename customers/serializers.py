@@ -2,6 +2,7 @@ from typing import Any
 
 from django.db import models, transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import AccountMembership, User
@@ -334,7 +335,7 @@ class ProcessSerializer(RecordSerializer):
 
     def validate_steps(self, steps: list[dict]) -> list[dict]:
         if len(steps) > 100:
-            raise serializers.ValidationError("A process has at most 100 steps.")
+            raise serializers.ValidationError(_("A process has at most 100 steps."))
         own = set(self.instance.steps.values_list("pk", flat=True)) if self.instance else set()
         ids = [s["id"] for s in steps if s.get("id")]
         if len(ids) != len(set(ids)) or not set(ids) <= own:

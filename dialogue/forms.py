@@ -66,9 +66,9 @@ class StakeholderChoiceField(OnceMultipleChoiceField):
 def check_occurred_at(value: dt.datetime) -> dt.datetime:
     now = timezone.now()
     if value.year < 2000:
-        raise ValidationError("Enter a date from the year 2000 on.")
+        raise ValidationError(_("Enter a date from the year 2000 on."))
     if value > now + dt.timedelta(days=366):
-        raise ValidationError("Enter a date within the next year.")
+        raise ValidationError(_("Enter a date within the next year."))
     return value
 
 
@@ -78,25 +78,25 @@ class AttendeesAndTopicsForm(forms.ModelForm):
     stakeholders = StakeholderChoiceField(
         queryset=Stakeholder.objects.none(),
         required=False,
-        label="Customer attendees",
+        label=_("Customer attendees"),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     internal_attendees = UserMultipleChoiceField(
         queryset=User.objects.none(),
         required=False,
-        label="Our attendees",
+        label=_("Our attendees"),
         widget=forms.CheckboxSelectMultiple,
     )
     goals = OnceMultipleChoiceField(
         queryset=Goal.objects.none(),
         required=False,
-        label="Goals discussed",
+        label=_("Goals discussed"),
         widget=forms.CheckboxSelectMultiple,
     )
     problems = OnceMultipleChoiceField(
         queryset=Problem.objects.none(),
         required=False,
-        label="Problems discussed",
+        label=_("Problems discussed"),
         widget=forms.CheckboxSelectMultiple,
     )
     version = forms.IntegerField(
@@ -126,7 +126,7 @@ class MeetingForm(AttendeesAndTopicsForm):
     """The meeting itself."""
 
     occurred_at = forms.DateTimeField(
-        label="When",
+        label=_("When"),
         input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
     )
@@ -245,7 +245,7 @@ class NewProblemForm(RowForm):
     """A problem that came up for the first time; it lands in the customer's problems."""
 
     title = forms.CharField(
-        max_length=200, required=False, label="New problem", validators=[validate_single_line]
+        max_length=200, required=False, label=_("New problem"), validators=[validate_single_line]
     )
     severity = forms.ChoiceField(choices=Problem.Severity.choices, initial=Problem.Severity.MEDIUM)
     description = forms.CharField(
@@ -254,7 +254,7 @@ class NewProblemForm(RowForm):
     blocks_goals = OnceMultipleChoiceField(
         queryset=Goal.objects.none(),
         required=False,
-        label="Goals it blocks",
+        label=_("Goals it blocks"),
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -341,12 +341,12 @@ def new_stakeholders(formset: forms.BaseFormSet) -> list[NewStakeholder]:
 
 class NextStepForm(RowForm):
     description = forms.CharField(
-        max_length=500, label="Next step", validators=[validate_single_line]
+        max_length=500, label=_("Next step"), validators=[validate_single_line]
     )
-    owner = UserChoiceField(queryset=User.objects.none(), label="Owner")
+    owner = UserChoiceField(queryset=User.objects.none(), label=_("Owner"))
     due_on = forms.DateField(
         required=False,
-        label="Due",
+        label=_("Due"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
@@ -362,7 +362,7 @@ class NextStepForm(RowForm):
     def clean_due_on(self) -> dt.date | None:
         due_on = self.cleaned_data.get("due_on")
         if due_on is not None and not dt.date(2000, 1, 1) <= due_on <= dt.date(2100, 12, 31):
-            raise ValidationError("Enter a date between 2000 and 2100.")
+            raise ValidationError(_("Enter a date between 2000 and 2100."))
         return due_on
 
 
@@ -406,7 +406,7 @@ class ActionItemForm(forms.ModelForm):
     def clean_due_on(self) -> dt.date | None:
         due_on = self.cleaned_data.get("due_on")
         if due_on is not None and not dt.date(2000, 1, 1) <= due_on <= dt.date(2100, 12, 31):
-            raise ValidationError("Enter a date between 2000 and 2100.")
+            raise ValidationError(_("Enter a date between 2000 and 2100."))
         return due_on
 
 

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import User
@@ -68,7 +69,7 @@ class MeetingSerializer(VersionedModelSerializer):
 
     def validate_customer(self, customer: Customer) -> Customer:
         if self.instance is not None and customer.pk != self.instance.customer_id:
-            raise serializers.ValidationError("A meeting cannot move to another customer.")
+            raise serializers.ValidationError(_("A meeting cannot move to another customer."))
         return customer
 
     def validate_occurred_at(self, value: Any) -> Any:
@@ -121,12 +122,12 @@ class ActionItemSerializer(VersionedModelSerializer):
 
     def validate_customer(self, customer: Customer) -> Customer:
         if self.instance is not None and customer.pk != self.instance.customer_id:
-            raise serializers.ValidationError("An action item cannot move to another customer.")
+            raise serializers.ValidationError(_("An action item cannot move to another customer."))
         return customer
 
     def validate_due_date(self, value: Any) -> Any:
         if value is not None and not (2000 <= value.year <= 2100):
-            raise serializers.ValidationError("Enter a date between 2000 and 2100.")
+            raise serializers.ValidationError(_("Enter a date between 2000 and 2100."))
         return value
 
     def validate(self, attrs: dict) -> dict:

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from accounts.models import User
@@ -149,7 +150,7 @@ def log_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     if data is not None and forms.is_valid():
         meeting = save_log(request, customer, forms, plan=None)
         request.session[CLEAR_DRAFT_KEY] = draft_key(request.user, customer)
-        messages.success(request, "Meeting saved.")
+        messages.success(request, _("Meeting saved."))
         return redirect("dialogue:meeting", pk=meeting.pk)
     context = {
         "customer": customer,
@@ -210,7 +211,7 @@ def edit_meeting(request: HttpRequest, pk: int) -> HttpResponse:
                 conflict = queries.meeting_detail(request.user, pk)
                 rebase(form, conflict.version)
             else:
-                messages.success(request, "Meeting updated.")
+                messages.success(request, _("Meeting updated."))
                 return redirect("dialogue:meeting", pk=meeting.pk)
     else:
         form = MeetingForm(
@@ -237,7 +238,7 @@ def delete_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     customer, access = get_customer_for_user(request.user, meeting.customer_id)
     require(access.can_change_authored(meeting.author_id))
     services.delete_meeting(meeting, by=request.user)
-    messages.success(request, "Meeting deleted.")
+    messages.success(request, _("Meeting deleted."))
     return redirect("dialogue:timeline", pk=customer.pk)
 
 
@@ -258,7 +259,7 @@ def add_action_item(request: HttpRequest, pk: int) -> HttpResponse:
                 meeting=data["meeting"],
                 status=data["status"],
             )
-            messages.success(request, "Action item added.")
+            messages.success(request, _("Action item added."))
             if data["meeting"]:
                 return redirect("dialogue:meeting", pk=data["meeting"].pk)
             return redirect("dialogue:timeline", pk=customer.pk)
@@ -289,7 +290,7 @@ def edit_action_item(request: HttpRequest, pk: int) -> HttpResponse:
                 conflict = exc.current
                 rebase(form, getattr(conflict, "version", version))
             else:
-                messages.success(request, "Action item updated.")
+                messages.success(request, _("Action item updated."))
                 return redirect("dialogue:timeline", pk=customer.pk)
     else:
         form = ActionItemForm(instance=item, customer=customer, initial={"version": item.version})
@@ -315,7 +316,7 @@ def set_action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponse("Choose open, done or cancelled.", status=400)
     services.set_action_item_status(item, status=form.cleaned_data["status"])
     if not request.htmx:
-        messages.success(request, "Action item updated.")
+        messages.success(request, _("Action item updated."))
         return redirect(safe_next(request, reverse("dialogue:my-action-items")))
     item = queries.action_items_for_user(request.user).get(pk=item.pk)
     return render(request, "dialogue/_action_item.html", {"item": item, "can_edit": True})

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
 from health.models import HealthSnapshot
@@ -25,14 +26,14 @@ DEFAULT_SORT = "name"
 class DashboardFilterForm(forms.Form):
     """The dashboard's filters and ordering, shared by the page, its CSV export and the API."""
 
-    lead = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Lead")
+    lead = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label=_("Lead"))
     band = forms.ChoiceField(
         required=False,
         choices=[("", "Any band"), *Customer.HealthBand.choices],
-        label="Band",
+        label=_("Band"),
     )
-    industry = forms.ChoiceField(required=False, label="Industry")
-    sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, label="Sort by")
+    industry = forms.ChoiceField(required=False, label=_("Industry"))
+    sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, label=_("Sort by"))
 
     def __init__(
         self,
@@ -62,9 +63,9 @@ class DashboardFilterForm(forms.Form):
 class AnnotationForm(forms.Form):
     """A manager's comment on one of the days shown in the account's history."""
 
-    snapshot = forms.TypedChoiceField(coerce=int, label="Day")
+    snapshot = forms.TypedChoiceField(coerce=int, label=_("Day"))
     body = forms.CharField(
-        label="Comment", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Comment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def __init__(self, data: object = None, *, snapshots: list[HealthSnapshot]) -> None:
@@ -77,5 +78,5 @@ class AnnotationForm(forms.Form):
     def clean_body(self) -> str:
         body = self.cleaned_data["body"].strip()
         if not body:
-            raise forms.ValidationError("Write a comment.")
+            raise forms.ValidationError(_("Write a comment."))
         return body

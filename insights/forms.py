@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from insights.models import AccountSummary
 
@@ -7,7 +8,7 @@ MAX_INT = 2_147_483_647
 
 class PlanSectionForm(forms.Form):
     body = forms.CharField(
-        label="Section text (markdown)",
+        label=_("Section text (markdown)"),
         max_length=50000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 18}),
@@ -17,7 +18,7 @@ class PlanSectionForm(forms.Form):
 
 class SubmitPlanForm(forms.Form):
     comment = forms.CharField(
-        label="Note for the reviewer",
+        label=_("Note for the reviewer"),
         max_length=5000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -27,9 +28,12 @@ class SubmitPlanForm(forms.Form):
 class ReviewPlanForm(forms.Form):
     DECISIONS = [("approve", "Approve the plan"), ("request_changes", "Request changes")]
 
-    decision = forms.ChoiceField(label="Decision", choices=DECISIONS, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
     comment = forms.CharField(
-        label="Comment", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Comment"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def clean(self) -> dict:
@@ -41,13 +45,13 @@ class ReviewPlanForm(forms.Form):
 
 class PlanCommentForm(forms.Form):
     body = forms.CharField(
-        label="Comment (markdown)", max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Comment (markdown)"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class DiffForm(forms.Form):
-    a = forms.IntegerField(label="From version", min_value=1, max_value=MAX_INT)
-    b = forms.IntegerField(label="To version", min_value=1, max_value=MAX_INT)
+    a = forms.IntegerField(label=_("From version"), min_value=1, max_value=MAX_INT)
+    b = forms.IntegerField(label=_("To version"), min_value=1, max_value=MAX_INT)
 
     def __init__(self, *args: object, customer_id: int, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Area
@@ -91,7 +92,7 @@ def rebuild_summary(request: HttpRequest, pk: int) -> HttpResponse:
     if context["queue_unavailable"]:
         messages.warning(request, UNAVAILABLE_MESSAGE)
     else:
-        messages.success(request, "Rebuild queued.")
+        messages.success(request, _("Rebuild queued."))
     return redirect("insights:summary", pk=customer.pk)
 
 
@@ -247,7 +248,7 @@ def edit_section(request: HttpRequest, pk: int, area_id: int | None = None) -> H
             conflict = _stored_section(exc.current)
             rebase(form, getattr(exc.current, "version", 0))
         else:
-            messages.success(request, "Section saved.")
+            messages.success(request, _("Section saved."))
             return redirect("insights:plan", pk=customer.pk)
     return render(
         request,
@@ -284,7 +285,7 @@ def submit_plan(request: HttpRequest, pk: int) -> HttpResponse:
     except IllegalTransition as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Plan submitted for review.")
+        messages.success(request, _("Plan submitted for review."))
     return redirect("insights:plan", pk=customer.pk)
 
 
@@ -309,7 +310,7 @@ def review_plan(request: HttpRequest, pk: int) -> HttpResponse:
     except IllegalTransition as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Plan approved." if approve else "Changes requested.")
+        messages.success(request, _("Plan approved.") if approve else "Changes requested.")
     return redirect("insights:plan", pk=customer.pk)
 
 
@@ -327,7 +328,7 @@ def add_plan_comment(request: HttpRequest, pk: int) -> HttpResponse:
             status=400,
         )
     plans.add_plan_comment(customer, by=request.user, body=form.cleaned_data["body"])
-    messages.success(request, "Comment added.")
+    messages.success(request, _("Comment added."))
     return redirect("insights:plan", pk=customer.pk)
 
 

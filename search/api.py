@@ -1,6 +1,7 @@
 """REST endpoint: /api/search/."""
 
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -26,7 +27,7 @@ class SearchHitSerializer(serializers.Serializer):
     customer_name = serializers.CharField(max_length=200)
     title = serializers.CharField(max_length=200)
     snippet = serializers.CharField(
-        max_length=2000, help_text="Escaped text; matches are wrapped in <mark>…</mark>."
+        max_length=2000, help_text=_("Escaped text; matches are wrapped in <mark>…</mark>.")
     )
 
 

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Area, User
 from accounts.visibility import users_who_can_see
@@ -81,18 +82,18 @@ class ContributionRequestForm(forms.Form):
     specialist = UserChoiceField(
         queryset=User.objects.none(),
         required=False,
-        help_text="A specialist on this account's team.",
+        help_text=_("A specialist on this account's team."),
     )
     partner = forms.ModelChoiceField(queryset=Partner.objects.all(), required=False)
     area = forms.ModelChoiceField(
         queryset=Area.objects.all(),
         required=False,
-        help_text="Defaults to the specialist's own area.",
+        help_text=_("Defaults to the specialist's own area."),
     )
     request = forms.CharField(
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What you need from them.",
+        help_text=_("What you need from them."),
     )
 
     def __init__(self, *args: Any, customer: Customer, **kwargs: Any) -> None:
@@ -127,16 +128,16 @@ class ContributionWriteForm(forms.ModelForm):
 
 class DeclineForm(forms.Form):
     reason = forms.CharField(
-        max_length=500, label="Reason for declining", validators=[validate_single_line]
+        max_length=500, label=_("Reason for declining"), validators=[validate_single_line]
     )
 
 
 class CommentForm(forms.Form):
     body = forms.CharField(
         max_length=20000,
-        label="Comment",
+        label=_("Comment"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Markdown. Mention a colleague on this account with @username.",
+        help_text=_("Markdown. Mention a colleague on this account with @username."),
     )
     parent = forms.IntegerField(
         required=False, min_value=1, max_value=2**53, widget=forms.HiddenInput
@@ -145,7 +146,7 @@ class CommentForm(forms.Form):
 
 class CommentEditForm(forms.Form):
     body = forms.CharField(
-        max_length=20000, label="Edit comment", widget=forms.Textarea(attrs={"rows": 3})
+        max_length=20000, label=_("Edit comment"), widget=forms.Textarea(attrs={"rows": 3})
     )
     version = VersionField()
 

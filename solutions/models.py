@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Area, User
@@ -130,8 +131,8 @@ class Contribution(VersionedModel):
     partner = models.ForeignKey(
         Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="contributions"
     )
-    request = models.TextField(max_length=5000, blank=True, help_text="What is asked for.")
-    description = models.TextField(max_length=20000, blank=True, help_text="What it adds.")
+    request = models.TextField(max_length=5000, blank=True, help_text=_("What is asked for."))
+    description = models.TextField(max_length=20000, blank=True, help_text=_("What it adds."))
     effort_days = models.DecimalField(
         max_digits=8, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
     )

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -34,7 +35,7 @@ class ProposalSerializer(VersionedModelSerializer):
         queryset=User.objects.filter(is_active=True),
         required=False,
         error_messages={"does_not_exist": NOT_FOUND},
-        help_text="Defaults to the caller; must be someone who can see the account.",
+        help_text=_("Defaults to the caller; must be someone who can see the account."),
     )
     currency = serializers.CharField(
         max_length=3, min_length=3, required=False, validators=[validate_single_line]

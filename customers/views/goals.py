@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.visibility import AccountAccess
@@ -44,7 +45,7 @@ def link_problem(request: HttpRequest, pk: int, goal_id: int) -> HttpResponse:
         problem = form.cleaned_data["problem"]
         services.link_problem_to_goal(problem, goal=goal, by=request.user)
     else:
-        messages.error(request, "Choose one of this customer's problems to link.")
+        messages.error(request, _("Choose one of this customer's problems to link."))
     if request.htmx:
         return render(request, "customers/goals.html#tree", goals_context(customer, access))
     return redirect("customers:goals", customer.pk)

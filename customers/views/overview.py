@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from accounts.models import User
@@ -65,7 +66,7 @@ def edit_customer(request: HttpRequest, pk: int) -> HttpResponse:
                 conflict = stored_values(exc.current, CustomerForm.Meta.fields)
                 rebase(form, exc.current.version)
             else:
-                messages.success(request, "Customer saved.")
+                messages.success(request, _("Customer saved."))
                 return redirect("customers:detail", customer.pk)
     else:
         form = CustomerForm(instance=customer, initial={"version": customer.version})

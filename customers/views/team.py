@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts import mentions
@@ -64,7 +65,7 @@ def change_member_role(request: HttpRequest, pk: int, user_id: int) -> HttpRespo
     membership = get_object_or_404(customer.memberships.select_related("user"), user_id=user_id)
     form = RoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose one of the listed roles.")
+        messages.error(request, _("Choose one of the listed roles."))
     else:
         try:
             services.set_membership(customer, user=membership.user, role=form.cleaned_data["role"])

@@ -20,7 +20,7 @@ def sparkline(points: list[int] | None) -> SafeString | str:
     )
     return format_html(
         '<svg class="sparkline" viewBox="0 0 {} {}" width="{}" height="{}" role="img" '
-        'aria-label="30-day trend from {} to {}"><polyline points="{}"/></svg>',
+        'aria-label=_("30-day trend from {} to {}")><polyline points="{}"/></svg>',
         WIDTH,
         HEIGHT,
         WIDTH,

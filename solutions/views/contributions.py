@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.visibility import AccountAccess
@@ -28,7 +29,7 @@ def request_contribution(request: HttpRequest, pk: int) -> HttpResponse:
     form = ContributionRequestForm(request.POST or None, customer=customer)
     if request.method == "POST" and form.is_valid():
         services.request_contribution(proposal, by=request.user, **form.cleaned_data)
-        messages.success(request, "Contribution requested.")
+        messages.success(request, _("Contribution requested."))
         return redirect("solutions:proposal", proposal.pk)
     return render(
         request,
@@ -116,7 +117,7 @@ def write_contribution(request: HttpRequest, pk: int) -> HttpResponse:
         except ValueError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Contribution saved.")
+            messages.success(request, _("Contribution saved."))
             return redirect("solutions:contribution", contribution.pk)
     return render(
         request,

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from accounts.visibility import can_manage_partners
@@ -38,7 +39,7 @@ def partner_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         version = data.pop("version", None)
         if partner is None:
             form.save()
-            messages.success(request, "Partner added.")
+            messages.success(request, _("Partner added."))
             return redirect("solutions:partners")
         if version is None:
             form.add_error(None, "The form is missing the version it was based on; reload it.")
@@ -49,7 +50,7 @@ def partner_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 current = Partner.objects.get(pk=partner.pk)
                 rebase(form, current.version)
             else:
-                messages.success(request, "Partner saved.")
+                messages.success(request, _("Partner saved."))
                 return redirect("solutions:partners")
     return render(
         request,

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.visibility import AccountAccess
@@ -156,7 +157,7 @@ def add_proposal(request: HttpRequest, pk: int) -> HttpResponse:
         data = dict(form.cleaned_data)
         data.pop("version", None)
         proposal = services.create_proposal(customer, by=request.user, **data)
-        messages.success(request, "Proposal created as a draft.")
+        messages.success(request, _("Proposal created as a draft."))
         return redirect("solutions:proposal", proposal.pk)
     return render(
         request,
@@ -203,7 +204,7 @@ def edit_proposal(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_bound and form.is_valid():
         current = _save_edit(request, proposal, form)
         if current is None:
-            messages.success(request, "Proposal saved.")
+            messages.success(request, _("Proposal saved."))
             return redirect("solutions:proposal", proposal.pk)
     return render(
         request,
@@ -227,7 +228,7 @@ def transition_proposal(request: HttpRequest, pk: int) -> HttpResponse:
     require(access.can_manage_proposal(proposal.owner_id))
     form = TransitionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a valid status.")
+        messages.error(request, _("Choose a valid status."))
         return redirect("solutions:proposal", proposal.pk)
     try:
         services.transition_proposal(

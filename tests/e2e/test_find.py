@@ -86,3 +86,25 @@ def test_a_berlin_user_takes_the_browsers_zone_and_enters_local_time(
     assert meeting.occurred_at == dt.datetime(2026, 12, 5, 14, 23, tzinfo=dt.UTC)
     body = api_as(lead).get(f"/api/meetings/{meeting.pk}/").json()
     assert body["occurred_at"] == "2026-12-05T14:23:00Z"
+
+
+def test_a_german_user_sees_the_dashboard_in_german_with_german_formats(
+    live_server, page: Page, dach_team
+):
+    lead, nordwind = dach_team
+    lead.language, lead.time_zone = "de", "Europe/Berlin"
+    lead.save()
+    proposal = factories.ProposalFactory(customer=nordwind, title="Tourenoptimierung")
+    factories.ContributionFactory(proposal=proposal, effort_days="2.5", request="Aufwand?")
+    factories.GoalFactory(
+        customer=nordwind, title="Leerfahrten senken", target_on=dt.date(2026, 12, 5)
+    )
+    sign_in(page, live_server.url, "lena")
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+    expect(page.get_by_role("link", name="Meine Accounts")).to_be_visible()
+    page.goto(live_server.url + reverse("health:dashboard"))
+    expect(page.get_by_role("heading", name="Account-Gesundheit", level=1)).to_be_visible()
+    page.goto(live_server.url + reverse("customers:goals", args=[nordwind.pk]))
+    expect(page.locator("main")).to_contain_text("Zieltermin 05.12.2026")
+    page.goto(live_server.url + reverse("solutions:proposal", args=[proposal.pk]))
+    expect(page.locator("main")).to_contain_text("2,5")

@@ -1,0 +1,178 @@
+"""Every user-visible string is translatable, and the German catalogue is complete.
+
+If `test_templates_have_no_text_outside_translation_tags` fails, wrap each listed text in
+{% translate "..." %} (or {% blocktranslate %}...{% endblocktranslate %} when it holds
+variables), then run `make messages`, translate the new entries in
+locale/de/LC_MESSAGES/django.po and run `make messages` again (it compiles the .mo).
+"""
+
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.template.base import Lexer, TokenType
+
+ROOT = Path(settings.BASE_DIR)
+TEMPLATE_DIRS = [ROOT / "templates"]
+PO = ROOT / "locale" / "de" / "LC_MESSAGES" / "django.po"
+MO = PO.with_suffix(".mo")
+# Words that are the same in every language: the product's name, units, formats.
+UNTRANSLATED = {"Accord", "CSV", "API", "JSON", "OK", "UTC", "ID", "URL", "Markdown", "…"}
+# Attributes a user reads or hears.
+VISIBLE_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt", "aria-description"}
+HOLE = " "  # a tag or variable: a space keeps "<details{% if x %} open{% endif %}>" a tag
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
+_BLOCKS = {
+    "blocktranslate": "endblocktranslate",
+    "blocktrans": "endblocktrans",
+    "comment": "endcomment",
+    "verbatim": "endverbatim",
+}
+
+
+def _without_translated(source: str) -> str:
+    """The template with every tag, variable and translated block replaced by a hole."""
+    out: list[str] = []
+    closing = None
+    for token in Lexer(source).tokenize():
+        if closing is not None:
+            if token.token_type == TokenType.BLOCK and token.contents.split()[0] == closing:
+                closing = None
+            continue
+        if token.token_type == TokenType.TEXT:
+            out.append(token.contents)
+            continue
+        if token.token_type == TokenType.BLOCK:
+            closing = _BLOCKS.get(token.contents.split()[0])
+        out.append(HOLE)
+    return "".join(out)
+
+
+class _Visible(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.texts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in ("script", "style"):
+            self._hidden += 1
+        kind = dict(attrs).get("type")
+        for name, value in attrs:
+            if name in VISIBLE_ATTRIBUTES or (
+                name == "value" and tag == "input" and kind in ("submit", "button")
+            ):
+                self.texts.append(value or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._hidden = max(0, self._hidden - 1)
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.texts.append(data)
+
+
+def untranslated_texts(path: Path) -> list[str]:
+    source = _without_translated(path.read_text())
+    if path.suffix == ".html":
+        parser = _Visible()
+        parser.feed(source)
+        texts = parser.texts
+    else:
+        texts = source.splitlines()
+    found = []
+    for text in texts:
+        words = " ".join(text.replace(HOLE, " ").split())
+        if _LETTERS.search(words) and not set(_LETTERS.findall(words)) <= UNTRANSLATED:
+            found.append(words)
+    return found
+
+
+def _templates() -> list[Path]:
+    return sorted(
+        path
+        for directory in TEMPLATE_DIRS
+        for path in directory.rglob("*")
+        if path.suffix in (".html", ".txt", ".md")
+    )
+
+
+def test_the_checker_finds_text_outside_translation_tags(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(
+        '{% load i18n %}<h1>{% translate "Fine" %}</h1><p>Not fine</p>'
+        '<a title="Hover text">{{ name }}</a>'
+        "{% blocktranslate %}Also {{ fine }}{% endblocktranslate %}"
+        '<script>var x = "code";</script><input type="submit" value="Send">'
+        "{# a comment #}<span>{{ a }} · {{ b }}</span><p>Accord</p>"
+    )
+    assert untranslated_texts(page) == ["Not fine", "Hover text", "Send"]
+
+
+def test_templates_have_no_text_outside_translation_tags():
+    problems = {
+        str(path.relative_to(ROOT)): texts
+        for path in _templates()
+        if (texts := untranslated_texts(path))
+    }
+    report = "\n".join(f"{name}: {texts}" for name, texts in problems.items())
+    assert not problems, (
+        f"{sum(map(len, problems.values()))} texts in {len(problems)} templates are not "
+        "translatable; wrap them in {% translate %} / {% blocktranslate %} (see this file's "
+        f"docstring):\n{report}"
+    )
+
+
+def test_the_german_catalogue_is_complete():
+    catalogue = polib.pofile(str(PO))
+    missing = [entry.msgid for entry in catalogue if not entry.translated()]
+    fuzzy = [entry.msgid for entry in catalogue if "fuzzy" in entry.flags and not entry.obsolete]
+    assert not missing, f"{len(missing)} untranslated German entries: {missing[:30]}"
+    assert not fuzzy, f"{len(fuzzy)} fuzzy German entries: {fuzzy[:30]}"
+
+
+def test_the_german_catalogue_has_every_string_of_the_code(tmp_path):
+    """A string marked for translation but missing from the catalogue would show in English."""
+    if shutil.which("xgettext") is None:
+        pytest.skip("makemessages needs gettext's xgettext")
+    copy = tmp_path / "project"
+    shutil.copytree(
+        ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".venv",
+            ".git",
+            "node_modules",
+            "staticfiles",
+            "*.sqlite3",
+            "__pycache__",
+            "tests",
+            "bench",
+            "deploy",
+        ),
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "de", "--no-obsolete", "--no-location"],
+        cwd=copy,
+        check=True,
+        capture_output=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
+    wanted = {e.msgid for e in polib.pofile(str(copy / "locale/de/LC_MESSAGES/django.po"))}
+    have = {e.msgid for e in polib.pofile(str(PO)) if not e.obsolete}
+    assert not wanted - have, (
+        f"not in the German catalogue (run make messages): {sorted(wanted - have)[:30]}"
+    )
+
+
+def test_the_compiled_catalogue_matches_the_po_file(tmp_path):
+    compiled = tmp_path / "django.mo"
+    polib.pofile(str(PO)).save_as_mofile(str(compiled))
+    assert MO.read_bytes() == compiled.read_bytes(), "run make messages to compile the .mo"
