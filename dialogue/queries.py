@@ -166,6 +166,21 @@ def unlogged_plans(user: User, *, now: dt.datetime) -> QuerySet[PlannedMeeting]:
     )
 
 
+def home_plans(
+    user: User, *, now: dt.datetime, limit: int
+) -> tuple[list[PlannedMeeting], list[PlannedMeeting]]:
+    """The home page's "My meetings" card in one query: up to `limit` open plans the user
+    owns or attends still to come (soonest first) and up to `limit` of their own plans that
+    passed without an outcome (latest first)."""
+    upcoming = attending(user).filter(starts_at__gt=now).annotate(is_unlogged=Value(False))
+    unlogged = unlogged_plans(user, now=now).annotate(is_unlogged=Value(True))
+    rows = list(upcoming[:limit].union(unlogged[:limit], all=True))
+    return (
+        sorted((p for p in rows if not p.is_unlogged), key=lambda p: (p.starts_at, p.pk)),
+        sorted((p for p in rows if p.is_unlogged), key=lambda p: (p.starts_at, p.pk), reverse=True),
+    )
+
+
 def due_by(user: User, end: dt.date) -> QuerySet[ActionItem]:
     """The user's open action items due by `end`, overdue ones first."""
     return my_open_action_items(user).filter(due_on__lte=end)

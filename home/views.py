@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from accounts.visibility import access_from_annotations, annotate_access
 from customers.queries import customers_for_user
 from dialogue.models import Meeting
-from dialogue.queries import attending, my_open_action_items, unlogged_plans
+from dialogue.queries import home_plans, my_open_action_items
 from health import queries as health_queries
 from solutions.queries import requests_for
 
@@ -55,11 +55,9 @@ def home(request: HttpRequest) -> HttpResponse:
             .select_related("customer", "author")
             .order_by("-occurred_at", "-id")[:HOME_LIST_LIMIT]
         )
-    now = timezone.now()
     # Attendees see their coming meetings; owners see plans that passed without an outcome.
-    context["upcoming_plans"] = list(
-        attending(user).filter(starts_at__gt=now)[: HOME_LIST_LIMIT + 1]
+    context["upcoming_plans"], context["unlogged_plans"] = home_plans(
+        user, now=timezone.now(), limit=HOME_LIST_LIMIT
     )
-    context["unlogged_plans"] = list(unlogged_plans(user, now=now)[:HOME_LIST_LIMIT])
     context["limit"] = HOME_LIST_LIMIT
     return render(request, "home/home.html", context)

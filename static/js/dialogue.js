@@ -182,10 +182,19 @@
     search.addEventListener("input", function () {
       pendingPick = false;
     });
+    // Matches arriving for what was typed replace the list: someone who had already arrowed
+    // into the older list keeps their place on the first new match instead of losing focus.
+    var focusWasInOptions = false;
+    root.addEventListener("htmx:beforeSwap", function () {
+      focusWasInOptions = options.contains(document.activeElement);
+    });
     options.addEventListener("htmx:afterSwap", function () {
       if (pendingPick) {
         pendingPick = !pickTop();
+      } else if (focusWasInOptions) {
+        (options.querySelector("[data-pick]") || search).focus();
       }
+      focusWasInOptions = false;
     });
     // Arrow down from the search box moves into the matches.
     search.addEventListener("keydown", function (event) {

@@ -38,6 +38,8 @@ WRITTEN_BY_CODE = {
     "core.AuditEvent.object_type": "escaped by core.audit.record",
     "core.AuditEvent.object_id": "escaped by core.audit.record",
     "core.AuditEvent.detail": "escaped by core.audit.record",
+    "dialogue.CalendarFeed.token_hash": "a hash",
+    "dialogue.CalendarFeed.prefix": "the first characters of a token_urlsafe token",
     "insights.AccountSummary.content_hash": "a hash",
     "integrity.IdempotencyKey.scope": "built by the middleware",
     "integrity.IdempotencyKey.fingerprint": "a hash",

@@ -124,9 +124,12 @@ def test_the_meeting_form_works_with_the_keyboard_alone(live_server, page: Page,
 
     tab_to(page, "#id_meeting-title")
     page.keyboard.type("Keyboard-only depot call")
-    page.keyboard.press("Tab")  # the kind radios: arrows move the choice
-    page.keyboard.press("ArrowRight")
+    # The kind radios: the form proposes the last meeting's kind (the demo's pilot scope call)
+    # and Tab lands on it; arrows move the choice.
     expect(page.get_by_label("Call")).to_be_checked()
+    page.keyboard.press("Tab")
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_label("Visit")).to_be_checked()
 
     tab_to(page, "#stakeholder-search")
     for name in ("Katrin", "Lars"):
@@ -150,7 +153,7 @@ def test_the_meeting_form_works_with_the_keyboard_alone(live_server, page: Page,
 
     expect(page.get_by_role("heading", name="Keyboard-only depot call")).to_be_visible()
     meeting = Meeting.objects.get(title="Keyboard-only depot call")
-    assert meeting.kind == "call"
+    assert meeting.kind == "visit"
     assert sorted(s.name for s in meeting.stakeholders.all()) == ["Katrin Vogel", "Lars Petersen"]
     assert meeting.goals.count() == 1
     assert ActionItem.objects.filter(
