@@ -27,8 +27,8 @@ FORMAT = "accord-account/1"
 ACCOUNT_APPS = ("customers", "dialogue", "solutions", "insights", "health")
 # Rows that several accounts share: exported when referenced, created on import if missing.
 SHARED_MODELS = ("accounts.Area", "solutions.Partner")
-# Per-user bookkeeping, not part of an account.
-SKIPPED_MODELS = ("insights.DigestDelivery", "solutions.HistoricalPartner")
+# Per-user bookkeeping, not part of an account; a calendar feed's token is a secret of its user.
+SKIPPED_MODELS = ("insights.DigestDelivery", "solutions.HistoricalPartner", "dialogue.CalendarFeed")
 
 
 def _is_history(model: type[models.Model]) -> bool:

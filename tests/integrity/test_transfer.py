@@ -14,9 +14,9 @@ from customers import services as customer_services
 from customers.models import Goal, Stakeholder
 from dialogue.models import Meeting
 from health import services as health_services
-from insights import plans, summaries
+from insights import plans, prep, summaries
 from integrity.transfer import account_models, dump, export_account
-from solutions.models import Comment, Mention, ProposalTransition
+from solutions.models import Comment, Mention, ProposalFollow, ProposalTransition
 from tests import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -62,6 +62,10 @@ def rich_account(actors):
     first = factories.CommentFactory(proposal=proposal, contribution=contribution, author=lead)
     reply = factories.CommentFactory(proposal=proposal, parent=first, author=actors.spec_a)
     Mention.objects.create(comment=reply, user=lead)
+    ProposalFollow.objects.create(proposal=proposal, user=actors.spec_a, is_following=False)
+    planned = factories.PlannedMeetingFactory(customer=customer, owner=lead)
+    planned.stakeholders.set([boss])
+    prep.build_prep_brief(planned.pk)
     ProposalTransition.objects.create(
         proposal=proposal, from_status="draft", to_status="draft", by=lead
     )

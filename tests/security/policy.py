@@ -42,6 +42,9 @@ from strategy.models import AnalysisItem, Division, StoredScorecard, WhitespaceC
 
 PUBLIC, PAGE, API, STAFF, TOKEN = "public", "page", "api", "staff", "token"
 GUEST = "guest"
+# Tag of a URL that records a reader's own preference about an account they see (following a
+# discussion): every reader may use it, and it changes nothing on the account.
+READER_CHOICE = "reader-choice"
 # Scopes of the object an URL designates.
 CUSTOMER, USER, GLOBAL = "customer", "user", "global"
 
@@ -214,7 +217,9 @@ POLICY: dict[str, Rule] = {
     "solutions/proposals/<int:pk>/contributions/new/": page(Proposal),
     "solutions/proposals/<int:pk>/comments/": page(Proposal),
     "solutions/proposals/<int:pk>/follow/": page(
-        Proposal, note="the signed-in reader's own choice to hear of new comments"
+        Proposal,
+        note="the signed-in reader's own choice to hear of new comments",
+        tags=(READER_CHOICE,),
     ),
     "solutions/contributions/<int:pk>/": page(Contribution),
     "solutions/contributions/<int:pk>/write/": page(Contribution),

@@ -21,6 +21,10 @@ UNTRACKED = {
     "health.HealthSnapshot": "derived",
     "health.AccountHealth": "derived",
     "solutions.Mention": "derived from comment text",
+    "insights.PrepBrief": "derived (rebuilt from the account before each planned meeting)",
+    # A user's own choices about an account they see, not account data.
+    "solutions.ProposalFollow": "a reader's choice to follow a discussion",
+    "dialogue.CalendarFeed": "a user's calendar subscription (a secret token)",
     # Append-only logs: each row is itself the record of a change, with author and time.
     "solutions.ProposalTransition": "append-only log",
     "insights.PlanReviewEvent": "append-only log",

@@ -12,10 +12,10 @@ import json
 import pytest
 
 from accounts.models import AccountMembership
-from solutions.models import Contribution, Proposal
+from solutions.models import Contribution, Proposal, ProposalFollow
 from tests import factories
 from tests.security.conftest import Target
-from tests.security.policy import CUSTOMER, rule_for
+from tests.security.policy import CUSTOMER, READER_CHOICE, rule_for
 from tests.security.test_idor import OBJECT_ROUTES, UNSAFE, fingerprint, hostile_body, send
 from tests.security.test_walk import concrete_path
 
@@ -83,7 +83,12 @@ def test_the_manager_of_another_teams_specialist_reads_only(actors, clients, cro
     assert (customer.lead_id, customer.name) == (actors.sales_b.pk, "Beta Holdings")
 
 
-@pytest.mark.parametrize("route", OBJECT_ROUTES, ids=lambda r: r.name or r.key)
+# A reader's own preference (following a discussion) is not a write on the account; readers
+# may use it (test_a_reader_may_follow_a_discussion_and_changes_nothing_else).
+WRITE_ROUTES = [r for r in OBJECT_ROUTES if READER_CHOICE not in rule_for(r.key).tags]
+
+
+@pytest.mark.parametrize("route", WRITE_ROUTES, ids=lambda r: r.name or r.key)
 def test_every_write_by_an_observer_is_refused(route, actors, clients, cross_team_specialist):
     """Team A's manager, observing team B's account through team A's specialist, tries every
     unsafe method on every object URL of it: refused, nothing changed."""
@@ -187,7 +192,22 @@ def test_a_specialist_lowered_to_viewer_no_longer_changes_their_proposal(
     )
 
 
-ACCOUNT_ROUTES = [route for route in OBJECT_ROUTES if rule_for(route.key).scope == CUSTOMER]
+ACCOUNT_ROUTES = [route for route in WRITE_ROUTES if rule_for(route.key).scope == CUSTOMER]
+
+
+def test_a_reader_may_follow_a_discussion_and_changes_nothing_else(
+    actors, clients, cross_team_specialist
+):
+    """The observer and a viewer may follow a proposal's comments: their own choice only."""
+    proposal = factories.ProposalFactory(customer=cross_team_specialist, owner=actors.sales_b)
+    version = proposal.version
+    response = clients["mgr_a"].post(
+        f"/solutions/proposals/{proposal.pk}/follow/", {"following": "1"}
+    )
+    assert response.status_code == 302
+    assert ProposalFollow.objects.filter(proposal=proposal, user=actors.mgr_a).exists()
+    proposal.refresh_from_db()
+    assert proposal.version == version
 
 
 @pytest.mark.parametrize("route", ACCOUNT_ROUTES, ids=lambda r: r.name or r.key)
