@@ -2,20 +2,39 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
 
 
+class LiveManager(models.Manager):
+    """The default manager of a soft-deletable model: deleted rows do not exist for lists,
+    counts, forms, related managers and prefetches. `_base_manager` (and `all_objects`) still
+    reach them, for the trash and for restoring."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 class SoftDeletable(models.Model):
     """A versioned record that goes to its account's trash instead of being deleted.
 
-    `deleted_at` is excluded from the history tables (list it in `excluded_fields`); the
-    history row written by a delete or a restore says what happened in its change reason.
-    The integrity app lists, restores and purges what is in the trash; the apps delete.
+    `deleted_at` and `deleted_by` are excluded from the history tables (list them in
+    `excluded_fields`); the history row written by a delete or a restore says what happened
+    in its change reason. The integrity app lists, restores and purges what is in the trash;
+    the apps delete.
     """
 
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     class Meta:
         abstract = True
@@ -29,7 +48,7 @@ class SoftDeletable(models.Model):
         moved = (
             type(self)
             ._base_manager.filter(pk=self.pk, deleted_at__isnull=True)
-            .update(deleted_at=timezone.now(), version=F("version") + 1)
+            .update(deleted_at=timezone.now(), deleted_by=by, version=F("version") + 1)
         )
         if moved:
             self._write_history(by=by, reason="Deleted")
@@ -41,7 +60,7 @@ class SoftDeletable(models.Model):
         restored = (
             type(self)
             ._base_manager.filter(pk=self.pk, deleted_at__gte=deleted_since)
-            .update(deleted_at=None, version=F("version") + 1)
+            .update(deleted_at=None, deleted_by=None, version=F("version") + 1)
         )
         if restored:
             self._write_history(by=by, reason="Restored from the trash")

@@ -6,7 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import User
 from accounts.visibility import scope_to_visible
-from core.softdelete import SoftDeletable
+from core.softdelete import LiveManager, SoftDeletable
 from core.validators import validate_single_line
 from core.versioning import VersionedModel
 
@@ -103,6 +103,21 @@ class CustomerOwned(VersionedModel):
         abstract = True
 
 
+class DeletableCustomerOwned(SoftDeletable, CustomerOwned):
+    """An account record that goes to the account's trash when deleted: its default manager
+    (and so every related manager, prefetch and form) sees only the live ones."""
+
+    objects = LiveManager.from_queryset(CustomerOwnedQuerySet)()
+
+    class Meta:
+        abstract = True
+
+
+# Soft-delete bookkeeping stays out of the history tables: a delete or a restore is a history
+# row of its own, with the reason.
+SOFT_DELETE_FIELDS = ["deleted_at", "deleted_by"]
+
+
 class BusinessModel(CustomerOwned):
     """The customer's Business Model Canvas."""
 
@@ -137,7 +152,7 @@ class BusinessModel(CustomerOwned):
         return f"Business model of customer {self.customer_id}"
 
 
-class StrategicMove(CustomerOwned):
+class StrategicMove(DeletableCustomerOwned):
     class Kind(models.TextChoices):
         EXPANSION = "expansion", "Expansion"
         ACQUISITION = "acquisition", "Acquisition"
@@ -162,7 +177,7 @@ class StrategicMove(CustomerOwned):
     status = models.CharField(max_length=20, choices=Status, default=Status.ANNOUNCED)
     source = models.CharField(max_length=300, blank=True, validators=[validate_single_line])
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
         ordering = ["-created_at"]
@@ -171,7 +186,7 @@ class StrategicMove(CustomerOwned):
         return self.title
 
 
-class Goal(CustomerOwned):
+class Goal(DeletableCustomerOwned):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         ACHIEVED = "achieved", "Achieved"
@@ -191,7 +206,7 @@ class Goal(CustomerOwned):
     )
     source = models.CharField(max_length=300, blank=True, validators=[validate_single_line])
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
         ordering = ["priority", "title"]
@@ -210,7 +225,7 @@ class Goal(CustomerOwned):
         return self.title
 
 
-class Option(CustomerOwned):
+class Option(DeletableCustomerOwned):
     """One of the customer's own strategic or operational options."""
 
     class Kind(models.TextChoices):
@@ -223,7 +238,7 @@ class Option(CustomerOwned):
     description = models.TextField(max_length=10000, blank=True)
     serves_goals = models.ManyToManyField(Goal, related_name="options", blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
         ordering = ["kind", "title"]
@@ -232,14 +247,14 @@ class Option(CustomerOwned):
         return self.title
 
 
-class Process(CustomerOwned):
+class Process(DeletableCustomerOwned):
     """One of the customer's value-generation processes."""
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="processes")
     name = models.CharField(max_length=200, validators=[validate_single_line])
     description = models.TextField(max_length=10000, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
         ordering = ["name"]
@@ -249,13 +264,14 @@ class Process(CustomerOwned):
         return self.name
 
 
-class ProcessStep(models.Model):
+class ProcessStep(SoftDeletable, VersionedModel):
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=200, validators=[validate_single_line])
     description = models.TextField(max_length=5000, blank=True)
 
-    history = HistoricalRecords()
+    objects = LiveManager()
+    history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
         ordering = ["process", "position"]
@@ -267,7 +283,7 @@ class ProcessStep(models.Model):
         return f"{self.position}. {self.name}"
 
 
-class Stakeholder(SoftDeletable, CustomerOwned):
+class Stakeholder(DeletableCustomerOwned):
     class BuyingRole(models.TextChoices):
         DECISION_MAKER = "decision_maker", "Decision maker"
         CHAMPION = "champion", "Champion"
@@ -305,7 +321,7 @@ class Stakeholder(SoftDeletable, CustomerOwned):
     influences = models.ManyToManyField(
         "self", symmetrical=False, related_name="influenced_by", blank=True
     )
-    history = HistoricalRecords(excluded_fields=["deleted_at"])
+    history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
         ordering = ["name"]
@@ -329,7 +345,7 @@ class Stakeholder(SoftDeletable, CustomerOwned):
         return self.buying_role in {"decision_maker", "champion"} or self.influence >= 4
 
 
-class Problem(CustomerOwned):
+class Problem(DeletableCustomerOwned):
     class Severity(models.TextChoices):
         LOW = "low", "Low"
         MEDIUM = "medium", "Medium"
@@ -366,7 +382,7 @@ class Problem(CustomerOwned):
     )
     source = models.CharField(max_length=300, blank=True, validators=[validate_single_line])
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
         ordering = ["title"]

@@ -134,7 +134,11 @@ def goals_tree(customer: Customer) -> GoalsTree:
         .prefetch_related(Prefetch("blocking_problems", queryset=problem_qs, to_attr="problems"))
         .order_by("priority", "title")
     )
-    problems = list(problem_qs.annotate(goal_count=Count("blocks_goals")))
+    problems = list(
+        problem_qs.annotate(
+            goal_count=Count("blocks_goals", filter=Q(blocks_goals__deleted_at__isnull=True))
+        )
+    )
     unlinked = [p for p in problems if p.goal_count == 0]
     severe = [p for p in problems if p.is_severe_and_open]
     for goal in goals:

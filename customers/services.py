@@ -133,8 +133,8 @@ def update_record[M: CustomerOwned](
 def delete_record(record: CustomerOwned, *, by: User) -> None:
     """Delete one of the account's records (its history keeps what it was).
 
-    Soft-deletable records (stakeholders) go to the account's trash, restorable for 30 days;
-    the rest is deleted.
+    Soft-deletable records (every kind people create) go to the account's trash, restorable
+    for 30 days; the rest is deleted.
     """
     if isinstance(record, SoftDeletable):
         if record.soft_delete(by=by):
@@ -224,14 +224,36 @@ def move_process_step(step: ProcessStep, *, up: bool, by: User) -> None:
     record_account_change(step.process.customer_id)
 
 
+# Deleted steps are parked at positions from here on, out of the live steps' range (positions
+# are unique per process, deleted steps included).
+PARKED_STEP_POSITION = 10_000
+
+
+def _park_step(step: ProcessStep) -> None:
+    parked = ProcessStep._base_manager.filter(
+        process_id=step.process_id, position__gt=PARKED_STEP_POSITION
+    ).aggregate(last=Max("position"))["last"]
+    position = (parked or PARKED_STEP_POSITION) + 1
+    ProcessStep._base_manager.filter(pk=step.pk).update(position=position)
+
+
 @transaction.atomic
 def delete_process_step(step: ProcessStep, *, by: User) -> None:
-    """Remove a step; its pain points stay as problems, no longer tied to a step."""
-    process = step.process
-    _set_history_user(step, by)
-    step.delete()
-    _renumber_steps(list(process.steps.select_for_update().order_by("position")), by=by)
-    record_account_change(process.customer_id)
+    """Move a step to the account's trash; its pain points keep their link to it, shown again
+    when the step is restored (at the end of its process)."""
+    if step.soft_delete(by=by):
+        _park_step(step)
+        process = step.process
+        _renumber_steps(list(process.steps.select_for_update().order_by("position")), by=by)
+        record_account_change(process.customer_id)
+
+
+@transaction.atomic
+def place_restored_step(step: ProcessStep) -> None:
+    """Give a step taken out of the trash the next position after its process's live steps."""
+    last = ProcessStep.objects.filter(process_id=step.process_id).exclude(pk=step.pk)
+    position = (last.aggregate(last=Max("position"))["last"] or 0) + 1
+    ProcessStep._base_manager.filter(pk=step.pk).update(position=position)
 
 
 @transaction.atomic
@@ -240,9 +262,8 @@ def replace_process_steps(process: Process, *, steps: list[dict], by: User) -> N
     existing = {s.pk: s for s in process.steps.select_for_update()}
     kept_ids = {item["id"] for item in steps if item.get("id")}
     for pk, step in existing.items():
-        if pk not in kept_ids:
-            _set_history_user(step, by)
-            step.delete()
+        if pk not in kept_ids and step.soft_delete(by=by):
+            _park_step(step)
     ordered = []
     for item in steps:
         step = existing.get(item.get("id")) or ProcessStep(process=process)

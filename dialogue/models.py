@@ -9,7 +9,15 @@ from simple_history.models import HistoricalRecords
 
 from core.softdelete import SoftDeletable
 from core.validators import validate_single_line
-from customers.models import Customer, CustomerOwned, Goal, Problem, Stakeholder
+from customers.models import (
+    SOFT_DELETE_FIELDS,
+    Customer,
+    CustomerOwned,
+    DeletableCustomerOwned,
+    Goal,
+    Problem,
+    Stakeholder,
+)
 
 
 class Meeting(SoftDeletable, CustomerOwned):
@@ -44,7 +52,7 @@ class Meeting(SoftDeletable, CustomerOwned):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authored_meetings"
     )
-    history = HistoricalRecords(excluded_fields=["deleted_at"])
+    history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
         ordering = ["-occurred_at"]
@@ -58,7 +66,7 @@ class Meeting(SoftDeletable, CustomerOwned):
         return self.title
 
 
-class ActionItem(CustomerOwned):
+class ActionItem(DeletableCustomerOwned):
     """A next step with an owner and a due date."""
 
     class Status(models.TextChoices):
@@ -77,6 +85,14 @@ class ActionItem(CustomerOwned):
     due_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
     completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -85,7 +101,7 @@ class ActionItem(CustomerOwned):
         editable=False,
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -150,7 +166,7 @@ class PlannedMeeting(SoftDeletable, CustomerOwned):
     )
     sequence = models.PositiveIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["deleted_at"])
+    history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
         ordering = ["starts_at", "id"]

@@ -202,36 +202,47 @@ def create_action_item(
         due_on=due_on,
         status=status,
         completed_at=timezone.now() if status == ActionItem.Status.DONE else None,
+        completed_by=created_by if status == ActionItem.Status.DONE else None,
         created_by=created_by,
     )
     record_account_change(customer.pk)
     return item
 
 
-def _completed_at(item: ActionItem, status: str) -> dt.datetime | None:
+def _completion(item: ActionItem, status: str, by: User | None) -> dict[str, Any]:
+    # Who closed an item and when stay as they were while it stays done.
     if status != ActionItem.Status.DONE:
-        return None
-    return item.completed_at or timezone.now()
+        return {"completed_at": None, "completed_by": None}
+    if item.completed_at:
+        return {"completed_at": item.completed_at, "completed_by": item.completed_by}
+    return {"completed_at": timezone.now(), "completed_by": by}
 
 
 @transaction.atomic
 def update_action_item(
-    item: ActionItem, *, expected_version: int, changes: Mapping[str, Any]
+    item: ActionItem,
+    *,
+    expected_version: int,
+    changes: Mapping[str, Any],
+    by: User | None = None,
 ) -> ActionItem:
-    """Edit an action item (StaleVersion if it changed meanwhile); keeps completed_at right."""
+    """Edit an action item (StaleVersion if it changed meanwhile); keeps who closed it and
+    when right."""
     changes = dict(changes)
     if "status" in changes:
-        changes["completed_at"] = _completed_at(item, changes["status"])
+        changes.update(_completion(item, changes["status"], by))
     save_versioned(item, expected_version=expected_version, changes=changes)
     record_account_change(item.customer_id)
     return item
 
 
 @transaction.atomic
-def set_action_item_status(item: ActionItem, *, status: str) -> ActionItem:
+def set_action_item_status(item: ActionItem, *, status: str, by: User | None = None) -> ActionItem:
     """Mark done, cancel or reopen: a toggle, so the last click wins without a version check."""
     current = ActionItem.objects.select_for_update().get(pk=item.pk)
-    return update_action_item(current, expected_version=current.version, changes={"status": status})
+    return update_action_item(
+        current, expected_version=current.version, changes={"status": status}, by=by
+    )
 
 
 # --- Planned meetings ----------------------------------------------------------------------
@@ -320,3 +331,10 @@ def _close_plan(plan: PlannedMeeting, *, meeting: Meeting) -> None:
     )
     if not won:
         raise PlanAlreadyLogged(plan.pk)
+
+
+@transaction.atomic
+def delete_action_item(item: ActionItem, *, by: User) -> None:
+    """Move an action item to the account's trash (restorable for 30 days)."""
+    if item.soft_delete(by=by):
+        record_account_change(item.customer_id)

@@ -165,8 +165,18 @@ def _plan_quality(customer: Customer | int, weight: int, now: dt.datetime) -> Co
 def _meeting_facts(customer_id: int, now: dt.datetime) -> dict:
     recent = Q(occurred_at__gte=now - dt.timedelta(days=RECENT_DAYS))
     records_customer_topics = Q(
-        Exists(Meeting.goals.through.objects.filter(meeting_id=OuterRef("pk")))
-    ) | Q(Exists(Meeting.problems.through.objects.filter(meeting_id=OuterRef("pk"))))
+        Exists(
+            Meeting.goals.through.objects.filter(
+                meeting_id=OuterRef("pk"), goal__deleted_at__isnull=True
+            )
+        )
+    ) | Q(
+        Exists(
+            Meeting.problems.through.objects.filter(
+                meeting_id=OuterRef("pk"), problem__deleted_at__isnull=True
+            )
+        )
+    )
     return Meeting.objects.filter(
         customer_id=customer_id, deleted_at__isnull=True, occurred_at__lte=now
     ).aggregate(
@@ -200,7 +210,11 @@ def _stakeholder_facts(customer_id: int, now: dt.datetime) -> dict:
 
 
 def _goal_facts(customer_id: int) -> dict:
-    has_problem = Exists(Problem.blocks_goals.through.objects.filter(goal_id=OuterRef("pk")))
+    has_problem = Exists(
+        Problem.blocks_goals.through.objects.filter(
+            goal_id=OuterRef("pk"), problem__deleted_at__isnull=True
+        )
+    )
     # A goal the customer confirmed (in the shared space, or said themselves) is understood
     # even before a problem is linked to it.
     return Goal.objects.filter(customer_id=customer_id, status=Goal.Status.ACTIVE).aggregate(

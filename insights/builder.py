@@ -209,7 +209,9 @@ def _goals(ids: list[int]) -> dict[int, list[dict]]:
     )
     # Explicit queries rather than prefetch_related: Django skips a prefetch when there is
     # nothing to prefetch for, and the batch must run the same queries whatever its data.
-    blocks = Problem.blocks_goals.through.objects.filter(goal__customer_id__in=ids)
+    blocks = Problem.blocks_goals.through.objects.filter(
+        goal__customer_id__in=ids, problem__deleted_at__isnull=True
+    )
     blockers = _grouped(
         "goal_id",
         blocks.select_related("problem").order_by("problem__title", "problem__pk"),
@@ -377,7 +379,7 @@ def _proposals(ids: list[int]) -> dict[int, list[dict]]:
     on_live = {f"proposal__{lookup}": value for lookup, value in live.items()}
     solves = _grouped(
         "proposal_id",
-        Proposal.problems.through.objects.filter(**on_live)
+        Proposal.problems.through.objects.filter(**on_live, problem__deleted_at__isnull=True)
         .select_related("problem")
         .order_by("problem__title", "problem__pk"),
     )

@@ -13,11 +13,14 @@ from integrity import trash
 
 
 class DeletedRecordSerializer(serializers.Serializer):
-    # One of meetings, proposals, comments, stakeholders (the restore URL's `kind`).
+    # One of integrity.trash.TRASHABLE's kinds (the restore URL's `kind`).
     kind = serializers.CharField(max_length=20)
     id = serializers.IntegerField(source="record.pk")
     label = serializers.CharField(max_length=500)
     deleted_at = serializers.DateTimeField()
+    deleted_by = serializers.CharField(
+        source="deleted_by.username", default=None, allow_null=True, max_length=150
+    )
     restorable_until = serializers.DateTimeField()
 
 
@@ -30,7 +33,7 @@ class RestoredSerializer(serializers.Serializer):
 @extend_schema(responses=DeletedRecordSerializer(many=True), operation_id="customers_trash_list")
 @api_view(["GET"])
 def deleted_records(request: Request, customer_pk: int) -> Response:
-    """Meetings, proposals, comments and stakeholders of the account deleted in the last 30 days."""
+    """The account's records deleted in the last 30 days, with who deleted them."""
     customer, access = get_customer_for_user(request.user, customer_pk)
     require(access.can_manage_trash)
     items = trash.deleted_records(customer)

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from accounts.models import AccountMembership, User
 from core.errors import ImportRefused
+from core.softdelete import SoftDeletable
 from customers.models import Customer
 
 FORMAT = "accord-account/1"
@@ -105,12 +106,44 @@ def _referenced(objects: list[models.Model]) -> tuple[set[int], list[models.Mode
     return user_ids, rows
 
 
+def _keep_links_to_deleted(objects: list[models.Model]) -> None:
+    """Put every M2M link into the rows' prefetch cache, those to deleted records included:
+    the serializer would otherwise read them through the related manager, which hides rows in
+    the trash, and the export would lose links a restore brings back."""
+    by_model: dict[type[models.Model], list[models.Model]] = {}
+    for obj in objects:
+        by_model.setdefault(type(obj), []).append(obj)
+    for model, rows in by_model.items():
+        for field in model._meta.many_to_many:
+            target = field.related_model
+            if not issubclass(target, SoftDeletable):
+                continue
+            through = field.remote_field.through
+            source_name = field.m2m_field_name()
+            target_name = field.m2m_reverse_field_name()
+            links: dict[Any, list[Any]] = {}
+            for source_id, target_id in (
+                through._base_manager.filter(**{f"{source_name}__in": [r.pk for r in rows]})
+                .order_by(target_name)
+                .values_list(source_name, target_name)
+            ):
+                links.setdefault(source_id, []).append(target(pk=target_id))
+            for row in rows:
+                # A related manager's prefetch cache is an evaluated QuerySet.
+                linked = target._base_manager.none()
+                linked._result_cache = links.get(row.pk, [])
+                linked._prefetch_done = True
+                cache = row.__dict__.setdefault("_prefetched_objects_cache", {})
+                cache[field.name] = linked
+
+
 def export_account(customer_id: int) -> dict[str, Any]:
     """The whole account as a JSON-ready dict (raises Customer.DoesNotExist)."""
     Customer._base_manager.get(pk=customer_id)
     objects: list[models.Model] = []
     for model in account_models():
         objects += list(_rows_of(model, customer_id).order_by("pk"))
+    _keep_links_to_deleted(objects)
     user_ids, shared = _referenced(objects)
     users = User.objects.filter(pk__in=user_ids).order_by("username")
     return {

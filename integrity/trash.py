@@ -1,6 +1,7 @@
-"""The account's trash: meetings, proposals, comments, stakeholders and divisions that were
-soft-deleted (core.softdelete) are listed here, restored by the lead or a manager for
-RETENTION, and then purged by a daily beat task."""
+"""The account's trash: every record people create (meetings, proposals, comments, the
+customer's picture, action items, divisions) is soft-deleted (core.softdelete), listed here
+with who deleted it and when, restored with its links by the lead or a manager for RETENTION,
+and then purged by a daily beat task."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -11,8 +12,18 @@ from django.utils import timezone
 from accounts.models import User
 from core.softdelete import SoftDeletable
 from customers.changes import record_account_change
-from customers.models import Customer, Stakeholder
-from dialogue.models import Meeting
+from customers.models import (
+    Customer,
+    Goal,
+    Option,
+    Problem,
+    Process,
+    ProcessStep,
+    Stakeholder,
+    StrategicMove,
+)
+from customers.services import place_restored_step
+from dialogue.models import ActionItem, Meeting
 from dialogue.services import refresh_last_meeting_at
 from solutions.models import Comment, Proposal
 from strategy.models import Division
@@ -24,9 +35,33 @@ TRASHABLE: dict[str, type[models.Model]] = {
     "meetings": Meeting,
     "proposals": Proposal,
     "comments": Comment,
+    "goals": Goal,
+    "problems": Problem,
     "stakeholders": Stakeholder,
     "divisions": Division,
+    "action-items": ActionItem,
+    "moves": StrategicMove,
+    "options": Option,
+    "processes": Process,
+    "steps": ProcessStep,
 }
+KIND_LABELS = {
+    "meetings": "Meeting",
+    "proposals": "Proposal",
+    "comments": "Comment",
+    "goals": "Goal",
+    "problems": "Problem",
+    "stakeholders": "Stakeholder",
+    "action-items": "Action item",
+    "moves": "Strategic move",
+    "options": "Option",
+    "processes": "Process",
+    "steps": "Process step",
+    "divisions": "Division",
+}
+# The path from each kind to its customer, and what the trash page shows with its label.
+CUSTOMER_PATH = {ProcessStep: "process__customer"}
+RELATED = {Comment: ("author", "proposal"), ProcessStep: ("process",)}
 
 
 @dataclass(frozen=True)
@@ -35,7 +70,12 @@ class DeletedRecord:
     record: models.Model
     label: str
     deleted_at: dt.datetime
+    deleted_by: User | None
     restorable_until: dt.datetime
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
 
 
 def kind_of(record: models.Model) -> str:
@@ -45,7 +85,19 @@ def kind_of(record: models.Model) -> str:
 def _label(record: models.Model) -> str:
     if isinstance(record, Comment):
         return f"Comment by {record.author} on {record.proposal}"
+    if isinstance(record, ProcessStep):
+        return f"{record.name} (step of {record.process})"
     return str(record)
+
+
+def customer_id_of(record: models.Model) -> int:
+    if isinstance(record, ProcessStep):
+        return record.process.customer_id
+    return record.customer_id  # type: ignore[attr-defined]
+
+
+def _of_customer(model: type[models.Model], customer: Customer) -> models.QuerySet:
+    return model._base_manager.filter(**{CUSTOMER_PATH.get(model, "customer"): customer})
 
 
 @transaction.atomic
@@ -53,7 +105,9 @@ def restore_record(record: SoftDeletable, *, by: User) -> bool:
     """Take the record out of the trash; False when it was not (or no longer) there."""
     if not record.restore(by=by, deleted_since=timezone.now() - RETENTION):
         return False
-    record_account_change(record.customer_id)  # type: ignore[attr-defined]
+    if isinstance(record, ProcessStep):
+        place_restored_step(record)
+    record_account_change(customer_id_of(record))
     if isinstance(record, Meeting):
         refresh_last_meeting_at(record.customer_id)
     return True
@@ -65,9 +119,8 @@ def deleted_records(customer: Customer, *, now: dt.datetime | None = None) -> li
     since = now - RETENTION
     found = []
     for kind, model in TRASHABLE.items():
-        queryset = model._base_manager.filter(customer=customer, deleted_at__gte=since)
-        if model is Comment:
-            queryset = queryset.select_related("author", "proposal")
+        queryset = _of_customer(model, customer).filter(deleted_at__gte=since)
+        queryset = queryset.select_related("deleted_by", *RELATED.get(model, ()))
         for record in queryset:
             found.append(
                 DeletedRecord(
@@ -75,6 +128,7 @@ def deleted_records(customer: Customer, *, now: dt.datetime | None = None) -> li
                     record=record,
                     label=_label(record),
                     deleted_at=record.deleted_at,
+                    deleted_by=record.deleted_by,
                     restorable_until=record.deleted_at + RETENTION,
                 )
             )
@@ -86,9 +140,12 @@ def deleted_record(customer: Customer, kind: str, pk: int) -> models.Model | Non
     model = TRASHABLE.get(kind)
     if model is None:
         return None
-    return model._base_manager.filter(
-        customer=customer, pk=pk, deleted_at__gte=timezone.now() - RETENTION
-    ).first()
+    return (
+        _of_customer(model, customer)
+        .filter(pk=pk, deleted_at__gte=timezone.now() - RETENTION)
+        .select_related("deleted_by", *RELATED.get(model, ()))
+        .first()
+    )
 
 
 @transaction.atomic
@@ -108,7 +165,7 @@ def purge_trash(*, now: dt.datetime | None = None) -> int:
             )
             purged += with_replies.exclude(body="").update(body="")
             expired = expired.exclude(pk__in=with_replies.values("pk"))
-        customer_ids = set(expired.values_list("customer_id", flat=True))
+        customer_ids = set(expired.values_list(CUSTOMER_PATH.get(model, "customer"), flat=True))
         purged += expired.count()
         expired.delete()
         for customer_id in customer_ids:

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from customers.access import get_customer_for_user, require
@@ -37,5 +38,5 @@ def restore_record(request: HttpRequest, pk: int, kind: str, record_id: int) -> 
     if record is None:
         raise Http404("Nothing restorable here.")
     trash.restore_record(record, by=request.user)
-    messages.success(request, f"Restored: {record}.")
+    messages.success(request, _("Restored: %(record)s.") % {"record": record})
     return redirect("integrity:trash", customer.pk)

@@ -10,7 +10,7 @@ from accounts.visibility import scope_to_visible
 from core.softdelete import SoftDeletable
 from core.validators import validate_single_line
 from core.versioning import VersionedModel
-from customers.models import Customer, CustomerOwned, Option, Problem, http_url
+from customers.models import SOFT_DELETE_FIELDS, Customer, CustomerOwned, Option, Problem, http_url
 
 
 class Partner(VersionedModel):
@@ -68,7 +68,7 @@ class Proposal(SoftDeletable, CustomerOwned):
         related_name="created_proposals",
         editable=False,
     )
-    history = HistoricalRecords(excluded_fields=["deleted_at"])
+    history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
         ordering = ["-updated_at"]
@@ -188,7 +188,7 @@ class Comment(SoftDeletable, CustomerOwned):
     )
     body = models.TextField(max_length=20000)
     edited_at = models.DateTimeField(null=True, blank=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["deleted_at"])
+    history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
         ordering = ["created_at", "id"]

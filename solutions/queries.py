@@ -1,6 +1,15 @@
 """Reads of proposals, contributions and comments used by pages and the API."""
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
@@ -25,7 +34,9 @@ def board_proposals(customer: Customer) -> QuerySet[Proposal]:
         .filter(customer=customer)
         .select_related("owner")
         .annotate(
-            problem_count=Count("problems", distinct=True),
+            problem_count=Count(
+                "problems", filter=Q(problems__deleted_at__isnull=True), distinct=True
+            ),
             contribution_count=_count(Contribution.objects.filter(proposal=OuterRef("pk"))),
             open_request_count=_count(
                 Contribution.objects.filter(

@@ -12,6 +12,7 @@ from core.softdelete import SoftDeletable
 from core.validators import validate_single_line
 from core.versioning import VersionedModel
 from customers.models import (
+    SOFT_DELETE_FIELDS,
     Customer,
     CustomerOwned,
     Goal,
@@ -60,7 +61,7 @@ class Division(SoftDeletable, CustomerOwned):
     notes = models.TextField(max_length=5000, blank=True)
     stakeholders = models.ManyToManyField(Stakeholder, related_name="divisions", blank=True)
     goals = models.ManyToManyField(Goal, related_name="divisions", blank=True)
-    history = HistoricalRecords(excluded_fields=["deleted_at"])
+    history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
         ordering = ["name", "id"]
@@ -186,7 +187,7 @@ class AnalysisItem(SoftDeletable, CustomerOwned):
     created_by = models.ForeignKey(
         "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
-    history = HistoricalRecords(excluded_fields=["deleted_at"])
+    history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
         ordering = ["category", "created_at", "id"]

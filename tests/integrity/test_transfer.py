@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import AccountMembership, User
 from customers import services as customer_services
-from customers.models import Goal, Stakeholder
+from customers.models import Goal, Problem, Stakeholder
 from dialogue.models import Meeting
 from health import services as health_services
 from insights import plans, prep, summaries
@@ -50,6 +50,10 @@ def rich_account(actors):
     meeting.problems.set([problem])
     meeting.internal_attendees.set([actors.spec_a])
     factories.MeetingFactory(customer=customer, deleted_at=timezone.now())
+    # A deleted goal keeps its links (a restore brings them back): the export carries them.
+    gone = factories.GoalFactory(customer=customer, deleted_at=timezone.now(), deleted_by=lead)
+    problem.blocks_goals.add(gone)
+    meeting.goals.add(gone)
     factories.ActionItemFactory(customer=customer, meeting=meeting, owner=actors.spec_a)
     partner = factories.PartnerFactory()
     proposal = factories.ProposalFactory(customer=customer, owner=lead)
@@ -116,6 +120,9 @@ def test_export_then_import_into_an_empty_database_loses_nothing(rich_account, t
     meeting = Meeting.objects.filter(deleted_at__isnull=True).get()
     assert list(meeting.internal_attendees.values_list("username", flat=True)) == ["spec_a"]
     assert Stakeholder.objects.get(name="Clara CEO").influenced_by.count() == 1
+    gone = Goal._base_manager.get(deleted_at__isnull=False)
+    assert Problem._base_manager.filter(blocks_goals=gone).count() == 1
+    assert Meeting._base_manager.filter(goals=gone).count() == 1
     assert Comment.objects.get(parent__isnull=False).mentions.get().user == lead
     # New rows still get fresh ids after the import.
     assert Goal.objects.create(customer_id=customer_id, title="New").pk > max(

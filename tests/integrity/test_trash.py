@@ -1,5 +1,5 @@
-"""Soft deletes: meetings, proposals, comments and stakeholders go to the account's trash; the
-lead or a manager restores them for 30 days; then the daily purge removes them."""
+"""Soft deletes: every record people create goes to the account's trash; the lead or a manager
+restores it (with its links) for 30 days; then the daily purge removes it."""
 
 import datetime as dt
 
@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customers import services as customer_services
-from customers.models import Customer, Stakeholder
+from customers.models import Customer, Goal, Problem, ProcessStep, Stakeholder
 from dialogue import services as dialogue_services
-from dialogue.models import Meeting
+from dialogue.models import ActionItem, Meeting
 from integrity import trash
 from integrity.tasks import purge_trash_task
 from solutions import services as solution_services
@@ -30,6 +30,10 @@ def delete(record, *, by) -> None:
         solution_services.delete_proposal(record, by=by)
     elif isinstance(record, Comment):
         solution_services.delete_comment(record, by=by)
+    elif isinstance(record, ActionItem):
+        dialogue_services.delete_action_item(record, by=by)
+    elif isinstance(record, ProcessStep):
+        customer_services.delete_process_step(record, by=by)
     else:
         customer_services.delete_record(record, by=by)
 
@@ -46,6 +50,14 @@ def deleted(actors):
         "meetings": factories.MeetingFactory(customer=customer, title="Lost meeting"),
         "proposals": factories.ProposalFactory(customer=customer, title="Lost proposal"),
         "stakeholders": factories.StakeholderFactory(customer=customer, name="Lost person"),
+        "goals": factories.GoalFactory(customer=customer, title="Lost goal"),
+        "problems": factories.ProblemFactory(customer=customer, title="Lost problem"),
+        "action-items": factories.ActionItemFactory(customer=customer, description="Lost step"),
+        "moves": factories.StrategicMoveFactory(customer=customer, title="Lost move"),
+        "options": factories.OptionFactory(customer=customer, title="Lost option"),
+        "processes": factories.ProcessFactory(customer=customer, name="Lost process"),
+        "steps": factories.ProcessStepFactory(process__customer=customer, name="Lost stage"),
+        "divisions": factories.DivisionFactory(customer=customer, name="Lost division"),
     }
     proposal = factories.ProposalFactory(customer=customer, title="Live proposal")
     records["comments"] = factories.CommentFactory(
@@ -91,8 +103,11 @@ def test_the_lead_sees_the_trash_page_with_every_kind(client, actors, deleted):
     response = client.get(reverse("integrity:trash", args=[actors.customer_a.pk]))
     assert response.status_code == 200
     body = response.content.decode()
-    for text in ("Lost meeting", "Lost proposal", "Lost person", "Comment by"):
+    for text in ("Lost meeting", "Lost proposal", "Lost person", "Comment by", "Lost stage"):
         assert text in body
+    for text in ("Lost goal", "Lost problem", "Lost step", "Lost move", "Lost process"):
+        assert text in body
+    assert body.count(actors.sales_a.display_name) >= 12  # who deleted each one
     assert "Live meeting" not in body
 
 
@@ -116,7 +131,7 @@ def test_a_specialist_gets_403_and_an_outsider_404(client, actors, deleted):
     assert Meeting.objects.get(pk=deleted["meetings"].pk).deleted_at is not None
 
 
-@pytest.mark.parametrize("kind", ["meetings", "proposals", "comments", "stakeholders"])
+@pytest.mark.parametrize("kind", list(trash.TRASHABLE))
 def test_the_lead_restores_each_kind_from_the_page(client, actors, deleted, kind):
     record = deleted[kind]
     before = data_version(actors.customer_a)
@@ -142,7 +157,7 @@ def test_restore_with_an_unknown_kind_or_another_accounts_record_is_404(client, 
     client.force_login(actors.sales_a)
     pk = actors.customer_a.pk
     meeting = deleted["meetings"]
-    wrong_kind = reverse("integrity:restore-deleted", args=[pk, "goals", meeting.pk])
+    wrong_kind = reverse("integrity:restore-deleted", args=[pk, "partners", meeting.pk])
     assert client.post(wrong_kind).status_code == 404
     other = factories.MeetingFactory(customer=actors.customer_a2)
     delete(other, by=actors.sales_a2)
@@ -187,8 +202,8 @@ def test_the_trash_page_runs_a_fixed_number_of_queries(
         for _ in range(n):
             delete(factories.MeetingFactory(customer=actors.customer_a), by=actors.sales_a)
             delete(factories.StakeholderFactory(customer=actors.customer_a), by=actors.sales_a)
-        # session, user, customer + access, 4 kinds of deleted records, savepoints
-        with django_assert_max_num_queries(14):
+        # session, user, customer + access, 12 kinds of deleted records, savepoints
+        with django_assert_max_num_queries(22):
             assert client.get(url).status_code == 200
 
 
@@ -196,12 +211,8 @@ def test_the_api_lists_and_restores_deleted_records(actors, deleted):
     api = api_as(actors.sales_a)
     url = f"/api/customers/{actors.customer_a.pk}/trash/"
     listed = api.get(url).json()
-    assert sorted(item["kind"] for item in listed) == [
-        "comments",
-        "meetings",
-        "proposals",
-        "stakeholders",
-    ]
+    assert sorted(item["kind"] for item in listed) == sorted(trash.TRASHABLE)
+    assert {item["deleted_by"] for item in listed} == {actors.sales_a.username}
     meeting = deleted["meetings"]
     response = api.post(f"{url}meetings/{meeting.pk}/restore/")
     assert response.status_code == 200
@@ -246,3 +257,62 @@ def test_a_viewer_may_not_delete_a_proposal(actors):
     assert api_as(actors.outsider).delete(f"/api/proposals/{proposal.pk}/").status_code == 404
     proposal.refresh_from_db()
     assert proposal.deleted_at is None
+
+
+def test_a_restored_problem_is_linked_again_to_its_goals_step_meetings_and_proposals(actors):
+    customer = actors.customer_a
+    goal = factories.GoalFactory(customer=customer)
+    step = factories.ProcessStepFactory(process__customer=customer)
+    problem = factories.ProblemFactory(customer=customer, process_step=step)
+    problem.blocks_goals.add(goal)
+    meeting = factories.MeetingFactory(customer=customer)
+    meeting.problems.add(problem)
+    proposal = factories.ProposalFactory(customer=customer)
+    proposal.problems.add(problem)
+    delete(problem, by=actors.sales_a)
+    # Gone from every default manager, related manager and count...
+    assert not Problem.objects.filter(pk=problem.pk).exists()
+    assert list(goal.blocking_problems.all()) == []
+    assert list(meeting.problems.all()) == []
+    assert list(proposal.problems.all()) == []
+    assert list(step.pain_points.all()) == []
+    # ...and back with every link.
+    assert trash.restore_record(Problem._base_manager.get(pk=problem.pk), by=actors.mgr_a)
+    assert list(goal.blocking_problems.all()) == [problem]
+    assert list(meeting.problems.all()) == [problem]
+    assert list(proposal.problems.all()) == [problem]
+    assert list(step.pain_points.all()) == [problem]
+
+
+def test_a_deleted_goal_keeps_its_links_and_a_form_save_does_not_drop_them(actors):
+    customer = actors.customer_a
+    kept, gone = factories.GoalFactory(customer=customer), factories.GoalFactory(customer=customer)
+    problem = factories.ProblemFactory(customer=customer)
+    problem.blocks_goals.add(kept, gone)
+    delete(gone, by=actors.sales_a)
+    assert list(problem.blocks_goals.all()) == [kept]
+    customer_services.update_record(
+        problem,
+        by=actors.sales_a,
+        expected_version=problem.version,
+        changes={},
+        m2m={"blocks_goals": [kept]},
+    )
+    assert trash.restore_record(Goal._base_manager.get(pk=gone.pk), by=actors.sales_a)
+    assert set(problem.blocks_goals.all()) == {kept, gone}
+
+
+def test_a_deleted_step_leaves_the_numbering_and_comes_back_at_the_end(actors):
+    process = factories.ProcessFactory(customer=actors.customer_a)
+    steps = [
+        factories.ProcessStepFactory(process=process, position=i, name=name)
+        for i, name in enumerate(("Order", "Ship", "Invoice"), start=1)
+    ]
+    delete(steps[0], by=actors.sales_a)
+    assert list(process.steps.values_list("position", "name")) == [(1, "Ship"), (2, "Invoice")]
+    assert trash.restore_record(ProcessStep._base_manager.get(pk=steps[0].pk), by=actors.sales_a)
+    assert list(process.steps.values_list("position", "name")) == [
+        (1, "Ship"),
+        (2, "Invoice"),
+        (3, "Order"),
+    ]
