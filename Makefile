@@ -57,8 +57,11 @@ migrate: install
 seed: migrate
 	$(PY) manage.py seed_demo
 
+# The demo is served as users see it, DEBUG off (Accord's own 404 and error pages; WhiteNoise
+# serves the static files); `make run DEBUG=1` shows Django's debug pages instead.
 run: seed
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Serving with DEBUG=$${DEBUG:-0}. For Django's debug pages: make run DEBUG=1"
+	DEBUG=$${DEBUG:-0} $(PY) manage.py runserver 127.0.0.1:8000
 
 worker: install
 	$(VENV)/bin/celery -A config worker --loglevel=INFO --concurrency=2

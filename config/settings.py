@@ -230,6 +230,10 @@ STORAGES = {
     },
 }
 
+# Outside production WhiteNoise serves the static folders themselves, so `make run` (DEBUG off
+# by default) needs no collectstatic.
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = not PRODUCTION and not TESTING
+
 # Redis: absent means Celery runs tasks eagerly and the cache is in memory.
 REDIS_URL = env("REDIS_URL")
 

@@ -1,9 +1,12 @@
 """Reads of customers used by several views and the API."""
 
+import unicodedata
 from dataclasses import dataclass
 
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connection
 from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 
 from accounts.models import AccountMembership, User
 from accounts.visibility import annotate_access
@@ -243,3 +246,48 @@ def stakeholder_cycle(stakeholder_id: int | None, reports_to: Stakeholder | None
         seen.add(current)
         current = parents.get(current)
     return False
+
+
+# Trigram similarity (pg_trgm, customers 0006) from which an open problem counts as "the same".
+SIMILAR_PROBLEM = 0.45
+
+
+def _normalized(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    letters = "".join(c if c.isalnum() else " " for c in folded if not unicodedata.combining(c))
+    return " ".join(letters.split())
+
+
+def similar_open_problems(customer_id: int, title: str, *, limit: int = 3) -> list[Problem]:
+    """Open problems of the account whose title is close to `title`, closest first: trigram
+    similarity on PostgreSQL (pg_trgm), the same measure on the normalized titles elsewhere
+    (SQLite)."""
+    wanted = _normalized(title)
+    if not wanted:
+        return []
+    candidates = Problem.objects.filter(
+        customer_id=customer_id, status__in=Problem.OPEN_STATUSES
+    ).order_by("pk")
+    if connection.vendor == "postgresql":
+        return list(
+            candidates.annotate(similarity=TrigramSimilarity(Lower("title"), wanted))
+            .filter(similarity__gte=SIMILAR_PROBLEM)
+            .order_by("-similarity", "pk")[:limit]
+        )
+    # pg_trgm's measure, computed here: shared three-letter pieces of the padded words.
+    mine = _trigrams(wanted)
+    scored = []
+    for problem in candidates.only("pk", "title", "severity", "status")[:500]:
+        theirs = _trigrams(_normalized(problem.title))
+        similarity = len(mine & theirs) / len(mine | theirs) if theirs else 0
+        if similarity >= SIMILAR_PROBLEM:
+            scored.append((-similarity, problem.pk, problem))
+    return [problem for *_, problem in sorted(scored)[:limit]]
+
+
+def _trigrams(text: str) -> set[str]:
+    found = set()
+    for word in text.split():
+        padded = f"  {word} "
+        found.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return found

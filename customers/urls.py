@@ -3,6 +3,7 @@ from django.urls import path
 from customers.views import (
     audit,
     canvas,
+    detail,
     goals,
     history,
     overview,
@@ -47,7 +48,10 @@ urlpatterns = [
     ),
     path("<int:pk>/strategy/", stakeholders.strategy, name="strategy"),
     path("<int:pk>/<slug:kind_slug>/new/", records.add_record, name="add-record"),
-    path("<int:pk>/<slug:kind_slug>/<int:record_id>/", records.edit_record, name="edit-record"),
+    path("<int:pk>/<slug:kind_slug>/<int:record_id>/", detail.record_detail, name="record"),
+    path(
+        "<int:pk>/<slug:kind_slug>/<int:record_id>/edit/", records.edit_record, name="edit-record"
+    ),
     path(
         "<int:pk>/<slug:kind_slug>/<int:record_id>/delete/",
         records.delete_record,

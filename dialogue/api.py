@@ -129,7 +129,9 @@ class ActionItemViewSet(
         data = dict(serializer.validated_data)
         data.pop("customer", None)
         version = expected_version(serializer, data)
-        services.update_action_item(item, expected_version=version, changes=data)
+        services.update_action_item(
+            item, expected_version=version, changes=data, by=self.request.user
+        )
         serializer.instance = queries.action_items_for_user(self.request.user).get(pk=item.pk)
 
 

@@ -15,6 +15,7 @@ from accounts.models import User
 from accounts.visibility import users_who_can_see
 from core.validators import validate_single_line
 from customers.models import Customer, Goal, Problem, Stakeholder
+from customers.queries import similar_open_problems
 from dialogue import queries
 from dialogue.models import ActionItem, Meeting, PlannedMeeting
 from dialogue.services import MeetingData, NewProblem, NewStakeholder, NextStep, PlanData
@@ -257,11 +258,22 @@ class NewProblemForm(RowForm):
         label=_("Goals it blocks"),
         widget=forms.CheckboxSelectMultiple,
     )
+    # When the title is close to an open problem of the account, the row asks once: link the
+    # meeting to that problem instead (`same_as`), or create the new one (`checked_similar`).
+    same_as = forms.ModelChoiceField(
+        queryset=Problem.objects.none(), required=False, widget=forms.RadioSelect
+    )
+    checked_similar = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(
         self, *args: Any, customer: Customer, goals: QuerySet | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.customer = customer
+        self.similar: list[Problem] = []
+        self.fields["same_as"].queryset = Problem.objects.filter(
+            customer=customer, status__in=Problem.OPEN_STATUSES
+        )
         field = self.fields["blocks_goals"]
         field.queryset = queries.goals_of(customer.pk)
         if goals is not None:
@@ -273,11 +285,25 @@ class NewProblemForm(RowForm):
         data = super().clean()
         if not data.get("title") and (data.get("description") or data.get("blocks_goals")):
             self.add_error("title", "Give the new problem a title, or clear its other fields.")
+        elif data.get("title") and not data.get("checked_similar"):
+            self.similar = similar_open_problems(self.customer.pk, data["title"])
+            if self.similar:
+                self.add_error(
+                    "title",
+                    _(
+                        "This looks like an open problem of the account: link the meeting to "
+                        "it below, or save again to create the new one."
+                    ),
+                )
         return data
+
+    def linked_problem(self) -> Problem | None:
+        """The open problem the user chose instead of creating this one."""
+        return self.cleaned_data.get("same_as")
 
     def new_problem(self) -> NewProblem | None:
         data = self.cleaned_data
-        if not data.get("title"):
+        if not data.get("title") or data.get("same_as"):
             return None
         return NewProblem(
             title=data["title"],
@@ -297,6 +323,11 @@ NewProblemFormSet = forms.formset_factory(
 def new_problems(formset: forms.BaseFormSet) -> list[NewProblem]:
     """The rows of the new-problems formset that name a problem."""
     return [p for form in formset.forms if form.cleaned_data and (p := form.new_problem())]
+
+
+def linked_problems(formset: forms.BaseFormSet) -> list[Problem]:
+    """Open problems chosen instead of new ones that looked the same."""
+    return [p for form in formset.forms if form.cleaned_data and (p := form.linked_problem())]
 
 
 class NewStakeholderForm(RowForm):

@@ -1,7 +1,7 @@
 """Dialogue pages: log a meeting, meeting detail and edit, action items, timeline."""
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from accounts.models import User
+from accounts.visibility import users_who_can_see
 from core.conflicts import form_status, rebase
 from core.params import parse_id
 from core.redirects import safe_next
@@ -22,6 +23,7 @@ from core.versioning import StaleVersion
 from customers.access import get_customer_for_user, get_record_for_user, require
 from customers.models import Customer
 from dialogue import queries, services
+from dialogue import timeline as account_timeline
 from dialogue.forms import (
     ActionItemForm,
     ActionItemStatusForm,
@@ -30,6 +32,7 @@ from dialogue.forms import (
     NewStakeholderFormSet,
     NextStepFormSet,
     StakeholderQueryForm,
+    linked_problems,
     new_problems,
     new_stakeholders,
     next_steps,
@@ -130,10 +133,13 @@ def log_forms(
 def save_log(
     request: HttpRequest, customer: Customer, forms: LogForms, *, plan: PlannedMeeting | None
 ) -> Meeting:
+    data = forms.meeting.meeting_data()
+    # A new problem the user recognised as an open one links the meeting to that one instead.
+    data = replace(data, problems=[*data.problems, *linked_problems(forms.problems)])
     return services.log_meeting(
         customer,
         author=request.user,
-        data=forms.meeting.meeting_data(),
+        data=data,
         new_problems=new_problems(forms.problems),
         new_stakeholders=new_stakeholders(forms.people),
         next_steps=next_steps(forms.steps),
@@ -285,7 +291,9 @@ def edit_action_item(request: HttpRequest, pk: int) -> HttpResponse:
             data = dict(form.cleaned_data)
             version = data.pop("version", None) or 0
             try:
-                services.update_action_item(item, expected_version=version, changes=data)
+                services.update_action_item(
+                    item, expected_version=version, changes=data, by=request.user
+                )
             except StaleVersion as exc:
                 conflict = exc.current
                 rebase(form, getattr(conflict, "version", version))
@@ -314,7 +322,7 @@ def set_action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionItemStatusForm(request.POST)
     if not form.is_valid():
         return HttpResponse("Choose open, done or cancelled.", status=400)
-    services.set_action_item_status(item, status=form.cleaned_data["status"])
+    services.set_action_item_status(item, status=form.cleaned_data["status"], by=request.user)
     if not request.htmx:
         messages.success(request, _("Action item updated."))
         return redirect(safe_next(request, reverse("dialogue:my-action-items")))
@@ -325,24 +333,34 @@ def set_action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def my_action_items(request: HttpRequest) -> HttpResponse:
-    """The signed-in user's open items across accounts: overdue first, then by due date."""
-    page = Paginator(queries.my_open_action_items(request.user), 25).get_page(
-        request.GET.get("page")
+    """The signed-in user's open items across accounts: overdue first, then by due date; with
+    ?done=1 the ones they closed too (struck through, who closed them and when)."""
+    show_done = request.GET.get("done") == "1"
+    items = (
+        queries.my_action_items(request.user, with_done=True)
+        if show_done
+        else queries.my_open_action_items(request.user)
     )
-    return render(request, "dialogue/my_action_items.html", {"page": page})
+    page = Paginator(items, 25).get_page(request.GET.get("page"))
+    return render(request, "dialogue/my_action_items.html", {"page": page, "show_done": show_done})
 
 
 @login_required
 @require_GET
 def timeline(request: HttpRequest, pk: int) -> HttpResponse:
     customer, access = get_customer_for_user(request.user, pk)
-    cursor = queries.TimelineCursor.decode(request.GET.get("before"))
-    entries, next_cursor = queries.timeline_page(customer, cursor=cursor)
+    cursor = account_timeline.TimelineCursor.decode(request.GET.get("before"))
+    view = account_timeline.TimelineFilter.from_query(request.GET)
+    entries, next_cursor = account_timeline.timeline_page(customer, cursor=cursor, view=view)
     context = {
         "customer": customer,
         "access": access,
         "entries": entries,
         "next_cursor": next_cursor.encode() if next_cursor else "",
+        "view": view,
+        "filter_query": view.as_query(),
+        "kinds": account_timeline.TIMELINE_FILTERS.items(),
+        "people": users_who_can_see(customer.pk).only("pk", "first_name", "last_name", "username"),
     }
     template = "dialogue/timeline.html"
     if request.htmx and cursor is not None:

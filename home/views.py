@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from accounts.visibility import access_from_annotations, annotate_access
+from accounts.visibility import access_from_annotations, annotate_access, can_create_customers
 from customers.queries import customers_for_user
 from dialogue.models import Meeting
 from dialogue.queries import home_plans, my_open_action_items
@@ -41,7 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
         paginator = Paginator(customers_for_user(user), 50)
     page = paginator.get_page(request.GET.get("page"))
     rows = [(customer, access_from_annotations(customer, user)) for customer in page]
-    context: dict[str, object] = {"page": page, "rows": rows}
+    context: dict[str, object] = {"page": page, "rows": rows, "limit": HOME_LIST_LIMIT}
     if scope is not None:
         context["band_counts"] = scope.band_counts
         context["attention"] = health_queries.needs_attention(scope)
@@ -60,4 +60,5 @@ def home(request: HttpRequest) -> HttpResponse:
         user, now=timezone.now(), limit=HOME_LIST_LIMIT
     )
     context["limit"] = HOME_LIST_LIMIT
+    context["may_create_customers"] = can_create_customers(user)
     return render(request, "home/home.html", context)

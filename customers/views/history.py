@@ -26,7 +26,7 @@ class HistoryEntry:
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 
 
-def _history(record: models.Model, skip: set[str]) -> list[HistoryEntry]:
+def record_history_entries(record: models.Model, skip: set[str]) -> list[HistoryEntry]:
     """The record's history, newest first, each entry with its field-by-field changes."""
     rows = list(record.history.select_related("history_user").order_by("-history_id")[:101])  # type: ignore[attr-defined]
     entries = []
@@ -47,12 +47,22 @@ def _history(record: models.Model, skip: set[str]) -> list[HistoryEntry]:
             HistoryEntry(
                 newer.history_date,
                 who,
-                ACTIONS.get(newer.history_type, "changed"),
+                _action(newer),
                 getattr(newer, "version", None),
                 changes,
             )
         )
     return entries[:100]
+
+
+def _action(row: models.Model) -> str:
+    # A move to the trash and back is a save with a reason (core.softdelete), not a change.
+    reason = row.history_change_reason or ""  # type: ignore[attr-defined]
+    if reason == "Deleted":
+        return "deleted"
+    if reason.startswith("Restored"):
+        return "restored"
+    return ACTIONS.get(row.history_type, "changed")  # type: ignore[attr-defined]
 
 
 def _history_value(field: models.Field, value: object) -> str:
@@ -82,7 +92,7 @@ def record_history(request: HttpRequest, pk: int, kind_slug: str, record_id: int
             "access": access,
             "record": record,
             "kind": kind,
-            "entries": _history(record, HISTORY_SKIP),
+            "entries": record_history_entries(record, HISTORY_SKIP),
             "back_url": tab_url(customer, kind),
         },
     )
@@ -100,8 +110,10 @@ def customer_history(request: HttpRequest, pk: int) -> HttpResponse:
             "customer": customer,
             "access": access,
             "record": customer,
-            "entries": _history(customer, HISTORY_SKIP),
-            "canvas_entries": _history(canvas_row, HISTORY_SKIP) if canvas_row else [],
+            "entries": record_history_entries(customer, HISTORY_SKIP),
+            "canvas_entries": record_history_entries(canvas_row, HISTORY_SKIP)
+            if canvas_row
+            else [],
             "back_url": reverse("customers:detail", args=[customer.pk]),
         },
     )

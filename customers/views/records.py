@@ -7,12 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.visibility import AccountAccess
 from core.conflicts import form_status, rebase, stored_values
 from core.versioning import StaleVersion
-from customers import services
+from customers import queries, services
 from customers.access import get_customer_for_user, require
 from customers.forms import (
     GoalForm,
@@ -71,10 +72,8 @@ def kind_for(slug: str) -> Kind:
 
 
 def load_record(customer: Customer, kind: Kind, record_id: int) -> CustomerOwned:
-    queryset = kind.model.objects.filter(customer=customer)
-    if kind.model is Stakeholder:
-        queryset = queryset.filter(deleted_at__isnull=True)
-    return get_object_or_404(queryset, pk=record_id)
+    """One live record of the account (a deleted one is a 404 until it is restored)."""
+    return get_object_or_404(kind.model.objects.filter(customer=customer), pk=record_id)
 
 
 def tab_url(customer: Customer, kind: Kind) -> str:
@@ -99,6 +98,18 @@ def _quick_form(
     )
 
 
+def _similar_problems(
+    request: HttpRequest, kind: Kind, form: RecordForm, customer: Customer
+) -> list[Problem]:
+    """A new problem close to an open one is most likely that one: warn, unless the user said
+    it is a different one."""
+    if kind.model is not Problem or request.method != "POST" or request.POST.get("create_anyway"):
+        return []
+    if not form.is_valid():
+        return []
+    return queries.similar_open_problems(customer.pk, form.cleaned_data["title"])
+
+
 @login_required
 def add_record(request: HttpRequest, pk: int, kind_slug: str) -> HttpResponse:
     kind = kind_for(kind_slug)
@@ -106,7 +117,8 @@ def add_record(request: HttpRequest, pk: int, kind_slug: str) -> HttpResponse:
     require(access.can_contribute)
     quick = request.POST.get("quick", "")
     form = kind.form(request.POST or None, customer=customer, initial=request.GET.dict())
-    if request.method == "POST" and form.is_valid():
+    similar = _similar_problems(request, kind, form, customer) if not quick else []
+    if request.method == "POST" and form.is_valid() and not similar:
         fields, m2m = form.split()
         fields.pop("version", None)
         services.create_record(
@@ -130,8 +142,10 @@ def add_record(request: HttpRequest, pk: int, kind_slug: str) -> HttpResponse:
             "kind": kind,
             "kind_slug": kind_slug,
             "form": form,
+            "back_url": tab_url(customer, kind),
+            "similar": similar,
         },
-        status=form_status(request),
+        status=200 if similar else form_status(request),
     )
 
 
@@ -158,7 +172,7 @@ def edit_record(request: HttpRequest, pk: int, kind_slug: str, record_id: int) -
                 rebase(form, exc.current.version)
             else:
                 messages.success(request, f"The {kind.singular} was saved.")
-                return redirect(tab_url(customer, kind))
+                return redirect("customers:record", customer.pk, kind_slug, record.pk)
     else:
         form = kind.form(instance=record, customer=customer, initial={"version": record.version})
     return render(
@@ -172,7 +186,6 @@ def edit_record(request: HttpRequest, pk: int, kind_slug: str, record_id: int) -
             "form": form,
             "record": record,
             "conflict": conflict,
-            "may_delete": access.can_edit_core,
         },
         status=form_status(request, conflict=conflict),
     )
@@ -186,5 +199,9 @@ def delete_record(request: HttpRequest, pk: int, kind_slug: str, record_id: int)
     record = load_record(customer, kind, record_id)
     require(access.can_edit_core)
     services.delete_record(record, by=request.user)
-    messages.success(request, f"The {kind.singular} “{record}” was deleted.")
+    messages.success(
+        request,
+        _("The %(kind)s “%(record)s” was deleted. It is in Recently deleted for 30 days.")
+        % {"kind": kind.singular, "record": record},
+    )
     return redirect(tab_url(customer, kind))

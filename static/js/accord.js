@@ -12,6 +12,19 @@
     }
   });
 
+  // On a phone the top bar is one row: the menu button opens the navigation below it.
+  document.documentElement.classList.add("js");
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest && event.target.closest(".menu-toggle");
+    if (!toggle) {
+      return;
+    }
+    var bar = toggle.closest(".topbar");
+    var open = !bar.classList.contains("is-open");
+    bar.classList.toggle("is-open", open);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+
   // On a phone the account tabs are one swipeable row: bring the current tab into view.
   document.addEventListener("DOMContentLoaded", function () {
     var current = document.querySelector(".tabs [aria-current=page]");
@@ -51,6 +64,45 @@
       window.setTimeout(function () { button.disabled = true; }, 0);
     }
   });
+  // Destructive forms (data-confirm="question") ask in a dialog first; "Keep it" or Escape
+  // keeps everything. Without JS they submit directly (the page says what happens).
+  var confirmedForm = null;
+  window.addEventListener("submit", function (event) {
+    var form = event.target;
+    var dialog = document.getElementById("confirm-dialog");
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-confirm") || !dialog) {
+      return;
+    }
+    if (confirmedForm === form) {
+      confirmedForm = null;
+      return;
+    }
+    // Before htmx and every other listener sees it.
+    event.preventDefault();
+    event.stopPropagation();
+    var submitter = event.submitter || null;
+    dialog.querySelector("[data-confirm-question]").textContent = form.getAttribute("data-confirm");
+    var yes = dialog.querySelector("[data-confirm-yes]");
+    if (submitter && submitter.textContent.trim()) {
+      yes.textContent = submitter.textContent.trim();
+    }
+    dialog.returnValue = "";
+    dialog.addEventListener("close", function onClose() {
+      dialog.removeEventListener("close", onClose);
+      if (dialog.returnValue === "confirm") {
+        confirmedForm = form;
+        if (submitter && submitter.form === form) {
+          form.requestSubmit(submitter);
+        } else {
+          form.requestSubmit();
+        }
+      } else if (submitter) {
+        submitter.focus();
+      }
+    });
+    dialog.showModal();
+  }, true);
+
   // Back/forward cache: a page shown again must not keep a disabled button.
   window.addEventListener("pageshow", function () {
     document.querySelectorAll("form[data-busy][aria-busy]").forEach(function (form) {

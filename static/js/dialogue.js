@@ -366,14 +366,6 @@
     });
   }
 
-  // Destructive forms ask first; without JS they submit directly (the page says what happens).
-  document.addEventListener("submit", function (event) {
-    var question = event.target.getAttribute && event.target.getAttribute("data-confirm");
-    if (question && !window.confirm(question)) {
-      event.preventDefault();
-    }
-  });
-
   function init() {
     clearFinishedDraft(storage());
     var form = document.querySelector("form.meeting-form");

@@ -78,6 +78,10 @@ def sign_in_with_form(page, base_url: str, username: str, password: str = DEMO_P
 
 
 def sign_out(page) -> None:
+    # On a phone the user menu is behind the top bar's menu button.
+    menu = page.locator(".menu-toggle")
+    if menu.is_visible() and menu.get_attribute("aria-expanded") != "true":
+        menu.click()
     page.get_by_role("button", name="Sign out").click()
 
 

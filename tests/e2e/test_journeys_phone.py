@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from customers.models import Customer
 from dialogue.models import ActionItem, Meeting
-from tests.e2e.conftest import PHONE, horizontal_overflow, sign_in_with_form
+from tests.e2e.conftest import PHONE, horizontal_overflow, sign_in_with_form, sign_out
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -90,7 +90,7 @@ def test_main_pages_fit_a_phone_without_sideways_scrolling(live_server, page: Pa
     ):
         page.goto(live_server.url + path)
         assert_fits_a_phone(page)
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
 
     sign_in_with_form(page, live_server.url, "manager1")
     for path in ("/", "/health/", "/health/?sort=-score"):

@@ -107,7 +107,7 @@ def test_the_lead_sees_the_trash_page_with_every_kind(client, actors, deleted):
         assert text in body
     for text in ("Lost goal", "Lost problem", "Lost step", "Lost move", "Lost process"):
         assert text in body
-    assert body.count(actors.sales_a.display_name) >= 12  # who deleted each one
+    assert body.count(actors.sales_a.display_name) >= 13  # who deleted each one
     assert "Live meeting" not in body
 
 

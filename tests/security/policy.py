@@ -172,6 +172,9 @@ POLICY: dict[str, Rule] = {
     "customers/<int:pk>/<slug:kind_slug>/<int:record_id>/": page(
         Customer, extra=_record("goals", Goal)
     ),
+    "customers/<int:pk>/<slug:kind_slug>/<int:record_id>/edit/": page(
+        Customer, extra=_record("problems", Problem)
+    ),
     "customers/<int:pk>/<slug:kind_slug>/<int:record_id>/delete/": page(
         Customer, extra=_record("problems", Problem)
     ),
