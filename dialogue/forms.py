@@ -41,6 +41,13 @@ class ChoicesOnce(ModelChoiceIterator):
             yield self.choice(obj)
 
 
+def share_choices(field: forms.ModelChoiceField, queryset: QuerySet) -> None:
+    """Let `field` list `queryset` itself, so several fields showing the same records read
+    them once (the `queryset` setter clones it, and the widget would read the clone)."""
+    field._queryset = queryset  # type: ignore[attr-defined]
+    field.widget.choices = field.choices
+
+
 class OnceChoiceField(forms.ModelChoiceField):
     iterator = ChoicesOnce
 
@@ -274,12 +281,9 @@ class NewProblemForm(RowForm):
         self.fields["same_as"].queryset = Problem.objects.filter(
             customer=customer, status__in=Problem.OPEN_STATUSES
         )
-        field = self.fields["blocks_goals"]
-        field.queryset = queries.goals_of(customer.pk)
-        if goals is not None:
-            # The rows of one formset share one evaluated queryset (the setter would clone it
-            # and read the goals again for every row).
-            field._queryset = goals  # type: ignore[attr-defined]
+        share_choices(
+            self.fields["blocks_goals"], queries.goals_of(customer.pk) if goals is None else goals
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -382,10 +386,18 @@ class NextStepForm(RowForm):
     )
 
     def __init__(
-        self, *args: Any, customer: Customer, default_owner: User | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        customer: Customer,
+        default_owner: User | None = None,
+        users: QuerySet[User] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = users_who_can_see(customer.pk)
+        # `users`: the colleagues who see the customer, shared with the page's other fields.
+        share_choices(
+            self.fields["owner"], users_who_can_see(customer.pk) if users is None else users
+        )
         # A row left as it was rendered counts as empty, so it is skipped rather than refused.
         self.fields["owner"].initial = default_owner.pk if default_owner else None
         self.fields["due_on"].initial = timezone.localdate() + NEXT_STEP_DUE_IN

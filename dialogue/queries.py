@@ -1,6 +1,7 @@
 """Reads of meetings, action items and the account timeline used by views and the API."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import (
     Case,
@@ -8,6 +9,7 @@ from django.db.models import (
     IntegerField,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -33,13 +35,34 @@ def problems_of(customer_id: int) -> QuerySet[Problem]:
     return Problem.objects.filter(customer_id=customer_id).order_by("title", "id")
 
 
-def last_meeting_of(customer_id: int) -> Meeting | None:
-    """The customer's latest logged meeting with its attendees (the next log's defaults)."""
-    return (
+@dataclass(frozen=True)
+class LastMeeting:
+    """What the next log proposes from the customer's latest logged meeting."""
+
+    kind: str
+    stakeholder_ids: list[int]
+    internal_attendee_ids: list[int]
+
+
+def last_meeting_of(customer_id: int) -> LastMeeting | None:
+    """The kind and attendees of the customer's latest logged meeting, in one query (a row
+    per pair of attendees: one meeting's few people)."""
+    latest = (
         Meeting.objects.filter(customer_id=customer_id, deleted_at__isnull=True)
-        .prefetch_related("stakeholders", "internal_attendees")
         .order_by("-occurred_at", "-id")
-        .first()
+        .values("pk")[:1]
+    )
+    rows = list(
+        Meeting.objects.filter(pk=Subquery(latest))
+        .order_by()
+        .values_list("kind", "stakeholders", "internal_attendees")
+    )
+    if not rows:
+        return None
+    return LastMeeting(
+        kind=rows[0][0],
+        stakeholder_ids=sorted({s for _, s, _ in rows if s is not None}),
+        internal_attendee_ids=sorted({u for _, _, u in rows if u is not None}),
     )
 
 

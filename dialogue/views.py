@@ -98,8 +98,8 @@ def _log_initial(request: HttpRequest, customer: Customer) -> dict[str, Any]:
     ours = [request.user.pk]
     if last is not None:
         initial["kind"] = last.kind
-        initial["stakeholders"] = [s.pk for s in last.stakeholders.all()]
-        ours += [u.pk for u in last.internal_attendees.all() if u.pk != request.user.pk]
+        initial["stakeholders"] = last.stakeholder_ids
+        ours += [pk for pk in last.internal_attendee_ids if pk != request.user.pk]
     initial["internal_attendees"] = ours
     return initial
 
@@ -114,18 +114,25 @@ def log_forms(
     initial: dict[str, Any] = {}
     if data is None:
         initial = _from_plan(plan) if plan is not None else _log_initial(request, customer)
+    meeting = MeetingForm(data, customer=customer, initial=initial, prefix="meeting")
+    # Every row (and the rows' template) lists the goals and colleagues the meeting form
+    # lists: they share its querysets, so each list is read once for the whole page.
     return LogForms(
-        meeting=MeetingForm(data, customer=customer, initial=initial, prefix="meeting"),
+        meeting=meeting,
         problems=NewProblemFormSet(
             data,
             prefix="new_problem",
-            form_kwargs={"customer": customer, "goals": queries.goals_of(customer.pk)},
+            form_kwargs={"customer": customer, "goals": meeting.fields["goals"].queryset},
         ),
         people=NewStakeholderFormSet(data, prefix="new_person"),
         steps=NextStepFormSet(
             data,
             prefix="steps",
-            form_kwargs={"customer": customer, "default_owner": request.user},
+            form_kwargs={
+                "customer": customer,
+                "default_owner": request.user,
+                "users": meeting.fields["internal_attendees"].queryset,
+            },
         ),
     )
 

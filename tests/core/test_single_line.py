@@ -30,6 +30,7 @@ WRITTEN_BY_CODE = {
     "accounts.User.password": "a hash",
     "accounts.Notification.message": "built from titles; emails flatten it (single_line)",
     "accounts.Notification.url": "a path built by reverse()",
+    "accounts.User.time_zone": "only set from a choice of zoneinfo names (accounts.preferences)",
     "accounts.ApiToken.key_hash": "a hash",
     "accounts.ApiToken.prefix": "hex digits",
     "accounts.ApiToken.stamp": "a hash",
