@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, reverse
 
 from accounts.models import User
+from core.middleware import SESSION_SEEN_AT
 from customers.models import Customer
 from solutions.models import Proposal
 
@@ -193,6 +194,9 @@ def _run(requests: int, warmup: int, only: set[str] | None) -> list[dict[str, An
         for i in range(warmup):
             call(payload(i))
         body = payload(warmup)
+        # The measured request is a steady-state one: its session renewed its idle window less
+        # than a minute ago (core.middleware renews it at most once a minute, in one request).
+        _renewed_just_now(client)
         with CaptureQueriesContext(connection) as captured:
             response = call(body)
         # Read now: every new request clears the connection's query log.
@@ -219,3 +223,9 @@ def _run(requests: int, warmup: int, only: set[str] | None) -> list[dict[str, An
         if floor and "p95_ms" in row:
             row["ratio_to_floor"] = round(row["p95_ms"] / floor["p95_ms"], 1)
     return results
+
+
+def _renewed_just_now(client: Client) -> None:
+    session = client.session
+    session[SESSION_SEEN_AT] = time.time()
+    session.save()

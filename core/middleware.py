@@ -95,7 +95,7 @@ def service_unavailable(request: HttpRequest) -> HttpResponse:
 def _remember_login_time(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
     # The absolute session lifetime counts from here, not from the first page after sign-in.
     if request is not None and hasattr(request, "session"):
-        request.session[SESSION_LOGIN_AT] = time.time()
+        request.session[SESSION_LOGIN_AT] = request.session[SESSION_SEEN_AT] = time.time()
 
 
 def _has_bad_characters(value: str) -> bool:
@@ -175,7 +175,7 @@ class NoStoreForAuthenticatedMiddleware:
             login_at = request.session.get(SESSION_LOGIN_AT)
             now = time.time()
             if login_at is None:
-                request.session[SESSION_LOGIN_AT] = now
+                request.session[SESSION_LOGIN_AT] = request.session[SESSION_SEEN_AT] = now
             elif now - login_at > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
             elif now - request.session.get(SESSION_SEEN_AT, 0) >= SESSION_RENEW_SECONDS:
