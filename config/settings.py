@@ -362,6 +362,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ProposalStatusEnum": "solutions.models.Proposal.Status",
         "ContributionStatusEnum": "solutions.models.Contribution.Status",
+        # Action items and the shared space's plan steps share these values (open, done,
+        # cancelled): one enum for both.
+        "OpenDoneCancelledEnum": "dialogue.models.ActionItem.Status",
     },
     # The schema and Swagger UI are for staff (ASVS 13.4.5); schemathesis loads it in-process.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAdminUser"],

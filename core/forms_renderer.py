@@ -94,7 +94,7 @@ class FastChoicesRenderer(DjangoTemplates):
         parts = [f'<select name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>']
         for group_name, group_choices, _index in widget["optgroups"]:
             if group_name:
-                parts.append(f'\n  <optgroup label=_("{_text(group_name)}")>')
+                parts.append(f'\n  <optgroup label="{_text(group_name)}">')
             options = self._options(group_choices, "\n  ", "", context, request)
             if options is None:
                 return None

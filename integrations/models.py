@@ -6,7 +6,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import Customer
+from customers.models import Customer, http_url
 
 
 def import_storage() -> FileSystemStorage:
@@ -164,7 +164,7 @@ class WebhookEndpoint(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_endpoints"
     )
-    url = models.URLField(max_length=500)
+    url = models.URLField(max_length=500, validators=[http_url])
     description = models.CharField(max_length=200, blank=True)
     events = models.JSONField(default=list)
     format = models.CharField(max_length=10, choices=Format, default=Format.JSON)

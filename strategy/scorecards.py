@@ -9,6 +9,7 @@ plan-quality component reads the same function.
 import datetime as dt
 from dataclasses import asdict, dataclass
 
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -233,13 +234,19 @@ def store_scorecard(customer_id: int, *, now: dt.datetime | None = None) -> Stor
     if customer is None:
         return None
     card = build_scorecard(customer, now=now)
-    stored, _created = StoredScorecard.objects.update_or_create(
-        customer=customer,
-        defaults={
-            "playbook": card.playbook if card else None,
-            "percent": card.percent if card else None,
-            "criteria": [asdict(c) for c in card.criteria] if card else [],
-            "computed_at": now or timezone.now(),
-        },
-    )
+    values = {
+        "playbook": card.playbook if card else None,
+        "percent": card.percent if card else None,
+        "criteria": [asdict(c) for c in card.criteria] if card else [],
+        "computed_at": now or timezone.now(),
+    }
+    try:
+        with transaction.atomic():
+            stored, _created = StoredScorecard.objects.update_or_create(
+                customer=customer, defaults=values
+            )
+    except IntegrityError:
+        # Two refreshes of a new account raced to create its row: the other one created it.
+        StoredScorecard.objects.filter(customer=customer).update(**values)
+        stored = StoredScorecard.objects.get(customer=customer)
     return stored

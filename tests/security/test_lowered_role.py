@@ -45,9 +45,17 @@ def create_body(route, actors, proposal, specialist) -> dict:
         "due_on": timezone.localdate().isoformat(),
         "proposal": proposal.pk,
         "currency": "EUR",
+        "text": "Created",
+        "category": "strength",
+        "amount": 1000,
+        "probability": 50,
     }
     if route.key == "api/contributions/":
         body["specialist"] = specialist.pk
+    if route.key == "api/whitespace-cells/":
+        body["status"], body["reason"] = "opportunity", "Created"
+        body["division"] = factories.DivisionFactory(customer=customer).pk
+        body["offering"] = factories.OfferingFactory().pk
     return body
 
 
@@ -62,6 +70,10 @@ def test_no_create_by_a_specialist_lowered_to_viewer(route, actors, api_client):
 
     api_client.force_authenticate(actors.sales_a)
     control = api_client.post(path, data=body, content_type="application/json")
+    # The same kind of body again, for records that may exist once (a proposal's value, a
+    # whitespace cell): a refusal must come from the role, not from a uniqueness check.
+    another = factories.ProposalFactory(customer=actors.customer_a, owner=actors.sales_a)
+    body = json.dumps(create_body(route, actors, another, colleague))
     assert control.status_code == 201, (path, control.content)
 
     AccountMembership.objects.filter(customer=actors.customer_a, user=actors.spec_a).update(
