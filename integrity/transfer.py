@@ -106,6 +106,18 @@ def _referenced(objects: list[models.Model]) -> tuple[set[int], list[models.Mode
     return user_ids, rows
 
 
+def _ordering_through(target: type[models.Model], target_name: str) -> list[str]:
+    """The order the related manager lists `target` rows in (its Meta.ordering, then pk), as
+    an ordering of the through table: the export keeps the links in the order it always had."""
+    ordering = []
+    for term in target._meta.ordering:
+        if not isinstance(term, str):
+            raise TypeError(f"{target._meta.label}: only field names in Meta.ordering")
+        descending, name = term.startswith("-"), term.removeprefix("-")
+        ordering.append(f"{'-' if descending else ''}{target_name}__{name}")
+    return [*ordering, target_name]
+
+
 def _keep_links_to_deleted(objects: list[models.Model]) -> None:
     """Put every M2M link into the rows' prefetch cache, those to deleted records included:
     the serializer would otherwise read them through the related manager, which hides rows in
@@ -124,7 +136,7 @@ def _keep_links_to_deleted(objects: list[models.Model]) -> None:
             links: dict[Any, list[Any]] = {}
             for source_id, target_id in (
                 through._base_manager.filter(**{f"{source_name}__in": [r.pk for r in rows]})
-                .order_by(target_name)
+                .order_by(*_ordering_through(target, target_name))
                 .values_list(source_name, target_name)
             ):
                 links.setdefault(source_id, []).append(target(pk=target_id))
