@@ -115,11 +115,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Right after authentication: it loads the user, so a database outage there is a 503 for
+    # every middleware after it (they read request.user).
+    "integrity.middleware.SessionOutageMiddleware",
     # A guest of the shared space reaches /shared/ only (404 elsewhere).
     "space.middleware.GuestBoundaryMiddleware",
     # The signed-in user's language and time zone (Preferences) win.
     "accounts.middleware.UserTimeZoneAndLanguageMiddleware",
-    "integrity.middleware.SessionOutageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -448,6 +448,8 @@ class PlaybookFactory(factory.django.DjangoModelFactory):
 class StoredScorecardFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "strategy.StoredScorecard"
+        # One per account, and the change feed may have stored it already.
+        django_get_or_create = ("customer",)
 
     customer = factory.SubFactory(CustomerFactory)
     percent = 50
