@@ -3,6 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import (
     Case,
     F,
@@ -187,7 +188,10 @@ def home_plans(
     passed without an outcome (latest first)."""
     upcoming = attending(user).filter(starts_at__gt=now).annotate(is_unlogged=Value(False))
     unlogged = unlogged_plans(user, now=now).annotate(is_unlogged=Value(True))
-    rows = list(upcoming[:limit].union(unlogged[:limit], all=True))
+    if connection.features.supports_slicing_ordering_in_compound:
+        rows = list(upcoming[:limit].union(unlogged[:limit], all=True))
+    else:  # SQLite cannot slice inside a UNION: two queries there.
+        rows = [*upcoming[:limit], *unlogged[:limit]]
     return (
         sorted((p for p in rows if not p.is_unlogged), key=lambda p: (p.starts_at, p.pk)),
         sorted((p for p in rows if p.is_unlogged), key=lambda p: (p.starts_at, p.pk), reverse=True),
