@@ -12,8 +12,10 @@ class SharedSpaceSerializer(serializers.ModelSerializer):
 
 class PlanStepSerializer(serializers.ModelSerializer):
     customer = serializers.IntegerField(source="space.customer_id", read_only=True)
-    due_date = serializers.DateField(source="due_on", read_only=True)
-    proposed_due_date = serializers.DateField(source="proposed_due_on", read_only=True)
+    due_date = serializers.DateField(source="due_on", read_only=True, allow_null=True)
+    proposed_due_date = serializers.DateField(
+        source="proposed_due_on", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = PlanStep
