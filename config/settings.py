@@ -15,6 +15,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -281,6 +282,27 @@ XDIST_WORKER = env("PYTEST_XDIST_WORKER", "")
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE") or (
     f"accord-{XDIST_WORKER}" if XDIST_WORKER else "accord"
 )
+# One queue per workload, so a flood of nightly rebuilds never delays a notification: the
+# default queue takes the account jobs (summaries, prep briefs, health, scorecards, sweeps,
+# housekeeping), the others notifications and email, webhook deliveries, and imports. A worker
+# started without -Q serves them all; production may run one worker per queue (README).
+CELERY_WORKLOAD_QUEUES = {
+    "accounts": CELERY_TASK_DEFAULT_QUEUE,
+    "notifications": f"{CELERY_TASK_DEFAULT_QUEUE}.notifications",
+    "webhooks": f"{CELERY_TASK_DEFAULT_QUEUE}.webhooks",
+    "imports": f"{CELERY_TASK_DEFAULT_QUEUE}.imports",
+}
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in CELERY_WORKLOAD_QUEUES.values()]
+CELERY_TASK_ROUTES = {
+    pattern: {"queue": CELERY_WORKLOAD_QUEUES[workload]}
+    for pattern, workload in (
+        ("accounts.tasks.*", "notifications"),
+        ("space.tasks.*", "notifications"),
+        ("insights.tasks.send_weekly_digests_task", "notifications"),
+        ("integrations.tasks.*webhook*", "webhooks"),
+        ("integrations.tasks.*import*", "imports"),
+    )
+}
 CELERY_BEAT_SCHEDULE: dict = {}
 # Every task retries transient errors with exponential backoff from this base up to this cap
 # (core/tasks.py); the fault tests shorten them.

@@ -159,9 +159,8 @@ def broker_metrics() -> Iterable[Metric]:
         return []  # eager Celery (no broker): nothing is queued
     import redis  # only with a Redis broker
 
-    queue = settings.CELERY_TASK_DEFAULT_QUEUE
     length = GaugeMetricFamily(
-        "accord_celery_queue_length", "Tasks waiting in the Celery queue.", labels=["queue"]
+        "accord_celery_queue_length", "Tasks waiting in each Celery queue.", labels=["queue"]
     )
     unacked = GaugeMetricFamily(
         "accord_celery_unacked_messages",
@@ -170,7 +169,8 @@ def broker_metrics() -> Iterable[Metric]:
     try:
         client = redis.Redis.from_url(broker_url, socket_timeout=1, socket_connect_timeout=1)
         with client:
-            length.add_metric([queue], client.llen(queue))
+            for queue in settings.CELERY_WORKLOAD_QUEUES.values():
+                length.add_metric([queue], client.llen(queue))
             unacked.add_metric([], client.hlen("unacked"))
     except redis.RedisError:
         logger.warning("metrics: broker unreachable", exc_info=True)

@@ -231,7 +231,8 @@ def test_a_manager_uses_the_production_site_end_to_end(stack: Stack, browser: Br
     )
     assert found.get(built, 0) >= 1
     assert found[("accord_broker_up", ())] == 1
-    assert found[("accord_celery_queue_length", (("queue", "accord"),))] >= 0
+    for queue in ("accord", "accord.notifications", "accord.webhooks", "accord.imports"):
+        assert found[("accord_celery_queue_length", (("queue", queue),))] >= 0
     assert found[("accord_summary_builds", (("state", "failed"),))] == 0
     assert requests.get(f"{stack.direct}/metrics", timeout=10).status_code == 401
     assert stack.http.get(f"{stack.origin}/metrics", timeout=10).status_code == 404
