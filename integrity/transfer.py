@@ -1,8 +1,9 @@
 """Export one account whole as JSON, and import it into an empty database.
 
-The export holds every row of the customers, dialogue, solutions, insights and health apps
-that belongs to the customer (their change history included), its memberships, the shared
-rows they point to (areas, partners) and the M2M links. Users are written by username and
+The export holds every row of the customers, dialogue, solutions, insights, strategy and health
+apps that belongs to the customer (their change history included), its memberships, the shared
+rows they point to (areas, partners, offerings, playbooks, and the rows those point to) and the
+M2M links. Users are written by username and
 matched by username on import; a missing user is created inactive, so nobody can sign in with
 an account that only arrived in a file.
 """
@@ -25,9 +26,10 @@ from core.softdelete import SoftDeletable
 from customers.models import Customer
 
 FORMAT = "accord-account/1"
-ACCOUNT_APPS = ("customers", "dialogue", "solutions", "insights", "health")
-# Rows that several accounts share: exported when referenced, created on import if missing.
-SHARED_MODELS = ("accounts.Area", "solutions.Partner")
+ACCOUNT_APPS = ("customers", "dialogue", "solutions", "insights", "strategy", "health")
+# Rows that several accounts share: exported when referenced, created on import if missing;
+# in dependency order (an offering belongs to an area, a playbook lists offerings).
+SHARED_MODELS = ("accounts.Area", "solutions.Partner", "strategy.Offering", "strategy.Playbook")
 # Per-user bookkeeping, not part of an account; a calendar feed's token is a secret of its user.
 SKIPPED_MODELS = ("insights.DigestDelivery", "solutions.HistoricalPartner", "dialogue.CalendarFeed")
 
@@ -80,27 +82,42 @@ def _rows_of(model: type[models.Model], customer_id: int) -> models.QuerySet:
 
 
 def _referenced(objects: list[models.Model]) -> tuple[set[int], list[models.Model]]:
-    """User ids and shared rows (areas, partners) that the exported rows point to."""
-    shared_models = {apps.get_model(label) for label in SHARED_MODELS}
+    """User ids and shared rows (areas, partners, offerings, playbooks) that the exported rows
+    point to, and the shared rows those shared rows point to (a playbook's offerings, their
+    areas), by foreign key or M2M link."""
+    shared_models = [apps.get_model(label) for label in SHARED_MODELS]
     user_ids: set[int] = set()
-    shared: dict[tuple[type, Any], models.Model] = {}
-    for obj in objects:
-        for field in obj._meta.concrete_fields:
-            if not field.is_relation:
-                continue
-            value = getattr(obj, field.attname)
-            if value is None:
-                continue
-            if field.related_model is User:
-                user_ids.add(value)
-            elif field.related_model in shared_models:
-                shared.setdefault((field.related_model, value), None)  # type: ignore[arg-type]
-        for field in obj._meta.many_to_many:
-            if field.related_model is User:
-                user_ids.update(getattr(obj, field.name).values_list("pk", flat=True))
+    shared: set[tuple[type, Any]] = set()
+    pending = list(objects)
+    while pending:
+        found: set[tuple[type, Any]] = set()
+        for obj in pending:
+            for field in obj._meta.concrete_fields:
+                if not field.is_relation:
+                    continue
+                value = getattr(obj, field.attname)
+                if value is None:
+                    continue
+                if field.related_model is User:
+                    user_ids.add(value)
+                elif field.related_model in shared_models:
+                    found.add((field.related_model, value))
+            for field in obj._meta.many_to_many:
+                if field.related_model is User:
+                    user_ids.update(getattr(obj, field.name).values_list("pk", flat=True))
+                elif field.related_model in shared_models:
+                    pks = getattr(obj, field.name).values_list("pk", flat=True)
+                    found.update((field.related_model, pk) for pk in pks)
+        found -= shared
+        shared |= found
+        pending = [
+            row
+            for model in shared_models
+            for row in model._base_manager.filter(pk__in=[pk for m, pk in found if m is model])
+        ]
     rows = []
     # In SHARED_MODELS order, not the set's: the same data must give the same file every time.
-    for model in (apps.get_model(label) for label in SHARED_MODELS):
+    for model in shared_models:
         pks = [pk for (m, pk) in shared if m is model]
         rows += list(model._base_manager.filter(pk__in=pks).order_by("pk"))
     return user_ids, rows

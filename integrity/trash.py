@@ -1,7 +1,7 @@
 """The account's trash: every record people create (meetings, proposals, comments, the
-customer's picture, action items, divisions) is soft-deleted (core.softdelete), listed here
-with who deleted it and when, restored with its links by the lead or a manager for RETENTION,
-and then purged by a daily beat task."""
+customer's picture, action items, divisions, SWOT and PESTLE items) is soft-deleted
+(core.softdelete), listed here with who deleted it and when, restored with its links by the
+lead or a manager for RETENTION, and then purged by a daily beat task."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -26,7 +26,7 @@ from customers.services import place_restored_step
 from dialogue.models import ActionItem, Meeting
 from dialogue.services import refresh_last_meeting_at
 from solutions.models import Comment, Proposal
-from strategy.models import Division
+from strategy.models import AnalysisItem, Division
 
 RETENTION = dt.timedelta(days=30)
 
@@ -39,6 +39,7 @@ TRASHABLE: dict[str, type[models.Model]] = {
     "problems": Problem,
     "stakeholders": Stakeholder,
     "divisions": Division,
+    "analysis-items": AnalysisItem,
     "action-items": ActionItem,
     "moves": StrategicMove,
     "options": Option,
@@ -58,6 +59,7 @@ KIND_LABELS = {
     "processes": "Process",
     "steps": "Process step",
     "divisions": "Division",
+    "analysis-items": "SWOT/PESTLE item",
 }
 # The path from each kind to its customer, and what the trash page shows with its label.
 CUSTOMER_PATH = {ProcessStep: "process__customer"}

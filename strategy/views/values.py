@@ -20,6 +20,7 @@ from strategy.models import ProposalValue
 @login_required
 @require_safe
 def account_value(request: HttpRequest, pk: int) -> HttpResponse:
+    """The account's open, weighted and installed value, in the organisation's currency."""
     customer, access = get_customer_for_user(request.user, pk)
     context = {
         "customer": customer,
@@ -27,6 +28,9 @@ def account_value(request: HttpRequest, pk: int) -> HttpResponse:
         "value": queries.value_at_stake(customer),
         "currency": settings.ORGANISATION_CURRENCY,
     }
+    if request.GET.get("part") == "totals":
+        # The account overview's card loads the totals alone.
+        return render(request, "strategy/value.html#totals", context)
     return render(request, "strategy/value.html", context)
 
 

@@ -17,6 +17,9 @@ from health import services as health_services
 from insights import plans, prep, summaries
 from integrity.transfer import account_models, dump, export_account
 from solutions.models import Comment, Mention, ProposalFollow, ProposalTransition
+from strategy import services as strategy_services
+from strategy.models import Offering, Playbook, WhitespaceCell
+from strategy.scorecards import store_scorecard
 from tests import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -82,6 +85,23 @@ def rich_account(actors):
     health_services.refresh_customer_health(customer.pk, now=timezone.now())
     snapshot = factories.HealthSnapshotFactory(customer=customer, taken_on=dt.date(2026, 1, 5))
     health_services.annotate_score(snapshot=snapshot, author=actors.mgr_a, body="Seasonal dip")
+    # Strategy: a division with its whitespace, a SWOT item (and one in the trash), a chosen
+    # playbook that lists an offering of another area, the proposal's value, the scorecard.
+    division = factories.DivisionFactory(customer=customer, name="Retail", head=boss)
+    division.goals.set([goal])
+    cell = factories.WhitespaceCellFactory(
+        customer=customer, division=division, offering__area=area, proposal=proposal
+    )
+    cell.problems.set([problem])
+    factories.AnalysisItemFactory(customer=customer, problem=problem, category="weakness")
+    factories.AnalysisItemFactory(customer=customer, deleted_at=timezone.now(), deleted_by=lead)
+    playbook = factories.PlaybookFactory(name="Key accounts")
+    playbook.required_offerings.set([factories.OfferingFactory(name="Audits")])
+    strategy_services.choose_playbook(customer, playbook=playbook, by=lead)
+    strategy_services.save_proposal_value(
+        proposal, expected_version=0, fields={"amount": 1000, "currency": "EUR"}, by=lead
+    )
+    store_scorecard(customer.pk)
     # Another account's rows never travel with this one.
     factories.GoalFactory(customer=actors.customer_b, title="Not exported")
     return customer
@@ -124,6 +144,10 @@ def test_export_then_import_into_an_empty_database_loses_nothing(rich_account, t
     assert Problem._base_manager.filter(blocks_goals=gone).count() == 1
     assert Meeting._base_manager.filter(goals=gone).count() == 1
     assert Comment.objects.get(parent__isnull=False).mentions.get().user == lead
+    # Shared rows come with what they point to: the playbook's offering and its area.
+    assert WhitespaceCell.objects.get().problems.count() == 1
+    assert Playbook.objects.get().required_offerings.get().name == "Audits"
+    assert Offering.objects.get(name="Audits").area.name
     # New rows still get fresh ids after the import.
     assert Goal.objects.create(customer_id=customer_id, title="New").pk > max(
         o["pk"] for o in before["objects"] if o["model"] == "customers.goal"

@@ -58,6 +58,7 @@ def deleted(actors):
         "processes": factories.ProcessFactory(customer=customer, name="Lost process"),
         "steps": factories.ProcessStepFactory(process__customer=customer, name="Lost stage"),
         "divisions": factories.DivisionFactory(customer=customer, name="Lost division"),
+        "analysis-items": factories.AnalysisItemFactory(customer=customer, text="Lost strength"),
     }
     proposal = factories.ProposalFactory(customer=customer, title="Live proposal")
     records["comments"] = factories.CommentFactory(
@@ -107,7 +108,8 @@ def test_the_lead_sees_the_trash_page_with_every_kind(client, actors, deleted):
         assert text in body
     for text in ("Lost goal", "Lost problem", "Lost step", "Lost move", "Lost process"):
         assert text in body
-    assert body.count(actors.sales_a.display_name) >= 13  # who deleted each one
+    assert "Lost strength" in body
+    assert body.count(actors.sales_a.display_name) >= 14  # who deleted each one
     assert "Live meeting" not in body
 
 

@@ -121,3 +121,25 @@ def test_value_page_queries_are_flat(client, actors, django_assert_max_num_queri
         factories.ProposalValueFactory(proposal=factories.ProposalFactory(customer=customer))
     with django_assert_max_num_queries(len(small)):
         client.get(url)
+
+
+def test_the_account_overview_loads_the_value_totals_in_the_locale(client, actors):
+    customer = actors.customer_a
+    proposal = factories.ProposalFactory(customer=customer)
+    factories.ProposalValueFactory(proposal=proposal, amount=1234567, probability=10)
+    factories.WhitespaceCellFactory(customer=customer, status="installed", annual_value=2500)
+    client.force_login(actors.sales_a)
+    url = reverse("strategy:account-value", args=[customer.pk])
+    overview = client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
+    assert f'hx-get="{url}?part=totals"' in overview
+
+    totals = client.get(url, {"part": "totals"}).content.decode()
+    assert "<html" not in totals
+    assert "1,234,567 EUR" in totals
+    assert "123,457 EUR" in totals  # weighted by 10 %
+    assert "2,500 EUR" in totals
+    actors.sales_a.language = "de"
+    actors.sales_a.save(update_fields=["language"])
+    assert "1.234.567 EUR" in client.get(url, {"part": "totals"}).content.decode()
+    client.force_login(actors.outsider)
+    assert client.get(url, {"part": "totals"}).status_code == 404
