@@ -102,7 +102,7 @@ def compute_health(customer: Customer | int, *, now: dt.datetime) -> HealthResul
     scorers = {
         "recency": lambda: _recency(meetings, now, unlogged=_unlogged_plans(customer_id, now)),
         "engagement": lambda: _engagement(people, now),
-        "understanding": lambda: _understanding(goals),
+        "understanding": lambda: _understanding(goals, problems),
         "solution": lambda: _solution(problems, proposals),
         "execution": lambda: _execution(actions, today),
         "balance": lambda: _balance(meetings),
@@ -235,15 +235,19 @@ def _problem_facts(customer_id: int) -> dict:
             )
         )
     )
-    critical = Q(severity=Problem.Severity.CRITICAL)
-    high = Q(severity=Problem.Severity.HIGH)
-    return Problem.objects.filter(
-        customer_id=customer_id, severity__in=Problem.SEVERE, status__in=Problem.OPEN_STATUSES
-    ).aggregate(
+    is_open = Q(status__in=Problem.OPEN_STATUSES)
+    critical = is_open & Q(severity=Problem.Severity.CRITICAL)
+    high = is_open & Q(severity=Problem.Severity.HIGH)
+    # An open problem the customer confirmed (in the shared space, or said themselves) counts
+    # towards problem understanding; one provenance line explains it.
+    confirmed = is_open & Q(confirmed=True)
+    return Problem.objects.filter(customer_id=customer_id).aggregate(
         critical=Count("pk", filter=critical),
         critical_covered=Count("pk", filter=critical & has_proposal),
         high=Count("pk", filter=high),
         high_covered=Count("pk", filter=high & has_proposal),
+        confirmed_count=Count("pk", filter=confirmed),
+        confirmed_source=Max("source", filter=confirmed & ~Q(source="")),
     )
 
 
@@ -321,7 +325,9 @@ def _key_person(
     return share, f"no meeting with a {label} in {days} days"
 
 
-def _understanding(goals: dict) -> tuple[float, list[str]]:
+def _understanding(goals: dict, problems: dict) -> tuple[float, list[str]]:
+    """Understood active goals (a linked problem, or confirmed by the customer), where each
+    open problem the customer confirmed counts as one more understood item."""
     total, linked = goals["total"], goals["linked"]
     confirmed, understood = goals.get("confirmed_count", 0), goals.get("understood", linked)
     if not total:
@@ -332,7 +338,14 @@ def _understanding(goals: dict) -> tuple[float, list[str]]:
         reasons = [f"{total - linked} of {_count(total, 'active goal')} have no linked problem"]
     if confirmed:
         reasons.append(f"{confirmed} of {_count(total, 'active goal')} confirmed by the customer")
-    return understood / total, reasons
+    confirmed_problems = problems.get("confirmed_count", 0)
+    if confirmed_problems:
+        source = problems.get("confirmed_source") or ""
+        reasons.append(
+            f"{_count(confirmed_problems, 'open problem')} confirmed by the customer"
+            + (f" ({source})" if source else "")
+        )
+    return (understood + confirmed_problems) / (total + confirmed_problems), reasons
 
 
 def _solution(problems: dict, proposals: dict) -> tuple[float, list[str]]:

@@ -171,12 +171,18 @@ def send_sign_in_link(guest_id: int, *, invitation: bool = False) -> bool:
         "sign_in": settings.SITE_URL.rstrip("/") + reverse("space:guest-sign-in"),
         "minutes": settings.SPACE_LINK_SECONDS // 60,
     }
-    language = getattr(guest.invited_by, "language", "") or settings.LANGUAGE_CODE
-    with translation.override(language):
+    with translation.override(guest_language(guest)):
         subject = single_line(render_to_string("space/email/link_subject.txt", context))
         body = render_to_string("space/email/link.txt", context)
     send_email(EmailMessage(subject=subject, body=body, to=[guest.email]))
     return True
+
+
+def guest_language(guest: Guest) -> str:
+    """The language of a guest's emails (links, reminders): that of the lead who invited them,
+    as the customer has no language of their own in Accord."""
+    inviter = guest.invited_by
+    return (inviter.language if inviter is not None else "") or settings.LANGUAGE_CODE
 
 
 def hash_key(key: str) -> str:

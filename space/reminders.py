@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 
 from accounts.services import send_email
 from core.validators import single_line
+from space.guests import guest_language
 from space.models import (
     Guest,
     PlanStep,
@@ -66,16 +67,23 @@ def remind_step_owner(step_id: int, *, now: dt.datetime | None = None) -> bool:
 
 
 def _reminder_recipient(step: PlanStep) -> tuple[str, str]:
+    """The owner's address and language: a colleague's own (User.language); a guest's is the
+    language of the lead who invited them, the one their invitation and links came in."""
     if step.owner_user_id:
         user = step.owner_user
         if not user.is_active:  # type: ignore[union-attr]
             return "", ""
-        language = getattr(user, "language", "") or settings.LANGUAGE_CODE
-        return user.email, language  # type: ignore[union-attr]
+        return user.email, user.language or settings.LANGUAGE_CODE  # type: ignore[union-attr]
     # A customer-side step: only to a stakeholder who is still a guest of this space.
-    guest = Guest.objects.filter(
-        space_id=step.space_id, stakeholder_id=step.owner_stakeholder_id, revoked_at__isnull=True
-    ).first()
+    guest = (
+        Guest.objects.select_related("invited_by")
+        .filter(
+            space_id=step.space_id,
+            stakeholder_id=step.owner_stakeholder_id,
+            revoked_at__isnull=True,
+        )
+        .first()
+    )
     if guest is None or not guest.is_active_at(timezone.now()):
         return "", ""
-    return guest.email, settings.LANGUAGE_CODE
+    return guest.email, guest_language(guest)

@@ -154,6 +154,26 @@ def test_problem_understanding_counts_active_goals_with_linked_problems(customer
     assert understanding.reasons == ["1 of 3 active goals have no linked problem"]
 
 
+def test_open_problems_the_customer_confirmed_count_towards_understanding(customer):
+    goals = factories.GoalFactory.create_batch(3, customer=customer)
+    problem = factories.ProblemFactory(customer=customer)
+    problem.blocks_goals.add(goals[0], goals[1])
+    provenance = "Confirmed by Katrin Vogel, CEO, in the shared space on 12 Jan 2027"
+    factories.ProblemFactory(customer=customer, confirmed=True, source=provenance)
+    # Neither a parked nor a deleted confirmed problem counts.
+    factories.ProblemFactory(customer=customer, confirmed=True, status=Problem.Status.PARKED)
+    factories.ProblemFactory(customer=customer, confirmed=True, deleted_at=NOW)
+
+    understanding = component(compute_health(customer, now=NOW), "understanding")
+
+    # (2 understood goals + 1 confirmed problem) of (3 goals + 1 confirmed problem).
+    assert understanding.points == round(15 * 3 / 4, 1)
+    assert understanding.reasons == [
+        "1 of 3 active goals have no linked problem",
+        f"1 open problem confirmed by the customer ({provenance})",
+    ]
+
+
 def test_solution_progress_names_critical_problems_without_a_proposal(customer):
     critical = factories.ProblemFactory.create_batch(
         3, customer=customer, severity=Problem.Severity.CRITICAL

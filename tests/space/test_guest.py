@@ -144,6 +144,29 @@ def test_a_confirmation_records_provenance_and_moves_the_health_component(
     assert (event.actor, event.subject) == ("Katrin Vogel, CEO", shared.goal.title)
 
 
+def test_a_confirmed_problem_feeds_problem_understanding_with_its_provenance(
+    shared, guest_client, actors
+):
+    factories.GoalFactory(customer=actors.customer_a, title="Open the Poznan depot")
+
+    def understanding():
+        components = compute_health(actors.customer_a, now=timezone.now()).components
+        return next(c for c in components if c.key == "understanding")
+
+    before = understanding()
+    item = shared.space.items.get(problem=shared.problem)
+    assert guest_client.post(f"/shared/items/{item.pk}/confirm/").status_code == 302
+    shared.problem.refresh_from_db()
+    assert shared.problem.confirmed
+    after = understanding()
+    assert after.points > before.points
+    assert any(
+        reason.startswith("1 open problem confirmed by the customer (Confirmed by Katrin Vogel")
+        and "in the shared space on" in reason
+        for reason in after.reasons
+    ), after.reasons
+
+
 def test_a_correction_is_a_suggestion_until_the_lead_accepts_it(shared, guest_client, actors):
     item = shared.space.items.get(problem=shared.problem)
     response = guest_client.post(
@@ -253,6 +276,42 @@ def test_overdue_steps_get_one_reminder_per_period(shared, actors):
     assert not reminders.remind_step_owner(ours.pk)
     with time_machine.travel(dt.timedelta(days=settings.SPACE_REMINDER_DAYS, minutes=1)):
         assert send_step_reminders_task() == 2
+
+
+def test_reminders_are_written_in_each_recipients_language(shared, actors):
+    """A colleague's reminder in their own language; a guest's in the inviting lead's."""
+    mail.outbox.clear()
+    actors.sales_a.language = "de"
+    actors.sales_a.save(update_fields=["language"])
+    actors.spec_a.language = "en"
+    actors.spec_a.save(update_fields=["language"])
+    overdue = dt.date.today() - dt.timedelta(days=2)
+    PlanStep.objects.filter(pk=shared.step.pk).update(due_on=overdue)
+    ours = services.add_step(
+        shared.space, title="Price the sensors", owner_user=actors.spec_a, due_on=overdue
+    )
+    assert reminders.remind_step_owner(shared.step.pk)
+    assert reminders.remind_step_owner(ours.pk)
+    katrin, spec = mail.outbox
+    assert katrin.to == ["katrin@nordwind.example"]  # invited by sales_a, who reads German
+    assert katrin.subject == "Überfälliger Schritt: Send the gate data"
+    assert "Der Schritt „Send the gate data“ des Plans mit" in katrin.body
+    assert "Öffnen Sie den gemeinsamen Bereich" in katrin.body
+    assert spec.to == [actors.spec_a.email]
+    assert spec.subject == "Overdue step: Price the sensors"
+    assert 'The step "Price the sensors" of the plan with' in spec.body
+    # A German colleague's reminder is German too, and the guest's follows the lead's choice.
+    actors.sales_a.language = "en"
+    actors.sales_a.save(update_fields=["language"])
+    actors.spec_a.language = "de"
+    actors.spec_a.save(update_fields=["language"])
+    PlanStep.objects.update(last_reminded_at=None)
+    mail.outbox.clear()
+    assert reminders.remind_step_owner(shared.step.pk)
+    assert reminders.remind_step_owner(ours.pk)
+    katrin, spec = mail.outbox
+    assert katrin.subject == "Overdue step: Send the gate data"
+    assert spec.subject == "Überfälliger Schritt: Price the sensors"
 
 
 def test_the_guest_page_runs_a_fixed_number_of_queries(
