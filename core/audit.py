@@ -47,8 +47,11 @@ def record(
     object_type: str = "",
     object_id: object = "",
     detail: str = "",
+    ip_address: str | None = None,
 ) -> AuditEvent | None:
-    """Write one audit event; a failure to audit is logged, never raised to the user."""
+    """Write one audit event; a failure to audit is logged, never raised to the user.
+
+    `ip_address` is for callers that have the address but not the request."""
     http_request = getattr(request, "_request", request)  # a DRF Request wraps the HttpRequest
     actor = _actor(user if user is not None else getattr(http_request, "user", None))
     name = escape_control(username or (actor.get_username() if actor else ""))[:150]
@@ -56,7 +59,7 @@ def record(
         action=action,
         actor=actor,
         username=name,
-        ip_address=client_ip(http_request),
+        ip_address=client_ip(http_request) or ip_address,
         request_id=getattr(http_request, "request_id", "")[:32],
         customer_id=customer_id,
         object_type=escape_control(object_type)[:100],

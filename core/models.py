@@ -6,8 +6,9 @@ class AuditEvent(models.Model):
     """An authentication or access event: who, when (UTC), from where, on what, and what happened.
 
     Changes to account records are in django-simple-history's tables; this table holds what those
-    cannot see: sign-ins, failures, lockouts, sign-outs, MFA changes, membership changes and
-    refused object access.
+    cannot see: sign-ins, failures, lockouts, sign-outs, MFA changes, membership changes,
+    refused object access, and what customer guests do in an account's shared space (a guest
+    is no user: `username` holds their name and "(guest)").
     """
 
     class Action(models.TextChoices):
@@ -27,6 +28,9 @@ class AuditEvent(models.Model):
         ACCESS_DENIED = "access_denied", "Access refused"
         MEMBER_ADDED = "member_added", "Account member added or changed"
         MEMBER_REMOVED = "member_removed", "Account member removed"
+        GUEST_INVITED = "guest_invited", "Guest invited to the shared space"
+        GUEST_REVOKED = "guest_revoked", "Guest access revoked"
+        GUEST_ACTION = "guest_action", "Action by a customer guest"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=30, choices=Action)

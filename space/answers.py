@@ -61,7 +61,7 @@ def confirm_item(item: SharedItem, *, guest: Guest, ip_address: str | None = Non
         kind=Feedback.Kind.CONFIRM,
         status=Feedback.Status.RECORDED,
     )
-    record_guest_event(guest, CONFIRMED, str(record), ip_address)
+    record_guest_event(guest, CONFIRMED, str(record), ip_address, on=record)
     record_account_change(item.space.customer_id)
     return feedback
 
@@ -96,7 +96,9 @@ def suggest(
         Feedback.Kind.IRRELEVANT: IRRELEVANT,
     }.get(kind, SUGGESTED)
     subject = str(item.record) if item is not None else title
-    record_guest_event(guest, verb, subject, ip_address)
+    record_guest_event(
+        guest, verb, subject, ip_address, on=item.record if item is not None else feedback
+    )
     record_account_change(guest.space.customer_id)
     return feedback
 
@@ -115,7 +117,7 @@ def tick_step(
         version=F("version") + 1,
     )
     step.refresh_from_db()
-    record_guest_event(guest, TICKED if done else REOPENED, step.title, ip_address)
+    record_guest_event(guest, TICKED if done else REOPENED, step.title, ip_address, on=step)
     record_account_change(guest.space.customer_id)
     return step
 
@@ -129,6 +131,6 @@ def propose_step_date(
         proposed_due_on=due_on, proposed_by=guest, version=F("version") + 1
     )
     step.refresh_from_db()
-    record_guest_event(guest, PROPOSED_DATE, step.title, ip_address)
+    record_guest_event(guest, PROPOSED_DATE, step.title, ip_address, on=step)
     record_account_change(guest.space.customer_id)
     return step

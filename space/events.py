@@ -1,16 +1,16 @@
 """The log of guest actions: a SpaceEvent row (the lead's *Customer activity* and the
-timeline) and a line on the accord.audit logger, written in the action's transaction."""
+timeline) and an audit event (the account's audit trail, with the guest as actor, and a line
+on the accord.audit logger), written in the action's transaction."""
 
-import logging
-
+from django.db import models
 from django.utils.translation import gettext_noop
 
+from core.audit import record
+from core.models import AuditEvent
 from space.models import (
     Guest,
     SpaceEvent,
 )
-
-logger = logging.getLogger("accord.audit")
 
 # What guests do, as the timeline says it ("Katrin Vogel confirmed ..."). Marked for
 # translation here, translated where they are shown.
@@ -34,7 +34,21 @@ def said_by(guest: Guest) -> str:
     return ", ".join(part for part in (stakeholder.name, stakeholder.title) if part)
 
 
-def record_guest_event(guest: Guest, action: str, subject: str, ip_address: str | None) -> None:
+def guest_actor(guest: Guest) -> str:
+    """Who did it, in the audit trail: the guest's name, marked as a guest (not a user)."""
+    return f"{guest.stakeholder.name} (guest)"
+
+
+def record_guest_event(
+    guest: Guest,
+    action: str,
+    subject: str,
+    ip_address: str | None,
+    *,
+    on: models.Model | None = None,
+) -> None:
+    """A guest did something: the timeline's row and the account's audit event (`on` is the
+    record it was done to, if any)."""
     SpaceEvent.objects.create(
         space_id=guest.space_id,
         customer_id=guest.space.customer_id,
@@ -44,14 +58,12 @@ def record_guest_event(guest: Guest, action: str, subject: str, ip_address: str 
         subject=subject[:300],
         ip_address=ip_address,
     )
-    log_guest(guest, action, f"guest:{guest.pk}")
-
-
-def log_guest(guest: Guest, action: str, by: str) -> None:
-    logger.info(
-        "audit action=space_%s actor=%s guest=%s space=%s",
-        action.replace(" ", "_").strip(":"),
-        by,
-        guest.pk,
-        guest.space_id,
+    record(
+        AuditEvent.Action.GUEST_ACTION,
+        username=guest_actor(guest),
+        customer_id=guest.space.customer_id,
+        object_type=on._meta.verbose_name if on is not None else "guest",
+        object_id=on.pk if on is not None else guest.pk,
+        detail=f"{action} {subject}".strip(),
+        ip_address=ip_address,
     )

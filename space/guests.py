@@ -16,9 +16,11 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from accounts.services import send_email
+from core.audit import record
+from core.models import AuditEvent
 from core.validators import single_line
 from customers.models import Stakeholder
-from space.events import SIGNED_IN, SIGNED_OUT, log_guest, record_guest_event
+from space.events import SIGNED_IN, SIGNED_OUT, guest_actor, record_guest_event
 from space.models import (
     Guest,
     GuestSession,
@@ -43,7 +45,7 @@ def invite_guest(space: SharedSpace, *, stakeholder: Stakeholder, by: User) -> G
             revoked_at=None, email=stakeholder.email, invited_at=timezone.now(), invited_by=by
         )
         guest.refresh_from_db()
-    log_guest(guest, "invited", by.get_username())
+    _audit_access(AuditEvent.Action.GUEST_INVITED, guest, by=by)
     transaction.on_commit(
         partial(current_app.signature(LINK_TASK).delay, guest.pk, True), robust=True
     )
@@ -56,7 +58,18 @@ def revoke_guest(guest: Guest, *, by: User) -> None:
     now = timezone.now()
     Guest.objects.filter(pk=guest.pk).update(revoked_at=now, link_nonce=_nonce())
     GuestSession.objects.filter(guest=guest, ended_at__isnull=True).update(ended_at=now)
-    log_guest(guest, "revoked", by.get_username())
+    _audit_access(AuditEvent.Action.GUEST_REVOKED, guest, by=by)
+
+
+def _audit_access(action: str, guest: Guest, *, by: User) -> None:
+    record(
+        action,
+        user=by,
+        customer_id=guest.space.customer_id,
+        object_type="guest",
+        object_id=guest.pk,
+        detail=f"{guest_actor(guest)} <{guest.email}>",
+    )
 
 
 def request_sign_in_link(*, email: str) -> int:

@@ -177,9 +177,11 @@ def post_message(
     )
     if guest is not None:
         if step is not None:
-            record_guest_event(guest, COMMENTED, step.title, ip_address)
+            record_guest_event(guest, COMMENTED, step.title, ip_address, on=step)
         else:
-            record_guest_event(guest, POSTED, single_line(body, max_length=120), ip_address)
+            record_guest_event(
+                guest, POSTED, single_line(body, max_length=120), ip_address, on=message
+            )
     record_account_change(space.customer_id)
     return message
 
