@@ -650,3 +650,25 @@ CELERY_BEAT_SCHEDULE["integrations-retry-webhooks"] = {
     "task": "integrations.tasks.retry_due_webhooks_task",
     "schedule": timedelta(seconds=60),
 }
+# Once a day, each action item that fell overdue is announced to the endpoints that asked.
+CELERY_BEAT_SCHEDULE["integrations-overdue-webhooks"] = {
+    "task": "integrations.tasks.overdue_webhook_events_task",
+    "schedule": crontab(hour=6, minute=10),
+}
+# The webhook payloads, documented in the OpenAPI schema (its 3.1 `webhooks` section).
+SPECTACULAR_SETTINGS["OAS_VERSION"] = "3.1.0"
+SPECTACULAR_SETTINGS["WEBHOOKS"] = [
+    f"integrations.webhook_schema.{name}"
+    for name in (
+        "account_health_band_changed",
+        "meeting_logged",
+        "problem_created",
+        "problem_confirmed",
+        "proposal_status_changed",
+        "contribution_requested",
+        "contribution_done",
+        "action_item_overdue",
+        "plan_approved",
+        "test",
+    )
+]

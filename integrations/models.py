@@ -224,6 +224,8 @@ class WebhookCursor(models.Model):
     customer = models.OneToOneField(Customer, on_delete=models.CASCADE, related_name="+")
     seen_until = models.DateTimeField()
     health_band = models.CharField(max_length=10, blank=True)
+    # The daily look for overdue action items: items due up to this day were announced.
+    overdue_seen_on = models.DateField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"webhook cursor of customer {self.customer_id}"

@@ -1,7 +1,10 @@
+import datetime as dt
+
 from celery import shared_task
+from django.utils import timezone
 
 from core.tasks import retry_policy
-from integrations import imports, webhooks
+from integrations import events, imports, webhooks
 
 # Below the broker's visibility timeout (900 s), so a long import is never delivered twice.
 IMPORT_TIME_LIMIT = 840
@@ -35,3 +38,18 @@ def retry_due_webhooks_task() -> int:
     for delivery_id in due:
         deliver_webhook_task.delay(delivery_id)
     return len(due)
+
+
+@shared_task(**retry_policy())
+def publish_overdue_webhook_events_task(customer_id: int, today: str) -> int:
+    return webhooks.publish_overdue_action_items(customer_id, dt.date.fromisoformat(today))
+
+
+@shared_task(**retry_policy())
+def overdue_webhook_events_task() -> int:
+    """Beat, daily: one task per account with action items that may have fallen overdue."""
+    today = timezone.localdate()
+    accounts = events.accounts_with_overdue_items(today)
+    for customer_id in accounts:
+        publish_overdue_webhook_events_task.delay(customer_id, today.isoformat())
+    return len(accounts)

@@ -23,31 +23,21 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from standardwebhooks.webhooks import Webhook
 
 from accounts.models import Notification
 from accounts.services import notify
-from customers.models import Customer, Problem
-from dialogue.models import Meeting
-from integrations.models import WebhookCursor, WebhookDelivery, WebhookEndpoint
-from solutions.models import Proposal
+from customers.models import Customer
+from integrations.events import EVENTS, collect_events, event, overdue_events
+from integrations.models import WebhookDelivery, WebhookEndpoint
 
-PAYLOAD_VERSION = "2026-12-01"
 DELIVER_TASK = "integrations.tasks.deliver_webhook_task"
-EVENTS = {
-    "account.health_band_changed": gettext_lazy("Account health band changed"),
-    "meeting.logged": gettext_lazy("Meeting logged"),
-    "problem.created": gettext_lazy("Problem created"),
-    "proposal.status_changed": gettext_lazy("Proposal status changed"),
-    "test": gettext_lazy("Test event"),
-}
+OVERDUE = "action_item.overdue"
 # Seconds after the first attempt: about a day in all, then the delivery has failed.
 RETRY_AFTER = (0, 30, 300, 1800, 7200, 18000, 36000, 86400)
 TIMEOUT_SECONDS = 5
 EXCERPT = 500
 DISABLE_AFTER = dt.timedelta(days=1)
-FIRST_LOOK = dt.timedelta(minutes=5)
 
 
 class UnsafeTarget(ValueError):
@@ -82,103 +72,6 @@ def check_target(url: str, *, allow_private: bool) -> None:
 # --- Events ---------------------------------------------------------------------------------------
 
 
-def _event(kind: str, customer: Customer, data: dict) -> dict:
-    return {
-        "type": kind,
-        "version": PAYLOAD_VERSION,
-        "timestamp": timezone.now().isoformat(),
-        "data": {
-            "account": {
-                "id": customer.pk,
-                "name": customer.name,
-                "url": f"{settings.SITE_URL}/customers/{customer.pk}/",
-            },
-            **data,
-        },
-    }
-
-
-def collect_events(customer_id: int) -> list[dict]:
-    """What happened on the account since the webhooks last looked (and move the cursor)."""
-    customer = Customer.objects.filter(pk=customer_id).first()
-    if customer is None:
-        return []
-    now = timezone.now()
-    cursor = WebhookCursor.objects.select_for_update().filter(customer=customer).first()
-    if cursor is None:
-        # The account's first change the webhooks see: what its commit just wrote counts.
-        cursor = WebhookCursor(
-            customer=customer, seen_until=now - FIRST_LOOK, health_band=customer.health_band
-        )
-    since = cursor.seen_until
-    events = []
-    if cursor.pk and customer.health_band and customer.health_band != cursor.health_band:
-        events.append(
-            _event(
-                "account.health_band_changed",
-                customer,
-                {
-                    "from": cursor.health_band or None,
-                    "to": customer.health_band,
-                    "score": customer.health_score,
-                },
-            )
-        )
-    for meeting in Meeting.objects.filter(
-        customer=customer, created_at__gt=since, created_at__lte=now, deleted_at__isnull=True
-    ).order_by("created_at"):
-        events.append(
-            _event(
-                "meeting.logged",
-                customer,
-                {
-                    "meeting": {
-                        "id": meeting.pk,
-                        "title": meeting.title,
-                        "kind": meeting.kind,
-                        "occurred_at": meeting.occurred_at.isoformat(),
-                    }
-                },
-            )
-        )
-    for problem in Problem.objects.filter(
-        customer=customer, created_at__gt=since, created_at__lte=now
-    ).order_by("created_at"):
-        events.append(
-            _event(
-                "problem.created",
-                customer,
-                {
-                    "problem": {
-                        "id": problem.pk,
-                        "title": problem.title,
-                        "severity": problem.severity,
-                    }
-                },
-            )
-        )
-    for proposal in Proposal.objects.filter(
-        customer=customer, status_changed_at__gt=since, status_changed_at__lte=now
-    ).order_by("status_changed_at"):
-        events.append(
-            _event(
-                "proposal.status_changed",
-                customer,
-                {
-                    "proposal": {
-                        "id": proposal.pk,
-                        "title": proposal.title,
-                        "status": proposal.status,
-                    }
-                },
-            )
-        )
-    cursor.seen_until = now
-    cursor.health_band = customer.health_band
-    cursor.save()
-    return events
-
-
 def subscribers(customer_id: int, event: str) -> list[WebhookEndpoint]:
     """Active endpoints for `event` whose owner sees the account."""
     endpoints = WebhookEndpoint.objects.filter(is_active=True).select_related("owner")
@@ -196,21 +89,39 @@ def publish_account_events(customer_id: int) -> int:
     """Queue a delivery of each new event of the account to each endpoint subscribed to it."""
     if not WebhookEndpoint.objects.filter(is_active=True).exists():
         return 0
+    return _publish(customer_id, collect_events(customer_id))
+
+
+@transaction.atomic
+def publish_overdue_action_items(customer_id: int, today: dt.date) -> int:
+    """The daily look: each action item of the account that fell overdue, announced once."""
+    # Read in Python: SQLite (the embedded default) has no JSON containment lookup.
+    if not any(
+        OVERDUE in e
+        for e in WebhookEndpoint.objects.filter(is_active=True).values_list("events", flat=True)
+    ):
+        return 0
+    return _publish(customer_id, overdue_events(customer_id, today))
+
+
+def _publish(customer_id: int, events: list[dict]) -> int:
+    heard_by: dict[str, list[WebhookEndpoint]] = {}
     deliveries = []
-    for event in collect_events(customer_id):
-        for endpoint in subscribers(customer_id, event["type"]):
-            deliveries.append(_delivery(endpoint, event))
+    for each in events:
+        if each["type"] not in heard_by:
+            heard_by[each["type"]] = subscribers(customer_id, each["type"])
+        deliveries += [_delivery(endpoint, each) for endpoint in heard_by[each["type"]]]
     WebhookDelivery.objects.bulk_create(deliveries)
     _send_after_commit(deliveries)
     return len(deliveries)
 
 
-def _delivery(endpoint: WebhookEndpoint, event: dict) -> WebhookDelivery:
+def _delivery(endpoint: WebhookEndpoint, payload: dict) -> WebhookDelivery:
     return WebhookDelivery(
         endpoint=endpoint,
         message_id=f"msg_{uuid.uuid4().hex}",
-        event=event["type"],
-        payload=event,
+        event=payload["type"],
+        payload=payload,
         next_attempt_at=timezone.now(),
     )
 
@@ -224,13 +135,7 @@ def _send_after_commit(deliveries: list[WebhookDelivery]) -> None:
 @transaction.atomic
 def send_test_event(endpoint: WebhookEndpoint) -> WebhookDelivery:
     """A test event for the endpoint, whatever it subscribed to."""
-    event = {
-        "type": "test",
-        "version": PAYLOAD_VERSION,
-        "timestamp": timezone.now().isoformat(),
-        "data": {"message": "A test event from Accord."},
-    }
-    delivery = _delivery(endpoint, event)
+    delivery = _delivery(endpoint, event("test", None, {"message": "A test event from Accord."}))
     delivery.save()
     _send_after_commit([delivery])
     return delivery
@@ -248,13 +153,33 @@ def resend(delivery: WebhookDelivery) -> WebhookDelivery:
 # --- Delivery -------------------------------------------------------------------------------------
 
 
+def chat_text(payload: dict) -> str:
+    """The event as one readable line with a link, for Slack- and Teams-style chat hooks."""
+    data = payload.get("data", {})
+    account = data.get("account") or {}
+    label = str(EVENTS.get(payload.get("type", ""), payload.get("type", "")))
+    subject = next(
+        (
+            data[key].get("title") or data[key].get("description")
+            for key in ("meeting", "problem", "proposal", "action_item")
+            if key in data
+        ),
+        None,
+    )
+    if "proposal" in data and "contribution" in data:
+        subject = data["proposal"]["title"]
+    if payload.get("type") == "account.health_band_changed":
+        subject = f"{data.get('from') or '?'} → {data.get('to')}"
+    text = f"{label}: {subject} ({account.get('name')})" if subject else f"{label}:"
+    if not subject:
+        text += f" {account.get('name') or data.get('message') or ''}"
+    text += f" {account.get('url') or ''}"
+    return " ".join(text.split())
+
+
 def _body(endpoint: WebhookEndpoint, payload: dict) -> str:
     if endpoint.format == WebhookEndpoint.Format.CHAT:
-        data = payload.get("data", {})
-        account = data.get("account", {})
-        label = EVENTS.get(payload.get("type", ""), payload.get("type", ""))
-        text = f"{label}: {account.get('name', '')} {account.get('url', '')}".strip()
-        return json.dumps({"text": text})
+        return json.dumps({"text": chat_text(payload)})
     return json.dumps(payload, separators=(",", ":"))
 
 
@@ -340,6 +265,9 @@ def _schedule_retry(delivery: WebhookDelivery, endpoint: WebhookEndpoint) -> Non
     # A delivery that used up its day of retries, or a day of failures: the endpoint is down.
     gave_up = delivery.status == WebhookDelivery.Status.FAILED
     if gave_up or now - endpoint.failing_since >= DISABLE_AFTER:
+        # This delivery too: its caller saves it after the endpoint's pending ones are failed.
+        delivery.status = WebhookDelivery.Status.FAILED
+        delivery.next_attempt_at = None
         disable_endpoint(endpoint)
 
 

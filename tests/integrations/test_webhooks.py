@@ -13,9 +13,13 @@ from standardwebhooks.webhooks import Webhook
 
 from accounts.models import Notification
 from dialogue import services as dialogue_services
-from integrations import webhooks
+from insights import plans
+from integrations import events, webhooks
 from integrations.models import WebhookDelivery, WebhookEndpoint
+from integrations.tasks import overdue_webhook_events_task
+from solutions import services as solutions_services
 from tests import factories
+from tests.conftest import api_as
 
 
 class Receiver:
@@ -87,7 +91,7 @@ def test_meeting_logged_is_delivered_signed_to_a_local_server(
     headers, body = receiver.received[0]
     payload = Webhook(endpoint.secret).verify(body, headers)
     assert payload["type"] == "meeting.logged"
-    assert payload["version"] == webhooks.PAYLOAD_VERSION
+    assert payload["version"] == events.PAYLOAD_VERSION
     assert payload["data"]["account"]["id"] == actors.customer_a.pk
     assert payload["data"]["meeting"]["id"] == meeting.pk
     delivery = WebhookDelivery.objects.get(endpoint=endpoint)
@@ -191,7 +195,8 @@ def test_chat_format_is_one_line_with_a_link(actors, receiver):
     text = json.loads(body)["text"]
     assert "\n" not in text
     assert text == (
-        f"Meeting logged: Alpha Industries http://127.0.0.1:8000/customers/{actors.customer_a.pk}/"
+        "Meeting logged: Gate review (Alpha Industries) "
+        f"http://127.0.0.1:8000/customers/{actors.customer_a.pk}/"
     )
 
 
@@ -272,3 +277,174 @@ def test_webhook_pages_query_count(actors, client, django_assert_max_num_queries
     factories.WebhookEndpointFactory(owner=actors.mgr_a)
     with django_assert_max_num_queries(8):
         assert client.get(reverse("integrations:webhooks")).status_code == 200
+
+
+def deliver_all() -> None:
+    for delivery_id in webhooks.due_deliveries():
+        webhooks.deliver(delivery_id)
+
+
+def received(receiver) -> list[dict]:
+    return [json.loads(body) for _headers, body in receiver.received]
+
+
+def test_problem_confirmed_once_when_the_customer_confirms_it(actors, receiver):
+    endpoint_for(actors.mgr_a, receiver.url, events=("problem.confirmed",))
+    problem = factories.ProblemFactory(customer=actors.customer_a, title="Gate delays")
+    assert webhooks.publish_account_events(actors.customer_a.pk) == 0  # created, not confirmed
+    problem.confirmed = True
+    problem.save()
+    assert webhooks.publish_account_events(actors.customer_a.pk) == 1
+    problem.title = "Gate delays at the border"
+    problem.save()  # still confirmed: nothing new
+    assert webhooks.publish_account_events(actors.customer_a.pk) == 0
+    deliver_all()
+    [payload] = received(receiver)
+    assert payload["type"] == "problem.confirmed"
+    assert payload["data"]["problem"] == {
+        "id": problem.pk,
+        "title": "Gate delays",
+        "severity": problem.severity,
+        "status": "open",
+        "confirmed": True,
+    }
+
+
+def test_contribution_requested_and_done(actors, receiver):
+    endpoint_for(actors.mgr_a, receiver.url, events=("contribution.requested", "contribution.done"))
+    proposal = factories.ProposalFactory(customer=actors.customer_a, title="Border lanes")
+    contribution = solutions_services.request_contribution(
+        proposal, by=actors.sales_a, specialist=actors.spec_a, request="Cost it"
+    )
+    assert webhooks.publish_account_events(actors.customer_a.pk) == 1
+    solutions_services.accept_contribution(contribution, by=actors.spec_a)
+    assert webhooks.publish_account_events(actors.customer_a.pk) == 0  # in progress: not asked
+    contribution.refresh_from_db()
+    contribution.description = "Two engineers for a month."
+    contribution.save()
+    solutions_services.complete_contribution(contribution, by=actors.spec_a)
+    assert webhooks.publish_account_events(actors.customer_a.pk) == 1
+    deliver_all()
+    payloads = received(receiver)
+    assert [p["type"] for p in payloads] == ["contribution.requested", "contribution.done"]
+    assert payloads[1]["data"]["contribution"]["id"] == contribution.pk
+    assert payloads[1]["data"]["contribution"]["specialist"] == actors.spec_a.display_name
+    assert payloads[1]["data"]["proposal"] == {"id": proposal.pk, "title": "Border lanes"}
+
+
+def test_plan_approved_but_not_changes_requested(actors, receiver):
+    endpoint_for(actors.admin, receiver.url, events=("plan.approved",))
+    customer = actors.customer_a
+    plans.submit_plan(customer, by=actors.sales_a)
+    plans.review_plan(customer, by=actors.mgr_a, approve=False, comment="Say more")
+    plans.submit_plan(customer, by=actors.sales_a)
+    assert webhooks.publish_account_events(customer.pk) == 0
+    plans.review_plan(customer, by=actors.mgr_a, approve=True, comment="Good")
+    assert webhooks.publish_account_events(customer.pk) == 1
+    deliver_all()
+    [payload] = received(receiver)
+    assert payload["type"] == "plan.approved"
+    assert payload["data"]["plan"]["approved_by"] == actors.mgr_a.display_name
+    assert payload["data"]["plan"]["comment"] == "Good"
+
+
+def test_action_item_overdue_once_per_item_from_the_daily_job(
+    actors, receiver, time_machine, django_capture_on_commit_callbacks
+):
+    endpoint_for(actors.mgr_a, receiver.url, events=("action_item.overdue",))
+    endpoint_for(actors.mgr_b, receiver.url, events=("action_item.overdue",))
+    today = dt.date(2026, 12, 7)
+    time_machine.move_to(dt.datetime(2026, 12, 7, 7, tzinfo=dt.UTC), tick=False)
+    item = factories.ActionItemFactory
+    backlog = item(customer=actors.customer_a, due_on=today - dt.timedelta(days=5))
+    due_yesterday = item(customer=actors.customer_a, due_on=today - dt.timedelta(days=1))
+    item(customer=actors.customer_a, due_on=today - dt.timedelta(days=1), status="done")
+    due_today = item(customer=actors.customer_a, due_on=today)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert overdue_webhook_events_task() == 1
+    # The first look announces what fell overdue overnight, not the account's backlog.
+    assert [p["data"]["action_item"]["id"] for p in received(receiver)] == [due_yesterday.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        overdue_webhook_events_task()  # the same day again: nothing new
+    assert len(receiver.received) == 1
+    time_machine.move_to(dt.datetime(2026, 12, 8, 7, tzinfo=dt.UTC), tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        overdue_webhook_events_task()
+    payloads = received(receiver)
+    assert [p["data"]["action_item"]["id"] for p in payloads] == [due_yesterday.pk, due_today.pk]
+    assert payloads[1]["data"]["action_item"]["due_on"] == "2026-12-07"
+    assert payloads[1]["data"]["account"]["id"] == actors.customer_a.pk
+    assert backlog.pk not in {p["data"]["action_item"]["id"] for p in payloads}
+    # Only the endpoint whose owner sees the account heard about it.
+    assert set(WebhookDelivery.objects.values_list("endpoint__owner", flat=True)) == {
+        actors.mgr_a.pk
+    }
+
+
+def test_endpoint_failing_for_a_day_is_switched_off_and_its_owner_told(actors, time_machine):
+    failing = Receiver(status=503)
+    try:
+        endpoint = endpoint_for(actors.mgr_a, failing.url)
+        start = timezone.now()
+        time_machine.move_to(start, tick=False)
+        webhooks.deliver(webhooks.send_test_event(endpoint).pk)
+        endpoint.refresh_from_db()
+        assert (endpoint.is_active, endpoint.failing_since) == (True, start)
+        # A day later another event fails too: the endpoint has failed for a day.
+        time_machine.move_to(start + dt.timedelta(days=1, seconds=1), tick=False)
+        webhooks.deliver(webhooks.send_test_event(endpoint).pk)
+        endpoint.refresh_from_db()
+        assert not endpoint.is_active
+        assert endpoint.disabled_at is not None
+        assert not WebhookDelivery.objects.filter(status="pending").exists()
+        notice = Notification.objects.get(user=actors.mgr_a)
+        assert failing.url in notice.message
+        assert notice.url == f"/integrations/webhooks/{endpoint.pk}/"
+        # Switched off: later events are not even queued for it.
+        log_meeting(actors.customer_a, actors.sales_a)
+        assert webhooks.publish_account_events(actors.customer_a.pk) == 0
+    finally:
+        failing.stop()
+
+
+def test_a_success_clears_the_failing_clock(actors, receiver, time_machine):
+    endpoint = endpoint_for(actors.mgr_a, receiver.url)
+    endpoint.failing_since = timezone.now() - dt.timedelta(hours=23)
+    endpoint.save()
+    webhooks.deliver(webhooks.send_test_event(endpoint).pk)
+    endpoint.refresh_from_db()
+    assert (endpoint.is_active, endpoint.failing_since) == (True, None)
+
+
+@pytest.mark.parametrize(
+    ("payload", "text"),
+    [
+        (
+            events.event("test", None, {"message": "A test event from Accord."}),
+            "Test event: A test event from Accord.",
+        ),
+        (
+            {
+                "type": "account.health_band_changed",
+                "data": {
+                    "account": {"id": 1, "name": "Acme", "url": "https://accord.example/c/1/"},
+                    "from": "green",
+                    "to": "red",
+                },
+            },
+            "Account health band changed: green → red (Acme) https://accord.example/c/1/",
+        ),
+    ],
+)
+def test_chat_text_reads_as_one_line(payload, text):
+    assert webhooks.chat_text(payload) == text
+
+
+def test_every_event_is_a_webhook_in_the_openapi_schema(actors):
+    schema = api_as(actors.admin).get("/api/schema/?format=json").json()
+    assert schema["openapi"].startswith("3.1")
+    assert set(schema["webhooks"]) == set(events.EVENTS)
+    body = schema["webhooks"]["action_item.overdue"]["post"]["requestBody"]
+    ref = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    component = schema["components"]["schemas"][ref]
+    assert set(component["properties"]) == {"type", "version", "timestamp", "data"}
