@@ -1,11 +1,11 @@
 """Export one account whole as JSON, and import it into an empty database.
 
-The export holds every row of the customers, dialogue, solutions, insights, strategy and health
-apps that belongs to the customer (their change history included), its memberships, the shared
-rows they point to (areas, partners, offerings, playbooks, and the rows those point to) and the
-M2M links. Users are written by username and
-matched by username on import; a missing user is created inactive, so nobody can sign in with
-an account that only arrived in a file.
+The export holds every row of the customers, dialogue, solutions, insights, strategy, health
+and space apps that belongs to the customer (their change history included), its memberships,
+the shared rows they point to (areas, partners, offerings, playbooks, and the rows those point
+to) and the M2M links. Secrets stay out (calendar feed tokens, guest sessions, guest sign-in
+nonces). Users are written by username and matched by username on import; a missing user is
+created inactive, so nobody can sign in with an account that only arrived in a file.
 """
 
 import datetime as dt
@@ -26,12 +26,21 @@ from core.softdelete import SoftDeletable
 from customers.models import Customer
 
 FORMAT = "accord-account/1"
-ACCOUNT_APPS = ("customers", "dialogue", "solutions", "insights", "strategy", "health")
+ACCOUNT_APPS = ("customers", "dialogue", "solutions", "insights", "strategy", "health", "space")
 # Rows that several accounts share: exported when referenced, created on import if missing;
 # in dependency order (an offering belongs to an area, a playbook lists offerings).
 SHARED_MODELS = ("accounts.Area", "solutions.Partner", "strategy.Offering", "strategy.Playbook")
-# Per-user bookkeeping, not part of an account; a calendar feed's token is a secret of its user.
-SKIPPED_MODELS = ("insights.DigestDelivery", "solutions.HistoricalPartner", "dialogue.CalendarFeed")
+# Per-user bookkeeping, not part of an account; a calendar feed's token is a secret of its user,
+# a guest session's key one of its guest.
+SKIPPED_MODELS = (
+    "insights.DigestDelivery",
+    "solutions.HistoricalPartner",
+    "dialogue.CalendarFeed",
+    "space.GuestSession",
+)
+# Secrets on exported rows, written empty: a guest's sign-in nonce (an empty one signs nobody
+# in; the next link the guest asks for gets a new one).
+SECRET_FIELDS = {"space.guest": ("link_nonce",)}
 
 
 def _is_history(model: type[models.Model]) -> bool:
@@ -189,10 +198,17 @@ def export_account(customer_id: int) -> dict[str, Any]:
             }
             for u in users
         ],
-        "objects": serializers.serialize(
-            "python", [*shared, *objects], use_natural_foreign_keys=True
+        "objects": _without_secrets(
+            serializers.serialize("python", [*shared, *objects], use_natural_foreign_keys=True)
         ),
     }
+
+
+def _without_secrets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for row in rows:
+        for name in SECRET_FIELDS.get(row["model"], ()):
+            row["fields"][name] = ""
+    return rows
 
 
 class _FullPrecisionEncoder(DjangoJSONEncoder):

@@ -91,6 +91,10 @@ def request_sign_in_link(*, email: str) -> int:
 def make_sign_in_token(guest: Guest) -> str:
     """A signed token naming the guest and their current nonce: it works once (signing in
     changes the nonce) and for SPACE_LINK_SECONDS."""
+    if not guest.link_nonce:
+        # An imported guest: exports leave the nonce out.
+        guest.link_nonce = _nonce()
+        Guest.objects.filter(pk=guest.pk).update(link_nonce=guest.link_nonce)
     return signing.dumps({"g": guest.pk, "n": guest.link_nonce}, salt=LINK_SALT, compress=True)
 
 
@@ -100,7 +104,7 @@ def guest_for_token(token: str) -> Guest | None:
         data = signing.loads(token, salt=LINK_SALT, max_age=settings.SPACE_LINK_SECONDS)
     except signing.BadSignature:
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("g"), int):
+    if not isinstance(data, dict) or not isinstance(data.get("g"), int) or not data.get("n"):
         return None
     guest = (
         Guest.objects.select_related("stakeholder", "space")

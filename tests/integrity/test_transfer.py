@@ -17,6 +17,9 @@ from health import services as health_services
 from insights import plans, prep, summaries
 from integrity.transfer import account_models, dump, export_account
 from solutions.models import Comment, Mention, ProposalFollow, ProposalTransition
+from space import answers, guests
+from space import services as space_services
+from space.models import Feedback, Guest, GuestSession, SharedProposal
 from strategy import services as strategy_services
 from strategy.models import Offering, Playbook, WhitespaceCell
 from strategy.scorecards import store_scorecard
@@ -102,6 +105,26 @@ def rich_account(actors):
         proposal, expected_version=0, fields={"amount": 1000, "currency": "EUR"}, by=lead
     )
     store_scorecard(customer.pk)
+    # The shared space: shared records, the plan, a shared proposal with its PDF, a guest with
+    # a session, what the guest said (a confirmation, a pending correction) and the discussion.
+    space = space_services.open_space(customer, by=lead)
+    space_services.set_shared_records(space, goals=[goal], problems=[problem])
+    milestone = space_services.add_milestone(space, title="Pilot", due_on=dt.date(2027, 3, 1))
+    step = space_services.add_step(
+        space, title="Book the pilot", owner_user=actors.spec_a, milestone=milestone, goal=goal
+    )
+    space_services.share_proposal(
+        space, proposal=proposal, summary="Parts in a day", attachment=b"%PDF-1.4 x"
+    )
+    katrin = factories.StakeholderFactory(customer=customer, email="katrin@example.com")
+    guest = guests.invite_guest(space, stakeholder=katrin, by=lead)
+    guest, _key = guests.redeem_sign_in_token(guests.make_sign_in_token(guest))
+    answers.confirm_item(space.items.get(goal=goal), guest=guest)
+    answers.suggest(
+        space.items.get(problem=problem), guest=guest, kind="correct", title="Gate 3 waits"
+    )
+    space_services.post_message(space, body="Booked", guest=guest, step=step)
+    space_services.post_message(space, body="Welcome", user=lead)
     # Another account's rows never travel with this one.
     factories.GoalFactory(customer=actors.customer_b, title="Not exported")
     return customer
@@ -148,6 +171,18 @@ def test_export_then_import_into_an_empty_database_loses_nothing(rich_account, t
     assert WhitespaceCell.objects.get().problems.count() == 1
     assert Playbook.objects.get().required_offerings.get().name == "Audits"
     assert Offering.objects.get(name="Audits").area.name
+    # The shared space came along, its secrets did not: no guest session, no sign-in nonce.
+    assert "space.guestsession" not in exported
+    assert GuestSession.objects.count() == 0
+    guest = Guest.objects.get()
+    assert (guest.email, guest.link_nonce) == ("katrin@example.com", "")
+    assert guests.guest_for_token(guests.make_sign_in_token(guest)) == guest  # a fresh link works
+    assert guest.link_nonce
+    assert bytes(SharedProposal.objects.get().attachment) == b"%PDF-1.4 x"
+    assert sorted(Feedback.objects.values_list("kind", "status")) == [
+        ("confirm", "recorded"),
+        ("correct", "pending"),
+    ]
     # New rows still get fresh ids after the import.
     assert Goal.objects.create(customer_id=customer_id, title="New").pk > max(
         o["pk"] for o in before["objects"] if o["model"] == "customers.goal"
