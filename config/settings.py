@@ -169,21 +169,31 @@ DATABASES = {
     )
 }
 STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 5000 if PRODUCTION else 30000)
+# Every connection's session settings, passed at start-up (or, behind PgBouncer, stored on the
+# database by `manage.py configure_database`).
+DATABASE_SESSION_SETTINGS = {
+    "statement_timeout": STATEMENT_TIMEOUT_MS,
+    "idle_in_transaction_session_timeout": 10000,
+    # JIT compilation cost 60-80 ms on the visibility rule's subqueries and never paid back on
+    # Accord's short, indexed queries.
+    "jit": "off",
+    # Search's typo tolerance for names (pg_trgm's <%): "Schroeder" finds Schröder.
+    "pg_trgm.word_similarity_threshold": 0.5,
+}
+# PgBouncer in transaction mode in front of PostgreSQL: a transaction may run on any server
+# connection, so no server-side cursors (they outlive a statement) and no start-up options
+# (PgBouncer refuses them): `manage.py configure_database` sets them on the database instead.
+DATABASE_PGBOUNCER = env_bool("DATABASE_PGBOUNCER", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 3),
-            "options": (
-                f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
-                " -c idle_in_transaction_session_timeout=10000"
-                # JIT compilation cost 60-80 ms on the visibility rule's subqueries and never
-                # paid back on Accord's short, indexed queries.
-                " -c jit=off"
-                # Search's typo tolerance for names (pg_trgm's <%): "Schroeder" finds Schröder.
-                " -c pg_trgm.word_similarity_threshold=0.5"
-            ),
-        }
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+        "DATABASE_CONNECT_TIMEOUT", 3
     )
+    if DATABASE_PGBOUNCER:
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    else:
+        DATABASES["default"]["OPTIONS"]["options"] = " ".join(
+            f"-c {name}={value}" for name, value in DATABASE_SESSION_SETTINGS.items()
+        )
 
 # A PostgreSQL streaming replica for read-only requests (core/replica.py says which reads).
 DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")

@@ -1,9 +1,10 @@
 """The production tests need Debian's nginx, openssl, redis-server, the PostgreSQL client and
-Chromium (.ci/run installs them). Under CI a missing one fails the run; elsewhere its tests
-are skipped with the reason."""
+server tools, pgbouncer and Chromium (.ci/run installs them). Under CI a missing one fails the
+run; elsewhere its tests are skipped with the reason."""
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -13,11 +14,19 @@ NEEDS = {
     "test_smoke.py": ("nginx", "openssl", "envsubst", "redis-server", "psql", "chromium"),
     "test_backups.py": ("pg_dump", "pg_restore", "psql"),
     "test_upgrade.py": ("git", "psql"),
+    "test_pgbouncer.py": ("pgbouncer", "psql", "runuser"),
+    "test_replica.py": ("pg_basebackup", "psql", "runuser"),
 }
 
 
 def _missing(tools: tuple[str, ...]) -> list[str]:
-    found = {"chromium": os.path.exists(CHROMIUM), "nginx": os.path.exists("/usr/sbin/nginx")}
+    found = {
+        "chromium": os.path.exists(CHROMIUM),
+        "nginx": os.path.exists("/usr/sbin/nginx"),
+        "pgbouncer": os.path.exists("/usr/sbin/pgbouncer"),
+        # PostgreSQL's server tools are not on PATH on Debian.
+        "pg_basebackup": any(Path("/usr/lib/postgresql").glob("*/bin/pg_basebackup")),
+    }
     return [t for t in tools if not (found.get(t) or shutil.which(t))]
 
 
