@@ -614,6 +614,8 @@ CELERY_BEAT_SCHEDULE["insights-prep-briefs"] = {
     "task": "insights.tasks.prepare_due_briefs_task",
     "schedule": crontab(minute="*/15"),
 }
+# The largest calendar invitation (.ics) read on the plan-a-meeting page, uploaded or pasted.
+ICS_IMPORT_MAX_BYTES = env_int("ICS_IMPORT_MAX_BYTES", 2**20)
 # Daily: users who chose a daily digest get one every day, the others on Mondays.
 CELERY_BEAT_SCHEDULE["insights-weekly-digest"] = {
     "task": "insights.tasks.send_weekly_digests_task",

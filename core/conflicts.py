@@ -4,6 +4,8 @@ The page shows what is stored now beside what the user typed, and the form keeps
 with its version moved to the stored one, so saving again overwrites on purpose.
 """
 
+from typing import Any
+
 from django.db import models
 from django.forms import BaseForm
 from django.http import HttpRequest
@@ -38,3 +40,12 @@ def form_status(request: HttpRequest, *, conflict: object = None) -> int:
     if conflict:
         return 409
     return 400 if request.method == "POST" else 200
+
+
+def typed_values(form: BaseForm) -> dict[str, Any]:
+    """What the user sent in `form`'s fields, unvalidated, as initial values: another action of
+    the page (reading a file into it, say) shows the form again with nothing typed lost."""
+    return {
+        name: field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+        for name, field in form.fields.items()
+    }

@@ -129,8 +129,9 @@ def _item_event(item: ActionItem) -> icalendar.Event:
 def feed_calendar(feed: CalendarFeed, *, now: dt.datetime | None = None) -> bytes:
     """The feed's iCalendar document."""
     now = now or timezone.now()
-    # The user's zone once users have one (issue 21 note); the site's zone until then.
-    zone = timezone.get_default_timezone()
+    # The feed's user's zone (User.time_zone, else the site's): calendar apps convert from it,
+    # and one that shows the event's own zone shows the one its reader chose in Accord.
+    zone = feed.user.zone or timezone.get_default_timezone()
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Accord//Accord calendar//EN")
     cal.add("version", "2.0")
@@ -140,7 +141,7 @@ def feed_calendar(feed: CalendarFeed, *, now: dt.datetime | None = None) -> byte
     cal.add("x-wr-timezone", str(zone))
     for plan in _plans(feed, now - KEEP_PAST)[:FEED_LIMIT]:
         cal.add_component(_meeting_event(plan, zone))
-    for item in _items(feed, timezone.localdate(now) - KEEP_PAST)[:FEED_LIMIT]:
+    for item in _items(feed, timezone.localdate(now, zone) - KEEP_PAST)[:FEED_LIMIT]:
         cal.add_component(_item_event(item))
     cal.add_missing_timezones()
     return cal.to_ical()

@@ -32,6 +32,27 @@ class NewStakeholder:
     name: str
     title: str = ""
     buying_role: str = Stakeholder.BuyingRole.USER
+    email: str = ""
+
+
+def _add_stakeholders(
+    customer: Customer, people: Iterable[NewStakeholder], *, by: User
+) -> list[Stakeholder]:
+    """New people met (or invited): added to the customer's stakeholders, with `by` in history."""
+    newcomers = [
+        Stakeholder(
+            customer=customer,
+            name=person.name,
+            title=person.title,
+            buying_role=person.buying_role,
+            email=person.email,
+        )
+        for person in people
+    ]
+    for stakeholder in newcomers:
+        stakeholder._history_user = by  # type: ignore[attr-defined]
+        stakeholder.save()
+    return newcomers
 
 
 @dataclass(frozen=True)
@@ -97,15 +118,7 @@ def log_meeting(
         sentiment=data.sentiment,
     )
     # A new meeting has no links yet: add() inserts them without first reading the old set.
-    newcomers = [
-        Stakeholder(
-            customer=customer, name=person.name, title=person.title, buying_role=person.buying_role
-        )
-        for person in new_stakeholders
-    ]
-    for stakeholder in newcomers:
-        stakeholder._history_user = author  # type: ignore[attr-defined]
-        stakeholder.save()
+    newcomers = _add_stakeholders(customer, new_stakeholders, by=author)
     meeting.stakeholders.add(*data.stakeholders, *newcomers)
     meeting.internal_attendees.add(*data.internal_attendees)
     meeting.goals.add(*data.goals)
@@ -267,8 +280,15 @@ class PlanData:
 
 
 @transaction.atomic
-def plan_meeting(customer: Customer, *, owner: User, data: PlanData) -> PlannedMeeting:
-    """Put a meeting with the customer in the diary, with its attendees and what to discuss."""
+def plan_meeting(
+    customer: Customer,
+    *,
+    owner: User,
+    data: PlanData,
+    new_stakeholders: Iterable[NewStakeholder] = (),
+) -> PlannedMeeting:
+    """Put a meeting with the customer in the diary, with its attendees (and people new to the
+    account, added as stakeholders) and what to discuss."""
     planned = PlannedMeeting.objects.create(
         customer=customer,
         owner=owner,
@@ -279,7 +299,8 @@ def plan_meeting(customer: Customer, *, owner: User, data: PlanData) -> PlannedM
         location=data.location,
         agenda=data.agenda,
     )
-    planned.stakeholders.add(*data.stakeholders)
+    newcomers = _add_stakeholders(customer, new_stakeholders, by=owner)
+    planned.stakeholders.add(*data.stakeholders, *newcomers)
     planned.internal_attendees.add(*data.internal_attendees)
     planned.goals.add(*data.goals)
     planned.problems.add(*data.problems)

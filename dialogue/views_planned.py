@@ -12,11 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import User
-from core.conflicts import form_status, rebase
+from accounts.visibility import AccountAccess
+from core.conflicts import form_status, rebase, typed_values
 from core.versioning import StaleVersion
 from customers.access import get_customer_for_user, require
-from dialogue import queries, services
+from customers.models import Customer
+from dialogue import invitations, queries, services
 from dialogue.forms import PlannedMeetingForm
+from dialogue.forms_invitation import InvitationForm, new_invitees, new_invitees_formset
 from dialogue.models import PlannedMeeting
 from dialogue.views import CLEAR_DRAFT_KEY, log_forms, save_log
 
@@ -25,16 +28,63 @@ from dialogue.views import CLEAR_DRAFT_KEY, log_forms, save_log
 def plan_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     customer, access = get_customer_for_user(request.user, pk)
     require(access.can_contribute)
-    if request.method == "POST":
-        form = PlannedMeetingForm(request.POST, customer=customer, prefix="plan")
-        if form.is_valid():
-            planned = services.plan_meeting(customer, owner=request.user, data=form.plan_data())
-            messages.success(request, _("Meeting planned."))
-            return redirect("dialogue:planned-meeting", pk=planned.pk)
-    else:
-        form = PlannedMeetingForm(customer=customer, prefix="plan", initial=_plan_initial(request))
-    context = {"customer": customer, "access": access, "form": form, "planned": None}
-    status = 400 if request.method == "POST" else 200
+    if request.method == "POST" and request.POST.get("action") == "import":
+        return _read_invitation(request, customer, access)
+    data = request.POST if request.method == "POST" else None
+    initial = _plan_initial(request)
+    form = PlannedMeetingForm(data, customer=customer, prefix="plan", initial=initial)
+    invitees = new_invitees_formset(data)
+    # Both validate (no short cut), so the page marks every error at once.
+    valid = [form.is_valid(), not invitees.is_bound or invitees.is_valid()]
+    if data is not None and all(valid):
+        planned = services.plan_meeting(
+            customer,
+            owner=request.user,
+            data=form.plan_data(),
+            new_stakeholders=new_invitees(invitees),
+        )
+        messages.success(request, _("Meeting planned."))
+        return redirect("dialogue:planned-meeting", pk=planned.pk)
+    # The pasted invitation stays in its box; a chosen file cannot be kept by the browser.
+    pasted = request.POST.get(f"{INVITATION_PREFIX}-text", "")
+    invitation = InvitationForm(prefix=INVITATION_PREFIX, initial={"text": pasted})
+    context = {"form": form, "invitation": invitation, "invitees": invitees}
+    return _plan_page(request, customer, access, context, status=400 if data else 200)
+
+
+INVITATION_PREFIX = "ics"
+
+
+def _read_invitation(
+    request: HttpRequest, customer: Customer, access: AccountAccess
+) -> HttpResponse:
+    """ "Read the invitation": the plan form again, as typed, with what the .ics says filled in;
+    its unknown addresses offered as new stakeholders. A bad file: an error, the form as typed."""
+    typed = PlannedMeetingForm(request.POST, customer=customer, prefix="plan")
+    values = typed_values(typed)
+    invitation = InvitationForm(request.POST, request.FILES, prefix=INVITATION_PREFIX)
+    matches, unknown = None, []
+    if invitation.is_valid() and invitation.invitation is not None:
+        matches = invitations.match_invitees(customer, invitation.invitation.invitees)
+        values = invitations.prefill(values, invitation.invitation, matches)
+        unknown = [{"name": p.name, "email": p.email} for p in matches.unknown]
+    context = {
+        "form": PlannedMeetingForm(customer=customer, prefix="plan", initial=values),
+        "invitation": invitation,
+        "invitees": new_invitees_formset(initial=unknown),
+        "matches": matches,
+    }
+    return _plan_page(request, customer, access, context, status=200 if matches else 400)
+
+
+def _plan_page(
+    request: HttpRequest,
+    customer: Customer,
+    access: AccountAccess,
+    context: dict[str, Any],
+    status: int,
+) -> HttpResponse:
+    context = {"customer": customer, "access": access, "planned": None, **context}
     return render(request, "dialogue/plan_form.html", context, status=status)
 
 

@@ -17,9 +17,10 @@ from django.db.models import Case, F, Max, Prefetch, Q, When, Window
 from django.db.models.functions import RowNumber
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.localization import as_user_sees_it
 from accounts.visibility import users_who_can_see
 from customers.models import Customer, Goal, Problem, Stakeholder
 from dialogue.models import ActionItem, Meeting, PlannedMeeting
@@ -296,11 +297,9 @@ def build_prep_brief(planned_id: int, *, now: dt.datetime | None = None) -> Prep
 
 
 def brief_due_at(planned: PlannedMeeting) -> dt.datetime:
-    """BRIEF_HOUR on the evening before the meeting, in the owner's zone.
-
-    The owner's own zone replaces settings.TIME_ZONE once users have one (issue 21 note).
-    """
-    zone = timezone.get_default_timezone()
+    """BRIEF_HOUR on the evening before the meeting, in the owner's zone (User.time_zone, else
+    settings.TIME_ZONE): "the evening before" is the owner's evening, wherever the server is."""
+    zone = planned.owner.zone or timezone.get_default_timezone()
     day_before = timezone.localtime(planned.starts_at, zone).date() - dt.timedelta(days=1)
     return dt.datetime.combine(day_before, dt.time(BRIEF_HOUR), tzinfo=zone)
 
@@ -308,12 +307,16 @@ def brief_due_at(planned: PlannedMeeting) -> dt.datetime:
 def prepare_due_briefs(*, now: dt.datetime | None = None) -> int:
     """Build and email the briefs whose evening has come; returns how many were emailed."""
     now = now or timezone.now()
-    candidates = PlannedMeeting.objects.filter(
-        status=PlannedMeeting.Status.PLANNED,
-        deleted_at__isnull=True,
-        starts_at__gt=now,
-        starts_at__lte=now + dt.timedelta(days=2),
-    ).exclude(prep_brief__emailed_at__isnull=False)
+    candidates = (
+        PlannedMeeting.objects.select_related("owner")
+        .filter(
+            status=PlannedMeeting.Status.PLANNED,
+            deleted_at__isnull=True,
+            starts_at__gt=now,
+            starts_at__lte=now + dt.timedelta(days=2),
+        )
+        .exclude(prep_brief__emailed_at__isnull=False)
+    )
     sent = 0
     for planned in candidates.order_by("starts_at", "pk"):
         if brief_due_at(planned) > now:
@@ -339,25 +342,37 @@ def refresh_prep_briefs(customer_id: int, *, now: dt.datetime | None = None) -> 
 
 
 def email_prep_brief(brief: PrepBrief, *, now: dt.datetime) -> int:
-    """Email the brief to the meeting's internal attendees, once (text and HTML)."""
+    """Email the brief to the meeting's internal attendees, once (text and HTML), each in their
+    own language and zone."""
     if not PrepBrief.objects.filter(pk=brief.pk, emailed_at__isnull=True).update(emailed_at=now):
         return 0
-    planned = brief.planned_meeting
+    planned = _planned(brief.planned_meeting_id)
     wanted = {u.pk for u in planned.internal_attendees.all()} | {planned.owner_id}
     # Only to people who still see the account (an attendee may have lost access since).
     readers = users_who_can_see(planned.customer_id).filter(pk__in=wanted).exclude(email="")
     base = settings.SITE_URL.rstrip("/")
+    # The brief's questions and gaps are worded when it is built: once per recipient language.
+    contents: dict[str, dict[str, Any]] = {}
     sent = 0
     for user in readers.order_by("pk"):
-        context = {"brief": brief.content, "base": base, "user": user}
-        message = EmailMultiAlternatives(
-            subject=_("[Accord] Prep brief: %(title)s") % {"title": planned.title},
-            body=render_to_string("insights/prep_brief_email.txt", context),
-            to=[user.email],
-        )
-        message.attach_alternative(
-            render_to_string("insights/prep_brief_email.html", context), "text/html"
-        )
+        with as_user_sees_it(user):
+            language = translation.get_language()
+            if language not in contents:
+                contents[language] = brief_content(planned, now=brief.built_at)
+            context = {
+                "brief": contents[language],
+                "starts_at": planned.starts_at,
+                "base": base,
+                "user": user,
+            }
+            message = EmailMultiAlternatives(
+                subject=_("[Accord] Prep brief: %(title)s") % {"title": planned.title},
+                body=render_to_string("insights/prep_brief_email.txt", context),
+                to=[user.email],
+            )
+            message.attach_alternative(
+                render_to_string("insights/prep_brief_email.html", context), "text/html"
+            )
         message.send()
         sent += 1
     return sent

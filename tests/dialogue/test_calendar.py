@@ -5,6 +5,7 @@ import zoneinfo
 
 import icalendar
 import pytest
+import time_machine
 from django.urls import reverse
 
 from dialogue import calendar, services
@@ -146,3 +147,36 @@ def test_the_feed_runs_a_fixed_number_of_queries(client, actors, count, django_a
     with django_assert_num_queries(3):
         client.get(feed_url(token))
     assert ActionItem.objects.count() == count
+
+
+@pytest.mark.parametrize(
+    ("zone_name", "local_start"),
+    [
+        ("Europe/Berlin", dt.datetime(2026, 3, 30, 16, 0)),  # summer time began on the 29th
+        ("America/New_York", dt.datetime(2026, 3, 30, 10, 0)),
+    ],
+)
+def test_the_feed_carries_its_users_zone(client, actors, settings, zone_name, local_start):
+    settings.TIME_ZONE = "Asia/Tokyo"  # the site's zone must not leak into the feed
+    actors.spec_a.time_zone = zone_name
+    actors.spec_a.save()
+    plan = factories.PlannedMeetingFactory(
+        customer=actors.customer_a, starts_at=dt.datetime(2026, 3, 30, 14, 0, tzinfo=dt.UTC)
+    )
+    plan.internal_attendees.add(actors.spec_a)
+    # Due "today" for a New York user late in the evening is already tomorrow in Tokyo.
+    item = factories.ActionItemFactory(
+        customer=actors.customer_a, owner=actors.spec_a, due_on=dt.date(2026, 3, 30)
+    )
+    _feed, token = calendar.create_feed(actors.spec_a)
+    with time_machine.travel(dt.datetime(2026, 3, 30, 3, 0, tzinfo=dt.UTC), tick=False):
+        response = client.get(feed_url(token))
+    cal = icalendar.Calendar.from_ical(response.content)
+    assert [str(tz["tzid"]) for tz in cal.walk("VTIMEZONE")] == [zone_name]
+    assert str(cal["x-wr-timezone"]) == zone_name
+    found = {str(e["uid"]): e for e in cal.walk("VEVENT")}
+    start = found[plan.uid]["dtstart"]
+    assert str(start.params["TZID"]) == zone_name
+    assert start.dt.replace(tzinfo=None) == local_start
+    assert start.dt == dt.datetime(2026, 3, 30, 14, 0, tzinfo=dt.UTC)  # the same moment
+    assert found[f"action-item-{item.pk}@accord"].decoded("dtstart") == dt.date(2026, 3, 30)

@@ -216,3 +216,60 @@ def test_an_account_change_rebuilds_briefs_of_coming_meetings(planned, actors):
     titles = [p["title"] for p in PrepBrief.objects.get().content["problems"]]
     assert titles == ["Fresh worry"]
     assert Problem.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("zone_name", "starts", "due"),
+    [
+        # 09:00 in Berlin on the 16th: due 18:00 Berlin on the 15th (16:00 UTC, summer time).
+        ("Europe/Berlin", (2026, 6, 16, 9, 0), dt.datetime(2026, 6, 15, 16, 0, tzinfo=dt.UTC)),
+        # 09:00 in New York on the 16th: due 18:00 New York on the 15th (22:00 UTC).
+        ("America/New_York", (2026, 6, 16, 9, 0), dt.datetime(2026, 6, 15, 22, 0, tzinfo=dt.UTC)),
+    ],
+)
+def test_the_evening_before_is_the_owners_evening_not_the_sites(
+    planned, actors, settings, zone_name, starts, due
+):
+    settings.TIME_ZONE = "Asia/Tokyo"  # the site's zone must not matter
+    actors.sales_a.time_zone = zone_name
+    actors.sales_a.save()
+    planned.starts_at = dt.datetime(*starts, tzinfo=zoneinfo.ZoneInfo(zone_name))
+    planned.save()
+    with time_machine.travel(due - dt.timedelta(minutes=1), tick=False):
+        assert prepare_due_briefs() == 0
+    assert not PrepBrief.objects.exists()
+    with time_machine.travel(due, tick=False):
+        assert prepare_due_briefs() == 2
+    assert PrepBrief.objects.get().built_at == due
+
+
+def test_a_german_attendee_gets_the_brief_in_german_in_their_zone(planned, actors):
+    seed_history(planned, actors)
+    actors.spec_a.language = "de"
+    actors.spec_a.time_zone = "Europe/Berlin"
+    actors.spec_a.save()
+    actors.sales_a.language = "en"
+    actors.sales_a.time_zone = "America/New_York"
+    actors.sales_a.save()
+    # 07:00 UTC on the 16th: 09:00 in Berlin, 03:00 in New York.
+    planned.starts_at = dt.datetime(2026, 6, 16, 7, 0, tzinfo=dt.UTC)
+    planned.save()
+    with time_machine.travel(dt.datetime(2026, 6, 15, 23, 0, tzinfo=dt.UTC), tick=False):
+        assert prepare_due_briefs() == 2
+    by_recipient = {m.to[0]: m for m in mail.outbox}
+    german = by_recipient[actors.spec_a.email]
+    assert german.subject == "[Accord] Vorbereitungsnotiz: Fuel review"
+    assert "Wer vom Kunden kommt" in german.body
+    assert "Greta Hansen" in german.body
+    assert "Ist „Cut fuel costs“ ein Ziel, auf das Sie hinarbeiten?" in german.body
+    assert "16.06.2026, 09:00" in german.body
+    html, mimetype = german.alternatives[0]
+    assert mimetype == "text/html"
+    assert "Wer vom Kunden kommt" in html
+    assert "Ist „Cut fuel costs“" in html
+    english = by_recipient[actors.sales_a.email]
+    assert english.subject == "[Accord] Prep brief: Fuel review"
+    assert "Who comes from the customer" in english.body
+    assert "Is “Cut fuel costs” a goal you are working towards?" in english.body
+    assert "16 Jun 2026, 03:00" in english.body
+    assert "Wer vom Kunden" not in english.body
