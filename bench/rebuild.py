@@ -1,4 +1,6 @@
-"""Summary rebuild throughput: every account rebuilt by one real worker of concurrency 2."""
+"""Summary rebuild throughput: every account rebuilt by real workers (one of concurrency 2, the
+target's shape; then one and two worker processes of concurrency 1, to show it scales out by
+processes)."""
 
 import contextlib
 import os
@@ -36,26 +38,53 @@ def jobs_on_broker() -> Iterator[str]:
     its worker at the queue. The queue is deleted afterwards; nothing else on the broker is.
     """
     queue = f"accord-bench-{uuid.uuid4().hex[:12]}"
-    previous = (
-        celery_app.conf.task_always_eager,
-        celery_app.conf.broker_url,
-        celery_app.conf.task_default_queue,
+    conf = celery_app.conf
+    previous = {
+        name: conf[name]
+        for name in ("task_always_eager", "broker_url", "task_default_queue", "task_routes")
+    }
+    # Every job on the one bench queue (no workload routing), so nothing is left behind.
+    conf.update(
+        task_always_eager=False, broker_url=BROKER, task_default_queue=queue, task_routes={}
     )
-    celery_app.conf.update(task_always_eager=False, broker_url=BROKER, task_default_queue=queue)
+    celery_app.amqp.flush_routes()
     try:
         yield queue
     finally:
-        celery_app.conf.update(
-            task_always_eager=previous[0], broker_url=previous[1], task_default_queue=previous[2]
-        )
+        conf.update(previous)
+        celery_app.amqp.flush_routes()
         client = redis.Redis.from_url(BROKER)
         client.delete(queue, *client.keys(f"{queue}*"))
 
 
-def measure(concurrency: int = 2, timeout: float = 900) -> dict[str, Any]:
-    """Queue the nightly rebuild of every account and time the worker until all are built."""
+def measure(concurrency: int = 2, workers: int = 1, timeout: float = 900) -> dict[str, Any]:
+    """Queue the nightly rebuild of every account and time the workers until all are built."""
     with jobs_on_broker() as queue:
-        return _measure(queue, concurrency, timeout)
+        return _measure(queue, concurrency, workers, timeout)
+
+
+def _start_worker(queue: str, concurrency: int, env: dict[str, str], n: int) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "celery"),
+            *("-A", "config", "worker", "-Q", queue, "-c", str(concurrency)),
+            *("-n", f"bench{n}-{queue}@%h", "--loglevel=WARNING"),
+            *("--without-gossip", "--without-mingle"),
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+
+
+def _stop_worker(worker: subprocess.Popen) -> None:
+    # A warm shutdown of the main process lets its pool children finish and exit.
+    worker.send_signal(signal.SIGTERM)
+    try:
+        worker.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
 
 
 def _make_every_summary_stale() -> None:
@@ -71,7 +100,7 @@ def _make_every_summary_stale() -> None:
     AccountSummary.objects.filter(pk=Subquery(latest)).update(content={"stale": True})
 
 
-def _measure(queue: str, concurrency: int, timeout: float) -> dict[str, Any]:
+def _measure(queue: str, concurrency: int, workers: int, timeout: float) -> dict[str, Any]:
 
     _make_every_summary_stale()
 
@@ -85,24 +114,7 @@ def _measure(queue: str, concurrency: int, timeout: float) -> dict[str, Any]:
         "DEBUG": "false",
         "ACCORD_TESTING": "0",
     }
-    worker = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "celery"),
-            "-A",
-            "config",
-            "worker",
-            "-Q",
-            queue,
-            "-c",
-            str(concurrency),
-            "--loglevel=WARNING",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
+    processes = [_start_worker(queue, concurrency, env, n) for n in range(workers)]
     try:
         started = timezone.now()
         accounts = enqueue_all_rebuilds()
@@ -116,13 +128,8 @@ def _measure(queue: str, concurrency: int, timeout: float) -> dict[str, Any]:
             first=Min("started_at"), last=Max("finished_at")
         )
     finally:
-        # A warm shutdown of the main process lets its pool children finish and exit.
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
-            worker.wait(timeout=10)
+        for worker in processes:
+            _stop_worker(worker)
     built = SummaryBuildState.objects.filter(finished_at__gte=started).count()
     new_versions = AccountSummary.objects.filter(built_at__range=(started, timezone.now())).count()
     seconds = (span["last"] - span["first"]).total_seconds() if built else float("nan")
@@ -133,4 +140,5 @@ def _measure(queue: str, concurrency: int, timeout: float) -> dict[str, Any]:
         "accounts_per_second": round(built / seconds, 1) if built else 0,
         "new_versions": new_versions,
         "concurrency": concurrency,
+        "workers": workers,
     }

@@ -47,5 +47,8 @@ def test_benchmark_smoke_run_and_flat_query_counts(tmp_path, is_postgres):
     assert larger["load"]["socket_errors"] == 0
     assert larger["summaries"]["accounts"] == larger["summaries"]["of"] == larger["customers"]
     assert larger["summaries"]["accounts_per_second"] > 0
+    by_processes = larger["summaries_by_processes"]
+    assert [run["workers"] for run in by_processes] == [1, 2]
+    assert all(run["accounts"] == larger["customers"] for run in by_processes)
     # Every summary was made stale first: each build stored a new version.
     assert larger["summaries"]["new_versions"] == larger["customers"]

@@ -85,6 +85,7 @@ def combine(small: dict[str, Any], full: dict[str, Any]) -> dict[str, Any]:
         "load": load and {**load, "ok": load["non_2xx_3xx"] == 0 and load["socket_errors"] == 0},
         "summaries": summaries
         and {**summaries, "ok": summaries["accounts_per_second"] >= SUMMARIES_PER_SECOND},
+        "summaries_by_processes": full.get("summaries_by_processes"),
     }
 
 
@@ -135,4 +136,11 @@ def markdown(results: dict[str, Any]) -> str:
             f"was made stale first, so each build stored a new version "
             f"({s.get('new_versions', 'n/a')} new versions).",
         ]
+    if results.get("summaries_by_processes"):
+        rates = ", ".join(
+            f"{run['workers']} worker process{'es' if run['workers'] > 1 else ''} of "
+            f"concurrency 1: {run['accounts_per_second']} accounts/s"
+            for run in results["summaries_by_processes"]
+        )
+        lines += ["", f"Summary rebuild by processes (scale-out): {rates}."]
     return "\n".join(lines) + "\n"

@@ -74,6 +74,11 @@ class Command(BaseCommand):
 
             report["summaries"] = rebuild.measure()
             self.stdout.write(f"summaries: {report['summaries']}")
+            # Scaling out by processes: one, then two worker processes of concurrency 1.
+            report["summaries_by_processes"] = [
+                rebuild.measure(concurrency=1, workers=workers) for workers in (1, 2)
+            ]
+            self.stdout.write(f"summaries by processes: {report['summaries_by_processes']}")
         path = Path(output or f"bench/results-{label}.json")
         path.write_text(json.dumps(report, indent=2) + "\n")
         self.stdout.write(f"wrote {path}")
