@@ -273,3 +273,38 @@ def test_a_german_attendee_gets_the_brief_in_german_in_their_zone(planned, actor
     assert "Is “Cut fuel costs” a goal you are working towards?" in english.body
     assert "16 Jun 2026, 03:00" in english.body
     assert "Wer vom Kunden" not in english.body
+
+
+def make_hot(plan: PlannedMeeting, actors) -> None:
+    """Many attendees on both sides, topics and meetings: what a busy account's plan holds."""
+    customer = plan.customer
+    for i in range(20):
+        person = factories.StakeholderFactory(customer=customer, name=f"Person {i}")
+        plan.stakeholders.add(person)
+        meeting = factories.MeetingFactory(
+            customer=customer, occurred_at=days_ago(i + 2), customer_said=f"Words {i}"
+        )
+        meeting.stakeholders.add(person)
+        plan.problems.add(factories.ProblemFactory(customer=customer, raised_by=person))
+        plan.goals.add(factories.GoalFactory(customer=customer))
+    plan.internal_attendees.add(actors.sales_a2, actors.viewer_a)
+
+
+@pytest.mark.parametrize("part", [None, "body"])
+def test_the_brief_page_reads_a_fixed_number_of_queries(
+    client, planned, actors, part, django_assert_num_queries
+):
+    seed_history(planned, actors)
+    build_prep_brief(planned.pk, now=NOW)
+    client.force_login(actors.sales_a)
+    url = reverse("insights:prep-brief", args=[planned.pk])
+    query = {"part": part} if part else {}
+    client.get(url, query)  # the session's first request renews it; measured below
+    # The session and user; the plan with its meeting; its attendees, goals and problems (4);
+    # the customer with the user's access; the stored brief; the unread notifications' count.
+    with django_assert_num_queries(10):
+        assert "Greta Hansen" in client.get(url, query).content.decode()
+    make_hot(planned, actors)
+    build_prep_brief(planned.pk, now=NOW)
+    with django_assert_num_queries(10):
+        assert "Person 19" in client.get(url, query).content.decode()
