@@ -4,11 +4,15 @@ The page shows what is stored now beside what the user typed, and the form keeps
 with its version moved to the stored one, so saving again overwrites on purpose.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
 from django.forms import BaseForm
 from django.http import HttpRequest
+
+from core.versioning import StaleVersion
 
 
 def stored_values(instance: models.Model, names: list[str]) -> list[tuple[str, str]]:
@@ -49,3 +53,37 @@ def typed_values(form: BaseForm) -> dict[str, Any]:
         name: field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
         for name, field in form.fields.items()
     }
+
+
+@dataclass
+class Edit:
+    """What an edit page's form step came to: saved, a conflict to show, or the form again."""
+
+    form: Any
+    saved: bool = False
+    conflict: Any = None
+
+
+def versioned_edit(
+    request: HttpRequest,
+    make_form: Callable[..., BaseForm],
+    *,
+    version: int,
+    save: Callable[[Any, int], object],
+) -> Edit:
+    """An edit page's form step under optimistic locking (core/versioning.py): on GET the form
+    of the stored record at `version`; on POST validate it and call `save(form, expected)`. When
+    someone saved first, the form keeps what was typed, rebased onto their version, and
+    `conflict` is the stored record (None when it is gone)."""
+    if request.method != "POST":
+        return Edit(make_form(initial={"version": version}))
+    form = make_form(request.POST)
+    if not form.is_valid():
+        return Edit(form)
+    expected = form.cleaned_data.get("version") or 0
+    try:
+        save(form, expected)
+    except StaleVersion as exc:
+        rebase(form, getattr(exc.current, "version", expected))
+        return Edit(form, conflict=exc.current)
+    return Edit(form, saved=True)

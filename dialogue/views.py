@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from accounts.models import User
-from accounts.visibility import users_who_can_see
+from accounts.visibility import AccountAccess, users_who_can_see
 from core.conflicts import form_status, rebase
 from core.params import parse_id
 from core.redirects import safe_next
@@ -154,25 +154,43 @@ def save_log(
     )
 
 
-@login_required
-def log_meeting(request: HttpRequest, pk: int) -> HttpResponse:
-    customer, access = get_customer_for_user(request.user, pk)
-    require(access.can_contribute)
+def log_page(
+    request: HttpRequest,
+    customer: Customer,
+    access: AccountAccess,
+    *,
+    plan: PlannedMeeting | None,
+    draft: str,
+) -> HttpResponse:
+    """The log-a-meeting page, new or the outcome of `plan`: the forms, or the saved meeting.
+    `draft` names the browser's copy of the unsaved form, cleared once it is saved."""
     data = request.POST if request.method == "POST" else None
-    forms = log_forms(request, customer, data)
+    forms = log_forms(request, customer, data, plan=plan)
     if data is not None and forms.is_valid():
-        meeting = save_log(request, customer, forms, plan=None)
-        request.session[CLEAR_DRAFT_KEY] = draft_key(request.user, customer)
+        try:
+            meeting = save_log(request, customer, forms, plan=plan)
+        except services.PlanAlreadyLogged as exc:
+            messages.error(request, _("Someone logged or cancelled this meeting meanwhile."))
+            return redirect("dialogue:planned-meeting", pk=exc.args[0])
+        request.session[CLEAR_DRAFT_KEY] = draft
         messages.success(request, _("Meeting saved."))
         return redirect("dialogue:meeting", pk=meeting.pk)
     context = {
         "customer": customer,
         "access": access,
         **forms.context(),
-        "draft_key": draft_key(request.user, customer),
+        "draft_key": draft,
         "is_bound": data is not None,
+        "plan": plan,
     }
     return render(request, "dialogue/log_meeting.html", context, status=400 if data else 200)
+
+
+@login_required
+def log_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    customer, access = get_customer_for_user(request.user, pk)
+    require(access.can_contribute)
+    return log_page(request, customer, access, plan=None, draft=draft_key(request.user, customer))
 
 
 @login_required

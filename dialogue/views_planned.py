@@ -1,6 +1,7 @@
 """Planned meetings: plan, edit, call off, log the outcome; the account's meetings and My week."""
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -13,15 +14,14 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import User
 from accounts.visibility import AccountAccess
-from core.conflicts import form_status, rebase, typed_values
-from core.versioning import StaleVersion
+from core.conflicts import form_status, typed_values, versioned_edit
 from customers.access import get_customer_for_user, require
 from customers.models import Customer
 from dialogue import invitations, queries, services
 from dialogue.forms import PlannedMeetingForm
 from dialogue.forms_invitation import InvitationForm, new_invitees, new_invitees_formset
 from dialogue.models import PlannedMeeting
-from dialogue.views import CLEAR_DRAFT_KEY, log_forms, save_log
+from dialogue.views import log_page
 
 
 @login_required
@@ -115,34 +115,26 @@ def edit_planned_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     planned = queries.planned_meeting_detail(request.user, pk)
     customer, access = get_customer_for_user(request.user, planned.customer_id)
     require(access.can_change_authored(planned.owner_id))
-    conflict = None
-    if request.method == "POST":
-        form = PlannedMeetingForm(request.POST, instance=planned, customer=customer, prefix="plan")
-        if form.is_valid():
-            changes, m2m = form.changes()
-            version = form.cleaned_data.get("version") or 0
-            try:
-                services.update_planned_meeting(
-                    planned, expected_version=version, changes=changes, m2m=m2m
-                )
-            except StaleVersion as exc:
-                conflict = exc.current
-                rebase(form, getattr(conflict, "version", version))
-            else:
-                messages.success(request, _("Planned meeting updated."))
-                return redirect("dialogue:planned-meeting", pk=planned.pk)
-    else:
-        form = PlannedMeetingForm(
-            instance=planned, customer=customer, prefix="plan", initial={"version": planned.version}
+
+    def save(form: PlannedMeetingForm, expected: int) -> None:
+        changes, m2m = form.changes()
+        services.update_planned_meeting(
+            planned, expected_version=expected, changes=changes, m2m=m2m
         )
+
+    make_form = partial(PlannedMeetingForm, instance=planned, customer=customer, prefix="plan")
+    edit = versioned_edit(request, make_form, version=planned.version, save=save)
+    if edit.saved:
+        messages.success(request, _("Planned meeting updated."))
+        return redirect("dialogue:planned-meeting", pk=planned.pk)
     context = {
         "planned": planned,
         "customer": customer,
         "access": access,
-        "form": form,
-        "conflict": conflict,
+        "form": edit.form,
+        "conflict": edit.conflict,
     }
-    status = form_status(request, conflict=conflict)
+    status = form_status(request, conflict=edit.conflict)
     return render(request, "dialogue/plan_form.html", context, status=status)
 
 
@@ -170,26 +162,8 @@ def log_planned_meeting(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("dialogue:meeting", pk=planned.meeting_id)
         messages.info(request, _("This meeting was cancelled; there is no outcome to log."))
         return redirect("dialogue:planned-meeting", pk=planned.pk)
-    data = request.POST if request.method == "POST" else None
-    forms = log_forms(request, customer, data, plan=planned)
-    if data is not None and forms.is_valid():
-        try:
-            meeting = save_log(request, customer, forms, plan=planned)
-        except services.PlanAlreadyLogged:
-            messages.error(request, _("Someone logged or cancelled this meeting meanwhile."))
-            return redirect("dialogue:planned-meeting", pk=planned.pk)
-        request.session[CLEAR_DRAFT_KEY] = _plan_draft_key(request.user, planned)
-        messages.success(request, _("Meeting saved."))
-        return redirect("dialogue:meeting", pk=meeting.pk)
-    context = {
-        "customer": customer,
-        "access": access,
-        **forms.context(),
-        "draft_key": _plan_draft_key(request.user, planned),
-        "is_bound": data is not None,
-        "plan": planned,
-    }
-    return render(request, "dialogue/log_meeting.html", context, status=400 if data else 200)
+    draft = _plan_draft_key(request.user, planned)
+    return log_page(request, customer, access, plan=planned, draft=draft)
 
 
 def _plan_draft_key(user: User, planned: PlannedMeeting) -> str:
