@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from customers.models import Stakeholder
 from dialogue.models import Meeting, PlannedMeeting
 from tests import factories
+from tests.e2e.test_a11y import AXE, BLOCKING, RUN_AXE, violations_on
 from tests.e2e.test_dialogue import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -150,3 +151,19 @@ def test_an_invitation_chosen_as_a_file_is_read_at_once(live_server, page: Page,
     page.get_by_role("button", name="Plan meeting").click()
     expect(page.get_by_role("heading", name="Fleet review")).to_be_visible()
     assert not Stakeholder.objects.filter(name="Nina Neu").exists()
+
+
+def test_the_plan_page_and_a_read_invitation_pass_axe(live_server, page: Page, nordwind):
+    _lead, customer = nordwind
+    page.context.add_init_script(path=str(AXE))
+    sign_in(page, live_server.url, "lena")
+    url = live_server.url + reverse("dialogue:plan-meeting", args=[customer.pk])
+    assert violations_on(page, url) == []
+    page.evaluate(DROP, ["invite.ics", invitation()])
+    expect(page.locator("#invitation-read")).to_be_visible()
+    found = page.evaluate(RUN_AXE)
+    assert [v for v in found if v["impact"] in BLOCKING] == []
+    page.evaluate(DROP, ["invite.ics", "not an invitation"])
+    expect(page.locator("#invitation-errors")).to_be_visible()
+    found = page.evaluate(RUN_AXE)
+    assert [v for v in found if v["impact"] in BLOCKING] == []
