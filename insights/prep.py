@@ -17,7 +17,7 @@ from django.db.models import Case, F, Max, Prefetch, Q, When, Window
 from django.db.models.functions import RowNumber
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.localization import as_user_sees_it
@@ -86,9 +86,9 @@ def _attendees(planned: PlannedMeeting, now: dt.datetime) -> list[dict[str, Any]
                 "name": person.name,
                 "title": person.title,
                 "url": reverse("customers:stakeholders", args=[planned.customer_id]),
-                "role": person.get_buying_role_display(),
+                "role": person.buying_role,
                 "influence": person.influence,
-                "attitude": person.get_attitude_display(),
+                "attitude": person.attitude,
                 "owner": person.owner.display_name if person.owner else "",
                 "last_met": theirs[0].occurred_at.isoformat() if theirs else None,
                 "words": [
@@ -128,23 +128,17 @@ def _open_problems(planned: PlannedMeeting, ids: list[int]) -> list[Problem]:
 
 
 def _questions(customer_id: int) -> list[dict[str, str]]:
-    """Assumed goals and problems, phrased as questions to ask."""
+    """Assumed goals and problems, to ask about (worded as questions by `present_brief`)."""
     goals = Goal.objects.filter(customer_id=customer_id, confirmed=False, status="active")
     problems = Problem.objects.filter(
         customer_id=customer_id, confirmed=False, status__in=Problem.OPEN_STATUSES
     )
     questions = [
-        {
-            "text": _("Is “%(title)s” a goal you are working towards?") % {"title": g.title},
-            "url": _record_url(customer_id, "goals", g.pk),
-        }
+        {"kind": "goal", "title": g.title, "url": _record_url(customer_id, "goals", g.pk)}
         for g in goals.order_by("priority", "title", "pk")[:SECTION_LIMIT]
     ]
     questions += [
-        {
-            "text": _("Does “%(title)s” really hold you back?") % {"title": p.title},
-            "url": _record_url(customer_id, "problems", p.pk),
-        }
+        {"kind": "problem", "title": p.title, "url": _record_url(customer_id, "problems", p.pk)}
         for p in problems.order_by("title", "pk")[:SECTION_LIMIT]
     ]
     return questions
@@ -194,7 +188,7 @@ def _proposals(customer_id: int, problem_ids: list[int]) -> list[dict[str, Any]]
         {
             "title": p.title,
             "url": reverse("solutions:proposal", args=[p.pk]),
-            "status": p.get_status_display(),
+            "status": p.status,
             "specialists": sorted(
                 {
                     c.specialist.display_name + (f" ({c.area.name})" if c.area else "")
@@ -219,8 +213,9 @@ def _changes(customer: Customer) -> list[str]:
     return changes[:SECTION_LIMIT]
 
 
-def _gaps(customer_id: int, now: dt.datetime) -> list[str]:
-    """Stakeholder-coverage gaps: key buying roles nobody met lately, or nobody holds."""
+def _gaps(customer_id: int, now: dt.datetime) -> list[dict[str, Any]]:
+    """Stakeholder-coverage gaps: key buying roles nobody holds (`days` None), or nobody met in
+    `days` days (worded by `present_brief`)."""
     seen = {
         row["buying_role"]: row["last"]
         for row in Stakeholder.objects.filter(
@@ -235,21 +230,76 @@ def _gaps(customer_id: int, now: dt.datetime) -> list[str]:
         )
         .order_by()
     }
-    gaps = []
+    gaps: list[dict[str, Any]] = []
     for role in KEY_ROLES:
-        label = Stakeholder.BuyingRole(role).label.lower()
         if role not in seen:
-            gaps.append(_("No %(role)s recorded among the stakeholders.") % {"role": label})
+            gaps.append({"role": role, "days": None})
         elif seen[role] is None or now - seen[role] > dt.timedelta(days=COVERAGE_DAYS):
-            gaps.append(
-                _("No meeting with a %(role)s in %(days)s days.")
-                % {"role": label, "days": COVERAGE_DAYS}
-            )
+            gaps.append({"role": role, "days": COVERAGE_DAYS})
     return gaps
 
 
+def _label(choices: Any, value: object) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)  # a brief stored before its labels were worded on reading
+
+
+def _question(item: dict[str, str]) -> str:
+    if "kind" not in item:
+        return item.get("text", "")
+    if item["kind"] == "goal":
+        return _("Is “%(title)s” a goal you are working towards?") % {"title": item["title"]}
+    return _("Does “%(title)s” really hold you back?") % {"title": item["title"]}
+
+
+def _gap(gap: object) -> str:
+    if not isinstance(gap, dict):
+        return str(gap)
+    # Whole sentences per role: other languages inflect the role's name.
+    if gap["role"] == Stakeholder.BuyingRole.DECISION_MAKER:
+        if gap["days"] is None:
+            return _("No decision maker recorded among the stakeholders.")
+        return _("No meeting with a decision maker in %(days)s days.") % {"days": gap["days"]}
+    if gap["days"] is None:
+        return _("No champion recorded among the stakeholders.")
+    return _("No meeting with a champion in %(days)s days.") % {"days": gap["days"]}
+
+
+def present_brief(content: dict[str, Any]) -> dict[str, Any]:
+    """The stored brief worded in the active language: the brief is stored once, with choice
+    values and question kinds, and each reader (page or email) gets their own words."""
+    return {
+        **content,
+        "attendees": [
+            {
+                **person,
+                "role": _label(Stakeholder.BuyingRole, person["role"]),
+                "attitude": _label(Stakeholder.Attitude, person["attitude"]),
+            }
+            for person in content.get("attendees", [])
+        ],
+        "problems": [
+            {
+                **problem,
+                "status": _label(Problem.Status, problem["status"]),
+                "severity": _label(Problem.Severity, problem["severity"]),
+            }
+            for problem in content.get("problems", [])
+        ],
+        "questions": [{**q, "text": _question(q)} for q in content.get("questions", [])],
+        "proposals": [
+            {**p, "status": _label(Proposal.Status, p["status"])}
+            for p in content.get("proposals", [])
+        ],
+        "gaps": [_gap(gap) for gap in content.get("gaps", [])],
+    }
+
+
 def brief_content(planned: PlannedMeeting, *, now: dt.datetime) -> dict[str, Any]:
-    """Everything the brief shows, as JSON-ready data (every item carries its record's URL)."""
+    """Everything the brief shows, as JSON-ready data (every item carries its record's URL);
+    choices and questions as values, worded for each reader by `present_brief`."""
     customer = planned.customer
     ids = [s.pk for s in planned.stakeholders.all() if s.deleted_at is None]
     problems = _open_problems(planned, ids)
@@ -266,8 +316,8 @@ def brief_content(planned: PlannedMeeting, *, now: dt.datetime) -> dict[str, Any
             {
                 "title": p.title,
                 "url": _record_url(customer.pk, "problems", p.pk),
-                "status": p.get_status_display(),
-                "severity": p.get_severity_display(),
+                "status": p.status,
+                "severity": p.severity,
             }
             for p in problems
         ],
@@ -346,21 +396,16 @@ def email_prep_brief(brief: PrepBrief, *, now: dt.datetime) -> int:
     own language and zone."""
     if not PrepBrief.objects.filter(pk=brief.pk, emailed_at__isnull=True).update(emailed_at=now):
         return 0
-    planned = _planned(brief.planned_meeting_id)
+    planned = brief.planned_meeting
     wanted = {u.pk for u in planned.internal_attendees.all()} | {planned.owner_id}
     # Only to people who still see the account (an attendee may have lost access since).
     readers = users_who_can_see(planned.customer_id).filter(pk__in=wanted).exclude(email="")
     base = settings.SITE_URL.rstrip("/")
-    # The brief's questions and gaps are worded when it is built: once per recipient language.
-    contents: dict[str, dict[str, Any]] = {}
     sent = 0
     for user in readers.order_by("pk"):
         with as_user_sees_it(user):
-            language = translation.get_language()
-            if language not in contents:
-                contents[language] = brief_content(planned, now=brief.built_at)
             context = {
-                "brief": contents[language],
+                "brief": present_brief(brief.content),
                 "starts_at": planned.starts_at,
                 "base": base,
                 "user": user,

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 from customers.access import get_customer_for_user, require
 from dialogue.queries import planned_meeting_detail
 from insights.models import PrepBrief
-from insights.prep import build_prep_brief
+from insights.prep import build_prep_brief, present_brief
 
 
 @login_required
@@ -20,11 +20,13 @@ def prep_brief(request: HttpRequest, pk: int) -> HttpResponse:
     meeting's page loads."""
     planned = planned_meeting_detail(request.user, pk)
     customer, access = get_customer_for_user(request.user, planned.customer_id)
+    brief = PrepBrief.objects.filter(planned_meeting=planned).first()
     context = {
         "planned": planned,
         "customer": customer,
         "access": access,
-        "brief": PrepBrief.objects.filter(planned_meeting=planned).first(),
+        "brief": brief,
+        "content": present_brief(brief.content) if brief else None,
         "may_build": access.can_contribute and planned.is_open,
     }
     template = "insights/prep_brief.html"

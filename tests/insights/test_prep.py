@@ -11,7 +11,12 @@ from django.urls import reverse
 from customers.models import Problem, Stakeholder
 from dialogue.models import PlannedMeeting
 from insights.models import AccountSummary, PrepBrief
-from insights.prep import build_prep_brief, prepare_due_briefs, refresh_prep_briefs
+from insights.prep import (
+    build_prep_brief,
+    prepare_due_briefs,
+    present_brief,
+    refresh_prep_briefs,
+)
 from solutions.models import Proposal
 from tests import factories
 
@@ -90,7 +95,7 @@ def seed_history(plan: PlannedMeeting, actors) -> None:
 
 def test_every_section_with_data(planned, actors):
     seed_history(planned, actors)
-    content = build_prep_brief(planned.pk, now=NOW).content
+    content = present_brief(build_prep_brief(planned.pk, now=NOW).content)
     greta, olaf = content["attendees"]
     assert (greta["name"], greta["role"], greta["owner"]) == (
         "Greta Hansen",
@@ -103,6 +108,8 @@ def test_every_section_with_data(planned, actors):
         "We need visibility.",
     ]
     assert greta["words"][0]["url"].startswith("/dialogue/meetings/")
+    assert (greta["attitude"], content["problems"][0]["severity"]) == ("Neutral", "Medium")
+    assert content["proposals"][0]["status"] == "In review"
     assert olaf["last_met"] is None
     assert [p["title"] for p in content["problems"]] == ["No fuel data per vessel"]
     assert any(
@@ -308,3 +315,23 @@ def test_the_brief_page_reads_a_fixed_number_of_queries(
     build_prep_brief(planned.pk, now=NOW)
     with django_assert_num_queries(10):
         assert "Person 19" in client.get(url, query).content.decode()
+
+
+def test_the_stored_brief_is_worded_in_each_readers_language(client, planned, actors):
+    seed_history(planned, actors)
+    stored = build_prep_brief(planned.pk, now=NOW).content
+    # Stored as values, not words: one brief serves readers of every language.
+    assert {"kind": "goal", "title": "Cut fuel costs"}.items() <= stored["questions"][0].items()
+    assert stored["gaps"][0] == {"role": "decision_maker", "days": 90}
+    assert stored["attendees"][0]["role"] == "decision_maker"
+    url = reverse("insights:prep-brief", args=[planned.pk])
+    actors.spec_a.language = "de"
+    actors.spec_a.save()
+    client.force_login(actors.spec_a)
+    german = client.get(url).content.decode()
+    assert "Ist „Cut fuel costs“ ein Ziel, auf das Sie hinarbeiten?" in german
+    assert "Seit 90 Tagen kein Termin mit einem Entscheider." in german
+    client.force_login(actors.sales_a)
+    english = client.get(url).content.decode()
+    assert "Is “Cut fuel costs” a goal you are working towards?" in english
+    assert "No meeting with a decision maker in 90 days." in english
