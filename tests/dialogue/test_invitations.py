@@ -176,6 +176,10 @@ TYPED = {"plan-title": "My own title", "plan-agenda": "Typed agenda", "plan-loca
         ({"file": upload("BEGIN:VCALENDAR\r\n" + "X" * 1_100_000)}, "larger than 1024 KB"),
         ({"text": "BEGIN:VCALENDAR\r\n" + "X" * 1_100_000}, "larger than 1024 KB"),
         ({}, "Choose an .ics file or paste"),
+        (
+            {"text": invitation(*(attendee(f"p{i}@example.com") for i in range(101)))},
+            "more than 100 attendees",
+        ),
     ],
     ids=[
         "malformed",
@@ -187,6 +191,7 @@ TYPED = {"plan-title": "My own title", "plan-agenda": "Typed agenda", "plan-loca
         "huge",
         "huge-paste",
         "empty",
+        "mailing-list",
     ],
 )
 def test_a_bad_invitation_is_a_form_error_and_nothing_typed_is_lost(client, actors, ics, message):
