@@ -12,6 +12,10 @@ AREAS = {
     "Service": "After-sales service and operations",
 }
 
+# A DACH team works in two languages: these users read Accord in German, on Berlin time; the
+# others in English, on the deployment's zone (each can switch on the Preferences page).
+GERMAN = {"manager1", "sales2"}
+
 USERS = [
     # username, first, last, role, area
     ("sales1", "Sara", "Lindqvist", User.Role.SALESPERSON, None),
@@ -37,6 +41,8 @@ def seed() -> dict[str, User]:
                 "email": f"{username}@accord.example",
                 "role": role,
                 "area": areas[area] if area else None,
+                "language": "de" if username in GERMAN else "en",
+                "time_zone": "Europe/Berlin" if username in GERMAN else "",
             },
         )
         if created:

@@ -29,10 +29,10 @@ class Area(models.Model):
 
 class User(AbstractUser):
     class Role(models.TextChoices):
-        SALESPERSON = "salesperson", "Salesperson"
-        SPECIALIST = "specialist", "Specialist"
-        MANAGER = "manager", "Manager"
-        ADMIN = "admin", "Admin"
+        SALESPERSON = "salesperson", _("Salesperson")
+        SPECIALIST = "specialist", _("Specialist")
+        MANAGER = "manager", _("Manager")
+        ADMIN = "admin", _("Admin")
 
     # AbstractUser's, made single-line: display names go into notification texts and emails.
     first_name = models.CharField(
@@ -185,9 +185,9 @@ class AccountMembership(models.Model):
     """A user's place on a customer's account team."""
 
     class Role(models.TextChoices):
-        LEAD = "lead", "Lead"
-        SPECIALIST = "specialist", "Specialist"
-        VIEWER = "viewer", "Viewer"
+        LEAD = "lead", _("Lead")
+        SPECIALIST = "specialist", _("Specialist")
+        VIEWER = "viewer", _("Viewer")
 
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.CASCADE, related_name="memberships"

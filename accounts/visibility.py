@@ -18,6 +18,7 @@ Everything else answers 404 (see `customers.access`), in pages and in the API al
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, TextChoices
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AccountMembership, Notification, Team, TeamMember, User
 
@@ -28,12 +29,12 @@ VISIBLE_TO_THEIR_MANAGERS = (AccountMembership.Role.LEAD, AccountMembership.Role
 class AccessRole(TextChoices):
     """A user's standing on one account, strongest first."""
 
-    ADMIN = "admin", "Admin"
-    LEAD = "lead", "Lead"
-    MANAGER = "manager", "Manager"
-    SPECIALIST = "specialist", "Specialist"
-    OBSERVER = "observer", "Manager of a specialist"
-    VIEWER = "viewer", "Viewer"
+    ADMIN = "admin", _("Admin")
+    LEAD = "lead", _("Lead")
+    MANAGER = "manager", _("Manager")
+    SPECIALIST = "specialist", _("Specialist")
+    OBSERVER = "observer", _("Manager of a specialist")
+    VIEWER = "viewer", _("Viewer")
 
 
 _CORE = frozenset({AccessRole.ADMIN, AccessRole.LEAD, AccessRole.MANAGER})

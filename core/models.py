@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditEvent(models.Model):
@@ -12,25 +13,25 @@ class AuditEvent(models.Model):
     """
 
     class Action(models.TextChoices):
-        LOGIN = "login", "Signed in"
-        LOGIN_FAILED = "login_failed", "Sign-in failed"
-        LOCKED_OUT = "locked_out", "Locked out"
-        LOGOUT = "logout", "Signed out"
-        TOKEN_ISSUED = "token_issued", "API token issued"
-        TOKEN_REVOKED = "token_revoked", "API token revoked"
-        PASSWORD_CHANGED = "password_changed", "Password changed"
-        PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset requested"
-        PASSWORD_RESET = "password_reset", "Password reset"
-        MFA_ENROLLED = "mfa_enrolled", "Two-factor enrolled"
-        MFA_VERIFIED = "mfa_verified", "Two-factor verified"
-        MFA_FAILED = "mfa_failed", "Two-factor code refused"
-        MFA_DISABLED = "mfa_disabled", "Two-factor disabled"
-        ACCESS_DENIED = "access_denied", "Access refused"
-        MEMBER_ADDED = "member_added", "Account member added or changed"
-        MEMBER_REMOVED = "member_removed", "Account member removed"
-        GUEST_INVITED = "guest_invited", "Guest invited to the shared space"
-        GUEST_REVOKED = "guest_revoked", "Guest access revoked"
-        GUEST_ACTION = "guest_action", "Action by a customer guest"
+        LOGIN = "login", _("Signed in")
+        LOGIN_FAILED = "login_failed", _("Sign-in failed")
+        LOCKED_OUT = "locked_out", _("Locked out")
+        LOGOUT = "logout", _("Signed out")
+        TOKEN_ISSUED = "token_issued", _("API token issued")
+        TOKEN_REVOKED = "token_revoked", _("API token revoked")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        PASSWORD_RESET_REQUESTED = "password_reset_requested", _("Password reset requested")
+        PASSWORD_RESET = "password_reset", _("Password reset")
+        MFA_ENROLLED = "mfa_enrolled", _("Two-factor enrolled")
+        MFA_VERIFIED = "mfa_verified", _("Two-factor verified")
+        MFA_FAILED = "mfa_failed", _("Two-factor code refused")
+        MFA_DISABLED = "mfa_disabled", _("Two-factor disabled")
+        ACCESS_DENIED = "access_denied", _("Access refused")
+        MEMBER_ADDED = "member_added", _("Account member added or changed")
+        MEMBER_REMOVED = "member_removed", _("Account member removed")
+        GUEST_INVITED = "guest_invited", _("Guest invited to the shared space")
+        GUEST_REVOKED = "guest_revoked", _("Guest access revoked")
+        GUEST_ACTION = "guest_action", _("Action by a customer guest")
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=30, choices=Action)

@@ -97,7 +97,9 @@ class GoalForm(RecordForm):
         labels = {"target_on": "Target date", "confirmed": "Confirmed by the customer"}
         widgets = {
             "target_on": DATE,
-            "priority": forms.Select(choices=[(1, "1 (highest)"), (2, "2"), (3, "3 (lowest)")]),
+            "priority": forms.Select(
+                choices=[(1, _("1 (highest)")), (2, "2"), (3, _("3 (lowest)"))]
+            ),
             "description": SHORT_TEXT,
         }
 

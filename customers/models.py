@@ -20,15 +20,15 @@ class CustomerQuerySet(models.QuerySet):
 
 class Customer(VersionedModel):
     class Size(models.TextChoices):
-        SMALL = "small", "Small (under 50 employees)"
-        MEDIUM = "medium", "Medium (50-249)"
-        LARGE = "large", "Large (250-999)"
-        ENTERPRISE = "enterprise", "Enterprise (1,000+)"
+        SMALL = "small", _("Small (under 50 employees)")
+        MEDIUM = "medium", _("Medium (50-249)")
+        LARGE = "large", _("Large (250-999)")
+        ENTERPRISE = "enterprise", _("Enterprise (1,000+)")
 
     class HealthBand(models.TextChoices):
-        GREEN = "green", "Green"
-        AMBER = "amber", "Amber"
-        RED = "red", "Red"
+        GREEN = "green", _("Green")
+        AMBER = "amber", _("Amber")
+        RED = "red", _("Red")
 
     name = models.CharField(max_length=200, validators=[validate_single_line])
     industry = models.CharField(max_length=100, blank=True, validators=[validate_single_line])
@@ -154,20 +154,20 @@ class BusinessModel(CustomerOwned):
 
 class StrategicMove(DeletableCustomerOwned):
     class Kind(models.TextChoices):
-        EXPANSION = "expansion", "Expansion"
-        ACQUISITION = "acquisition", "Acquisition"
-        NEW_PRODUCT = "new_product", "New product or market"
-        COST_PROGRAMME = "cost_programme", "Cost programme"
-        DIGITALISATION = "digitalisation", "Digitalisation"
-        PARTNERSHIP = "partnership", "Partnership"
-        OTHER = "other", "Other"
+        EXPANSION = "expansion", _("Expansion")
+        ACQUISITION = "acquisition", _("Acquisition")
+        NEW_PRODUCT = "new_product", _("New product or market")
+        COST_PROGRAMME = "cost_programme", _("Cost programme")
+        DIGITALISATION = "digitalisation", _("Digitalisation")
+        PARTNERSHIP = "partnership", _("Partnership")
+        OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
-        RUMOURED = "rumoured", "Rumoured"
-        ANNOUNCED = "announced", "Announced"
-        IN_PROGRESS = "in_progress", "In progress"
-        DONE = "done", "Done"
-        ABANDONED = "abandoned", "Abandoned"
+        RUMOURED = "rumoured", _("Rumoured")
+        ANNOUNCED = "announced", _("Announced")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        ABANDONED = "abandoned", _("Abandoned")
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="strategic_moves")
     title = models.CharField(max_length=200, validators=[validate_single_line])
@@ -188,9 +188,9 @@ class StrategicMove(DeletableCustomerOwned):
 
 class Goal(DeletableCustomerOwned):
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        ACHIEVED = "achieved", "Achieved"
-        DROPPED = "dropped", "Dropped"
+        ACTIVE = "active", _("Active")
+        ACHIEVED = "achieved", _("Achieved")
+        DROPPED = "dropped", _("Dropped")
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="goals")
     title = models.CharField(max_length=200, validators=[validate_single_line])
@@ -229,8 +229,8 @@ class Option(DeletableCustomerOwned):
     """One of the customer's own strategic or operational options."""
 
     class Kind(models.TextChoices):
-        STRATEGIC = "strategic", "Strategic"
-        OPERATIONAL = "operational", "Operational"
+        STRATEGIC = "strategic", _("Strategic")
+        OPERATIONAL = "operational", _("Operational")
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="options")
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.STRATEGIC)
@@ -285,17 +285,17 @@ class ProcessStep(SoftDeletable, VersionedModel):
 
 class Stakeholder(DeletableCustomerOwned):
     class BuyingRole(models.TextChoices):
-        DECISION_MAKER = "decision_maker", "Decision maker"
-        CHAMPION = "champion", "Champion"
-        INFLUENCER = "influencer", "Influencer"
-        USER = "user", "User"
-        GATEKEEPER = "gatekeeper", "Gatekeeper"
-        BLOCKER = "blocker", "Blocker"
+        DECISION_MAKER = "decision_maker", _("Decision maker")
+        CHAMPION = "champion", _("Champion")
+        INFLUENCER = "influencer", _("Influencer")
+        USER = "user", _("User")
+        GATEKEEPER = "gatekeeper", _("Gatekeeper")
+        BLOCKER = "blocker", _("Blocker")
 
     class Attitude(models.TextChoices):
-        SUPPORTER = "supporter", "Supporter"
-        NEUTRAL = "neutral", "Neutral"
-        DETRACTOR = "detractor", "Detractor"
+        SUPPORTER = "supporter", _("Supporter")
+        NEUTRAL = "neutral", _("Neutral")
+        DETRACTOR = "detractor", _("Detractor")
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="stakeholders")
     name = models.CharField(max_length=200, validators=[validate_single_line])
@@ -347,16 +347,16 @@ class Stakeholder(DeletableCustomerOwned):
 
 class Problem(DeletableCustomerOwned):
     class Severity(models.TextChoices):
-        LOW = "low", "Low"
-        MEDIUM = "medium", "Medium"
-        HIGH = "high", "High"
-        CRITICAL = "critical", "Critical"
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+        CRITICAL = "critical", _("Critical")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        BEING_ADDRESSED = "being_addressed", "Being addressed"
-        SOLVED = "solved", "Solved"
-        PARKED = "parked", "Parked"
+        OPEN = "open", _("Open")
+        BEING_ADDRESSED = "being_addressed", _("Being addressed")
+        SOLVED = "solved", _("Solved")
+        PARKED = "parked", _("Parked")
 
     SEVERE = (Severity.HIGH, Severity.CRITICAL)
     OPEN_STATUSES = (Status.OPEN, Status.BEING_ADDRESSED)

@@ -340,7 +340,7 @@ class ProcessSerializer(RecordSerializer):
         ids = [s["id"] for s in steps if s.get("id")]
         if len(ids) != len(set(ids)) or not set(ids) <= own:
             raise serializers.ValidationError(
-                "Step ids must be this process's own steps, each listed once."
+                _("Step ids must be this process's own steps, each listed once.")
             )
         return steps
 

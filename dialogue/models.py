@@ -24,16 +24,16 @@ class Meeting(SoftDeletable, CustomerOwned):
     """A dialogue with the customer: who was there, what they said, what came up."""
 
     class Kind(models.TextChoices):
-        MEETING = "meeting", "Meeting"
-        CALL = "call", "Call"
-        VISIT = "visit", "Visit"
-        WORKSHOP = "workshop", "Workshop"
-        EMAIL = "email", "Email"
+        MEETING = "meeting", _("Meeting")
+        CALL = "call", _("Call")
+        VISIT = "visit", _("Visit")
+        WORKSHOP = "workshop", _("Workshop")
+        EMAIL = "email", _("Email")
 
     class Sentiment(models.TextChoices):
-        POSITIVE = "positive", "Positive"
-        NEUTRAL = "neutral", "Neutral"
-        NEGATIVE = "negative", "Negative"
+        POSITIVE = "positive", _("Positive")
+        NEUTRAL = "neutral", _("Neutral")
+        NEGATIVE = "negative", _("Negative")
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="meetings")
     occurred_at = models.DateTimeField()
@@ -70,9 +70,9 @@ class ActionItem(DeletableCustomerOwned):
     """A next step with an owner and a due date."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        DONE = "done", "Done"
-        CANCELLED = "cancelled", "Cancelled"
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="action_items")
     meeting = models.ForeignKey(

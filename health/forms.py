@@ -1,24 +1,28 @@
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
 from health.models import HealthSnapshot
 
 SORT_FIELDS = {
-    "name": "Account",
-    "lead": "Lead",
-    "score": "Health",
-    "trend": "30-day trend",
-    "last_meeting": "Last meeting",
-    "severe": "Open severe problems",
-    "overdue": "Overdue action items",
-    "in_flight": "Proposals in flight",
-    "areas": "Areas involved",
+    "name": _("Account"),
+    "lead": _("Lead"),
+    "score": _("Health"),
+    "trend": _("30-day trend"),
+    "last_meeting": _("Last meeting"),
+    "severe": _("Open severe problems"),
+    "overdue": _("Overdue action items"),
+    "in_flight": _("Proposals in flight"),
+    "areas": _("Areas involved"),
 }
 SORT_CHOICES = [
     choice
     for key, label in SORT_FIELDS.items()
-    for choice in ((key, f"{label}, ascending"), (f"-{key}", f"{label}, descending"))
+    for choice in (
+        (key, format_lazy(_("{label}, ascending"), label=label)),
+        (f"-{key}", format_lazy(_("{label}, descending"), label=label)),
+    )
 ]
 DEFAULT_SORT = "name"
 
@@ -29,7 +33,7 @@ class DashboardFilterForm(forms.Form):
     lead = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label=_("Lead"))
     band = forms.ChoiceField(
         required=False,
-        choices=[("", "Any band"), *Customer.HealthBand.choices],
+        choices=[("", _("Any band")), *Customer.HealthBand.choices],
         label=_("Band"),
     )
     industry = forms.ChoiceField(required=False, label=_("Industry"))

@@ -8,6 +8,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.visibility import AccountAccess
@@ -66,7 +67,7 @@ def _charts_context(scope: queries.DashboardScope) -> dict:
         "unscored": counts[""],
         "band_chart_json": _json(
             {
-                "labels": [label for _, label in Customer.HealthBand.choices],
+                "labels": [label for _value, label in Customer.HealthBand.choices],
                 "values": [counts[band] for band in Customer.HealthBand.values],
             }
         ),
@@ -94,16 +95,16 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
     response, writer = csv_response(f"account-health-{timezone.localdate().isoformat()}.csv")
     writer.writerow(
         [
-            "Account",
-            "Lead",
-            "Health score",
-            "Band",
-            "30-day trend",
-            "Last meeting",
-            "Open severe problems",
-            "Overdue action items",
-            "Proposals in flight",
-            "Areas involved",
+            _("Account"),
+            _("Lead"),
+            _("Health score"),
+            _("Band"),
+            _("30-day trend"),
+            _("Last meeting"),
+            _("Open severe problems"),
+            _("Overdue action items"),
+            _("Proposals in flight"),
+            _("Areas involved"),
         ]
     )
     for row in queries.dashboard_rows(customers):
@@ -149,7 +150,7 @@ def annotate(request: HttpRequest, pk: int) -> HttpResponse:
             snapshot=snapshot, author=request.user, body=form.cleaned_data["body"]
         )
         if not request.htmx:
-            messages.success(request, "Your comment was added to the history.")
+            messages.success(request, _("Your comment was added to the history."))
             return redirect("health:account", pk=customer.pk)
         return render(request, "health/account.html#history", _account_context(customer, access))
     context = _account_context(customer, access, form=form)
@@ -165,7 +166,7 @@ def refresh(request: HttpRequest, pk: int) -> HttpResponse:
     customer, access = get_customer_for_user(request.user, pk)
     require(access.can_refresh)
     services.refresh_customer_health(customer.pk)
-    messages.success(request, "Health recomputed from the account's current records.")
+    messages.success(request, _("Health recomputed from the account's current records."))
     return redirect("health:account", pk=customer.pk)
 
 

@@ -428,7 +428,9 @@ def _plan(ids: list[int]) -> dict[int, dict]:
         plan = plans.get(pk)
         parts[pk] = {
             "plan": {
-                "status": plan.get_status_display() if plan else AccountPlan.Status.DRAFT.label,
+                "status": plan.get_status_display()
+                if plan
+                else str(AccountPlan.Status.DRAFT.label),
                 "last_approved_at": _iso(plan.last_approved_at) if plan else None,
             },
             "plan_sections": [

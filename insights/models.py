@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Area, User
 from accounts.visibility import scope_to_visible
@@ -47,11 +48,11 @@ class SummaryBuildState(models.Model):
     """The summary pipeline's bookkeeping for one customer, visible to staff in the admin."""
 
     class Status(models.TextChoices):
-        IDLE = "idle", "Idle"
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+        IDLE = "idle", _("Idle")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
 
     customer = models.OneToOneField(
         Customer, on_delete=models.CASCADE, primary_key=True, related_name="summary_build"
@@ -79,10 +80,10 @@ class AccountPlan(VersionedModel):
     """The account plan's review state; its text lives in PlanSection."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted for review"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
-        APPROVED = "approved", "Approved"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted for review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        APPROVED = "approved", _("Approved")
 
     customer = models.OneToOneField(Customer, on_delete=models.CASCADE, related_name="account_plan")
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
@@ -104,9 +105,9 @@ class AccountPlan(VersionedModel):
 
 class PlanReviewEvent(models.Model):
     class Action(models.TextChoices):
-        SUBMITTED = "submitted", "Submitted for review"
-        APPROVED = "approved", "Approved"
-        CHANGES_REQUESTED = "changes_requested", "Requested changes"
+        SUBMITTED = "submitted", _("Submitted for review")
+        APPROVED = "approved", _("Approved")
+        CHANGES_REQUESTED = "changes_requested", _("Requested changes")
 
     plan = models.ForeignKey(AccountPlan, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=20, choices=Action)
@@ -127,8 +128,8 @@ class PlanSection(VersionedModel):
     """The strategy section (written by the lead) or one area's section (by its specialists)."""
 
     class Kind(models.TextChoices):
-        STRATEGY = "strategy", "Strategy"
-        AREA = "area", "Area"
+        STRATEGY = "strategy", _("Strategy")
+        AREA = "area", _("Area")
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="plan_sections")
     kind = models.CharField(max_length=10, choices=Kind)

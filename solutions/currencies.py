@@ -1,6 +1,7 @@
 """ISO 4217 currency codes in use (funds and precious metals left out)."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 _CODES = """
     AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP
@@ -18,5 +19,5 @@ ISO_4217 = frozenset(_CODES.split())
 def validate_currency(value: str) -> None:
     if value not in ISO_4217:
         raise ValidationError(
-            "Enter a three-letter ISO 4217 currency code, such as EUR or USD.", code="currency"
+            _("Enter a three-letter ISO 4217 currency code, such as EUR or USD."), code="currency"
         )

@@ -38,12 +38,12 @@ class Proposal(SoftDeletable, CustomerOwned):
     """A proposed solution to some of the customer's problems."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        IN_REVIEW = "in_review", "In review"
-        PRESENTED = "presented", "Presented"
-        ACCEPTED = "accepted", "Accepted"
-        REJECTED = "rejected", "Rejected"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        PRESENTED = "presented", _("Presented")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     OPEN_STATUSES = (Status.DRAFT, Status.IN_REVIEW, Status.PRESENTED)
 
@@ -112,10 +112,10 @@ class Contribution(VersionedModel):
     """A proposal's part from an internal specialist's area or from a partner company."""
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", "Requested"
-        IN_PROGRESS = "in_progress", "In progress"
-        DONE = "done", "Done"
-        DECLINED = "declined", "Declined"
+        REQUESTED = "requested", _("Requested")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        DECLINED = "declined", _("Declined")
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="contributions")
     area = models.ForeignKey(

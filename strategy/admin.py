@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from customers.models import Stakeholder
 from strategy.models import PLAYBOOK_FIELDS, Offering, Playbook
@@ -20,7 +21,7 @@ class PlaybookForm(forms.ModelForm):
         choices=Stakeholder.BuyingRole.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Buying roles a stakeholder with an owner on our side must cover.",
+        help_text=_("Buying roles a stakeholder with an owner on our side must cover."),
     )
 
     class Meta:

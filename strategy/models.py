@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Area
@@ -32,7 +33,7 @@ class Offering(models.Model):
     description = models.CharField(max_length=300, blank=True, validators=[validate_single_line])
     position = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(
-        default=True, help_text="Inactive offerings leave the whitespace grid; their cells stay."
+        default=True, help_text=_("Inactive offerings leave the whitespace grid; their cells stay.")
     )
 
     class Meta:
@@ -57,7 +58,9 @@ class Division(SoftDeletable, CustomerOwned):
         on_delete=models.SET_NULL,
         related_name="headed_divisions",
     )
-    employees = models.PositiveIntegerField(null=True, blank=True, help_text="Its size, in staff.")
+    employees = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("Its size, in staff.")
+    )
     notes = models.TextField(max_length=5000, blank=True)
     stakeholders = models.ManyToManyField(Stakeholder, related_name="divisions", blank=True)
     goals = models.ManyToManyField(Goal, related_name="divisions", blank=True)
@@ -76,12 +79,12 @@ class WhitespaceCell(CustomerOwned):
     a cell keeps its row (and its history) with an empty status."""
 
     class Status(models.TextChoices):
-        NOT_ASSESSED = "", "Not assessed"
-        INSTALLED = "installed", "Installed"
-        PROPOSED = "proposed", "Proposed"
-        OPPORTUNITY = "opportunity", "Opportunity"
-        NOT_A_FIT = "not_a_fit", "Not a fit"
-        COMPETITOR = "competitor", "Competitor's"
+        NOT_ASSESSED = "", _("Not assessed")
+        INSTALLED = "installed", _("Installed")
+        PROPOSED = "proposed", _("Proposed")
+        OPPORTUNITY = "opportunity", _("Opportunity")
+        NOT_A_FIT = "not_a_fit", _("Not a fit")
+        COMPETITOR = "competitor", _("Competitor's")
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="whitespace")
     division = models.ForeignKey(Division, on_delete=models.CASCADE, related_name="cells")
@@ -135,20 +138,20 @@ class AnalysisItem(SoftDeletable, CustomerOwned):
     """
 
     class Framework(models.TextChoices):
-        SWOT = "swot", "SWOT"
-        PESTLE = "pestle", "PESTLE"
+        SWOT = "swot", _("SWOT")
+        PESTLE = "pestle", _("PESTLE")
 
     class Category(models.TextChoices):
-        STRENGTH = "strength", "Strengths"
-        WEAKNESS = "weakness", "Weaknesses"
-        OPPORTUNITY = "opportunity", "Opportunities"
-        THREAT = "threat", "Threats"
-        POLITICAL = "political", "Political"
-        ECONOMIC = "economic", "Economic"
-        SOCIAL = "social", "Social"
-        TECHNOLOGICAL = "technological", "Technological"
-        LEGAL = "legal", "Legal"
-        ENVIRONMENTAL = "environmental", "Environmental"
+        STRENGTH = "strength", _("Strengths")
+        WEAKNESS = "weakness", _("Weaknesses")
+        OPPORTUNITY = "opportunity", _("Opportunities")
+        THREAT = "threat", _("Threats")
+        POLITICAL = "political", _("Political")
+        ECONOMIC = "economic", _("Economic")
+        SOCIAL = "social", _("Social")
+        TECHNOLOGICAL = "technological", _("Technological")
+        LEGAL = "legal", _("Legal")
+        ENVIRONMENTAL = "environmental", _("Environmental")
 
     SWOT_CATEGORIES = ("strength", "weakness", "opportunity", "threat")
     PESTLE_CATEGORIES = (
@@ -223,21 +226,21 @@ class Playbook(models.Model):
 
     name = models.CharField(max_length=120, unique=True, validators=[validate_single_line])
     industry = models.CharField(
-        max_length=100, blank=True, validators=[validate_single_line], help_text="Blank: any."
+        max_length=100, blank=True, validators=[validate_single_line], help_text=_("Blank: any.")
     )
     size = models.CharField(
-        max_length=20, choices=Customer.Size, blank=True, help_text="Blank: any."
+        max_length=20, choices=Customer.Size, blank=True, help_text=_("Blank: any.")
     )
     needs_strategy_section = models.BooleanField(
         "the lead's strategy section is required", default=True
     )
     required_areas = models.ManyToManyField(
-        Area, blank=True, related_name="+", help_text="Areas whose plan section is required."
+        Area, blank=True, related_name="+", help_text=_("Areas whose plan section is required.")
     )
     required_roles = models.JSONField(
         default=list,
         blank=True,
-        help_text="Buying roles a stakeholder with an owner on our side must cover.",
+        help_text=_("Buying roles a stakeholder with an owner on our side must cover."),
     )
     min_confirmed_goals = models.PositiveSmallIntegerField(
         "confirmed goals with linked problems, at least", default=1
@@ -249,7 +252,7 @@ class Playbook(models.Model):
         Offering,
         blank=True,
         related_name="+",
-        help_text="Offerings every division's whitespace cell must be assessed for.",
+        help_text=_("Offerings every division's whitespace cell must be assessed for."),
     )
     is_active = models.BooleanField(default=True)
 
@@ -320,8 +323,8 @@ class ProposalValue(CustomerOwned):
     it into the organisation's currency, when the customer decides and how likely a yes is."""
 
     class Recurrence(models.TextChoices):
-        ONE_OFF = "one_off", "One-off"
-        PER_YEAR = "per_year", "Per year"
+        ONE_OFF = "one_off", _("One-off")
+        PER_YEAR = "per_year", _("Per year")
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
     proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="estimate")
@@ -333,7 +336,7 @@ class ProposalValue(CustomerOwned):
         decimal_places=6,
         default=1,
         validators=[MinValueValidator(0)],
-        help_text="One unit of the currency in the organisation's currency, when it was given.",
+        help_text=_("One unit of the currency in the organisation's currency, when it was given."),
     )
     recurrence = models.CharField(max_length=10, choices=Recurrence, default=Recurrence.ONE_OFF)
     decision_on = models.DateField("expected decision", null=True, blank=True)

@@ -6,6 +6,7 @@ variables), then run `make messages`, translate the new entries in
 locale/de/LC_MESSAGES/django.po and run `make messages` again (it compiles the .mo).
 """
 
+import ast
 import re
 import shutil
 import subprocess
@@ -176,3 +177,113 @@ def test_the_compiled_catalogue_matches_the_po_file(tmp_path):
     compiled = tmp_path / "django.mo"
     polib.pofile(str(PO)).save_as_mofile(str(compiled))
     assert MO.read_bytes() == compiled.read_bytes(), "run make messages to compile the .mo"
+
+
+# Python code: the calls whose text a user reads (messages, validation errors, choice labels,
+# field labels and help texts) take a translated string, never a bare English literal.
+MESSAGE_CALLS = {"success", "error", "info", "warning", "debug", "add_message"}
+LABEL_KEYWORDS = {"verbose_name", "verbose_name_plural", "help_text", "label"}
+CHOICE_BASES = {"TextChoices", "IntegerChoices"}
+
+
+def _is_bare_text(node: ast.AST) -> bool:
+    """A str literal with letters, or an f-string: English that gettext never sees."""
+    if isinstance(node, ast.JoinedStr):
+        return True
+    return (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and bool(_LETTERS.search(node.value))
+    )
+
+
+def _choice_labels(node: ast.Call) -> list[ast.AST]:
+    """The labels of a literal `choices=[(value, label), ...]` that differ from their value."""
+    for keyword in node.keywords:
+        if keyword.arg == "choices" and isinstance(keyword.value, ast.List | ast.Tuple):
+            pairs = [e.elts for e in keyword.value.elts if isinstance(e, ast.Tuple)]
+            return [
+                label
+                for value, label in (p for p in pairs if len(p) == 2)
+                if ast.dump(value) != ast.dump(label)
+            ]
+    return []
+
+
+def _call_name(node: ast.Call) -> tuple[str | None, str | None]:
+    func = node.func
+    if isinstance(func, ast.Attribute):
+        return getattr(func.value, "id", None), func.attr
+    return None, getattr(func, "id", None)
+
+
+def bare_python_texts(source: str) -> list[tuple[int, str]]:
+    """(line, what) for each bare English literal a user would read."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call):
+            owner, name = _call_name(node)
+            texts = []
+            if owner == "messages" and name in MESSAGE_CALLS:
+                texts += [("messages." + name, arg) for arg in node.args[1:]]
+            if name == "ValidationError" and node.args:
+                texts.append(("ValidationError", node.args[0]))
+            if owner != "serializers":  # the OpenAPI schema is developer documentation
+                texts += [(k.arg, k.value) for k in node.keywords if k.arg in LABEL_KEYWORDS]
+            if owner == "forms":
+                texts += [("choices", label) for label in _choice_labels(node)]
+            found += [(arg.lineno, what) for what, arg in texts if _is_bare_text(arg)]
+        elif isinstance(node, ast.ClassDef) and any(
+            getattr(base, "attr", getattr(base, "id", None)) in CHOICE_BASES for base in node.bases
+        ):
+            for statement in node.body:
+                value = getattr(statement, "value", None)
+                labelled = isinstance(value, ast.Tuple) and len(value.elts) >= 2
+                if isinstance(statement, ast.Assign) and labelled and _is_bare_text(value.elts[-1]):
+                    found.append((statement.lineno, f"{node.name} label"))
+    return found
+
+
+def _python_files() -> list[Path]:
+    skip = {".venv", "tests", "bench", "deploy", "migrations", "node_modules", "staticfiles"}
+    return sorted(
+        path
+        for path in ROOT.rglob("*.py")
+        if not skip & set(path.relative_to(ROOT).parts[:-1]) and path.parent != ROOT
+    )
+
+
+def test_the_python_checker_finds_bare_english():
+    source = (
+        "from django.contrib import messages\n"
+        "class Kind(models.TextChoices):\n"
+        '    A = "a", "Plain"\n'
+        '    B = "b", _("Fine")\n'
+        'messages.success(request, f"Saved {x}.")\n'
+        'messages.error(request, _("Fine"))\n'
+        'raise ValidationError("Bad input.")\n'
+        'raise ValidationError(_("Fine"), code="x")\n'
+        'field = forms.CharField(label="Name", help_text=_("Fine"))\n'
+        'pick = forms.ChoiceField(choices=[("a", "Label"), ("b", "b"), ("c", _("Fine"))])\n'
+        'version = serializers.ChoiceField(choices=[1], help_text="For API clients")\n'
+    )
+    assert sorted(bare_python_texts(source)) == [
+        (3, "Kind label"),
+        (5, "messages.success"),
+        (7, "ValidationError"),
+        (9, "label"),
+        (10, "choices"),
+    ]
+
+
+def test_python_code_passes_no_bare_english_to_users():
+    problems = [
+        f"{path.relative_to(ROOT)}:{line} {what}"
+        for path in _python_files()
+        for line, what in bare_python_texts(path.read_text())
+    ]
+    assert not problems, (
+        f"{len(problems)} user-visible texts are not translatable; wrap each in gettext / "
+        "gettext_lazy (with %(name)s placeholders instead of an f-string), then run "
+        "make messages and translate them:\n" + "\n".join(problems)
+    )

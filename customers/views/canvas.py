@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from core.versioning import StaleVersion
@@ -92,7 +93,7 @@ def save_canvas_box(request: HttpRequest, pk: int) -> HttpResponse:
             # htmx swaps only 2xx answers; the fragment itself shows the error or conflict.
         )
     if status == 200:
-        messages.success(request, f"{box.label} saved.")
+        messages.success(request, _("%(box)s saved.") % {"box": box.label})
         return redirect("customers:canvas", customer.pk)
     business_model = _canvas_of(customer)
     boxes = [

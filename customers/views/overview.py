@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from accounts.models import User
@@ -36,7 +37,9 @@ def create_customer(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         customer = services.create_customer(lead=request.user, **data)
-        messages.success(request, f"{customer.name} created; you are its lead.")
+        messages.success(
+            request, _("%(name)s created; you are its lead.") % {"name": customer.name}
+        )
         return redirect("customers:detail", customer.pk)
     return render(
         request,
@@ -87,7 +90,13 @@ def import_customers(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         result = imports.import_customers(form.cleaned_data["file"], by=user)
         if result.ok:
-            messages.success(request, f"Imported {result.created} customers.")
+            messages.success(
+                request,
+                ngettext(
+                    "Imported %(count)d customer.", "Imported %(count)d customers.", result.created
+                )
+                % {"count": result.created},
+            )
             return redirect("home")
     return render(
         request,

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.visibility import AccountAccess
@@ -48,12 +49,12 @@ class Kind:
 
 
 KINDS = {
-    "goals": Kind(Goal, GoalForm, "goals", "goal"),
-    "problems": Kind(Problem, ProblemForm, "goals", "problem"),
-    "processes": Kind(Process, ProcessForm, "processes", "process"),
-    "stakeholders": Kind(Stakeholder, StakeholderForm, "stakeholders", "stakeholder"),
-    "moves": Kind(StrategicMove, StrategicMoveForm, "strategy", "strategic move"),
-    "options": Kind(Option, OptionForm, "strategy", "option"),
+    "goals": Kind(Goal, GoalForm, "goals", gettext_lazy("goal")),
+    "problems": Kind(Problem, ProblemForm, "goals", gettext_lazy("problem")),
+    "processes": Kind(Process, ProcessForm, "processes", gettext_lazy("process")),
+    "stakeholders": Kind(Stakeholder, StakeholderForm, "stakeholders", gettext_lazy("stakeholder")),
+    "moves": Kind(StrategicMove, StrategicMoveForm, "strategy", gettext_lazy("strategic move")),
+    "options": Kind(Option, OptionForm, "strategy", gettext_lazy("option")),
 }
 
 
@@ -129,7 +130,7 @@ def add_record(request: HttpRequest, pk: int, kind_slug: str) -> HttpResponse:
             response["HX-Retarget"] = "#goal-tree"
             response["HX-Reswap"] = "outerHTML"
             return response
-        messages.success(request, f"The {kind.singular} was added.")
+        messages.success(request, _("The %(kind)s was added.") % {"kind": kind.singular})
         return redirect(tab_url(customer, kind))
     if request.htmx and quick:
         return _quick_form(request, customer, access, kind, form)
@@ -171,7 +172,7 @@ def edit_record(request: HttpRequest, pk: int, kind_slug: str, record_id: int) -
                 conflict = stored_values(exc.current, kind.form.Meta.fields)
                 rebase(form, exc.current.version)
             else:
-                messages.success(request, f"The {kind.singular} was saved.")
+                messages.success(request, _("The %(kind)s was saved.") % {"kind": kind.singular})
                 return redirect("customers:record", customer.pk, kind_slug, record.pk)
     else:
         form = kind.form(instance=record, customer=customer, initial={"version": record.version})

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from customers import imports, queries
@@ -33,7 +34,15 @@ def import_stakeholders(request: HttpRequest, pk: int) -> HttpResponse:
             form.cleaned_data["file"], customer=customer, by=request.user
         )
         if result.ok:
-            messages.success(request, f"Imported {result.created} stakeholders.")
+            messages.success(
+                request,
+                ngettext(
+                    "Imported %(count)d stakeholder.",
+                    "Imported %(count)d stakeholders.",
+                    result.created,
+                )
+                % {"count": result.created},
+            )
             return redirect("customers:stakeholders", customer.pk)
     return render(
         request,

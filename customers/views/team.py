@@ -52,7 +52,9 @@ def add_member(request: HttpRequest, pk: int) -> HttpResponse:
         except ValueError as exc:
             form.add_error("role", str(exc))
         else:
-            messages.success(request, f"{user.display_name} is on the account team.")
+            messages.success(
+                request, _("%(name)s is on the account team.") % {"name": user.display_name}
+            )
             return redirect("customers:team", customer.pk)
     return render(request, "customers/team.html", _team_context(customer, access, form), status=400)
 
@@ -72,7 +74,9 @@ def change_member_role(request: HttpRequest, pk: int, user_id: int) -> HttpRespo
         except ValueError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, f"{membership.user.display_name}'s role changed.")
+            messages.success(
+                request, _("%(name)s's role changed.") % {"name": membership.user.display_name}
+            )
     return redirect("customers:team", customer.pk)
 
 
@@ -87,7 +91,9 @@ def remove_member(request: HttpRequest, pk: int, user_id: int) -> HttpResponse:
     except ValueError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"{membership.user.display_name} left the account team.")
+        messages.success(
+            request, _("%(name)s left the account team.") % {"name": membership.user.display_name}
+        )
     return redirect("customers:team", customer.pk)
 
 

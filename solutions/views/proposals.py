@@ -240,5 +240,8 @@ def transition_proposal(request: HttpRequest, pk: int) -> HttpResponse:
     except (services.IllegalTransition, services.ConcurrentChange) as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Proposal is now {proposal.get_status_display().lower()}.")
+        messages.success(
+            request,
+            _("Proposal is now %(status)s.") % {"status": proposal.get_status_display().lower()},
+        )
     return redirect("solutions:proposal", proposal.pk)

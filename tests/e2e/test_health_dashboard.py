@@ -20,25 +20,26 @@ def sign_in(page: Page, base_url: str, username: str) -> None:
 
 
 def test_manager_sorts_by_health_and_opens_the_reddest_account(live_server, page: Page, demo):
+    # The demo's manager1 reads Accord in German (README, "Demo users").
     sign_in(page, live_server.url, "manager1")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
-    expect(page.get_by_role("heading", name="Account health", level=1)).to_be_visible()
+    page.get_by_role("navigation", name="Hauptmenü").get_by_role("link", name="Dashboard").click()
+    expect(page.get_by_role("heading", name="Account-Gesundheit", level=1)).to_be_visible()
     table = page.locator("table.health-table")
     expect(table.get_by_role("link", name="Kestrel Aerospace")).to_be_visible()
 
-    table.locator("thead").get_by_role("link", name="Health").click()
+    table.locator("thead").get_by_role("link", name="Gesundheit").click()
 
     expect(page).to_have_url(f"{live_server.url}/health/?sort=score")
     reddest = table.locator("tbody tr").first
     expect(reddest).to_contain_text("Lumen Retail")
-    expect(reddest).to_contain_text("Red")
+    expect(reddest).to_contain_text("Rot")
     reddest.get_by_role("link", name="Lumen Retail").click()
 
     expect(page.get_by_role("heading", name="Lumen Retail", level=1)).to_be_visible()
-    expect(page.get_by_role("heading", name="Why: the components")).to_be_visible()
+    expect(page.get_by_role("heading", name="Warum: die Bestandteile")).to_be_visible()
     reasons = page.locator("ul.components")
     expect(reasons.get_by_text("critical problems have no proposal")).to_be_visible()
     expect(reasons.get_by_text("open action items are overdue")).to_be_visible()
-    expect(page.locator(".health-score .band")).to_have_text("Red")
+    expect(page.locator(".health-score .band")).to_have_text("Rot")
     # The chart script ran: Chart.js drew into the canvas.
     expect(page.locator("#account-chart")).to_have_attribute("height", re.compile(r"\d+"))

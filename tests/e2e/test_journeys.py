@@ -198,44 +198,45 @@ def test_specialist_answers_a_request_and_the_salesperson_replies(live_server, p
 
 def test_manager_reviews_health_annotates_and_exports_red_accounts(live_server, page: Page, demo):
     base = live_server.url
+    # The demo's manager1 reads Accord in German (README, "Demo users").
     sign_in_with_form(page, base, "manager1")
-    expect(page.get_by_role("heading", name="Team overview", level=1)).to_be_visible()
-    page.get_by_role("link", name="Open the health dashboard").click()
-    expect(page.get_by_role("heading", name="Account health", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Teamübersicht", level=1)).to_be_visible()
+    page.get_by_role("link", name="Gesundheits-Dashboard öffnen").click()
+    expect(page.get_by_role("heading", name="Account-Gesundheit", level=1)).to_be_visible()
 
     table = page.locator("table.health-table")
-    table.locator("thead").get_by_role("link", name="Health").click()
+    table.locator("thead").get_by_role("link", name="Gesundheit").click()
     expect(page).to_have_url(re.compile(r"sort=score"))
-    expect(table.locator("tbody tr").first).to_contain_text("Red")
+    expect(table.locator("tbody tr").first).to_contain_text("Rot")
 
-    page.get_by_role("combobox", name="Band").select_option("red")
-    page.get_by_role("button", name="Apply").click()
+    page.get_by_role("combobox", name="Ampel").select_option("red")
+    page.get_by_role("button", name="Anwenden").click()
     expect(page).to_have_url(re.compile(r"band=red"))
     rows = table.locator("tbody tr")
     red_names = sorted(Customer.objects.filter(health_band="red").values_list("name", flat=True))
     expect(rows).to_have_count(len(red_names))
     for i in range(len(red_names)):
-        expect(rows.nth(i)).to_contain_text("Red")
+        expect(rows.nth(i)).to_contain_text("Rot")
 
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Export CSV").click()
+        page.get_by_role("link", name="CSV exportieren").click()
     download = download_info.value
     assert download.suggested_filename.startswith("account-health-")
     with open(download.path(), encoding="utf-8-sig") as exported_file:
         text = exported_file.read()
     exported = list(csv.reader(io.StringIO(text)))
-    assert exported[0][:4] == ["Account", "Lead", "Health score", "Band"]
+    assert exported[0][:4] == ["Account", "Account-Verantwortlicher", "Gesundheitswert", "Ampel"]
     assert sorted(row[0] for row in exported[1:]) == red_names
-    assert {row[3] for row in exported[1:]} == {"Red"}
+    assert {row[3] for row in exported[1:]} == {"Rot"}
 
     rows.first.get_by_role("link").first.click()
-    expect(page.get_by_role("heading", name="Why: the components")).to_be_visible()
-    expect(page.locator(".health-score .band")).to_have_text("Red")
+    expect(page.get_by_role("heading", name="Warum: die Bestandteile")).to_be_visible()
+    expect(page.locator(".health-score .band")).to_have_text("Rot")
     account = page.get_by_role("heading", level=1).text_content()
 
     note = "Discussed with Sara: the overdue items are a handover gap, fixed next week."
-    page.get_by_role("textbox", name=re.compile(r"^Comment")).fill(note)
-    page.get_by_role("button", name="Add comment").click()
+    page.get_by_role("textbox", name=re.compile(r"^Kommentar")).fill(note)
+    page.get_by_role("button", name="Kommentar hinzufügen").click()
     expect(page.locator("#score-history").get_by_text(note)).to_be_visible()
 
     annotation = ScoreAnnotation.objects.get(body=note)
