@@ -79,7 +79,7 @@ test: install-dev
 	env -u DATABASE_URL $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/bandit -q -r accounts core customers dialogue solutions insights health integrity search space strategy integrations home config -ll
+	$(VENV)/bin/bandit -q -r accounts core customers dialogue solutions insights health integrity search space strategy integrations mailin home config -ll
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		ACCORD_TESTING=1 $(VENV)/bin/pytest -n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
 	# The tests marked `sqlite` again, on the embedded default (SQLite, eager Celery).

@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "space",
     "strategy",
     "search",
+    "mailin",
+    "anymail",
     "home",
 ]
 # The benchmark's dataset and commands are loaded only when asked for (make bench, the tests).
@@ -386,6 +388,30 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Accord <accord@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Email into the dialogue (mailin/): each account's and user's forwarding address is
+# account+<token>@ / user+<token>@ this domain; mail arrives by a hosted provider's inbound
+# webhook (Anymail: the basic-auth secret and the provider's signing key) or by polling an IMAP
+# mailbox. Attachments over the limit are listed but not kept (files under MEDIA_ROOT).
+INBOUND_EMAIL_DOMAIN = (env("INBOUND_EMAIL_DOMAIN", "inbound.accord.localhost") or "").lower()
+MAILIN_MAX_ATTACHMENT_BYTES = env_int("MAILIN_MAX_ATTACHMENT_BYTES", 10 * 2**20)
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / ("test-media" if TESTING else "media"))))
+ANYMAIL = {
+    name: value
+    for name, value in {
+        "WEBHOOK_SECRET": env("ANYMAIL_WEBHOOK_SECRET"),
+        "MAILGUN_WEBHOOK_SIGNING_KEY": env("MAILGUN_WEBHOOK_SIGNING_KEY"),
+    }.items()
+    if value
+}
+IMAP_HOST = env("IMAP_HOST", "")
+IMAP_PORT = env_int("IMAP_PORT", 993)
+IMAP_USER = env("IMAP_USER", "")
+IMAP_PASSWORD = env("IMAP_PASSWORD", "")
+IMAP_SSL = env_bool("IMAP_SSL", True)
+IMAP_MAILBOX = env("IMAP_MAILBOX", "INBOX")
+IMAP_TIMEOUT = env_int("IMAP_TIMEOUT", 30)
+IMAP_POLL_SECONDS = env_int("IMAP_POLL_SECONDS", 60)
+
 # REST framework
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -575,6 +601,7 @@ METRICS_COLLECTORS = [
     "customers.metrics.collect",
     "insights.metrics.collect",
     "health.metrics.collect",
+    "mailin.metrics.collect",
 ]
 
 # Account health (health app). Weights are the components' maximum points; they need not sum
@@ -649,6 +676,11 @@ SPACE_GUEST_EXPIRY_DAYS = env_int("SPACE_GUEST_EXPIRY_DAYS", 90)
 SPACE_REMINDER_DAYS = env_int("SPACE_REMINDER_DAYS", 3)
 # Its own cookie, sent only to the guest pages (never with an internal page or the API).
 SPACE_GUEST_COOKIE = "__Secure-accord_guest" if PRODUCTION else "accord_guest"
+if IMAP_HOST:
+    CELERY_BEAT_SCHEDULE["mailin-poll-imap"] = {
+        "task": "mailin.tasks.poll_mailbox_task",
+        "schedule": timedelta(seconds=IMAP_POLL_SECONDS),
+    }
 CELERY_BEAT_SCHEDULE["space-step-reminders"] = {
     "task": "space.tasks.send_step_reminders_task",
     "schedule": crontab(hour=7, minute=0),

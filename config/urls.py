@@ -35,6 +35,7 @@ urlpatterns = [
     path("insights/", include("insights.urls")),
     path("health/", include("health.urls")),
     path("integrations/", include("integrations.urls")),
+    path("mailin/", include("mailin.urls")),
     path("", include("space.urls")),
     path("strategy/", include("strategy.urls")),
     path("search/", include("search.urls")),

@@ -454,3 +454,30 @@ class StoredScorecardFactory(factory.django.DjangoModelFactory):
     customer = factory.SubFactory(CustomerFactory)
     percent = 50
     computed_at = factory.LazyFunction(timezone.now)
+
+
+class InboundEmailFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "mailin.InboundEmail"
+
+    sender = factory.SubFactory(UserFactory)
+    customer = None
+    # Filed on an account means logged there; without one it waits in the sender's inbox.
+    status = factory.LazyAttribute(lambda o: "logged" if o.customer else "unmatched")
+    via = "webhook"
+    message_id = factory.Sequence(lambda n: f"<m{n}@mail.example.com>")
+    subject = "Pilot next steps"
+    from_address = factory.LazyAttribute(lambda o: o.sender.email)
+    sent_at = factory.LazyFunction(timezone.now)
+    body = "We agree on the pilot."
+
+
+class InboundAttachmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "mailin.InboundAttachment"
+
+    email = factory.SubFactory(InboundEmailFactory)
+    file = factory.django.FileField(filename="offer.pdf", data=b"%PDF-1.4 offer")
+    filename = "offer.pdf"
+    content_type = "application/pdf"
+    size = 14

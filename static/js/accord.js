@@ -103,6 +103,18 @@
     dialog.showModal();
   }, true);
 
+  // Copy buttons: data-copy names the field whose value goes to the clipboard.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy]");
+    var field = button && document.querySelector(button.getAttribute("data-copy"));
+    if (!field || !navigator.clipboard) {
+      return;
+    }
+    navigator.clipboard.writeText(field.value).then(function () {
+      button.textContent = button.getAttribute("data-copied") || button.textContent;
+    });
+  });
+
   // Back/forward cache: a page shown again must not keep a disabled button.
   window.addEventListener("pageshow", function () {
     document.querySelectorAll("form[data-busy][aria-busy]").forEach(function (form) {

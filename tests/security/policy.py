@@ -36,6 +36,7 @@ from customers.models import (
 )
 from dialogue.models import ActionItem, CalendarFeed, Meeting, PlannedMeeting
 from integrations.models import ImportRun, WebhookDelivery, WebhookEndpoint
+from mailin.models import InboundAttachment, InboundEmail
 from solutions.models import Comment, Contribution, Partner, Proposal
 from space.models import Feedback, Guest, PlanStep, SharedItem, SharedProposal, SharedSpace
 from strategy.models import AnalysisItem, Division, StoredScorecard, WhitespaceCell
@@ -318,6 +319,25 @@ POLICY: dict[str, Rule] = {
     ),
     "integrations/webhooks/deliveries/<int:pk>/resend/": page(
         WebhookDelivery, scope=USER, owner_field="endpoint__owner"
+    ),
+    # mailin: a sender's own inbox; a logged email is also readable with its account
+    "mailin/": page(note="the signed-in user's own unmatched emails"),
+    "mailin/emails/<int:pk>/": page(
+        InboundEmail, note="an email logged on the account (or the sender's own, in the inbox)"
+    ),
+    "mailin/emails/<int:pk>/assign/": page(InboundEmail, scope=USER, owner_field="sender"),
+    "mailin/emails/<int:pk>/discard/": page(InboundEmail, scope=USER, owner_field="sender"),
+    "mailin/attachments/<int:pk>/": page(
+        InboundAttachment, note="a file of an email logged on the account (or the sender's own)"
+    ),
+    "mailin/address/": page(note="the signed-in user's own forwarding address"),
+    "mailin/address/renew/": page(note="POST only: the signed-in user's own address"),
+    "mailin/customers/<int:pk>/address/": page(Customer),
+    "mailin/customers/<int:pk>/address/renew/": page(Customer),
+    "mailin/inbound/<slug:provider>/": Rule(
+        TOKEN,
+        note="a mail provider's inbound webhook: 404 until ANYMAIL WEBHOOK_SECRET is set, then "
+        "HTTP basic auth and the provider's signature (tests/mailin/test_webhook.py)",
     ),
     # core
     "customers/<int:pk>/audit/": page(Customer, note="leads, managers and admins only"),

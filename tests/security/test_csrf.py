@@ -16,7 +16,13 @@ from tests.security.test_walk import concrete_path
 # The one-click unsubscribe of a notification email (RFC 8058) is posted by mail clients
 # without a session: the signed token in its URL is what authorises it, and all it can do is
 # switch one kind of email off (tests/accounts cover a forged or altered token: 400).
-CSRF_FREE = {"api/auth/token/", "accounts/notifications/unsubscribe/<str:token>/"}
+# A mail provider's inbound webhook reads no session either: its basic-auth secret and the
+# provider's signature authorise it (tests/mailin/test_webhook.py).
+CSRF_FREE = {
+    "api/auth/token/",
+    "accounts/notifications/unsubscribe/<str:token>/",
+    "mailin/inbound/<slug:provider>/",
+}
 ROUTES = [
     r
     for r in all_routes()
