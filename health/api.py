@@ -63,6 +63,14 @@ class HealthView(APIView):
         OpenApiParameter("band", OpenApiTypes.STR, enum=Customer.HealthBand.values),
         OpenApiParameter("industry", OpenApiTypes.STR),
         OpenApiParameter(
+            "plan_max", OpenApiTypes.INT, description="Plan scorecard at most this (0-100)."
+        ),
+        OpenApiParameter(
+            "min_value",
+            OpenApiTypes.DECIMAL,
+            description="Open proposal value at least this (organisation currency).",
+        ),
+        OpenApiParameter(
             "sort",
             OpenApiTypes.STR,
             enum=[key for key, _ in SORT_CHOICES],

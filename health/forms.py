@@ -15,6 +15,10 @@ SORT_FIELDS = {
     "overdue": _("Overdue action items"),
     "in_flight": _("Proposals in flight"),
     "areas": _("Areas involved"),
+    "plan": _("Plan scorecard"),
+    "open_value": _("Open value"),
+    "weighted_value": _("Weighted value"),
+    "installed_value": _("Installed value"),
 }
 SORT_CHOICES = [
     choice
@@ -37,6 +41,16 @@ class DashboardFilterForm(forms.Form):
         label=_("Band"),
     )
     industry = forms.ChoiceField(required=False, label=_("Industry"))
+    plan_max = forms.IntegerField(
+        required=False, min_value=0, max_value=100, label=_("Plan scorecard at most (%)")
+    )
+    min_value = forms.DecimalField(
+        required=False,
+        min_value=0,
+        max_digits=16,
+        decimal_places=2,
+        label=_("Open value at least"),
+    )
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, label=_("Sort by"))
 
     def __init__(
@@ -60,6 +74,8 @@ class DashboardFilterForm(forms.Form):
             "lead_id": data.get("lead"),
             "band": data.get("band") or "",
             "industry": data.get("industry") or "",
+            "plan_max": data.get("plan_max"),
+            "min_value": data.get("min_value"),
             "sort": data.get("sort") or DEFAULT_SORT,
         }
 

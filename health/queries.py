@@ -7,15 +7,17 @@ stored values (scores, snapshots and the precomputed AccountHealth rows).
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Avg, Count, F, OrderBy, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, F, OrderBy, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Round
 
 from accounts.models import User
 from accounts.visibility import visible_customers_q
 from customers.models import Customer
 from health.models import AccountHealth, HealthSnapshot, ScoreAnnotation
+from strategy.models import StoredScorecard
 
 HISTORY_DAYS = 90
 TEAM_CHART_STEP_DAYS = 7
@@ -35,13 +37,21 @@ SORT_COLUMNS = {
     "overdue": ("health__overdue_action_items",),
     "in_flight": ("health__proposals_in_flight",),
     "areas": ("health__areas_involved",),
+    "plan": ("scorecard__percent",),
+    "open_value": ("scorecard__open_value",),
+    "weighted_value": ("scorecard__weighted_value",),
+    "installed_value": ("scorecard__installed_value",),
 }
+# The value at stake the dashboard adds up per band (strategy.StoredScorecard's columns).
+VALUE_KINDS = ("open_value", "weighted_value", "installed_value")
 
 
 @dataclass(frozen=True)
 class DashboardRow:
     customer: Customer
     health: AccountHealth | None
+    # The stored plan scorecard and value at stake; None before the change feed stored one.
+    scorecard: StoredScorecard | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,8 @@ class DashboardScope:
     lead_choices: list[tuple[int, str]]
     industry_choices: list[str]
     band_counts: dict[str, int]
+    # Band -> the open, weighted and installed value of its accounts.
+    band_values: dict[str, dict[str, Decimal]]
 
     def customers(self) -> QuerySet[Customer]:
         queryset = Customer.objects.all()
@@ -80,11 +92,12 @@ def dashboard_scope(user: User) -> DashboardScope:
             "industry",
             "health_band",
         )
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), **{kind: Sum(f"scorecard__{kind}") for kind in VALUE_KINDS})
     )
     leads: dict[int, tuple[str, str, str]] = {}
     industries: set[str] = set()
     counts = dict.fromkeys((*Customer.HealthBand.values, ""), 0)
+    values = {band: dict.fromkeys(VALUE_KINDS, Decimal(0)) for band in counts}
     for group in groups:
         first, last = group["lead__first_name"], group["lead__last_name"]
         name = f"{first} {last}".strip() or group["lead__username"]
@@ -92,11 +105,14 @@ def dashboard_scope(user: User) -> DashboardScope:
         if group["industry"]:
             industries.add(group["industry"])
         counts[group["health_band"]] = counts.get(group["health_band"], 0) + group["n"]
+        for kind in VALUE_KINDS:
+            values[group["health_band"]][kind] += group[kind] or 0
     return DashboardScope(
         ids=ids,
         lead_choices=[(pk, key[2]) for pk, key in sorted(leads.items(), key=lambda i: i[1])],
         industry_choices=sorted(industries),
         band_counts=counts,
+        band_values=values,
     )
 
 
@@ -106,10 +122,17 @@ def dashboard_customers(
     lead_id: int | None = None,
     band: str = "",
     industry: str = "",
+    plan_max: int | None = None,
+    min_value: Decimal | None = None,
     sort: str,
 ) -> QuerySet[Customer]:
-    """The dashboard's accounts, filtered and ordered, with their lead and stored health."""
-    queryset = scope.customers().select_related("lead", "health")
+    """The dashboard's accounts, filtered and ordered, with their lead, stored health and
+    stored scorecard (plan percentage and value at stake)."""
+    queryset = scope.customers().select_related("lead", "health", "scorecard")
+    if plan_max is not None:
+        queryset = queryset.filter(scorecard__percent__lte=plan_max)
+    if min_value is not None:
+        queryset = queryset.filter(scorecard__open_value__gte=min_value)
     if lead_id is not None:
         queryset = queryset.filter(lead_id=lead_id)
     if band:
@@ -125,14 +148,18 @@ def dashboard_customers(
 
 
 def dashboard_rows(customers: object) -> list[DashboardRow]:
-    """Pair each customer with its dashboard row (None before its first score)."""
+    """Pair each customer with its dashboard row (None before its first score) and, where
+    the query joined it, its stored scorecard."""
     rows = []
     for customer in customers:  # type: ignore[attr-defined]
         try:
             health = customer.health
         except AccountHealth.DoesNotExist:
             health = None
-        rows.append(DashboardRow(customer=customer, health=health))
+        scorecard = None
+        if Customer.scorecard.is_cached(customer):  # type: ignore[attr-defined]
+            scorecard = getattr(customer, "scorecard", None)
+        rows.append(DashboardRow(customer=customer, health=health, scorecard=scorecard))
     return rows
 
 

@@ -57,6 +57,18 @@ class HealthParamsSerializer(serializers.Serializer):
     days = serializers.IntegerField(min_value=1, max_value=366, default=90)
 
 
+def _stored_value(name: str) -> serializers.DecimalField:
+    """One of the account's stored values at stake (strategy.StoredScorecard); null before
+    the change feed stored it."""
+    return serializers.DecimalField(
+        source=f"scorecard.{name}",
+        max_digits=16,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+    )
+
+
 class DashboardRowSerializer(serializers.ModelSerializer):
     customer = serializers.IntegerField(source="pk", read_only=True)
     lead = serializers.CharField(source="lead.display_name", read_only=True, max_length=300)
@@ -71,6 +83,13 @@ class DashboardRowSerializer(serializers.ModelSerializer):
     overdue_action_items = serializers.SerializerMethodField()
     proposals_in_flight = serializers.SerializerMethodField()
     areas_involved = serializers.SerializerMethodField()
+    # The stored plan scorecard and value at stake (organisation currency); null until stored.
+    plan_percent = serializers.IntegerField(
+        source="scorecard.percent", read_only=True, allow_null=True
+    )
+    open_value = _stored_value("open_value")
+    weighted_value = _stored_value("weighted_value")
+    installed_value = _stored_value("installed_value")
 
     class Meta:
         model = Customer
@@ -90,6 +109,10 @@ class DashboardRowSerializer(serializers.ModelSerializer):
             "overdue_action_items",
             "proposals_in_flight",
             "areas_involved",
+            "plan_percent",
+            "open_value",
+            "weighted_value",
+            "installed_value",
         ]
         read_only_fields = fields
 

@@ -1,6 +1,7 @@
 import json
 from collections import defaultdict
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -18,6 +19,7 @@ from customers.models import Customer
 from health import queries, services
 from health.forms import SORT_FIELDS, AnnotationForm, DashboardFilterForm
 from health.models import HealthSnapshot
+from strategy.models import StoredScorecard
 
 PAGE_SIZE = 25
 # The account's history lists a day when the score moved this much since the last listed day.
@@ -41,7 +43,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form = dashboard_filter_form(request.GET or None, scope)
     params = form.cleaned_or_defaults()
     customers = queries.dashboard_customers(scope, **params)
-    has_filters = any(params[key] for key in ("lead_id", "band", "industry"))
+    has_filters = any(params[key] for key in ("band", "industry")) or any(
+        params[key] is not None for key in ("lead_id", "plan_max", "min_value")
+    )
     paginator = Paginator(customers, PAGE_SIZE)
     if not has_filters:
         paginator.count = sum(scope.band_counts.values())  # counted with the scope already
@@ -61,6 +65,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def _charts_context(scope: queries.DashboardScope) -> dict:
     """The band counts, the team's score history and the accounts needing attention."""
     counts = scope.band_counts
+    bands = Customer.HealthBand.values
     history = queries.team_history(scope, today=timezone.localdate())
     return {
         "band_counts": counts,
@@ -71,6 +76,25 @@ def _charts_context(scope: queries.DashboardScope) -> dict:
                 "values": [counts[band] for band in Customer.HealthBand.values],
             }
         ),
+        "band_values": [
+            {"band": band, "label": label, **scope.band_values[band]}
+            for band, label in Customer.HealthBand.choices
+        ],
+        "value_chart_json": _json(
+            {
+                "labels": [label for _, label in Customer.HealthBand.choices],
+                "names": {
+                    "open_value": _("Open value"),
+                    "weighted_value": _("Weighted value"),
+                    "installed_value": _("Installed value"),
+                },
+                **{
+                    kind: [float(scope.band_values[band][kind]) for band in bands]
+                    for kind in queries.VALUE_KINDS
+                },
+            }
+        ),
+        "currency": settings.ORGANISATION_CURRENCY,
         "team_history": history,
         "history_chart_json": _json(
             {
@@ -93,20 +117,7 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
     form = dashboard_filter_form(request.GET or None, scope)
     customers = queries.dashboard_customers(scope, **form.cleaned_or_defaults())
     response, writer = csv_response(f"account-health-{timezone.localdate().isoformat()}.csv")
-    writer.writerow(
-        [
-            _("Account"),
-            _("Lead"),
-            _("Health score"),
-            _("Band"),
-            _("30-day trend"),
-            _("Last meeting"),
-            _("Open severe problems"),
-            _("Overdue action items"),
-            _("Proposals in flight"),
-            _("Areas involved"),
-        ]
-    )
+    writer.writerow(_csv_header())
     for row in queries.dashboard_rows(customers):
         customer, health = row.customer, row.health
         last_meeting = customer.last_meeting_at
@@ -122,9 +133,40 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
                 health.overdue_action_items if health else None,
                 health.proposals_in_flight if health else None,
                 ", ".join(health.area_names) if health else None,
+                *_scorecard_cells(row.scorecard),
             ]
         )
     return response
+
+
+def _csv_header() -> list[str]:
+    currency = {"currency": settings.ORGANISATION_CURRENCY}
+    return [
+        _("Account"),
+        _("Lead"),
+        _("Health score"),
+        _("Band"),
+        _("30-day trend"),
+        _("Last meeting"),
+        _("Open severe problems"),
+        _("Overdue action items"),
+        _("Proposals in flight"),
+        _("Areas involved"),
+        _("Plan scorecard (%)"),
+        _("Open value (%(currency)s)") % currency,
+        _("Weighted value (%(currency)s)") % currency,
+        _("Installed value per year (%(currency)s)") % currency,
+    ]
+
+
+def _scorecard_cells(scorecard: StoredScorecard | None) -> list:
+    """The CSV's plan percentage and open, weighted and installed value of one account."""
+    if scorecard is None:
+        return [None, None, None, None]
+    return [
+        scorecard.percent,
+        *(getattr(scorecard, kind) for kind in queries.VALUE_KINDS),
+    ]
 
 
 @login_required

@@ -296,16 +296,25 @@ class AccountPlaybook(VersionedModel):
 
 
 class StoredScorecard(models.Model):
-    """The account's last plan scorecard, kept current by the change feed, for the dashboard."""
+    """The account's last plan scorecard and its value at stake (in the organisation's
+    currency), kept current by the change feed, for the managers' dashboard."""
 
     customer = models.OneToOneField(Customer, on_delete=models.CASCADE, related_name="scorecard")
     playbook = models.ForeignKey(Playbook, null=True, on_delete=models.SET_NULL, related_name="+")
     percent = models.PositiveSmallIntegerField(null=True)
     criteria = models.JSONField(default=list)
+    open_value = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    weighted_value = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    installed_value = models.DecimalField(max_digits=16, decimal_places=2, default=0)
     computed_at = models.DateTimeField()
 
     class Meta:
-        indexes = [models.Index(fields=["percent"])]
+        indexes = [
+            models.Index(fields=["percent"]),
+            models.Index(fields=["open_value"]),
+            models.Index(fields=["weighted_value"]),
+            models.Index(fields=["installed_value"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.customer}: {self.percent}%"

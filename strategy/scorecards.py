@@ -2,7 +2,8 @@
 
 `build_scorecard` is a plain function of the stored data and a clock. Each criterion says
 whether it is met, why, and where to fix it; the percentage is the share of criteria met.
-The change feed keeps a StoredScorecard per account for the dashboard; the health score's
+The change feed keeps a StoredScorecard per account for the dashboard (with the account's
+value at stake); the health score's
 plan-quality component reads the same function.
 """
 
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from customers.models import Customer, Goal, Problem, Stakeholder
 from insights.models import PlanSection
 from strategy.models import AccountPlaybook, Playbook, StoredScorecard, WhitespaceCell
+from strategy.queries import value_at_stake
 
 
 @dataclass(frozen=True)
@@ -229,15 +231,20 @@ def _whitespace(customer: Customer, playbook: Playbook) -> list[Criterion]:
 
 
 def store_scorecard(customer_id: int, *, now: dt.datetime | None = None) -> StoredScorecard | None:
-    """Compute and keep the account's scorecard (idempotent: the last write wins)."""
+    """Compute and keep the account's scorecard and value at stake (idempotent: the last write
+    wins)."""
     customer = Customer.objects.filter(pk=customer_id).first()
     if customer is None:
         return None
     card = build_scorecard(customer, now=now)
+    value = value_at_stake(customer)
     values = {
         "playbook": card.playbook if card else None,
         "percent": card.percent if card else None,
         "criteria": [asdict(c) for c in card.criteria] if card else [],
+        "open_value": value.open_value,
+        "weighted_value": value.weighted_value,
+        "installed_value": value.installed_value,
         "computed_at": now or timezone.now(),
     }
     try:

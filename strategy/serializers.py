@@ -206,4 +206,14 @@ class PlaybookSerializer(serializers.ModelSerializer):
 class ScorecardSerializer(serializers.ModelSerializer):
     class Meta:
         model = StoredScorecard
-        fields = ["id", "customer", "playbook", "percent", "criteria", "computed_at"]
+        fields = [
+            "id",
+            "customer",
+            "playbook",
+            "percent",
+            "criteria",
+            "open_value",
+            "weighted_value",
+            "installed_value",
+            "computed_at",
+        ]

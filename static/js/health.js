@@ -9,11 +9,15 @@
     return canvas && canvas.dataset.chart ? JSON.parse(canvas.dataset.chart) : null;
   }
 
-  function bandChart() {
-    var canvas = document.getElementById("band-chart");
+  // Draws the chart of the canvas `id` from its data, when the page has that canvas.
+  function draw(id, config) {
+    var canvas = document.getElementById(id);
     var data = readData(canvas);
-    if (!canvas || !data) return;
-    new window.Chart(canvas, {
+    if (canvas && data) new window.Chart(canvas, config(data));
+  }
+
+  function bandChart() {
+    draw("band-chart", function (data) { return {
       type: "bar",
       data: {
         labels: data.labels,
@@ -28,14 +32,26 @@
         plugins: { legend: { display: false } },
         scales: { y: { beginAtZero: true, ticks: { precision: 0 } } }
       }
-    });
+    }; });
+  }
+
+  function valueChart() {
+    draw("value-chart", function (data) { return {
+      type: "bar",
+      data: {
+        labels: data.labels,
+        datasets: [
+          { label: data.names.open_value, data: data.open_value, backgroundColor: COLOURS.brand },
+          { label: data.names.weighted_value, data: data.weighted_value, backgroundColor: "#5b8cc0" },
+          { label: data.names.installed_value, data: data.installed_value, backgroundColor: "#7a7a7a" }
+        ]
+      },
+      options: { maintainAspectRatio: false, scales: { y: { beginAtZero: true } } }
+    }; });
   }
 
   function historyChart() {
-    var canvas = document.getElementById("history-chart");
-    var data = readData(canvas);
-    if (!canvas || !data) return;
-    new window.Chart(canvas, {
+    draw("history-chart", function (data) { return {
       data: {
         labels: data.labels,
         datasets: [
@@ -55,14 +71,11 @@
           x: { stacked: true }
         }
       }
-    });
+    }; });
   }
 
   function accountChart() {
-    var canvas = document.getElementById("account-chart");
-    var data = readData(canvas);
-    if (!canvas || !data) return;
-    new window.Chart(canvas, {
+    draw("account-chart", function (data) { return {
       type: "line",
       data: {
         labels: data.labels,
@@ -74,12 +87,13 @@
         scales: { y: { min: 0, max: 100 } },
         plugins: { legend: { display: false } }
       }
-    });
+    }; });
   }
 
   function init() {
     if (!window.Chart) return;
     bandChart();
+    valueChart();
     historyChart();
     accountChart();
   }
