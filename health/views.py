@@ -9,6 +9,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -98,7 +99,9 @@ def _charts_context(scope: queries.DashboardScope) -> dict:
         "team_history": history,
         "history_chart_json": _json(
             {
-                "labels": [point["taken_on"].isoformat() for point in history],
+                "labels": [
+                    date_format(point["taken_on"], "SHORT_DATE_FORMAT") for point in history
+                ],
                 "average": [float(point["average"]) for point in history],
                 "green": [point["green"] for point in history],
                 "amber": [point["amber"] for point in history],
@@ -257,7 +260,7 @@ def _account_context(
         "changes": changes,
         "history_chart_json": _json(
             {
-                "labels": [s.taken_on.isoformat() for s in history],
+                "labels": [date_format(s.taken_on, "SHORT_DATE_FORMAT") for s in history],
                 "scores": [s.score for s in history],
             }
         ),

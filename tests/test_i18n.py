@@ -287,3 +287,47 @@ def test_python_code_passes_no_bare_english_to_users():
         "gettext_lazy (with %(name)s placeholders instead of an f-string), then run "
         "make messages and translate them:\n" + "\n".join(problems)
     )
+
+
+# A date filter names one of the language's formats (config/formats/), or a machine format.
+_DATE_FILTER = re.compile(r"""\|(?:date|time):(["'])(.*?)\1""")
+NAMED_FORMATS = {
+    "DATE_FORMAT",
+    "DATETIME_FORMAT",
+    "SHORT_DATE_FORMAT",
+    "SHORT_DATETIME_FORMAT",
+    "TIME_FORMAT",
+    "MONTH_DAY_FORMAT",
+    "YEAR_MONTH_FORMAT",
+}
+MACHINE_FORMATS = {"c", "Y-m-d", "U"}  # datetime="" attributes, ids, timestamps
+WEEKDAY = {"l", "D"}  # the day's name alone, beside a named format
+
+
+def test_templates_use_one_date_format_per_language():
+    found = [
+        f"{path.relative_to(ROOT)}: {fmt}"
+        for path in _templates()
+        for _quote, fmt in _DATE_FILTER.findall(path.read_text())
+        if fmt not in NAMED_FORMATS | MACHINE_FORMATS | WEEKDAY
+    ]
+    assert not found, (
+        "a hard-coded date format shows dates unlike the rest of the app; use DATE_FORMAT, "
+        "DATETIME_FORMAT, TIME_FORMAT or MONTH_DAY_FORMAT (config/formats/):\n" + "\n".join(found)
+    )
+
+
+@pytest.mark.django_db
+def test_a_german_user_reads_german_dates_numbers_and_labels(client):
+    from django.urls import reverse
+
+    from tests import factories
+
+    lead = factories.UserFactory(language="de", time_zone="Europe/Berlin")
+    proposal = factories.ProposalFactory(customer__lead=lead, value="1234.5", currency="EUR")
+    factories.GoalFactory(customer=proposal.customer, target_on="2026-12-05")
+    client.force_login(lead)
+    page = client.get(reverse("solutions:proposal", args=[proposal.pk])).content.decode()
+    assert "1.234,50" in page
+    goals = client.get(reverse("customers:goals", args=[proposal.customer.pk])).content.decode()
+    assert "05.12.2026" in goals
