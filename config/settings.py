@@ -348,6 +348,9 @@ ACCOUNT_CHANGE_CONSUMERS = [
     "insights.tasks.refresh_prep_briefs_task",
     "strategy.tasks.refresh_scorecard",
 ]
+# Parts of the account plan PDF that apps above insights add, by name (core/pdf.py): each is a
+# function of the customer giving a template and its context.
+PLAN_PDF_PARTS = ["strategy.pdf.whitespace_part"]
 
 if REDIS_URL:
     CACHES = {

@@ -12,7 +12,7 @@ from accounts.models import Area
 from accounts.visibility import AccountAccess
 from core.conflicts import form_status, rebase
 from core.errors import IllegalTransition
-from core.pdf import pdf_download
+from core.pdf import pdf_download, plan_pdf_parts
 from core.versioning import StaleVersion
 from customers.access import get_customer_for_user, require
 from customers.models import Customer
@@ -341,6 +341,7 @@ def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         **_plan_context(customer, access),
         "summary": queries.latest_summary(customer),
+        "parts": plan_pdf_parts(customer, request=request),
         "pdf_heading": customer.name,
         "pdf_date": today,
         "today": today,
