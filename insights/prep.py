@@ -267,9 +267,18 @@ def _gap(gap: object) -> str:
     return _("No meeting with a champion in %(days)s days.") % {"days": gap["days"]}
 
 
+def _day(value: str | None) -> dt.date | None:
+    """A time stored in the brief as the reader's local day (a stored date stays that date)."""
+    if not value:
+        return None
+    moment = dt.datetime.fromisoformat(value)
+    return timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
+
+
 def present_brief(content: dict[str, Any]) -> dict[str, Any]:
-    """The stored brief worded in the active language: the brief is stored once, with choice
-    values and question kinds, and each reader (page or email) gets their own words."""
+    """The stored brief worded in the active language and zone: the brief is stored once, with
+    choice values, question kinds and ISO times, and each reader (page or email) gets their own
+    words and days."""
     return {
         **content,
         "attendees": [
@@ -277,9 +286,12 @@ def present_brief(content: dict[str, Any]) -> dict[str, Any]:
                 **person,
                 "role": _label(Stakeholder.BuyingRole, person["role"]),
                 "attitude": _label(Stakeholder.Attitude, person["attitude"]),
+                "last_met": _day(person["last_met"]),
+                "words": [{**w, "on": _day(w["on"])} for w in person.get("words", [])],
             }
             for person in content.get("attendees", [])
         ],
+        "next_steps": [{**s, "due": _day(s["due"])} for s in content.get("next_steps", [])],
         "problems": [
             {
                 **problem,
