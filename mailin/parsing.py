@@ -27,6 +27,7 @@ MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!~])")
 AUTH_FAILURE = re.compile(r"\b(spf|dkim)=(fail|softfail|permerror)\b", re.IGNORECASE)
 VERDICT_HEADERS = ("Received-SPF", "X-Mailgun-Spf", "X-Mailgun-Dkim-Check-Result")
 MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 @dataclass
@@ -58,6 +59,12 @@ class ParsedEmail:
     attachments: list[Attachment] = field(default_factory=list)
     auth_failed: bool = False
     spam: bool = False
+
+
+def clean_text(text: str) -> str:
+    """Text without control characters other than line breaks and tabs (PostgreSQL refuses
+    NUL, and none of them means anything in a note)."""
+    return CONTROL.sub("", text.replace("\r\n", "\n"))
 
 
 def parse_bytes(raw: bytes) -> AnymailInboundMessage:
@@ -136,9 +143,9 @@ def auth_failed(message: AnymailInboundMessage) -> bool:
 def read_email(message: AnymailInboundMessage) -> ParsedEmail:
     """Everything the dialogue needs from one message."""
     sender_list = addresses([str(message.get("From", ""))])
-    text = message.text or ""
+    text = clean_text(message.text or "")
     if not text.strip() and message.html:
-        text = html_to_text(message.html)
+        text = clean_text(html_to_text(message.html))
     header_recipients = [
         str(value)
         for name in ("To", "Cc", "Delivered-To", "X-Original-To")
@@ -150,7 +157,7 @@ def read_email(message: AnymailInboundMessage) -> ParsedEmail:
     participants = addresses([*sender_list, *recipients, *body_addresses(text)])
     return ParsedEmail(
         sender=sender_list[0] if len(sender_list) == 1 else "",
-        subject=" ".join(str(message.get("Subject", "")).split())[:200],
+        subject=clean_text(" ".join(str(message.get("Subject", "")).split()))[:200],
         message_id=(message_ids(str(message.get("Message-ID", ""))) or [""])[0][:998],
         in_reply_to=message_ids(
             f"{message.get('In-Reply-To', '')} {message.get('References', '')}"
@@ -161,7 +168,7 @@ def read_email(message: AnymailInboundMessage) -> ParsedEmail:
         body=folded,
         attachments=[
             Attachment(
-                filename=(part.get_filename() or "attachment")[:255],
+                filename=clean_text(part.get_filename() or "attachment")[:255] or "attachment",
                 content_type=part.get_content_type(),
                 content=part.get_content_bytes() or b"",
             )

@@ -201,7 +201,8 @@ def _notes(email: InboundEmail) -> str:
     link = reverse("mailin:email", args=[email.pk])
     attachments = list(email.attachments.all())
     empty = _("The email has no text.")
-    lines = [as_markdown(email.body) or f"_{empty}_"]
+    # Meeting notes hold 50,000 characters; the whole text stays on the email's page.
+    lines = [as_markdown(email.body[:40000]) or f"_{empty}_"]
     if attachments:
         names = ", ".join(as_markdown(item.filename) for item in attachments)
         lines.append(_("Attachments: %(names)s") % {"names": names})

@@ -9,6 +9,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.params import parse_id
 from customers.access import get_customer_for_user, require
 from customers.models import Customer
 from mailin import services
@@ -44,11 +45,11 @@ def email_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     """Log an inbox email on an account the sender may write on."""
     email = get_inbox_email_for_user(request.user, pk)
-    raw = request.POST.get("customer", "")
-    if not raw.isdigit():
+    customer_id = parse_id(request.POST.get("customer"), name="customer")
+    if customer_id is None:
         messages.error(request, _("Choose the account to log this email on."))
         return redirect("mailin:inbox")
-    customer, access = get_customer_for_user(request.user, int(raw))
+    customer, access = get_customer_for_user(request.user, customer_id)
     require(access.can_contribute)
     meeting = services.assign_email(email, customer=customer)
     messages.success(request, _("The email is logged on %(account)s.") % {"account": customer})

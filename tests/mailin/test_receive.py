@@ -232,3 +232,22 @@ def test_an_html_only_email_is_sanitized_to_text(actors, carla):
     assert outcome.email.body == "Budget approved\nNext: contract"
     assert "alert" not in notes
     assert "<" not in outcome.email.body
+
+
+def test_control_characters_are_dropped_before_storing(actors, carla):
+    address = live_address(customer=actors.customer_a).address
+    outcome = receive(
+        sender=actors.sales_a.email, to=address, subject="Budget", text="Budget\x00 ok\x07"
+    )
+    assert outcome.status == "logged"
+    assert outcome.email.body == "Budget ok"
+
+
+def test_admins_see_the_dropped_counts_in_the_admin(client, actors):
+    receive(sender="mallory@evil.example", to="someone@alpha.example")
+    client.force_login(actors.admin)
+    response = client.get("/admin/mailin/droppedmailcount/")
+    assert response.status_code == 200
+    assert "Sender is not an Accord user" in response.content.decode()
+    client.force_login(actors.sales_a)
+    assert client.get("/admin/mailin/droppedmailcount/").status_code in (302, 403)

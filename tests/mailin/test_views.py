@@ -89,8 +89,16 @@ def test_a_viewer_cannot_assign_to_the_account_they_read(client, actors, media):
 
 def test_assigning_without_an_account_says_so(client, actors, inbox_email):
     client.force_login(actors.sales_a)
-    response = client.post(f"/mailin/emails/{inbox_email.pk}/assign/", {"customer": "x"})
+    response = client.post(f"/mailin/emails/{inbox_email.pk}/assign/", {"customer": ""})
     assert response.status_code == 302
+    assert not Meeting.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["x", "0", "²", "99999999999999999999"])
+def test_a_bad_account_id_is_a_400(client, actors, inbox_email, value):
+    client.force_login(actors.sales_a)
+    response = client.post(f"/mailin/emails/{inbox_email.pk}/assign/", {"customer": value})
+    assert response.status_code == 400
     assert not Meeting.objects.exists()
 
 
