@@ -2,7 +2,9 @@
 
 At scale 1.0: 5,000 customers, 50,000 stakeholders, 20,000 goals, 40,000 problems, 250,000
 meetings, 300,000 action items, 20,000 proposals, 60,000 contributions and 100,000 comments,
-with ten "hot" customers carrying 2,000 meetings, 200 stakeholders and 300 proposals each.
+two to four divisions per customer with their whitespace cells over a 12-offering catalogue
+and the value of every open proposal (bench/strategy_data.py), with ten "hot" customers
+carrying 2,000 meetings, 200 stakeholders, 300 proposals and six divisions each.
 Loaded with COPY; history tables are left empty (they only matter for the record history pages).
 """
 
@@ -23,12 +25,14 @@ from django.utils import timezone
 
 from accounts.models import AccountMembership, Area, Team, TeamMember, User
 from bench.copy import Copier, next_id, reset_sequence
+from bench.strategy_data import load_strategy
 from config.celery import app as celery_app
 from customers.models import Customer, Goal, Problem, Process, ProcessStep, Stakeholder
 from dialogue.models import ActionItem, Meeting
 from health.models import HealthSnapshot
 from insights.summaries import rebuild_summary
 from solutions.models import Comment, Contribution, Partner, Proposal
+from strategy.scorecards import store_scorecard
 
 PASSWORD = "accord-demo"
 HOT_CUSTOMERS = 10
@@ -591,6 +595,7 @@ def load(factor: float = 1.0, seed: int = 42, log: Callable[[str], None] = print
             f"proposals: {proposals.total}, contributions: {contributions.total}, "
             f"comments: {comments.total}"
         )
+        strategy_counts = load_strategy(customer_ids, set(customer_ids[:hot]), rng, now, log)
 
         with connection.cursor() as cursor:
             cursor.execute(
@@ -624,6 +629,7 @@ def load(factor: float = 1.0, seed: int = 42, log: Callable[[str], None] = print
             "proposals": proposals.total,
             "contributions": contributions.total,
             "comments": comments.total,
+            **strategy_counts,
         }
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -657,7 +663,12 @@ def _build_summaries(customer_ids: list[int], now: dt.datetime) -> int:
 
     with _eager_quiet_jobs():
         _fast_commits()
-        return sum(rebuild_summary(cid, now=now).outcome == "created" for cid in customer_ids)
+        built = 0
+        for cid in customer_ids:
+            built += rebuild_summary(cid, now=now).outcome == "created"
+            # The dashboard's plan and value columns, as the change feed stores them.
+            store_scorecard(cid, now=now)
+        return built
 
 
 def _build_summaries_in_child(customer_ids: list[int], now: dt.datetime) -> int:

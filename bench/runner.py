@@ -75,6 +75,11 @@ def probes() -> list[Probe]:
     items = [
         Probe("floor (trivial view)", "bench-sales1", lambda c: "/bench/floor/", group="floor"),
         Probe("manager dashboard", "bench-manager1", lambda c: _url("health:dashboard")),
+        Probe(
+            "manager dashboard by open value",
+            "bench-manager1",
+            lambda c: _url("health:dashboard", query="sort=-open_value"),
+        ),
         Probe("customer list (my accounts)", "bench-manager1", lambda c: _url("home")),
         Probe(
             "search",
@@ -108,6 +113,11 @@ def probes() -> list[Probe]:
                 f"summary page ({kind})",
                 "bench-sales1",
                 lambda c, p=pick: _url("insights:summary", p(c)),
+            ),
+            Probe(
+                f"whitespace page ({kind})",
+                "bench-sales1",
+                lambda c, p=pick: _url("strategy:whitespace", p(c)),
             ),
             Probe(
                 f"health page ({kind})",

@@ -8,6 +8,7 @@ from health import demo as health_demo
 from insights import demo as insights_demo
 from solutions import demo as solutions_demo
 from space import demo as space_demo
+from strategy import demo as strategy_demo
 
 
 class Command(BaseCommand):
@@ -18,7 +19,14 @@ class Command(BaseCommand):
             users = accounts_demo.seed()
             customers = customers_demo.seed(users)
             # Each app adds its part; health and the summaries read what the others made.
-            for app_demo in (dialogue_demo, solutions_demo, space_demo, health_demo, insights_demo):
+            for app_demo in (
+                dialogue_demo,
+                solutions_demo,
+                space_demo,
+                strategy_demo,
+                health_demo,
+                insights_demo,
+            ):
                 app_demo.seed(users, customers)
         self.stdout.write(
             self.style.SUCCESS(
