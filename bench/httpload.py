@@ -82,6 +82,7 @@ def mixed_paths(context: Context) -> list[str]:
         reverse("health:account", args=[c]),
         reverse("solutions:proposal", args=[context.typical_proposal]),
         reverse("search:results") + "?q=delivery",
+        reverse("search:suggest") + "?q=deliv",
     ]
 
 

@@ -40,6 +40,7 @@ class Probe:
     method: str = "get"
     data: Callable[[Context, int], dict[str, Any]] | None = None
     group: str = "page"
+    p95_limit_ms: int = 50
 
 
 def build_context() -> Context:
@@ -82,9 +83,16 @@ def probes() -> list[Probe]:
         ),
         Probe("customer list (my accounts)", "bench-manager1", lambda c: _url("home")),
         Probe(
-            "search",
+            "search results page",
             "bench-manager1",
             lambda c: _url("search:results", query=f"q={c.search_term}"),
+        ),
+        # What the top bar's box asks while someone types: a word's first letters.
+        Probe(
+            "search type-ahead",
+            "bench-manager1",
+            lambda c: _url("search:suggest", query=f"q={c.search_term[:5]}"),
+            p95_limit_ms=30,
         ),
         Probe("api customers", "bench-manager1", lambda c: "/api/customers/", group="api"),
         Probe("api dashboard", "bench-manager1", lambda c: "/api/dashboard/", group="api"),
@@ -182,7 +190,12 @@ def _run(requests: int, warmup: int, only: set[str] | None) -> list[dict[str, An
     for probe in probes():
         if only and probe.name not in only:
             continue
-        row: dict[str, Any] = {"name": probe.name, "group": probe.group, "user": probe.username}
+        row: dict[str, Any] = {
+            "name": probe.name,
+            "group": probe.group,
+            "user": probe.username,
+            "p95_limit_ms": probe.p95_limit_ms,
+        }
         try:
             url = probe.url(context)
         except (NoReverseMatch, TypeError) as exc:

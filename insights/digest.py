@@ -22,7 +22,8 @@ def send_weekly_digests(*, now: dt.datetime | None = None) -> int:
     day or a week, by their choice; weekly ones go out on Mondays); one email each."""
     now = now or timezone.now()
     frequencies = [User.DigestFrequency.DAILY]
-    if now.weekday() == 0:
+    # Monday is the team's: the deployment's TIME_ZONE (beat runs this at 06:00 there).
+    if timezone.localdate(now).weekday() == 0:
         frequencies.append(User.DigestFrequency.WEEKLY)
     sent = 0
     for frequency in frequencies:
@@ -32,7 +33,7 @@ def send_weekly_digests(*, now: dt.datetime | None = None) -> int:
 
 def _send_digests(frequency: str, *, now: dt.datetime) -> int:
     days = 1 if frequency == User.DigestFrequency.DAILY else 7
-    period_start = (now - dt.timedelta(days=days)).date()
+    period_start = timezone.localdate(now) - dt.timedelta(days=days)
     summaries = (
         AccountSummary.objects.filter(built_at__gt=now - dt.timedelta(days=days), built_at__lte=now)
         .select_related("customer")

@@ -11,7 +11,7 @@ from django.urls import reverse
 from accounts import services
 from accounts.models import Notification, NotificationPreference, User
 from insights import digest
-from insights.models import AccountSummary
+from insights.models import AccountSummary, DigestDelivery
 from tests import factories
 
 MENTION = Notification.Kind.MENTION
@@ -191,3 +191,14 @@ def _summary(customer, now):
         content_hash="x",
         built_at=now - dt.timedelta(hours=2),
     )
+
+
+def test_weekly_digests_go_out_on_the_teams_monday_not_utcs(actors, settings):
+    # 06:00 on Monday in Tokyo is still Sunday in UTC.
+    settings.TIME_ZONE = "Asia/Tokyo"
+    now = dt.datetime(2026, 6, 14, 21, tzinfo=dt.UTC)
+    User.objects.filter(pk=actors.sales_a.pk).update(digest_frequency=User.DigestFrequency.WEEKLY)
+    _summary(actors.customer_a, now)
+    digest.send_weekly_digests(now=now)
+    assert [m for m in mail.outbox if m.to == [actors.sales_a.email]]
+    assert DigestDelivery.objects.get(user=actors.sales_a).period_start == dt.date(2026, 6, 8)

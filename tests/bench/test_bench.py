@@ -42,6 +42,9 @@ def test_benchmark_smoke_run_and_flat_query_counts(tmp_path, is_postgres):
         budget = WRITE_QUERY_BUDGET if "POST" in name else QUERY_BUDGET
         assert row["queries"] <= budget, f"{name}: {row['queries']} queries"
         assert row["p95_ms"] >= row["median_ms"] > 0
+    # Issue 18's targets: the type-ahead within 30 ms at p95, the results page within 50 ms.
+    limits = {name: row["p95_limit_ms"] for name, row in pages.items() if "search" in name}
+    assert limits == {"search type-ahead": 30, "search results page": 50}
     assert larger["load"]["requests"] > 0
     assert larger["load"]["non_2xx_3xx"] == 0
     assert larger["load"]["socket_errors"] == 0
@@ -52,3 +55,24 @@ def test_benchmark_smoke_run_and_flat_query_counts(tmp_path, is_postgres):
     assert all(run["accounts"] == larger["customers"] for run in by_processes)
     # Every summary was made stale first: each build stored a new version.
     assert larger["summaries"]["new_versions"] == larger["customers"]
+
+
+def test_the_report_checks_each_page_against_its_own_p95_target():
+    from bench.management.commands.bench_report import combine
+
+    def run(p95: float) -> dict:
+        page = {"group": "page", "queries": 9, "median_ms": 10.0, "status": [200]}
+        return {
+            "date": "2026-12-05",
+            "cores": 2,
+            "customers": 1,
+            "meetings": 1,
+            "pages": [
+                {**page, "name": "search type-ahead", "p95_ms": p95, "p95_limit_ms": 30},
+                {**page, "name": "search results page", "p95_ms": p95, "p95_limit_ms": 50},
+            ],
+        }
+
+    rows = {row["name"]: row for row in combine(run(40.0), run(40.0))["pages"]}
+    assert rows["search type-ahead"]["checks"]["p95_under_30ms"] is False
+    assert rows["search results page"]["checks"]["p95_under_50ms"] is True
