@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from core.validators import single_line
+from core.versioning import save_versioned
 from customers.changes import record_account_change
 from customers.models import Customer, Goal, Problem, Stakeholder
 from solutions.models import Proposal
@@ -116,6 +117,18 @@ def set_step_status(step: PlanStep, *, status: str) -> PlanStep:
     step.version = F("version") + 1
     step.save(update_fields=["status", "completed_at", "version"])
     step.refresh_from_db(fields=["version"])
+    record_account_change(step.space.customer_id)
+    return step
+
+
+@transaction.atomic
+def update_step(step: PlanStep, *, expected_version: int, changes: dict) -> PlanStep:
+    """Edit a step (StaleVersion if it changed meanwhile); done sets when, reopening clears it."""
+    changes = dict(changes)
+    if "status" in changes and changes["status"] != step.status:
+        done = changes["status"] == PlanStep.Status.DONE
+        changes["completed_at"] = timezone.now() if done else None
+    save_versioned(step, expected_version=expected_version, changes=changes)
     record_account_change(step.space.customer_id)
     return step
 

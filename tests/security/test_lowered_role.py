@@ -52,6 +52,8 @@ def create_body(route, actors, proposal, specialist) -> dict:
     }
     if route.key == "api/contributions/":
         body["specialist"] = specialist.pk
+    if route.key == "api/space-steps/":
+        body["owner_user"] = actors.sales_a.pk
     if route.key == "api/whitespace-cells/":
         body["status"], body["reason"] = "opportunity", "Created"
         body["division"] = factories.DivisionFactory(customer=customer).pk
