@@ -30,19 +30,19 @@ class PlanStepSerializer(VersionedModelSerializer):
     customer = VisibleRelatedField(
         queryset=Customer.objects.all(),
         source="space.customer",
-        help_text="The account; set on creation, never changed.",
+        help_text=_("The account; set on creation, never changed."),
     )
     owner_user = ActiveUserField(
         queryset=User.objects.all(),
         required=False,
         allow_null=True,
-        help_text="A colleague who can see the account.",
+        help_text=_("A colleague who can see the account."),
     )
     owner_stakeholder = VisibleRelatedField(
         queryset=Stakeholder.objects.all(),
         required=False,
         allow_null=True,
-        help_text="A stakeholder of the account.",
+        help_text=_("A stakeholder of the account."),
     )
     milestone = VisibleRelatedField(
         queryset=Milestone.objects.all(), required=False, allow_null=True
@@ -54,7 +54,7 @@ class PlanStepSerializer(VersionedModelSerializer):
         source="proposed_due_on",
         read_only=True,
         allow_null=True,
-        help_text="A date a guest proposed; POST accept-date/ takes it.",
+        help_text=_("A date a guest proposed; POST accept-date/ takes it."),
     )
 
     class Meta:
