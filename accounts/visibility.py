@@ -130,6 +130,12 @@ class AccountAccess:
             return self.role == AccessRole.LEAD
         return self.role == AccessRole.SPECIALIST and self.area_id == area_id
 
+    def can_review_plan_section(self, area_id: int | None) -> bool:
+        """Approve a submitted section: managers and admins any, the lead an area's section."""
+        if self.role in _REVIEWERS:
+            return True
+        return area_id is not None and self.role == AccessRole.LEAD
+
     def can_change_authored(self, author_id: int | None) -> bool:
         """Edit or delete a record: its author while they may still write, or the lead,
         the lead's managers and admins."""

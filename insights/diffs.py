@@ -1,12 +1,17 @@
 """Two summary versions compared as a person reads them: section by section, each changed
 section showing what was added and removed, rendered (no diff markers, no raw markdown)."""
 
+import datetime as dt
 import difflib
 from dataclasses import dataclass, field
 
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.markdown import render_markdown
+from insights.models import PlanItem
 
 SAME, ADDED, REMOVED = "same", "added", "removed"
 UNCHANGED, CHANGED, NEW, GONE = "unchanged", "changed", "new", "gone"
@@ -78,3 +83,65 @@ def diff_sections(old_markdown: str, new_markdown: str) -> list[SectionDiff]:
     for title, lines in old.items():
         result.append(SectionDiff(title, GONE, [(REMOVED, _render(lines))]))
     return result
+
+
+# --- A plan section as a reviewer reads it -------------------------------------------------------
+
+ITEM_GROUPS = (
+    ("objective", gettext_lazy("Objectives")),
+    ("risk", gettext_lazy("Risks")),
+    ("action", gettext_lazy("Relationship actions")),
+    ("offer", gettext_lazy("What we offer")),
+    ("question", gettext_lazy("Open questions")),
+)
+LEVELS = dict(PlanItem.Level.choices)
+EFFORTS = dict(PlanItem.Effort.choices)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _date(iso: str | None) -> str:
+    return date_format(dt.date.fromisoformat(iso), "DATE_FORMAT") if iso else ""
+
+
+def _item_line(item: dict) -> str:
+    """One item of a revision's snapshot as one markdown list line."""
+    parts = [f"**{_one_line(item['title'])}**"]
+    labelled = {
+        "objective": [
+            (_("Metric"), item.get("metric")),
+            (_("Target"), item.get("target")),
+            (_("Target date"), _date(item.get("target_on"))),
+            (_("Goals"), ", ".join(item.get("goals") or [])),
+        ],
+        "risk": [
+            (_("Likelihood"), LEVELS.get(item.get("likelihood") or "", "")),
+            (_("Impact"), LEVELS.get(item.get("impact") or "", "")),
+            (_("Mitigation"), item.get("mitigation")),
+        ],
+        "action": [
+            (_("With"), item.get("stakeholder")),
+            (_("Owner"), item.get("owner")),
+            (_("Due"), _date(item.get("due_on"))),
+        ],
+        "offer": [(_("Effort"), EFFORTS.get(item.get("effort") or "", ""))],
+    }.get(item["kind"], [])
+    parts += [f"{label}: {_one_line(value)}" for label, value in labelled if value]
+    if item.get("details"):
+        parts.append(_one_line(item["details"]))
+    return "- " + " · ".join(parts)
+
+
+def section_markdown(body: str, items: list[dict]) -> str:
+    """A plan section's items, grouped by kind, then its notes: the text the reviewer's diff
+    compares, so a changed item reads as its old line removed and its new line added."""
+    lines: list[str] = []
+    for kind, label in ITEM_GROUPS:
+        group = [item for item in items if item["kind"] == kind]
+        if group:
+            lines += [f"#### {label}", "", *(_item_line(item) for item in group), ""]
+    if body.strip():
+        lines += [f"#### {_('Notes')}", "", *body.splitlines()]
+    return "\n".join(lines)

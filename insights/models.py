@@ -1,12 +1,16 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from accounts.models import Area, User
 from accounts.visibility import scope_to_visible
+from core.softdelete import LiveManager, SoftDeletable
+from core.validators import validate_single_line
 from core.versioning import VersionedModel
-from customers.models import Customer
+from customers.models import SOFT_DELETE_FIELDS, Customer, Goal, Stakeholder
 
 
 class VisibleQuerySet(models.QuerySet):
@@ -76,8 +80,8 @@ class SummaryBuildState(models.Model):
         return f"Summary build of customer {self.customer_id}: {self.status}"
 
 
-class AccountPlan(VersionedModel):
-    """The account plan's review state; its text lives in PlanSection."""
+class Reviewed(models.Model):
+    """Submitted for review and reviewed: the whole plan, and each of its sections."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -85,7 +89,6 @@ class AccountPlan(VersionedModel):
         CHANGES_REQUESTED = "changes_requested", _("Changes requested")
         APPROVED = "approved", _("Approved")
 
-    customer = models.OneToOneField(Customer, on_delete=models.CASCADE, related_name="account_plan")
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
@@ -95,6 +98,15 @@ class AccountPlan(VersionedModel):
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    class Meta:
+        abstract = True
+
+
+class AccountPlan(Reviewed, VersionedModel):
+    """The account plan's review state; its text lives in PlanSection."""
+
+    customer = models.OneToOneField(Customer, on_delete=models.CASCADE, related_name="account_plan")
     last_approved_at = models.DateTimeField(null=True, blank=True)
 
     objects = VisibleQuerySet.as_manager()
@@ -110,6 +122,14 @@ class PlanReviewEvent(models.Model):
         CHANGES_REQUESTED = "changes_requested", _("Requested changes")
 
     plan = models.ForeignKey(AccountPlan, on_delete=models.CASCADE, related_name="events")
+    # Set when the event is one section's submission or review, not the whole plan's.
+    section = models.ForeignKey(
+        "PlanSection",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="review_events",
+    )
     action = models.CharField(max_length=20, choices=Action)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -124,8 +144,15 @@ class PlanReviewEvent(models.Model):
         return f"{self.action} by {self.by_id}"
 
 
-class PlanSection(VersionedModel):
-    """The strategy section (written by the lead) or one area's section (by its specialists)."""
+def section_anchor(area_id: int | None) -> str:
+    """The id of a section's card on the plan page."""
+    return "section-strategy" if area_id is None else f"section-area-{area_id}"
+
+
+class PlanSection(SoftDeletable, Reviewed, VersionedModel):
+    """The strategy section (written by the lead) or one area's section (by its specialists):
+    structured items (PlanItem) and free-text notes (`body`), each submitted for review on its
+    own."""
 
     class Kind(models.TextChoices):
         STRATEGY = "strategy", _("Strategy")
@@ -136,22 +163,30 @@ class PlanSection(VersionedModel):
     area = models.ForeignKey(
         Area, null=True, blank=True, on_delete=models.PROTECT, related_name="plan_sections"
     )
+    # The free-text notes (before structured items, the whole section).
     body = models.TextField(max_length=50000, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField()
+    # The revision a reviewer last approved (the section's or the whole plan's approval).
+    approved_version = models.PositiveIntegerField(null=True, blank=True)
 
-    objects = VisibleQuerySet.as_manager()
+    objects = LiveManager.from_queryset(VisibleQuerySet)()
+    history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
         ordering = ["customer", "kind", "area__name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["customer"], condition=Q(kind="strategy"), name="one_strategy_section"
+                fields=["customer"],
+                condition=Q(kind="strategy", deleted_at__isnull=True),
+                name="one_strategy_section",
             ),
             models.UniqueConstraint(
-                fields=["customer", "area"], condition=Q(kind="area"), name="one_section_per_area"
+                fields=["customer", "area"],
+                condition=Q(kind="area", deleted_at__isnull=True),
+                name="one_section_per_area",
             ),
             models.CheckConstraint(
                 condition=Q(kind="strategy", area__isnull=True)
@@ -161,19 +196,27 @@ class PlanSection(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return str(self.title)
+
+    @property
+    def anchor(self) -> str:
+        return section_anchor(self.area_id)
 
     @property
     def title(self) -> str:
-        return "Strategy" if self.kind == self.Kind.STRATEGY else f"{self.area} section"
+        if self.kind == self.Kind.STRATEGY:
+            return gettext("Strategy")
+        return gettext("%(area)s section") % {"area": self.area}
 
 
 class PlanSectionRevision(models.Model):
-    """Every saved text of a plan section, with who saved it and when."""
+    """Every saved state of a plan section: its notes and a snapshot of its items (with the
+    names of what they link to), who saved it and when."""
 
     section = models.ForeignKey(PlanSection, on_delete=models.CASCADE, related_name="revisions")
     version = models.PositiveIntegerField()
     body = models.TextField(max_length=50000, blank=True)
+    items = models.JSONField(default=list, blank=True)
     saved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -187,6 +230,79 @@ class PlanSectionRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.section_id} v{self.version}"
+
+
+class PlanItem(SoftDeletable, VersionedModel):
+    """One structured item of a plan section: the strategy's objectives, risks and relationship
+    actions; an area's offers (with their effort) and open questions."""
+
+    class Kind(models.TextChoices):
+        OBJECTIVE = "objective", _("Objective")
+        RISK = "risk", _("Risk")
+        ACTION = "action", _("Relationship action")
+        OFFER = "offer", _("What we offer")
+        QUESTION = "question", _("Open question")
+
+    class Level(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+
+    class Effort(models.TextChoices):
+        SMALL = "small", _("Small (days)")
+        MEDIUM = "medium", _("Medium (weeks)")
+        LARGE = "large", _("Large (months)")
+
+    STRATEGY_KINDS = (Kind.OBJECTIVE, Kind.RISK, Kind.ACTION)
+    AREA_KINDS = (Kind.OFFER, Kind.QUESTION)
+    # The fields each kind uses besides its title; the others stay empty.
+    FIELDS = {
+        Kind.OBJECTIVE: ("metric", "target", "target_on", "goals"),
+        Kind.RISK: ("likelihood", "impact", "mitigation"),
+        Kind.ACTION: ("stakeholder", "owner", "due_on"),
+        Kind.OFFER: ("effort", "details"),
+        Kind.QUESTION: ("details",),
+    }
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="plan_items")
+    section = models.ForeignKey(PlanSection, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(max_length=10, choices=Kind)
+    title = models.CharField(max_length=300, validators=[validate_single_line])
+    details = models.TextField(max_length=5000, blank=True)
+    metric = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
+    target = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
+    target_on = models.DateField(null=True, blank=True)
+    goals = models.ManyToManyField(Goal, related_name="plan_objectives", blank=True)
+    likelihood = models.CharField(max_length=10, choices=Level, blank=True)
+    impact = models.CharField(max_length=10, choices=Level, blank=True)
+    mitigation = models.TextField(max_length=5000, blank=True)
+    stakeholder = models.ForeignKey(
+        Stakeholder, null=True, blank=True, on_delete=models.SET_NULL, related_name="plan_actions"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="plan_actions",
+    )
+    due_on = models.DateField(null=True, blank=True)
+    effort = models.CharField(max_length=10, choices=Effort, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LiveManager.from_queryset(VisibleQuerySet)()
+    history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
+
+    class Meta:
+        ordering = ["section", "kind", "created_at", "id"]
+        indexes = [models.Index(fields=["section", "kind"])]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class PlanComment(models.Model):

@@ -3,19 +3,23 @@
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import AccountMembership, Area
 from accounts.visibility import AccountAccess
 from customers.models import Customer
-from insights.diffs import CHANGED, NEW, SectionDiff, diff_texts
+from insights.diffs import CHANGED, ITEM_GROUPS, NEW, SectionDiff, diff_texts, section_markdown
 from insights.models import (
     AccountPlan,
     AccountSummary,
     PlanComment,
+    PlanItem,
     PlanReviewEvent,
     PlanSection,
     PlanSectionRevision,
     SummaryBuildState,
+    section_anchor,
 )
 
 
@@ -42,6 +46,26 @@ def summary_versions(customer: Customer) -> QuerySet[AccountSummary]:
     )
 
 
+ADD_LABELS = {
+    PlanItem.Kind.OBJECTIVE: gettext_lazy("Add an objective"),
+    PlanItem.Kind.RISK: gettext_lazy("Add a risk"),
+    PlanItem.Kind.ACTION: gettext_lazy("Add a relationship action"),
+    PlanItem.Kind.OFFER: gettext_lazy("Add what we offer"),
+    PlanItem.Kind.QUESTION: gettext_lazy("Add an open question"),
+}
+
+
+@dataclass
+class ItemGroup:
+    """One kind of item in a section, as the plan page lists it."""
+
+    kind: str
+    label: str
+    add_label: str
+    items: list[PlanItem]
+    form: object | None
+
+
 @dataclass
 class PlanSlot:
     """A section of the plan the page shows, written or not yet."""
@@ -49,10 +73,39 @@ class PlanSlot:
     area: Area | None
     section: PlanSection | None
     can_edit: bool
+    can_review: bool = False
 
     @property
     def title(self) -> str:
-        return "Strategy" if self.area is None else f"{self.area.name} section"
+        if self.area is None:
+            return _("Strategy")
+        return _("%(area)s section") % {"area": self.area.name}
+
+    @property
+    def anchor(self) -> str:
+        return section_anchor(self.area_id)
+
+    @property
+    def is_written(self) -> bool:
+        return bool(self.section and (self.section.body or self.section.items.all()))
+
+    @property
+    def groups(self) -> list[ItemGroup]:
+        """Each kind of item the section has, with its live items (and the add form, if any)."""
+        kinds = PlanItem.AREA_KINDS if self.area else PlanItem.STRATEGY_KINDS
+        items = list(self.section.items.all()) if self.section else []
+        forms = getattr(self, "add_forms", {})
+        return [
+            ItemGroup(
+                kind,
+                label,
+                ADD_LABELS[kind],
+                [item for item in items if item.kind == kind],
+                forms.get(kind),
+            )
+            for kind, label in ITEM_GROUPS
+            if kind in kinds
+        ]
 
     @property
     def area_id(self) -> int | None:
@@ -61,9 +114,11 @@ class PlanSlot:
 
 def plan_slots(customer: Customer, access: AccountAccess) -> list[PlanSlot]:
     """The strategy section, then one per area of the account's specialists (or with text)."""
+    items = PlanItem.objects.select_related("stakeholder", "owner").prefetch_related("goals")
     sections = list(
         PlanSection.objects.filter(customer=customer)
-        .select_related("area", "updated_by")
+        .select_related("area", "updated_by", "submitted_by")
+        .prefetch_related(Prefetch("items", queryset=items.order_by("created_at", "id")))
         .order_by("kind", "area__name")
     )
     by_area = {s.area_id: s for s in sections}
@@ -73,9 +128,23 @@ def plan_slots(customer: Customer, access: AccountAccess) -> list[PlanSlot]:
         users__account_memberships__role=AccountMembership.Role.SPECIALIST,
     ).distinct():
         areas[area.pk] = area
-    slots = [PlanSlot(None, by_area.get(None), access.can_write_plan_section(None))]
+    slots = [
+        PlanSlot(
+            None,
+            by_area.get(None),
+            access.can_write_plan_section(None),
+            access.can_review_plan_section(None),
+        )
+    ]
     for area in sorted(areas.values(), key=lambda a: (a.name, a.pk)):
-        slots.append(PlanSlot(area, by_area.get(area.pk), access.can_write_plan_section(area.pk)))
+        slots.append(
+            PlanSlot(
+                area,
+                by_area.get(area.pk),
+                access.can_write_plan_section(area.pk),
+                access.can_review_plan_section(area.pk),
+            )
+        )
     return slots
 
 
@@ -102,25 +171,34 @@ def section_revisions(section: PlanSection | None) -> list[PlanSectionRevision]:
     return list(section.revisions.select_related("saved_by").order_by("-version")[:20])
 
 
-def changes_since_approval(customer: Customer, plan: AccountPlan | None) -> list[SectionDiff]:
-    """Each plan section changed since the plan was last approved, as rendered added and
-    removed blocks (one query): what a reviewer reads before approving again."""
-    if plan is None or plan.last_approved_at is None:
-        return []
+def changes_since_approval(customer: Customer) -> list[SectionDiff]:
+    """Each plan section changed since its last approval (the section's own or the plan's):
+    its items and notes as rendered added and removed blocks, in one query. What a reviewer
+    reads before approving again; a section never approved reads as new."""
     approved = PlanSectionRevision.objects.filter(
-        section=OuterRef("pk"), saved_at__lte=plan.last_approved_at
-    ).order_by("-version")
+        section=OuterRef("pk"), version=OuterRef("approved_version")
+    )
+    current = PlanSectionRevision.objects.filter(
+        section=OuterRef("pk"), version=OuterRef("version")
+    )
     sections = (
         PlanSection.objects.filter(customer=customer)
         .select_related("area")
-        .annotate(approved_body=Subquery(approved.values("body")[:1]))
+        .annotate(
+            approved_body=Subquery(approved.values("body")[:1]),
+            approved_items=Subquery(approved.values("items")[:1]),
+            current_items=Subquery(current.values("items")[:1]),
+        )
         .order_by("-kind", "area__name")  # the strategy, then the areas by name
     )
     changed = []
     for section in sections:
-        if section.approved_body is None:
-            changed.append(SectionDiff(section.title, NEW, diff_texts("", section.body)))
-        elif section.approved_body != section.body:
-            blocks = diff_texts(section.approved_body, section.body)
-            changed.append(SectionDiff(section.title, CHANGED, blocks))
+        now = section_markdown(section.body, section.current_items or [])
+        if section.approved_version is None:
+            if now:
+                changed.append(SectionDiff(section.title, NEW, diff_texts("", now)))
+            continue
+        before = section_markdown(section.approved_body or "", section.approved_items or [])
+        if before != now:
+            changed.append(SectionDiff(section.title, CHANGED, diff_texts(before, now)))
     return changed

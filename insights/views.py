@@ -27,6 +27,7 @@ from insights.forms import (
     SubmitPlanForm,
 )
 from insights.models import AccountSummary, PlanSection, SummaryBuildState
+from insights.views_plan import plan_context
 
 VERSIONS_PER_PAGE = 50
 
@@ -179,36 +180,12 @@ def export_summary(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The account plan --------------------------------------------------------------------------
 
 
-def _plan_context(customer: Customer, access: AccountAccess, **extra: object) -> dict:
-    plan = queries.plan_with_events(customer)
-    status = plan.status if plan else "draft"
-    return {
-        "customer": customer,
-        "access": access,
-        "plan": plan,
-        "slots": queries.plan_slots(customer, access),
-        "comments": queries.plan_comments(customer),
-        "can_submit": access.can_submit_plan and status != "submitted",
-        "can_review": access.can_review_plan and status == "submitted",
-        "since_approval": (
-            queries.changes_since_approval(customer, plan)
-            if access.can_review_plan and status == "submitted"
-            else []
-        ),
-        "can_comment": access.can_contribute,
-        "submit_form": SubmitPlanForm(),
-        "review_form": ReviewPlanForm(),
-        "comment_form": PlanCommentForm(),
-        **extra,
-    }
-
-
 @login_required
 @require_safe
 def plan(request: HttpRequest, pk: int) -> HttpResponse:
     """The account plan: its sections, review state and comments."""
     customer, access = get_customer_for_user(request.user, pk)
-    return render(request, "insights/plan.html", _plan_context(customer, access))
+    return render(request, "insights/plan.html", plan_context(customer, access))
 
 
 def _stored_section(current: PlanSection | None) -> list[tuple[str, str]]:
@@ -277,7 +254,7 @@ def submit_plan(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "insights/plan.html",
-            _plan_context(customer, access, submit_form=form),
+            plan_context(customer, access, submit_form=form),
             status=400,
         )
     try:
@@ -299,7 +276,7 @@ def review_plan(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "insights/plan.html",
-            _plan_context(customer, access, review_form=form),
+            plan_context(customer, access, review_form=form),
             status=400,
         )
     approve = form.cleaned_data["decision"] == "approve"
@@ -324,7 +301,7 @@ def add_plan_comment(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "insights/plan.html",
-            _plan_context(customer, access, comment_form=form),
+            plan_context(customer, access, comment_form=form),
             status=400,
         )
     plans.add_plan_comment(customer, by=request.user, body=form.cleaned_data["body"])
@@ -339,7 +316,7 @@ def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     customer, access = get_customer_for_user(request.user, pk)
     today = timezone.localdate()
     context = {
-        **_plan_context(customer, access),
+        **plan_context(customer, access),
         "summary": queries.latest_summary(customer),
         "parts": plan_pdf_parts(customer, request=request),
         "pdf_heading": customer.name,

@@ -25,6 +25,8 @@ from customers.models import (
 from customers.services import place_restored_step
 from dialogue.models import ActionItem, Meeting
 from dialogue.services import refresh_last_meeting_at
+from insights.models import PlanItem, PlanSection
+from insights.plans import can_restore_section, note_item_restored
 from solutions.models import Comment, Proposal
 from strategy.models import AnalysisItem, Division
 
@@ -45,6 +47,8 @@ TRASHABLE: dict[str, type[models.Model]] = {
     "options": Option,
     "processes": Process,
     "steps": ProcessStep,
+    "plan-sections": PlanSection,
+    "plan-items": PlanItem,
 }
 KIND_LABELS = {
     "meetings": "Meeting",
@@ -60,10 +64,17 @@ KIND_LABELS = {
     "steps": "Process step",
     "divisions": "Division",
     "analysis-items": "SWOT/PESTLE item",
+    "plan-sections": "Plan section",
+    "plan-items": "Plan item",
 }
 # The path from each kind to its customer, and what the trash page shows with its label.
 CUSTOMER_PATH = {ProcessStep: "process__customer"}
-RELATED = {Comment: ("author", "proposal"), ProcessStep: ("process",)}
+RELATED = {
+    Comment: ("author", "proposal"),
+    ProcessStep: ("process",),
+    PlanSection: ("area",),
+    PlanItem: ("section__area",),
+}
 
 
 @dataclass(frozen=True)
@@ -89,6 +100,8 @@ def _label(record: models.Model) -> str:
         return f"Comment by {record.author} on {record.proposal}"
     if isinstance(record, ProcessStep):
         return f"{record.name} (step of {record.process})"
+    if isinstance(record, PlanItem):
+        return f"{record.get_kind_display()}: {record.title} ({record.section.title})"
     return str(record)
 
 
@@ -104,9 +117,14 @@ def _of_customer(model: type[models.Model], customer: Customer) -> models.QueryS
 
 @transaction.atomic
 def restore_record(record: SoftDeletable, *, by: User) -> bool:
-    """Take the record out of the trash; False when it was not (or no longer) there."""
+    """Take the record out of the trash; False when it was not (or no longer) there, or when
+    a plan section was written again since (its kind and area have a live section)."""
+    if isinstance(record, PlanSection) and not can_restore_section(record):
+        return False
     if not record.restore(by=by, deleted_since=timezone.now() - RETENTION):
         return False
+    if isinstance(record, PlanItem):
+        note_item_restored(record, by=by)
     if isinstance(record, ProcessStep):
         place_restored_step(record)
     record_account_change(customer_id_of(record))

@@ -37,6 +37,12 @@ def restore_record(request: HttpRequest, pk: int, kind: str, record_id: int) -> 
     record = trash.deleted_record(customer, kind, record_id)
     if record is None:
         raise Http404("Nothing restorable here.")
-    trash.restore_record(record, by=request.user)
-    messages.success(request, _("Restored: %(record)s.") % {"record": record})
+    if trash.restore_record(record, by=request.user):
+        messages.success(request, _("Restored: %(record)s.") % {"record": record})
+    else:
+        messages.error(
+            request,
+            _("Not restored: %(record)s was written again since it was deleted.")
+            % {"record": record},
+        )
     return redirect("integrity:trash", customer.pk)

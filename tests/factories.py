@@ -260,6 +260,16 @@ class PlanSectionFactory(factory.django.DjangoModelFactory):
     updated_at = factory.LazyFunction(timezone.now)
 
 
+class PlanItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "insights.PlanItem"
+
+    section = factory.SubFactory(PlanSectionFactory)
+    customer = factory.SelfAttribute("section.customer")
+    kind = "objective"
+    title = factory.Sequence(lambda n: f"Objective {n}")
+
+
 class ApiTokenFactory(factory.django.DjangoModelFactory):
     """An API token; pass `key` to know it (only its hash is stored)."""
 

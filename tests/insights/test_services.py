@@ -375,18 +375,17 @@ def test_saving_a_section_keeps_every_version_and_marks_the_account_dirty(actors
     assert _refresh(customer).data_version == before + 2
 
 
-def test_a_specialists_section_tells_the_lead(actors):
+def test_a_specialists_submitted_section_tells_the_lead(actors):
     area = factories.AreaFactory(name="Logistics")
-    plans.save_plan_section(
+    section = plans.save_plan_section(
         actors.customer_a, area=area, body="We ship.", expected_version=0, by=actors.spec_a
     )
+    # Saving a draft tells nobody; submitting it for review tells the lead.
+    assert not Notification.objects.exists()
+    plans.submit_plan_section(section, by=actors.spec_a)
     (told,) = Notification.objects.filter(user=actors.sales_a, kind=Notification.Kind.PLAN_REVIEW)
     assert "Logistics section" in told.message
-    # The lead's own strategy tells nobody.
-    plans.save_plan_section(
-        actors.customer_a, area=None, body="Grow.", expected_version=0, by=actors.sales_a
-    )
-    assert Notification.objects.count() == 1
+    assert "for review" in told.message
 
 
 def test_a_stale_section_save_is_refused(actors):

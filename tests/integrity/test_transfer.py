@@ -83,6 +83,15 @@ def rich_account(actors):
         customer, area=None, body="Grow services", expected_version=0, by=lead
     )
     plans.add_plan_comment(customer, by=actors.mgr_a, body="Good", section=section)
+    objective = plans.add_plan_item(
+        customer,
+        area=None,
+        kind="objective",
+        values={"title": "Preferred partner", "target": "40 %"},
+        goals=[goal, gone],
+        by=lead,
+    )
+    plans.submit_plan_section(objective.section, by=lead)
     plans.submit_plan(customer, by=lead)
     summaries.rebuild_summary(customer.pk)
     health_services.refresh_customer_health(customer.pk, now=timezone.now())

@@ -12,6 +12,8 @@ from customers import services as customer_services
 from customers.models import Customer, Goal, Problem, ProcessStep, Stakeholder
 from dialogue import services as dialogue_services
 from dialogue.models import ActionItem, Meeting
+from insights import plans
+from insights.models import PlanItem, PlanSection
 from integrity import trash
 from integrity.tasks import purge_trash_task
 from solutions import services as solution_services
@@ -34,6 +36,10 @@ def delete(record, *, by) -> None:
         dialogue_services.delete_action_item(record, by=by)
     elif isinstance(record, ProcessStep):
         customer_services.delete_process_step(record, by=by)
+    elif isinstance(record, PlanItem):
+        plans.delete_plan_item(record, by=by)
+    elif isinstance(record, PlanSection):
+        plans.delete_plan_section(record, by=by)
     else:
         customer_services.delete_record(record, by=by)
 
@@ -59,6 +65,10 @@ def deleted(actors):
         "steps": factories.ProcessStepFactory(process__customer=customer, name="Lost stage"),
         "divisions": factories.DivisionFactory(customer=customer, name="Lost division"),
         "analysis-items": factories.AnalysisItemFactory(customer=customer, text="Lost strength"),
+        "plan-sections": factories.PlanSectionFactory(customer=customer),
+        "plan-items": factories.PlanItemFactory(
+            section__customer=customer, section__kind="area", section__area=factories.AreaFactory()
+        ),
     }
     proposal = factories.ProposalFactory(customer=customer, title="Live proposal")
     records["comments"] = factories.CommentFactory(

@@ -32,7 +32,6 @@ UNTRACKED = {
     "insights.PlanComment": "append-only (never edited), author and time on the row",
     "health.ScoreAnnotation": "append-only (never edited), author and time on the row",
     # Versioned through their own revision/event tables above.
-    "insights.PlanSection": "revisions in PlanSectionRevision",
     "insights.AccountPlan": "status changes in PlanReviewEvent",
     # Audited by core.audit's signal receivers.
     "accounts.AccountMembership": "AuditEvent member_added/member_removed",
