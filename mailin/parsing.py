@@ -148,7 +148,7 @@ def read_email(message: AnymailInboundMessage) -> ParsedEmail:
         text = clean_text(html_to_text(message.html))
     header_recipients = [
         str(value)
-        for name in ("To", "Cc", "Delivered-To", "X-Original-To")
+        for name in ("To", "Cc", "Bcc", "Delivered-To", "X-Original-To")
         for value in message.get_all(name, [])
     ]
     envelope = [message.envelope_recipient] if message.envelope_recipient else []

@@ -4,6 +4,7 @@ secret and the provider's signature checked, on the real URL."""
 import base64
 import hashlib
 import hmac
+import json
 import time
 
 import pytest
@@ -91,3 +92,64 @@ def test_the_webhook_does_not_exist_until_configured(client, mime, settings):
 
 def test_an_unknown_provider_is_404(client, mime, anymail):
     assert client.post("/mailin/inbound/nope/", mailgun_payload(mime), **auth()).status_code == 404
+
+
+def postmark_payload(actors, bcc: str, *, spf: str) -> dict:
+    """Postmark's inbound JSON, in its documented layout (parsed fields, no RawEmail)."""
+    return {
+        "FromFull": {"Email": actors.sales_a.email, "Name": "Sam Seller"},
+        "ToFull": [{"Email": "carla@alpha.example", "Name": "Carla"}],
+        "CcFull": [],
+        "BccFull": [{"Email": bcc, "Name": ""}],
+        "OriginalRecipient": bcc,
+        "Subject": "Pilot scope",
+        "MessageID": "5d1c7b2e-postmark",
+        "Date": "Fri, 4 Dec 2026 10:00:00 +0000",
+        "TextBody": "Scope agreed.\n\n-- \nSam Seller",
+        "HtmlBody": "<p>Scope agreed.</p>",
+        "Headers": [
+            {"Name": "Return-Path", "Value": f"<{actors.sales_a.email}>"},
+            {"Name": "Message-ID", "Value": "<scope@mail.example.com>"},
+            {"Name": "Received-SPF", "Value": spf},
+        ],
+        "Attachments": [
+            {
+                "Name": "scope.txt",
+                "Content": base64.b64encode(b"phase 1").decode(),
+                "ContentType": "text/plain",
+                "ContentLength": 7,
+            }
+        ],
+    }
+
+
+def test_a_postmark_inbound_post_logs_the_email(client, actors, anymail, media):
+    carla = factories.StakeholderFactory(customer=actors.customer_a, email="carla@alpha.example")
+    bcc = live_address(customer=actors.customer_a).address
+    response = client.post(
+        "/mailin/inbound/postmark/",
+        json.dumps(postmark_payload(actors, bcc, spf="Pass (sender SPF authorized)")),
+        content_type="application/json",
+        **auth(),
+    )
+    assert response.status_code == 200
+    meeting = Meeting.objects.get()
+    assert (meeting.customer, meeting.title) == (actors.customer_a, "Pilot scope")
+    assert list(meeting.stakeholders.all()) == [carla]
+    email = InboundEmail.objects.get()
+    assert email.body == "Scope agreed."
+    assert email.signature.split() == ["--", "Sam", "Seller"]
+    assert email.attachments.get().filename == "scope.txt"
+
+
+def test_a_postmark_spf_failure_is_dropped(client, actors, anymail):
+    bcc = live_address(customer=actors.customer_a).address
+    response = client.post(
+        "/mailin/inbound/postmark/",
+        json.dumps(postmark_payload(actors, bcc, spf="Fail (not authorized)")),
+        content_type="application/json",
+        **auth(),
+    )
+    assert response.status_code == 200
+    assert DroppedMailCount.objects.get(reason="auth_failed").count == 1
+    assert not InboundEmail.objects.exists()
