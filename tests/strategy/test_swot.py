@@ -148,6 +148,18 @@ def test_team_writes_items_linked_to_records_with_field_errors(client, actors):
     item.refresh_from_db()
     assert item.is_deleted
     assert Customer.objects.get(pk=customer.pk).data_version > before
+    assert "Loyal" not in client.get(reverse("strategy:swot", args=[customer.pk])).content.decode()
+    # The lead finds it in Recently deleted and brings it back, with its link to the goal.
+    client.force_login(actors.sales_a)
+    trash = client.get(reverse("integrity:trash", args=[customer.pk])).content.decode()
+    assert "SWOT/PESTLE item" in trash
+    assert "&lt;b&gt;Loyal&lt;/b&gt; drivers" in trash
+    restore = reverse("integrity:restore-deleted", args=[customer.pk, "analysis-items", item.pk])
+    assert client.post(restore).status_code == 302
+    page = client.get(reverse("strategy:swot", args=[customer.pk])).content.decode()
+    assert "&lt;b&gt;Loyal&lt;/b&gt; drivers" in page
+    item.refresh_from_db()
+    assert (item.is_deleted, item.goal) == (False, goal)
 
 
 def test_other_team_gets_404(client, actors):
