@@ -18,6 +18,7 @@ import datetime as dt
 import logging
 import time
 from functools import partial
+from typing import Any
 
 from celery import Task
 from django.conf import settings
@@ -44,12 +45,14 @@ SWEEP_BATCH = 500
 BROKER_BACKOFF = dt.timedelta(seconds=10)
 
 
-def record_account_change(customer_id: int) -> None:
+def record_account_change(customer_id: int, **also: Any) -> None:
     """Mark the customer's data as changed (call inside the write's transaction); its consumers
-    are told after the commit."""
+    are told after the commit. `also`: more of the customer's columns to set in the same
+    statement (e.g. a denormalized field the write changed)."""
     Customer.objects.filter(pk=customer_id).update(
         data_version=F("data_version") + 1,
         summary_dirty_since=Coalesce(F("summary_dirty_since"), timezone.now()),
+        **also,
     )
     # One hook per call; the claim in publish_account_change makes the second and later hooks
     # of one commit no-ops (the first one already covered the final data version).

@@ -48,12 +48,44 @@ def share_choices(field: forms.ModelChoiceField, queryset: QuerySet) -> None:
     field.widget.choices = field.choices
 
 
+def _by_key(field: forms.ModelChoiceField) -> dict[str, Any]:
+    """The field's records by their submitted key, from the (shared) queryset's cache: the
+    fields and forms of one page that list the same records validate against one read."""
+    key = field.to_field_name or "pk"
+    return {str(getattr(obj, key)): obj for obj in field.queryset}
+
+
 class OnceChoiceField(forms.ModelChoiceField):
     iterator = ChoicesOnce
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        obj = _by_key(self).get(str(value))
+        if obj is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return obj
 
 
 class OnceMultipleChoiceField(forms.ModelMultipleChoiceField):
     iterator = ChoicesOnce
+
+    def _check_values(self, value: Any) -> list[Any]:
+        by_key = _by_key(self)
+        chosen = []
+        for key in dict.fromkeys(str(v) for v in value):
+            if key not in by_key:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": key},
+                )
+            chosen.append(by_key[key])
+        return chosen
 
 
 class UserChoiceField(OnceChoiceField):

@@ -77,14 +77,22 @@ class MeetingData:
     problems: Iterable[Problem] = field(default_factory=tuple)
 
 
-def refresh_last_meeting_at(customer_id: int) -> None:
-    """Keep `Customer.last_meeting_at` equal to the latest non-deleted meeting's time."""
-    latest = (
+def _latest_meeting_at(customer_id: int) -> Subquery:
+    return Subquery(
         Meeting.objects.filter(customer_id=customer_id, deleted_at__isnull=True)
         .order_by("-occurred_at")
         .values("occurred_at")[:1]
     )
-    Customer.objects.filter(pk=customer_id).update(last_meeting_at=Subquery(latest))
+
+
+def refresh_last_meeting_at(customer_id: int) -> None:
+    """Keep `Customer.last_meeting_at` equal to the latest non-deleted meeting's time."""
+    Customer.objects.filter(pk=customer_id).update(last_meeting_at=_latest_meeting_at(customer_id))
+
+
+def record_meetings_change(customer_id: int) -> None:
+    """The account's meetings changed: its data version and `last_meeting_at`, one UPDATE."""
+    record_account_change(customer_id, last_meeting_at=_latest_meeting_at(customer_id))
 
 
 def _problem_source(meeting: Meeting) -> str:
@@ -151,8 +159,7 @@ def log_meeting(
     if plan is not None:
         _close_plan(plan, meeting=meeting)
     notify_mentions_in_notes(meeting, author=author)
-    record_account_change(customer.pk)
-    refresh_last_meeting_at(customer.pk)
+    record_meetings_change(customer.pk)
     return meeting
 
 
@@ -181,8 +188,7 @@ def update_meeting(
 ) -> Meeting:
     """Edit a meeting if nobody changed it since `expected_version` (else StaleVersion)."""
     save_versioned(meeting, expected_version=expected_version, changes=changes, m2m=m2m)
-    record_account_change(meeting.customer_id)
-    refresh_last_meeting_at(meeting.customer_id)
+    record_meetings_change(meeting.customer_id)
     return meeting
 
 
@@ -191,8 +197,7 @@ def delete_meeting(meeting: Meeting, *, by: User | None = None) -> None:
     """Soft-delete a meeting into the account's trash (restorable for 30 days); its action
     items stay on the account."""
     if meeting.soft_delete(by=by):
-        record_account_change(meeting.customer_id)
-        refresh_last_meeting_at(meeting.customer_id)
+        record_meetings_change(meeting.customer_id)
 
 
 @transaction.atomic
