@@ -167,6 +167,9 @@ def meeting_post_data(context: Context, i: int) -> dict[str, Any]:
     return log_meeting_data(context.typical_customer, i)
 
 
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+
+
 def _percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     k = (len(ordered) - 1) * pct
@@ -222,8 +225,11 @@ def _run(requests: int, warmup: int, only: set[str] | None) -> list[dict[str, An
         _renewed_just_now(client)
         with CaptureQueriesContext(connection) as captured:
             response = call(body)
-        # Read now: every new request clears the connection's query log.
-        queries = len(captured.captured_queries)
+        # Read now: every new request clears the connection's query log. Transaction control
+        # (BEGIN, COMMIT, savepoints) is not counted: statements that read or write are.
+        queries = sum(
+            not q["sql"].startswith(TRANSACTION_CONTROL) for q in captured.captured_queries
+        )
         timings = []
         statuses = set()
         for i in range(requests):

@@ -39,7 +39,9 @@ from dialogue.forms import (
 )
 from dialogue.models import ActionItem, Meeting, PlannedMeeting
 
-CLEAR_DRAFT_KEY = "dialogue_clear_draft"
+# Tells the saved meeting's page which browser draft to clear: a cookie for that page only,
+# living a minute (not a session write on every logged meeting).
+CLEAR_DRAFT_COOKIE = "accord_clear_draft"
 
 
 def draft_key(user: User, customer: Customer) -> str:
@@ -172,9 +174,18 @@ def log_page(
         except services.PlanAlreadyLogged as exc:
             messages.error(request, _("Someone logged or cancelled this meeting meanwhile."))
             return redirect("dialogue:planned-meeting", pk=exc.args[0])
-        request.session[CLEAR_DRAFT_KEY] = draft
         messages.success(request, _("Meeting saved."))
-        return redirect("dialogue:meeting", pk=meeting.pk)
+        response = redirect("dialogue:meeting", pk=meeting.pk)
+        response.set_cookie(
+            CLEAR_DRAFT_COOKIE,
+            draft,
+            max_age=60,
+            path=response.url,
+            secure=request.is_secure(),
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
     context = {
         "customer": customer,
         "access": access,
@@ -219,10 +230,13 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "customer": customer,
         "access": access,
         "may_delete": access.can_change_authored(meeting.author_id),
-        "clear_draft": request.session.pop(CLEAR_DRAFT_KEY, ""),
+        "clear_draft": request.COOKIES.get(CLEAR_DRAFT_COOKIE, ""),
         "status_choices": ActionItem.Status,
     }
-    return render(request, "dialogue/meeting_detail.html", context)
+    response = render(request, "dialogue/meeting_detail.html", context)
+    if context["clear_draft"]:
+        response.delete_cookie(CLEAR_DRAFT_COOKIE, path=request.path, samesite="Lax")
+    return response
 
 
 @login_required

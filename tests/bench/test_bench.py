@@ -11,7 +11,9 @@ from django.core.management import call_command
 pytestmark = pytest.mark.django_db(transaction=True)
 
 QUERY_BUDGET = 15  # per page view, whatever the data size
-WRITE_QUERY_BUDGET = 25  # the log-a-meeting POST: the meeting, its links, history and jobs
+# The log-a-meeting POST: 15 statements in the request (tests/dialogue/test_log_queries.py)
+# and, after the commit, the change feed's claim that tells the jobs (issue 24 asks for 15).
+WRITE_QUERY_BUDGET = 16
 
 
 def _bench(tmp_path, scale: float, label: str, **options) -> dict:

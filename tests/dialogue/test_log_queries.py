@@ -1,0 +1,61 @@
+"""Logging a meeting costs a fixed number of statements (issue 24: at most 15), whatever the
+account's size: choice lists read once, the account's bookkeeping in one UPDATE, no session
+write (the saved page learns which browser draft to clear from a one-minute cookie)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from bench.forms_data import log_meeting_data
+from dialogue.models import Meeting
+from tests import factories
+
+POST_STATEMENTS = 15
+
+
+def _statements(queries: list[dict]) -> list[str]:
+    """What production runs: the test's transaction adds savepoints around atomic blocks."""
+    return [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", [2, 40])
+def test_logging_a_meeting_runs_at_most_15_statements_at_any_size(client, actors, size):
+    customer = actors.customer_a
+    factories.StakeholderFactory.create_batch(size, customer=customer)
+    factories.GoalFactory.create_batch(size, customer=customer)
+    factories.ProblemFactory.create_batch(size, customer=customer)
+    client.force_login(actors.sales_a)
+    url = reverse("dialogue:log-meeting", args=[customer.pk])
+    data = log_meeting_data(customer.pk, 1)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, data)
+    assert response.status_code == 302
+    statements = _statements(queries.captured_queries)
+    assert len(statements) <= POST_STATEMENTS, "\n".join(s[:120] for s in statements)
+    assert not any("django_session" in s and s.startswith("UPDATE") for s in statements)
+    meeting = Meeting.objects.get(title=data["meeting-title"])
+    assert set(meeting.stakeholders.values_list("pk", flat=True)) == set(
+        data["meeting-stakeholders"]
+    )
+    assert meeting.action_items.get().owner_id == actors.sales_a.pk
+    customer.refresh_from_db()
+    assert customer.last_meeting_at == meeting.occurred_at
+    # The saved page tells the browser which draft to forget, once.
+    detail = client.get(response.url).content.decode()
+    assert 'name="accord-clear-draft"' in detail
+    assert 'name="accord-clear-draft"' not in client.get(response.url).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_choice_from_another_account_is_refused_without_a_500(client, actors):
+    customer = actors.customer_a
+    factories.StakeholderFactory(customer=customer)
+    elsewhere = factories.StakeholderFactory(customer=actors.customer_b)
+    client.force_login(actors.sales_a)
+    data = {**log_meeting_data(customer.pk, 2), "meeting-stakeholders": [elsewhere.pk, "x"]}
+    response = client.post(reverse("dialogue:log-meeting", args=[customer.pk]), data)
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert not Meeting.objects.filter(title=data["meeting-title"]).exists()
