@@ -18,7 +18,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
+from django.utils.functional import lazy
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import ngettext
 
 from accounts.localization import as_user_sees_it
 from accounts.models import ApiToken, Notification, NotificationPreference, User
@@ -206,6 +208,7 @@ def _multipart_email(
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     # In the recipient's language and time zone, whoever's request or task sends it.
     with as_user_sees_it(user):
+        subject = str(subject)  # a lazy subject is written in the recipient's language too
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[user.email], headers=headers)
@@ -239,6 +242,18 @@ def send_notification_digests(*, now: dt.datetime | None = None) -> int:
     return sent
 
 
+def _digest_subject_now(count: int) -> str:
+    return ngettext(
+        "[Accord] Your daily digest: %(count)d notification",
+        "[Accord] Your daily digest: %(count)d notifications",
+        count,
+    ) % {"count": count}
+
+
+# Evaluated when the email is written, in the recipient's language (_multipart_email).
+_digest_subject = lazy(_digest_subject_now, str)
+
+
 @transaction.atomic
 def _send_digest(user: User, *, now: dt.datetime) -> bool:
     kinds = user.notification_preferences.filter(
@@ -261,7 +276,7 @@ def _send_digest(user: User, *, now: dt.datetime) -> bool:
     _send(
         _multipart_email(
             user,
-            subject=f"[Accord] Your daily digest: {len(notifications)} notification(s)",
+            subject=_digest_subject(len(notifications)),
             template="accounts/email/digest",
             context={
                 "items": [(n, _site_url() + n.url if n.url else "") for n in notifications],

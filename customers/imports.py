@@ -49,36 +49,44 @@ class ImportResult:
 def _read_rows(upload: IO[bytes], columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     raw = upload.read(MAX_BYTES + 1)
     if len(raw) > MAX_BYTES:
-        raise ImportRefused("The file is larger than 2 MB.")
+        raise ImportRefused(gettext("The file is larger than 2 MB."))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportRefused(
-            "The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8”."
+            gettext("The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8”.")
         ) from exc
     if "\x00" in text:
-        raise ImportRefused("The file contains binary data, not CSV text.")
+        raise ImportRefused(gettext("The file contains binary data, not CSV text."))
     # strict: a quote that is opened and never closed is an error, not the rest of the file
     # swallowed into one cell.
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [h.strip().lower() for h in (reader.fieldnames or [])]
     except csv.Error as exc:
-        raise ImportRefused(f"The file is not valid CSV: {exc}.") from exc
+        raise ImportRefused(
+            gettext("The file is not valid CSV: %(error)s.") % {"error": exc}
+        ) from exc
     if "name" not in header:
         raise ImportRefused(
-            f"The first line must name the columns, at least “name”: {', '.join(columns)}."
+            gettext("The first line must name the columns, at least “name”: %(columns)s.")
+            % {"columns": ", ".join(columns)}
         )
     unknown = [h for h in header if h and h not in columns]
     if unknown:
-        raise ImportRefused(f"Unknown columns: {', '.join(unknown)}. Known: {', '.join(columns)}.")
+        raise ImportRefused(
+            gettext("Unknown columns: %(unknown)s. Known: %(columns)s.")
+            % {"unknown": ", ".join(unknown), "columns": ", ".join(columns)}
+        )
     reader.fieldnames = header
     rows = []
     last_line = reader.line_num
     try:
         for row in reader:
             if len(rows) >= MAX_ROWS:
-                raise ImportRefused(f"The file has more than {MAX_ROWS} rows.")
+                raise ImportRefused(
+                    gettext("The file has more than %(max)d rows.") % {"max": MAX_ROWS}
+                )
             cells = {k: (v or "").strip() for k, v in row.items() if k}
             if None in row:
                 cells["__extra__"] = "x"
@@ -98,7 +106,7 @@ def _read_rows(upload: IO[bytes], columns: tuple[str, ...]) -> list[tuple[int, d
             gettext("Line %(line)d: not valid CSV (%(error)s).") % {"line": line, "error": exc}
         ) from exc
     if not rows:
-        raise ImportRefused("The file has no rows to import.")
+        raise ImportRefused(gettext("The file has no rows to import."))
     return rows
 
 
@@ -113,7 +121,7 @@ def _next_record_line(text: str, last_line: int) -> int:
 
 def _formula_errors(cells: dict[str, str]) -> list[str]:
     return [
-        f"{name}: looks like a spreadsheet formula"
+        gettext("%(column)s: looks like a spreadsheet formula") % {"column": name}
         for name, value in cells.items()
         if name != "__extra__" and FORMULA.match(value)
     ]
@@ -154,7 +162,7 @@ def import_customers(upload: IO[bytes], *, by: User) -> ImportResult:
     for line, cells in rows:
         problems = _formula_errors(cells)
         if "__extra__" in cells:
-            problems.append("more cells than columns")
+            problems.append(gettext("more cells than columns"))
         form = CustomerForm({k: v for k, v in cells.items() if k in CustomerForm.Meta.fields})
         if not form.is_valid():
             problems.append(_form_errors(form.errors))
@@ -162,14 +170,16 @@ def import_customers(upload: IO[bytes], *, by: User) -> ImportResult:
         if cells.get("lead"):
             lead = leads.get(cells["lead"].lower())
             if lead is None and not by.is_admin:
-                problems.append("lead: only admins may import customers for someone else")
+                problems.append(gettext("lead: only admins may import customers for someone else"))
             elif lead is None:
-                problems.append(f"lead: no active user “{cells['lead']}”")
+                problems.append(
+                    gettext("lead: no active user “%(name)s”") % {"name": cells["lead"]}
+                )
         name = cells.get("name", "").lower()
         if name in existing:
-            problems.append("name: a customer with this name already exists")
+            problems.append(gettext("name: a customer with this name already exists"))
         elif name in seen:
-            problems.append("name: appears twice in the file")
+            problems.append(gettext("name: appears twice in the file"))
         seen.add(name)
         if problems:
             result.errors.append((line, "; ".join(problems)))
@@ -208,23 +218,28 @@ def import_stakeholders(upload: IO[bytes], *, customer: Customer, by: User) -> I
     for line, cells in rows:
         problems = _formula_errors(cells)
         if "__extra__" in cells:
-            problems.append("more cells than columns")
+            problems.append(gettext("more cells than columns"))
         data, field_errors = _clean_stakeholder(cells)
         problems.extend(field_errors)
         name = cells.get("name", "").lower()
         if name in existing:
-            problems.append("name: this customer already has a stakeholder of this name")
+            problems.append(gettext("name: this customer already has a stakeholder of this name"))
         elif name in seen:
-            problems.append("name: appears twice in the file")
+            problems.append(gettext("name: appears twice in the file"))
         seen.add(name)
         boss = cells.get("reports_to", "").lower()
         if boss and boss not in existing and boss not in in_file:
-            problems.append(f"reports_to: nobody called “{cells['reports_to']}”")
+            problems.append(
+                gettext("reports_to: nobody called “%(name)s”") % {"name": cells["reports_to"]}
+            )
         if boss and boss == name:
-            problems.append("reports_to: someone cannot report to themselves")
+            problems.append(gettext("reports_to: someone cannot report to themselves"))
         owner = cells.get("owner", "").lower()
         if owner and owner not in owners:
-            problems.append(f"owner: “{cells['owner']}” is not a user who can see this account")
+            problems.append(
+                gettext("owner: “%(name)s” is not a user who can see this account")
+                % {"name": cells["owner"]}
+            )
         if problems:
             result.errors.append((line, "; ".join(problems)))
         else:
@@ -248,7 +263,8 @@ def import_stakeholders(upload: IO[bytes], *, customer: Customer, by: User) -> I
         for person in created.values():
             if _has_loop(person, people):
                 transaction.set_rollback(True)
-                result.errors.append((0, f"reports_to: {person.name} is part of a reporting loop"))
+                loop = gettext("reports_to: %(name)s is part of a reporting loop")
+                result.errors.append((0, loop % {"name": person.name}))
                 return result
     result.created = len(valid)
     return result

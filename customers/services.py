@@ -3,6 +3,7 @@
 from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import AccountMembership, User
 from core.softdelete import SoftDeletable
@@ -67,7 +68,7 @@ def set_membership(customer: Customer, *, user: User, role: str) -> AccountMembe
         change_lead(customer, new_lead=user)
         return AccountMembership.objects.get(customer=customer, user=user)
     if user.pk == customer.lead_id:
-        raise ValueError("Choose a new lead before changing the current lead's role.")
+        raise ValueError(gettext("Choose a new lead before changing the current lead's role."))
     membership, _ = AccountMembership.objects.update_or_create(
         customer=customer, user=user, defaults={"role": role}
     )
@@ -79,7 +80,7 @@ def set_membership(customer: Customer, *, user: User, role: str) -> AccountMembe
 def remove_membership(customer: Customer, *, user: User) -> None:
     """Take `user` off the account team; the lead cannot be removed."""
     if user.pk == customer.lead_id:
-        raise ValueError("The lead cannot be removed; choose a new lead first.")
+        raise ValueError(gettext("The lead cannot be removed; choose a new lead first."))
     AccountMembership.objects.filter(customer=customer, user=user).delete()
     record_account_change(customer.pk)
 
@@ -290,7 +291,7 @@ def _renumber_steps(steps: list[ProcessStep], *, by: User) -> None:
 def link_problem_to_goal(problem: Problem, *, goal: Goal, by: User) -> None:
     """Record that `problem` blocks `goal` (both of the same customer)."""
     if problem.customer_id != goal.customer_id:
-        raise ValueError("A problem can only block goals of its own customer.")
+        raise ValueError(gettext("A problem can only block goals of its own customer."))
     problem.blocks_goals.add(goal)
     _touch(problem, by=by)
 

@@ -4,7 +4,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 
+from core.errors import ImportRefused
 from customers import imports
 from customers.models import Customer, Stakeholder
 from tests import factories
@@ -223,3 +225,11 @@ def test_a_stakeholder_file_with_an_unterminated_quote_is_refused(actors):
         (0, 'Line 3: a quoted cell starts here and is never closed (a " is missing).')
     ]
     assert not Stakeholder.objects.filter(customer=actors.customer_a).exists()
+
+
+def test_a_refused_file_is_explained_in_the_users_language():
+    with translation.override("de"), pytest.raises(ImportRefused) as refused:
+        imports._read_rows(io.BytesIO(b"nom\nNordwind\n"), ("name", "industry"))
+    assert str(refused.value) == (
+        "Die erste Zeile muss die Spalten benennen, mindestens „name“: name, industry."
+    )
