@@ -45,15 +45,19 @@ SWEEP_BATCH = 500
 BROKER_BACKOFF = dt.timedelta(seconds=10)
 
 
-def record_account_change(customer_id: int, **also: Any) -> None:
+def record_account_change(customer_id: int, *, publish: bool = True, **also: Any) -> None:
     """Mark the customer's data as changed (call inside the write's transaction); its consumers
     are told after the commit. `also`: more of the customer's columns to set in the same
-    statement (e.g. a denormalized field the write changed)."""
+    statement (e.g. a denormalized field the write changed). With `publish=False` the caller
+    tells the consumers itself (a bulk import, from a worker, with publish_account_change), or
+    else the sweep does."""
     Customer.objects.filter(pk=customer_id).update(
         data_version=F("data_version") + 1,
         summary_dirty_since=Coalesce(F("summary_dirty_since"), timezone.now()),
         **also,
     )
+    if not publish:
+        return
     # One hook per call; the claim in publish_account_change makes the second and later hooks
     # of one commit no-ops (the first one already covered the final data version).
     transaction.on_commit(partial(publish_account_change, customer_id), robust=True)

@@ -4,6 +4,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from core.tasks import retry_policy
+from customers.changes import publish_account_change
 from integrations import events, imports, webhooks
 
 # Below the broker's visibility timeout (900 s), so a long import is never delivered twice.
@@ -18,6 +19,12 @@ def check_import_task(run_id: int) -> None:
 @shared_task(**retry_policy(), time_limit=IMPORT_TIME_LIMIT, soft_time_limit=IMPORT_TIME_LIMIT - 30)
 def apply_import_task(run_id: int) -> None:
     imports.apply_run(run_id)
+
+
+@shared_task(**retry_policy())
+def publish_import_changes_task(customer_ids: list[int]) -> int:
+    """After an import: the change feed's consumers told about each account it touched."""
+    return sum(publish_account_change(customer_id) for customer_id in customer_ids)
 
 
 @shared_task(**retry_policy())

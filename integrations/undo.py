@@ -80,6 +80,8 @@ def undo_import(run: ImportRun, *, by: User) -> None:
             for name, value in before.items():
                 setattr(obj, name, value)
             obj.version += 1  # type: ignore[attr-defined]
+            obj._history_user = by  # type: ignore[attr-defined]
+            obj._change_reason = f"Import {run.pk} undone"  # type: ignore[attr-defined]
             obj.save()
             if stakeholders is not None:
                 obj.stakeholders.set(stakeholders)  # type: ignore[attr-defined]

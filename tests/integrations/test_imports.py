@@ -94,6 +94,46 @@ def test_salesforce_accounts_contacts_activities(sales, client, django_capture_o
     assert acme.last_meeting_at == call.occurred_at
 
 
+def test_imported_records_have_history_rows_like_those_made_in_the_pages(
+    sales, client, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    import_file(client, capture, sales, "salesforce_accounts.csv", "salesforce_accounts")
+    contacts = import_file(client, capture, sales, "salesforce_contacts.csv", "salesforce_contacts")
+    activities = import_file(
+        client, capture, sales, "salesforce_activities.csv", "salesforce_activities"
+    )
+    acme = Customer.objects.get(name="Acme Freight GmbH")
+    assert acme.history.filter(history_type="+").count() == 1
+    for record, run in (
+        (Stakeholder.objects.get(customer=acme), contacts),
+        (Meeting.objects.get(customer=acme), activities),
+    ):
+        [row] = record.history.all()
+        assert (row.history_type, row.history_user) == ("+", sales)
+        assert row.history_change_reason == f"Imported from salesforce (import {run.pk})"
+        assert row.instance.title == record.title
+    # Undoing them leaves a trace in the history too.
+    client.post(reverse("integrations:undo-import", args=[activities.pk]))
+    meeting_history = Meeting.history.filter(customer_id=acme.pk)
+    assert sorted(meeting_history.values_list("history_type", flat=True)) == ["+", "-"]
+
+
+def test_import_tells_the_change_feed_about_each_account_after_the_commit(
+    sales, client, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    import_file(client, capture, sales, "salesforce_accounts.csv", "salesforce_accounts")
+    acme = Customer.objects.get(name="Acme Freight GmbH")
+    version = acme.data_version
+    import_file(client, capture, sales, "salesforce_contacts.csv", "salesforce_contacts")
+    acme.refresh_from_db()
+    # Changed, published (one task for the file, from the commit) and rebuilt by the consumers.
+    assert acme.data_version > version
+    assert acme.changes_queued_version == acme.data_version
+    assert acme.summary_dirty_since is None
+
+
 def test_hubspot_companies_contacts_notes(sales, client, django_capture_on_commit_callbacks):
     capture = django_capture_on_commit_callbacks
     import_file(client, capture, sales, "hubspot_companies.csv", "hubspot_companies")
