@@ -69,7 +69,9 @@ class MeetingViewSet(
         data.pop("customer", None)
         version = expected_version(serializer, data)
         m2m = {name: data.pop(name) for name in M2M if name in data}
-        services.update_meeting(meeting, expected_version=version, changes=data, m2m=m2m)
+        services.update_meeting(
+            meeting, expected_version=version, changes=data, m2m=m2m, by=self.request.user
+        )
         serializer.instance = queries.meetings_for_user(self.request.user).get(pk=meeting.pk)
 
     def may_write(self, access: AccountAccess, meeting: Meeting) -> bool:
@@ -96,9 +98,11 @@ class ActionItemViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Next steps on the accounts the caller can see."""
+    """Next steps on the accounts the caller can see; a deleted one goes to the account's
+    trash (restorable for 30 days)."""
 
     serializer_class = ActionItemSerializer
 
@@ -133,6 +137,14 @@ class ActionItemViewSet(
             item, expected_version=version, changes=data, by=self.request.user
         )
         serializer.instance = queries.action_items_for_user(self.request.user).get(pk=item.pk)
+
+    def may_write(self, access: AccountAccess, item: ActionItem) -> bool:
+        if self.request.method == "DELETE":
+            return access.can_change_authored(item.created_by_id)
+        return access.can_contribute
+
+    def perform_destroy(self, instance: ActionItem) -> None:
+        services.delete_action_item(instance, by=self.request.user)
 
 
 router = SimpleRouter()

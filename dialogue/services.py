@@ -9,8 +9,10 @@ from django.db import transaction
 from django.db.models import F, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
-from accounts.mentions import split_mentions
+from accounts.mentions import mentioned_usernames, split_mentions
 from accounts.models import Notification, User
 from accounts.services import notify
 from core.versioning import save_versioned
@@ -96,7 +98,12 @@ def record_meetings_change(customer_id: int) -> None:
 
 
 def _problem_source(meeting: Meeting) -> str:
-    return f"Raised in meeting “{meeting.title}” on {meeting.occurred_at:%Y-%m-%d}"[:300]
+    # Stored text, written in the author's language (the request's).
+    line = gettext("Raised in meeting “%(title)s” on %(date)s") % {
+        "title": meeting.title,
+        "date": date_format(timezone.localdate(meeting.occurred_at), "DATE_FORMAT"),
+    }
+    return line[:300]
 
 
 @transaction.atomic
@@ -163,10 +170,14 @@ def log_meeting(
     return meeting
 
 
-def notify_mentions_in_notes(meeting: Meeting, *, author: User) -> list[User]:
-    """Tell the people @mentioned in a new meeting's notes who can see the account."""
-    mentioned, _unknown = split_mentions(meeting.customer_id, meeting.notes)
-    reached = [user for user in mentioned if user.pk != author.pk]
+def notify_mentions_in_notes(
+    meeting: Meeting, *, author: User, before: str = ""
+) -> tuple[list[User], list[str]]:
+    """Tell the people @mentioned in a meeting's notes who can see the account, except those
+    the notes already mentioned `before` an edit; with the mentioned names that match nobody."""
+    mentioned, unknown = split_mentions(meeting.customer_id, meeting.notes)
+    already = set(mentioned_usernames(before))
+    reached = [u for u in mentioned if u.pk != author.pk and u.username not in already]
     if reached:
         notify(
             reached,
@@ -175,7 +186,7 @@ def notify_mentions_in_notes(meeting: Meeting, *, author: User) -> list[User]:
             url=reverse("dialogue:meeting", args=[meeting.pk]),
             customer_id=meeting.customer_id,
         )
-    return reached
+    return reached, unknown
 
 
 @transaction.atomic
@@ -185,11 +196,20 @@ def update_meeting(
     expected_version: int,
     changes: Mapping[str, Any],
     m2m: Mapping[str, Iterable[Any]],
-) -> Meeting:
-    """Edit a meeting if nobody changed it since `expected_version` (else StaleVersion)."""
+    by: User | None = None,
+) -> list[str]:
+    """Edit a meeting if nobody changed it since `expected_version` (else StaleVersion).
+
+    People newly @mentioned in its notes are told (those mentioned before are not told
+    again); returns the mentioned names that match nobody on the account, for the editor.
+    """
+    before = Meeting._base_manager.filter(pk=meeting.pk).values_list("notes", flat=True).first()
     save_versioned(meeting, expected_version=expected_version, changes=changes, m2m=m2m)
     record_meetings_change(meeting.customer_id)
-    return meeting
+    if by is None or meeting.notes == before:
+        return []
+    _reached, unknown = notify_mentions_in_notes(meeting, author=by, before=before or "")
+    return unknown
 
 
 @transaction.atomic

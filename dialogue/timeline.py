@@ -14,12 +14,20 @@ from django.db import connection
 from django.db.models import Case, CharField, F, QuerySet, Value, When
 from django.db.models.functions import Concat, Substr
 from django.utils.module_loading import import_string
+from django.utils.text import capfirst
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from core.params import BadParameter, parse_choice, parse_datetime, parse_id, parse_int
 from customers.models import Customer, Problem
 from dialogue.models import ActionItem, Meeting
+from dialogue.timeline_words import (
+    CHANGE_ACTIONS,
+    CONTRIBUTION_LINES,
+    FILTER_OF_KIND,
+    KIND_LABELS,
+    RECORD_NAMES,
+    TIMELINE_FILTERS,
+)
 from solutions.models import Comment, Contribution, Proposal, ProposalTransition
 
 # --- The account timeline ------------------------------------------------------------------
@@ -28,39 +36,6 @@ TIMELINE_PAGE_SIZE = 25
 # Record changes by one person to one kind of record, with no more than this between two of
 # them, fold into one line ("Sara added 12 stakeholders").
 BURST_GAP = dt.timedelta(minutes=30)
-
-# The kinds a reader can filter by (the "story" first; record changes last), and their labels.
-TIMELINE_FILTERS = {
-    "meeting": _("Meetings"),
-    "action_item": _("Next steps"),
-    "problem": _("New problems"),
-    "proposal": _("Proposals"),
-    "contribution": _("Contributions"),
-    "comment": _("Comments"),
-    "customer": _("The customer, in the shared space"),
-    "change": _("Record changes"),
-}
-# Which filter each entry kind belongs to (a proposal's status moves go with proposals).
-FILTER_OF_KIND = {"transition": "proposal"}
-
-KIND_LABELS = {
-    "meeting": _("Meeting"),
-    "action_item": _("Next step"),
-    "problem": _("New problem"),
-    "proposal": _("Proposal"),
-    "transition": _("Proposal status"),
-    "contribution": _("Contribution"),
-    "comment": _("Comment"),
-    "change": _("Record change"),
-    "customer": _("Customer, in the shared space"),
-}
-CHANGE_ACTIONS = {
-    "+": _("added"),
-    "~": _("changed"),
-    "-": _("deleted"),
-    "deleted": _("deleted"),
-    "restored": _("restored"),
-}
 
 
 @dataclass(frozen=True)
@@ -144,20 +119,20 @@ class TimelineEntry:
         if self.kind == "proposal":
             return gettext("Proposal created")
         if self.kind == "contribution":
-            return gettext("Contribution %(state)s") % {"state": self.detail.replace("_", " ")}
+            return str(CONTRIBUTION_LINES.get(self.detail, KIND_LABELS["contribution"]))
         if self.kind == "comment":
             return gettext("Comment")
         if self.kind == "customer":
             return f"{self.extra} {gettext(self.detail)}"
         action = CHANGE_ACTIONS.get(self.detail, CHANGE_ACTIONS["~"])
+        one, many = RECORD_NAMES.get(self.extra, (self.extra, self.extra))
         if self.count > 1:
-            plural = _PLURALS.get(self.extra, self.extra + "s")
             return gettext("%(count)s %(records)s %(action)s") % {
                 "count": self.count,
-                "records": plural,
+                "records": many,
                 "action": action,
             }
-        return f"{self.extra.capitalize()} {action}"
+        return capfirst(gettext("%(record)s %(action)s") % {"record": one, "action": action})
 
 
 def _label(choices: type, value: str) -> str:
@@ -190,7 +165,8 @@ class TimelineCursor:
 
 
 # Historical tables whose rows are shown as "record changes" (model label, label field,
-# history types). Meetings, action items and problems already have their own "created" entry.
+# history types). Meetings, action items and problems already have their own "created" entry;
+# timeline_words.RECORD_NAMES says what each is called.
 CHANGE_SOURCES = (
     ("customers.Customer", "name", ("~",)),
     ("customers.BusinessModel", None, ("+", "~")),
@@ -203,13 +179,11 @@ CHANGE_SOURCES = (
     ("dialogue.Meeting", "title", ("~",)),
     ("dialogue.ActionItem", "description", ("~",)),
 )
-# verbose name -> plural, for folded lines ("12 stakeholders added").
-_PLURALS: dict[str, str] = {}
 
 _TEXT = CharField()
 # A soft delete or restore is a history save with a reason (core.softdelete): say so.
 _CHANGE_ACTION = Case(
-    When(history_change_reason="Deleted", then=Value("deleted")),
+    When(history_change_reason__startswith="Deleted", then=Value("deleted")),
     When(history_change_reason__startswith="Restored", then=Value("restored")),
     default=F("history_type"),
     output_field=_TEXT,
@@ -380,7 +354,6 @@ def _timeline_sources(customer: Customer, view: TimelineFilter) -> list[QuerySet
         for label, label_field, types in CHANGE_SOURCES:
             model = apps.get_model(label)
             history = model.history.model
-            _PLURALS.setdefault(str(model._meta.verbose_name), str(model._meta.verbose_name_plural))
             owner = {"id": customer.pk} if model is Customer else {"customer_id": customer.pk}
             sources.append(
                 _row(
@@ -389,7 +362,7 @@ def _timeline_sources(customer: Customer, view: TimelineFilter) -> list[QuerySet
                     at="history_date",
                     label=F(label_field) if label_field else "",
                     detail=_CHANGE_ACTION,
-                    extra=model._meta.verbose_name,
+                    extra=label,
                     actor="history_user",
                     person=person,
                 )

@@ -19,6 +19,7 @@ urlpatterns = [
     path("action-items/", views.my_action_items, name="my-action-items"),
     path("action-items/team/", views_team.team_action_items, name="team-action-items"),
     path("action-items/<int:pk>/edit/", views.edit_action_item, name="edit-action-item"),
+    path("action-items/<int:pk>/delete/", views.delete_action_item, name="delete-action-item"),
     path("action-items/<int:pk>/status/", views.set_action_item_status, name="action-item-status"),
 ]
 

@@ -239,6 +239,16 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+def warn_unknown_mentions(request: HttpRequest, names: list[str]) -> None:
+    if names:
+        mentions = ", ".join(f"@{name}" for name in names)
+        messages.warning(
+            request,
+            _("Saved, but %(mentions)s matched nobody on this account: nobody was notified.")
+            % {"mentions": mentions},
+        )
+
+
 @login_required
 def edit_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = queries.meeting_detail(request.user, pk)
@@ -251,12 +261,15 @@ def edit_meeting(request: HttpRequest, pk: int) -> HttpResponse:
             changes, m2m = form.changes()
             version = form.cleaned_data.get("version") or 0
             try:
-                services.update_meeting(meeting, expected_version=version, changes=changes, m2m=m2m)
+                unknown = services.update_meeting(
+                    meeting, expected_version=version, changes=changes, m2m=m2m, by=request.user
+                )
             except StaleVersion:
                 conflict = queries.meeting_detail(request.user, pk)
                 rebase(form, conflict.version)
             else:
                 messages.success(request, _("Meeting updated."))
+                warn_unknown_mentions(request, unknown)
                 return redirect("dialogue:meeting", pk=meeting.pk)
     else:
         form = MeetingForm(
@@ -347,9 +360,24 @@ def edit_action_item(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "item": item,
         "conflict": conflict,
+        "may_delete": access.can_change_authored(item.created_by_id),
     }
     status = form_status(request, conflict=conflict)
     return render(request, "dialogue/action_item_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def delete_action_item(request: HttpRequest, pk: int) -> HttpResponse:
+    item, access = get_record_for_user(request.user, ActionItem, pk)
+    require(access.can_change_authored(item.created_by_id))
+    services.delete_action_item(item, by=request.user)
+    messages.success(
+        request,
+        _("The action item “%(item)s” was deleted. It is in Recently deleted for 30 days.")
+        % {"item": item.description},
+    )
+    return redirect("dialogue:timeline", pk=item.customer_id)
 
 
 @login_required

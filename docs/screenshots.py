@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from PIL import Image
 from playwright.sync_api import Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,8 +82,31 @@ def shoot(page: Page, name: str, path: str | None = None, *, base: str = "") -> 
         page.goto(base + path)
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(300)  # charts finish their first draw
-    page.screenshot(path=OUT / f"{name}.png", animations="disabled")
+    png = OUT / f"{name}.png"
+    page.screenshot(path=png, animations="disabled")
+    shrink(png)
     print(f"  docs/screenshots/{name}.png")
+
+
+def shrink(png: Path) -> None:
+    """A palette of 256 colours: the pages are flat colours and text, so the pictures stay
+    sharp at about a third of the size."""
+    with Image.open(png) as image:
+        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    small.save(png, optimize=True)
+
+
+def delete_a_problem(page: Page, base: str, customer: str, title: str) -> None:
+    """Delete a problem as a user would, photographing the confirmation, then the trash."""
+    page.goto(f"{base}/customers/{customer}/goals/")
+    page.get_by_role("link", name=title).first.click()
+    # By markup, not by label: the demo's users may read Accord in German.
+    page.locator(".danger-zone form[data-confirm] button").click()
+    page.locator("#confirm-dialog").wait_for(state="visible")
+    shoot(page, "16-delete-asks-first")
+    page.locator("#confirm-dialog [data-confirm-yes]").click()
+    page.wait_for_load_state("networkidle")
+    shoot(page, "17-recently-deleted", f"/customers/{customer}/trash/", base=base)
 
 
 def customer_id(page: Page, base: str, name: str) -> str:
@@ -111,6 +135,8 @@ def main() -> None:
         shoot(page, "06-goals-and-problems", f"/customers/{nordwind}/goals/", base=base)
         shoot(page, "07-account-summary", f"/insights/{nordwind}/summary/", base=base)
         shoot(page, "08-my-action-items", "/dialogue/action-items/", base=base)
+        delete_a_problem(page, base, nordwind, "Routes are planned by hand in spreadsheets")
+        shoot(page, "18-notification-settings", "/accounts/notifications/settings/", base=base)
 
         sign_in(page, base, "spec1")
         shoot(page, "09-specialist-home")
@@ -126,6 +152,7 @@ def main() -> None:
         shoot(page, "13-health-dashboard", "/health/?sort=score", base=base)
         page.locator("table.health-table tbody tr").first.get_by_role("link").first.click()
         shoot(page, "14-account-health")
+        shoot(page, "19-team-action-items", "/dialogue/action-items/team/", base=base)
 
         phone = browser.new_page(viewport=PHONE, device_scale_factor=1)
         sign_in(phone, base, "sales1")

@@ -129,6 +129,12 @@ def _referenced(objects: list[models.Model]) -> tuple[set[int], list[models.Mode
     for model in shared_models:
         pks = [pk for (m, pk) in shared if m is model]
         rows += list(model._base_manager.filter(pk__in=pks).order_by("pk"))
+    # A shared row names users too (who deleted a partner now in the catalogue's trash).
+    for row in rows:
+        for field in row._meta.concrete_fields:
+            value = getattr(row, field.attname)
+            if field.is_relation and field.related_model is User and value is not None:
+                user_ids.add(value)
     return user_ids, rows
 
 

@@ -1,7 +1,8 @@
 """The account's trash: every record people create (meetings, proposals, comments, the
 customer's picture, action items, divisions, SWOT and PESTLE items) is soft-deleted
 (core.softdelete), listed here with who deleted it and when, restored with its links by the
-lead or a manager for RETENTION, and then purged by a daily beat task."""
+lead or a manager for RETENTION, and then purged by a daily beat task. Partner companies,
+shared by every account, have a trash of their own."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from dialogue.models import ActionItem, Meeting
 from dialogue.services import refresh_last_meeting_at
 from insights.models import PlanItem, PlanSection
 from insights.plans import can_restore_section, note_item_restored
-from solutions.models import Comment, Proposal
+from solutions.models import Comment, Contribution, Partner, Proposal
 from strategy.models import AnalysisItem, Division
 
 RETENTION = dt.timedelta(days=30)
@@ -168,6 +169,42 @@ def deleted_record(customer: Customer, kind: str, pk: int) -> models.Model | Non
     )
 
 
+# --- The partner catalogue's trash ------------------------------------------------------------
+# Partners belong to no account: deleted ones are listed on their own page, for whoever keeps
+# the catalogue (accounts.visibility.can_manage_partners).
+
+
+def deleted_partners() -> list[Partner]:
+    """The partners in the catalogue's trash, most recently deleted first (one query)."""
+    return list(
+        Partner._base_manager.filter(deleted_at__isnull=False)
+        .select_related("deleted_by")
+        .order_by("-deleted_at", "-pk")
+    )
+
+
+def deleted_partner(pk: int) -> Partner | None:
+    return Partner._base_manager.filter(pk=pk, deleted_at__isnull=False).first()
+
+
+def restore_partner(partner: Partner, *, by: User) -> bool:
+    """Bring a partner back into the catalogue (its contributions never lost it).
+
+    A partner that made contributions is never purged, so it stays restorable past RETENTION.
+    """
+    return partner.is_deleted and partner.restore(by=by, deleted_since=partner.deleted_at)
+
+
+def _purge_partners(cutoff: dt.datetime) -> int:
+    # Contributions point to their partner (PROTECT): a partner that made any stays, hidden.
+    expired = Partner._base_manager.filter(deleted_at__lt=cutoff).exclude(
+        models.Exists(Contribution.objects.filter(partner=models.OuterRef("pk")))
+    )
+    count = expired.count()
+    expired.delete()
+    return count
+
+
 @transaction.atomic
 def purge_trash(*, now: dt.datetime | None = None) -> int:
     """Delete for good what was deleted more than RETENTION ago; the number of rows purged.
@@ -190,4 +227,4 @@ def purge_trash(*, now: dt.datetime | None = None) -> int:
         expired.delete()
         for customer_id in customer_ids:
             record_account_change(customer_id)
-    return purged
+    return purged + _purge_partners(cutoff)

@@ -11,4 +11,6 @@ urlpatterns = [
         views.restore_record,
         name="restore-deleted",
     ),
+    path("partners/trash/", views.deleted_partners, name="partner-trash"),
+    path("partners/trash/<int:pk>/restore/", views.restore_partner, name="restore-partner"),
 ]

@@ -1,4 +1,5 @@
-"""The account's "Recently deleted" page: the lead or a manager restores what was deleted."""
+"""The "Recently deleted" pages: the lead or a manager restores what was deleted on the account;
+whoever keeps the partner catalogue restores deleted partners."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.visibility import can_manage_partners
 from customers.access import get_customer_for_user, require
 from integrity import trash
 
@@ -46,3 +48,23 @@ def restore_record(request: HttpRequest, pk: int, kind: str, record_id: int) -> 
             % {"record": record},
         )
     return redirect("integrity:trash", customer.pk)
+
+
+@login_required
+@require_safe
+def deleted_partners(request: HttpRequest) -> HttpResponse:
+    require(can_manage_partners(request.user))
+    context = {"partners": trash.deleted_partners(), "retention_days": trash.RETENTION.days}
+    return render(request, "integrity/partner_trash.html", context)
+
+
+@login_required
+@require_POST
+def restore_partner(request: HttpRequest, pk: int) -> HttpResponse:
+    require(can_manage_partners(request.user))
+    partner = trash.deleted_partner(pk)
+    if partner is None:
+        raise Http404("Nothing restorable here.")
+    trash.restore_partner(partner, by=request.user)
+    messages.success(request, _("Restored: %(record)s.") % {"record": partner})
+    return redirect("solutions:partners")

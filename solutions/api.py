@@ -367,10 +367,12 @@ class PartnerViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
     """Partner companies (no account data): everyone signed in reads them; salespeople,
-    managers and admins add and edit them."""
+    managers and admins add, edit and delete them (a deleted partner goes to the catalogue's
+    trash, restorable on the Recently deleted partners page)."""
 
     serializer_class = PartnerSerializer
     queryset = Partner.objects.order_by("name", "pk")
@@ -387,6 +389,10 @@ class PartnerViewSet(
         self._require_editor()
         with transaction.atomic():
             serializer.save()
+
+    def perform_destroy(self, instance: Partner) -> None:
+        self._require_editor()
+        instance.soft_delete(by=self.request.user)
 
 
 router = SimpleRouter()

@@ -1,4 +1,7 @@
+from collections.abc import Collection
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -7,14 +10,23 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Area, User
 from accounts.visibility import scope_to_visible
-from core.softdelete import SoftDeletable
+from core.softdelete import LiveManager, SoftDeletable
 from core.validators import validate_single_line
 from core.versioning import VersionedModel
 from customers.models import SOFT_DELETE_FIELDS, Customer, CustomerOwned, Option, Problem, http_url
 
+DELETED_PARTNER_NAME = _(
+    "A deleted partner has this name: restore it from Recently deleted partners instead."
+)
 
-class Partner(VersionedModel):
-    """An external company that contributes to solutions from its own market or speciality."""
+
+class Partner(SoftDeletable, VersionedModel):
+    """An external company that contributes to solutions from its own market or speciality.
+
+    Partners are a catalogue shared by every account: a deleted one goes to the catalogue's
+    trash (integrity.trash), hidden from lists, forms and the API, while the contributions it
+    made keep pointing to it (and name it) until it is restored.
+    """
 
     name = models.CharField(max_length=200, unique=True, validators=[validate_single_line])
     market = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
@@ -25,13 +37,28 @@ class Partner(VersionedModel):
     contact_phone = models.CharField(max_length=40, blank=True, validators=[validate_single_line])
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    objects = LiveManager()
+    history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    def validate_unique(self, exclude: Collection[str] | None = None) -> None:
+        # The default manager hides the trash, but the name stays taken while a deleted
+        # partner can still be restored: say so instead of failing on the unique index.
+        super().validate_unique(exclude=exclude)
+        if not (exclude and "name" in exclude) and self.name_in_trash(self.name, but=self.pk):
+            raise ValidationError({"name": [DELETED_PARTNER_NAME]})
+
+    @classmethod
+    def name_in_trash(cls, name: str, *, but: int | None = None) -> bool:
+        """Whether a deleted partner (other than `but`) holds this name."""
+        return (
+            cls._base_manager.filter(name=name, deleted_at__isnull=False).exclude(pk=but).exists()
+        )
 
 
 class Proposal(SoftDeletable, CustomerOwned):

@@ -12,7 +12,7 @@ from core.validators import validate_single_line
 from customers.models import Customer, Option, Problem
 from solutions import queries
 from solutions.currencies import validate_currency
-from solutions.models import Comment, Contribution, Partner, Proposal
+from solutions.models import DELETED_PARTNER_NAME, Comment, Contribution, Partner, Proposal
 from solutions.services import allowed_transitions
 
 
@@ -303,3 +303,8 @@ class PartnerSerializer(VersionedModelSerializer):
             "version",
         ]
         read_only_fields = ["created_at"]
+
+    def validate_name(self, value: str) -> str:
+        if Partner.name_in_trash(value, but=getattr(self.instance, "pk", None)):
+            raise serializers.ValidationError(str(DELETED_PARTNER_NAME))
+        return value

@@ -9,6 +9,7 @@ urlpatterns = [
     path("customers/<int:pk>/proposals/new/", proposals.add_proposal, name="add-proposal"),
     path("proposals/<int:pk>/", proposals.proposal_detail, name="proposal"),
     path("proposals/<int:pk>/edit/", proposals.edit_proposal, name="edit-proposal"),
+    path("proposals/<int:pk>/delete/", proposals.delete_proposal, name="delete-proposal"),
     path(
         "proposals/<int:pk>/transition/", proposals.transition_proposal, name="transition-proposal"
     ),
@@ -39,4 +40,5 @@ urlpatterns = [
     path("partners/", partners.partner_list, name="partners"),
     path("partners/new/", partners.partner_form, name="add-partner"),
     path("partners/<int:pk>/edit/", partners.partner_form, name="edit-partner"),
+    path("partners/<int:pk>/delete/", partners.delete_partner, name="delete-partner"),
 ]

@@ -26,7 +26,18 @@ MO = PO.with_suffix(".mo")
 # Words that are the same in every language: the product's name, units, formats.
 UNTRANSLATED = {"Accord", "CSV", "API", "JSON", "OK", "UTC", "ID", "URL", "Markdown", "…"}
 # Attributes a user reads or hears.
-VISIBLE_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt", "aria-description"}
+# data-confirm and data-busy are read out by static/js/accord.js (the confirm dialog, the
+# busy note); hx-confirm by htmx.
+VISIBLE_ATTRIBUTES = {
+    "title",
+    "placeholder",
+    "aria-label",
+    "alt",
+    "aria-description",
+    "data-confirm",
+    "data-busy",
+    "hx-confirm",
+}
 HOLE = " "  # a tag or variable: a space keeps "<details{% if x %} open{% endif %}>" a tag
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 _BLOCKS = {

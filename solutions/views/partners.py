@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.visibility import can_manage_partners
 from core.conflicts import rebase
@@ -42,7 +42,7 @@ def partner_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             messages.success(request, _("Partner added."))
             return redirect("solutions:partners")
         if version is None:
-            form.add_error(None, "The form is missing the version it was based on; reload it.")
+            form.add_error(None, _("The form is missing the version it was based on; reload it."))
         else:
             try:
                 save_versioned(partner, expected_version=version, changes=data)
@@ -58,3 +58,17 @@ def partner_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         {"form": form, "partner": partner, "current": current},
         status=409 if current else 200,
     )
+
+
+@login_required
+@require_POST
+def delete_partner(request: HttpRequest, pk: int) -> HttpResponse:
+    require(can_manage_partners(request.user))
+    partner = get_object_or_404(Partner, pk=pk)
+    partner.soft_delete(by=request.user)
+    messages.success(
+        request,
+        _("The partner “%(name)s” was deleted. It is in Recently deleted partners.")
+        % {"name": partner.name},
+    )
+    return redirect("solutions:partners")

@@ -245,3 +245,17 @@ def transition_proposal(request: HttpRequest, pk: int) -> HttpResponse:
             _("Proposal is now %(status)s.") % {"status": proposal.get_status_display().lower()},
         )
     return redirect("solutions:proposal", proposal.pk)
+
+
+@login_required
+@require_POST
+def delete_proposal(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal, access = get_proposal_for_user(request.user, pk)
+    require(access.can_manage_proposal(proposal.owner_id))
+    services.delete_proposal(proposal, by=request.user)
+    messages.success(
+        request,
+        _("The proposal “%(title)s” was deleted. It is in Recently deleted for 30 days.")
+        % {"title": proposal.title},
+    )
+    return redirect("solutions:board", proposal.customer_id)

@@ -7,7 +7,9 @@
       var note = document.createElement("p");
       note.className = "error";
       note.setAttribute("role", "alert");
-      note.textContent = "That did not work: the server had a problem. Your input is still here; try again.";
+      // The words come translated from base.html's <body data-text-server-error>.
+      note.textContent = document.body.getAttribute("data-text-server-error") ||
+        "That did not work: the server had a problem. Your input is still here; try again.";
       target.insertAdjacentElement("afterend", note);
     }
   });

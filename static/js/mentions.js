@@ -9,6 +9,11 @@
   var MENTIONS = /(?:^|[^\w@.+-])@([\w.@+-]*[\w+-])/g;
   var lastId = 0;
 
+  // The words come translated from base.html's <body data-text-...> attributes.
+  function text(name, fallback) {
+    return document.body.getAttribute("data-text-" + name) || fallback;
+  }
+
   function urlFor(textarea) {
     var holder = textarea.closest("[data-mentions]");
     return holder ? holder.getAttribute("data-mentions") : null;
@@ -21,7 +26,7 @@
       list.className = "mention-list";
       list.id = "mention-list-" + lastId;
       list.setAttribute("role", "listbox");
-      list.setAttribute("aria-label", "People who can see this account");
+      list.setAttribute("aria-label", text("mention-list", "People who can see this account"));
       list.hidden = true;
       var warning = document.createElement("p");
       warning.className = "mention-warning";
@@ -130,7 +135,7 @@
         return !(token && token[1] === name && before.endsWith(name));
       });
       s.warning.textContent = unknown.map(function (name) {
-        return "@" + name + " matches nobody on this account";
+        return text("mention-unknown", "@{name} matches nobody on this account").replace("{name}", name);
       }).join("; ");
       s.warning.classList.toggle("error", unknown.length > 0);
     });

@@ -183,3 +183,33 @@ def test_a_new_problem_like_an_open_one_offers_to_link_the_meeting_instead(clien
     anyway = {**data, "new_problem-0-checked_similar": "1", "meeting-title": "Second"}
     assert client.post(log_url(customer), anyway).status_code == 302
     assert customer.problems.count() == 2
+
+
+def test_record_change_lines_are_written_in_the_readers_language(client, actors):
+    """Record kinds and what happened to them are words of the reader's language; a delete
+    made through a page (its history reason carries the request) still reads "deleted"."""
+    customer = actors.customer_a
+    add_stakeholders(customer, actors.sales_a, 3)
+    goal = factories.GoalFactory(customer=customer, title="Cut empty kilometres")
+    client.force_login(actors.sales_a)
+    delete = reverse("customers:delete-record", args=[customer.pk, "goals", goal.pk])
+    assert client.post(delete).status_code == 302
+    proposal = factories.ProposalFactory(customer=customer)
+    factories.ContributionFactory(
+        proposal=proposal,
+        specialist=actors.spec_a,
+        status="in_progress",
+        answered_at=timezone.now(),
+    )
+    english = timeline(client, customer).content.decode()
+    assert "3 stakeholders added" in english
+    assert "Goal deleted" in english
+    assert "Contribution accepted" in english
+    actors.sales_a.language = "de"
+    actors.sales_a.save(update_fields=["language"])
+    german = timeline(client, customer).content.decode()
+    assert "3 Ansprechpartner hinzugefügt" in german
+    assert "Ziel gelöscht" in german
+    assert "Beitrag angenommen" in german
+    for english_word in ("stakeholders added", " added", "Goal deleted", "in progress"):
+        assert english_word not in german

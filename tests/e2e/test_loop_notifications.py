@@ -7,8 +7,10 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
+from accounts.models import Notification, User
 from customers import services as customer_services
 from customers.models import Customer, Goal
+from dialogue.models import Meeting
 from health.models import AccountHealth
 from health.services import refresh_customer_health
 from insights import summaries
@@ -51,6 +53,29 @@ def test_mention_autocomplete_by_keyboard_and_unknown_mention_warning(
         "@Tomas matched nobody on this account"
     )
     expect(page.locator("article.comment", has_text="see the sizing")).to_be_visible()
+
+
+def test_editing_a_meetings_notes_offers_mentions_and_tells_the_newly_mentioned(
+    live_server, page: Page, demo
+):
+    meeting = Meeting.objects.filter(customer__name="Nordwind Logistics").latest("occurred_at")
+    spec1 = User.objects.get(username="spec1")
+    before = Notification.objects.filter(user=spec1, kind=Notification.Kind.MENTION).count()
+    sign_in_with_form(page, live_server.url, "sales1")
+    page.goto(f"{live_server.url}/dialogue/meetings/{meeting.pk}/edit/")
+    notes = page.get_by_label("Notes", exact=True)
+    notes.click()
+    notes.press("End")
+    notes.press_sequentially(" Sizing: @pri", delay=20)
+    expect(page.get_by_role("option").first).to_contain_text("Priya Raman")
+    notes.press("Enter")
+    expect(notes).to_have_value(re.compile(r"Sizing: @spec1 $"))
+    notes.press_sequentially("and @Tomas.", delay=20)
+    expect(page.locator(".mention-warning")).to_have_text("@Tomas matches nobody on this account")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("@Tomas matched nobody on this account")).to_be_visible()
+    after = Notification.objects.filter(user=spec1, kind=Notification.Kind.MENTION).count()
+    assert after == before + 1
 
 
 def test_the_lead_is_notified_when_their_account_turns_red(live_server, page: Page, demo, settings):

@@ -193,6 +193,7 @@ POLICY: dict[str, Rule] = {
     "dialogue/action-items/": page(),
     "dialogue/action-items/team/": page(note="open items on the accounts the user sees"),
     "dialogue/action-items/<int:pk>/edit/": page(ActionItem),
+    "dialogue/action-items/<int:pk>/delete/": page(ActionItem),
     "dialogue/action-items/<int:pk>/status/": page(ActionItem),
     "dialogue/customers/<int:pk>/meetings/": page(Customer),
     "dialogue/customers/<int:pk>/meetings/plan/": page(Customer),
@@ -217,6 +218,7 @@ POLICY: dict[str, Rule] = {
     "solutions/customers/<int:pk>/proposals/new/": page(Customer),
     "solutions/proposals/<int:pk>/": page(Proposal),
     "solutions/proposals/<int:pk>/edit/": page(Proposal),
+    "solutions/proposals/<int:pk>/delete/": page(Proposal),
     "solutions/proposals/<int:pk>/transition/": page(Proposal),
     "solutions/proposals/<int:pk>/contributions/new/": page(Proposal),
     "solutions/proposals/<int:pk>/comments/": page(Proposal),
@@ -235,6 +237,11 @@ POLICY: dict[str, Rule] = {
     "solutions/partners/": page(),
     "solutions/partners/new/": page(),
     "solutions/partners/<int:pk>/edit/": page(Partner, scope=GLOBAL, note="shared catalogue"),
+    "solutions/partners/<int:pk>/delete/": page(Partner, scope=GLOBAL, note="shared catalogue"),
+    "partners/trash/": page(note="the shared partner catalogue's trash"),
+    "partners/trash/<int:pk>/restore/": page(
+        Partner, scope=GLOBAL, note="shared catalogue; a partner not in the trash is a 404"
+    ),
     # health
     "health/": page(),
     "health/dashboard.csv": page(),
