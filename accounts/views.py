@@ -66,9 +66,18 @@ class TokenRequestSerializer(serializers.Serializer):
                 "expires_at": serializers.DateTimeField(),
             },
         ),
-        400: inline_serializer("TokenError", {"non_field_errors": serializers.ListField()}),
+        # Field errors as the serializer gives them: any of these keys, each a list of messages.
+        400: inline_serializer(
+            "TokenError",
+            {
+                name: serializers.ListField(child=serializers.CharField(), required=False)
+                for name in ("username", "password", "otp_token", "name", "non_field_errors")
+            },
+        ),
         403: inline_serializer("TokenMfaRequired", {"detail": serializers.CharField()}),
-        429: inline_serializer("TokenLockedOut", {"detail": serializers.CharField()}),
+        429: inline_serializer(
+            "TokenLockedOut", {"detail": serializers.CharField(), "code": serializers.CharField()}
+        ),
     },
     examples=[OpenApiExample("Login", value={"username": "sales1", "password": "..."})],
     tags=["auth"],

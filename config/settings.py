@@ -455,6 +455,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api_schema.add_error_responses",
+        "core.api_schema.constrain_parameters",
     ],
 }
 

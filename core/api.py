@@ -14,7 +14,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from core.params import BadParameter, parse_version
+from core.params import BadParameter, parse_int, parse_page, parse_version
 from core.versioning import StaleVersion, save_versioned
 
 logger = logging.getLogger("accord.api")
@@ -93,9 +93,40 @@ def unknown_pk(value: object) -> str:
 
 
 class Pagination(PageNumberPagination):
+    """Pages of 50 (`page_size` 1..200, a larger one cut to 200); `page` 1..MAX_PAGE. Zero, a
+    negative or not a number answers 400 with the parameter's errors; a page past the last, 404."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+    MAX_PAGE = 10_000
+
+    def get_page_number(self, request: Any, paginator: Any) -> int:
+        return parse_page(request.query_params.get(self.page_query_param), maximum=self.MAX_PAGE)
+
+    def get_page_size(self, request: Any) -> int:
+        size = parse_int(
+            request.query_params.get(self.page_size_query_param),
+            name=self.page_size_query_param,
+            minimum=1,
+            message=f"Give a page size from 1 to {self.max_page_size}.",
+        )
+        # A larger size is cut to the maximum, as before (clients that ask for "all" still work).
+        return min(size, self.max_page_size) if size else self.page_size
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        bounds = {
+            self.page_query_param: {"minimum": 1, "maximum": self.MAX_PAGE, "default": 1},
+            self.page_size_query_param: {
+                "minimum": 1,
+                "maximum": self.max_page_size,
+                "default": self.page_size,
+            },
+        }
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return parameters
 
 
 class PreconditionRequired(exceptions.APIException):

@@ -7,6 +7,8 @@ Schemathesis's status-code and content-type checks hold the API to this list.
 
 from typing import Any
 
+from core.params import MAX_ID
+
 ERRORS = {
     "400": "Invalid input: field errors, or a body that is not acceptable JSON.",
     "401": "No or invalid credentials.",
@@ -47,4 +49,32 @@ def add_error_responses(result: dict[str, Any], generator: Any, **kwargs: Any) -
                     code,
                     {"description": description, "content": {"application/json": {"schema": ref}}},
                 )
+    return result
+
+
+# Query parameters that name a record: parsed by core.params.parse_id (1..MAX_ID, else 400).
+ID_QUERY_PARAMETERS = {"customer", "contribution", "proposal"}
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+# Other bounded parameters, as the views enforce them (health.serializers.HealthParamsSerializer).
+BOUNDS = {"days": {"type": "integer", "minimum": 1, "maximum": 366, "default": 90}}
+
+
+def constrain_parameters(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[str, Any]:
+    """Declare the range the API enforces on ids in paths and queries (a record id is 1 or
+    more: 0, negatives and non-digits answer 400 or 404), which drf-spectacular writes as any
+    integer or any string of digits."""
+    for item in result.get("paths", {}).values():
+        for method, operation in item.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            for parameter in operation.get("parameters", []):
+                name, schema = parameter["name"], parameter.get("schema", {})
+                names_a_record = (parameter["in"] == "query" and name in ID_QUERY_PARAMETERS) or (
+                    parameter["in"] == "path"
+                    and (schema.get("type") == "integer" or schema.get("pattern") == "^\\d+$")
+                )
+                if name in BOUNDS:
+                    parameter["schema"] = dict(BOUNDS[name])
+                elif names_a_record:
+                    parameter["schema"] = dict(ID_SCHEMA)
     return result

@@ -153,8 +153,20 @@ class RecordViewSet(WriteChecks, viewsets.ModelViewSet):
 
 
 def _record_schema(choice_filters: tuple[str, ...]) -> Any:
-    params = [CUSTOMER_PARAM, *(OpenApiParameter(name, str) for name in choice_filters)]
-    return extend_schema_view(list=extend_schema(parameters=params))
+    """The list's filters in the schema, each choice filter with its model field's values."""
+
+    def decorate(viewset: Any) -> Any:
+        params = [
+            CUSTOMER_PARAM,
+            *(
+                OpenApiParameter(name, str, enum=[value for value, _label in choices])
+                for name in choice_filters
+                if (choices := viewset.model._meta.get_field(name).choices)
+            ),
+        ]
+        return extend_schema_view(list=extend_schema(parameters=params))(viewset)
+
+    return decorate
 
 
 @_record_schema(("status",))

@@ -88,7 +88,11 @@ class MeetingViewSet(
         parameters=[
             CUSTOMER_PARAM,
             OpenApiParameter("status", OpenApiTypes.STR, enum=ActionItem.Status.values),
-            OpenApiParameter("owner", OpenApiTypes.STR, description="A user id, or `me`"),
+            OpenApiParameter(
+                "owner",
+                {"type": "string", "pattern": "^(me|[1-9][0-9]{0,18})$"},
+                description="A user id, or `me`",
+            ),
         ]
     )
 )

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
+from core.api_schema import ID_SCHEMA
 from customers.access import get_customer_for_user
 from customers.models import Customer
 from health import queries
@@ -59,7 +60,15 @@ class HealthView(APIView):
 
 @extend_schema(
     parameters=[
-        OpenApiParameter("lead", OpenApiTypes.INT, description="A lead of a visible account."),
+        OpenApiParameter(
+            "lead",
+            ID_SCHEMA,
+            description=(
+                "The id of a user who leads at least one account you can see (the dashboard's "
+                "lead filter lists them, as `lead_id` on its rows); any other id answers 400 "
+                "with `lead` errors."
+            ),
+        ),
         OpenApiParameter("band", OpenApiTypes.STR, enum=Customer.HealthBand.values),
         OpenApiParameter("industry", OpenApiTypes.STR),
         OpenApiParameter(

@@ -2,7 +2,7 @@
 
 from django.http import Http404
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.request import Request
@@ -40,7 +40,14 @@ def deleted_records(request: Request, customer_pk: int) -> Response:
     return Response(DeletedRecordSerializer(items, many=True).data)
 
 
-@extend_schema(request=None, responses=RestoredSerializer, operation_id="customers_trash_restore")
+@extend_schema(
+    request=None,
+    responses=RestoredSerializer,
+    operation_id="customers_trash_restore",
+    parameters=[
+        OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(trash.TRASHABLE)),
+    ],
+)
 @api_view(["POST"])
 def restore_record(request: Request, customer_pk: int, kind: str, record_id: int) -> Response:
     """Restore one deleted record (404 when it is not in the account's trash)."""

@@ -39,9 +39,14 @@ class SearchPageSerializer(serializers.Serializer):
 
 @extend_schema(
     parameters=[
-        OpenApiParameter("q", OpenApiTypes.STR, required=True, description="2 to 200 characters"),
+        OpenApiParameter(
+            "q",
+            {"type": "string", "minLength": 2, "maxLength": SEARCH_MAX_LENGTH},
+            required=True,
+            description=f"2 to {SEARCH_MAX_LENGTH} characters",
+        ),
         OpenApiParameter("type", OpenApiTypes.STR, enum=list(TYPES)),
-        OpenApiParameter("page", OpenApiTypes.INT),
+        OpenApiParameter("page", {"type": "integer", "minimum": 1, "maximum": 50, "default": 1}),
     ],
     responses=SearchPageSerializer,
     tags=["search"],

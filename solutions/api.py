@@ -47,8 +47,10 @@ def _illegal(exc: services.IllegalTransition) -> ValidationError:
     )
 
 
-def _param(name: str, kind: type, description: str) -> OpenApiParameter:
-    return OpenApiParameter(name, kind, description=description)
+def _param(
+    name: str, kind: type, description: str, enum: list[str] | None = None
+) -> OpenApiParameter:
+    return OpenApiParameter(name, kind, description=description, enum=enum)
 
 
 class ProposalViewSet(
@@ -83,7 +85,7 @@ class ProposalViewSet(
     @extend_schema(
         parameters=[
             _param("customer", int, "Only this customer's proposals."),
-            _param("status", str, "Only proposals in this status."),
+            _param("status", str, "Only proposals in this status.", Proposal.Status.values),
         ]
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -180,7 +182,7 @@ class ContributionViewSet(
         parameters=[
             _param("customer", int, "Only contributions on this customer's proposals."),
             _param("proposal", int, "Only this proposal's contributions."),
-            _param("status", str, "Only contributions in this status."),
+            _param("status", str, "Only contributions in this status.", Contribution.Status.values),
             _param("mine", bool, "Only contributions asked of the caller."),
         ]
     )

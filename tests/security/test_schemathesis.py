@@ -49,6 +49,20 @@ CHECKS = [
     "object_level_authorization",
 ]
 IDENTITIES = ("sales_a", "sales_b", "sales_c")
+# Valid data accepted (positive_data_acceptance): every read the schema allows (its parameters
+# within their declared ranges and enums) answers 2xx, or 401/403/404, never a 400. Writes are
+# left out of that check: the schema cannot say which related ids exist, so a schema-valid body
+# naming a record that does not exist is rightly a 400 with field errors; writes with real
+# data are driven through the generated client (tests/core/test_generated_client.py). The
+# dashboard's `lead` filter is left out too: it takes only the leads of accounts the caller sees
+# (its description says so; another id is a 400, tests/health/test_api.py), a set no schema
+# can list.
+SCHEMATHESIS_CONFIG = (
+    "[checks]\nenabled = false\n"
+    + "".join(f"{check}.enabled = true\n" for check in CHECKS)
+    + '[[operations]]\ninclude-method = "GET"\nexclude-path = "/api/dashboard/"\n'
+    + "checks.positive_data_acceptance.enabled = true\n"
+)
 # Failures accepted for now, each one an open bug for the owning app (see the report): a new
 # failure fails the test. Regenerate with SCHEMATHESIS_BASELINE_UPDATE=1 after a fix.
 BASELINE = Path(__file__).with_name("schemathesis-baseline.json")
@@ -108,6 +122,7 @@ def test_schemathesis_finds_no_server_errors_schema_violations_or_leaks(fast_liv
     (tmp_path / "auth.json").write_text(json.dumps(auth))
     (tmp_path / "schemathesis.toml").write_text(
         f'[auth.wfc]\npath = "{tmp_path / "auth.json"}"\npeers = {json.dumps(list(IDENTITIES))}\n'
+        + SCHEMATHESIS_CONFIG
     )
     command = [
         str(Path(sys.executable).with_name("st")),
@@ -117,8 +132,8 @@ def test_schemathesis_finds_no_server_errors_schema_violations_or_leaks(fast_liv
         str(schema_path),
         "--url",
         fast_live_server.url,
-        "--checks",
-        ",".join(CHECKS),
+        # The checks are chosen in the configuration (SCHEMATHESIS_CONFIG): named here, they
+        # would override its per-operation choice.
         "--phases",
         "examples,coverage,fuzzing,stateful",
         "--max-examples",
