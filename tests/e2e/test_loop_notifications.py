@@ -63,7 +63,7 @@ def test_editing_a_meetings_notes_offers_mentions_and_tells_the_newly_mentioned(
     before = Notification.objects.filter(user=spec1, kind=Notification.Kind.MENTION).count()
     sign_in_with_form(page, live_server.url, "sales1")
     page.goto(f"{live_server.url}/dialogue/meetings/{meeting.pk}/edit/")
-    notes = page.get_by_label("Notes", exact=True)
+    notes = page.get_by_label(re.compile(r"^Notes"))
     notes.click()
     notes.press("End")
     notes.press_sequentially(" Sizing: @pri", delay=20)
