@@ -1,18 +1,25 @@
 from django.db.models import QuerySet
 from django.urls import path, reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
+from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
+from accounts.visibility import AccountAccess
 from core.params import parse_id
-from customers.access import get_customer_for_user, require
-from insights import summaries
-from insights.models import AccountSummary
-from insights.serializers import AccountSummarySerializer, RebuildAcceptedSerializer
+from customers.access import get_access, get_customer_for_user, require
+from customers.api import RecordViewSet
+from insights import plans, summaries
+from insights.models import AccountSummary, PlanItem
+from insights.serializers import (
+    AccountSummarySerializer,
+    PlanItemSerializer,
+    RebuildAcceptedSerializer,
+)
 
 
 @extend_schema(
@@ -56,8 +63,44 @@ class RebuildSummaryView(APIView):
         return Response(RebuildAcceptedSerializer(body).data, status=status.HTTP_202_ACCEPTED)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("customer", OpenApiTypes.INT, description="Only this customer's."),
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=PlanItem.Kind.values),
+        ]
+    )
+)
+class PlanItemViewSet(RecordViewSet):
+    """Structured items of account plans: the strategy's objectives, risks and relationship
+    actions (written by the lead), an area's offers and open questions (by its specialists).
+    Deleting moves an item to the account's trash."""
+
+    model = PlanItem
+    serializer_class = PlanItemSerializer
+    choice_filters = ("kind",)
+    select = ("section",)
+    prefetch = ("goals",)
+
+    def get_queryset(self) -> QuerySet[PlanItem]:
+        return super().get_queryset().filter(section__deleted_at=None)
+
+    def may_write(self, access: AccountAccess, record: PlanItem) -> bool:
+        return access.can_write_plan_section(record.section.area_id)
+
+    def perform_create(self, serializer: BaseSerializer) -> None:
+        customer = serializer.validated_data["customer"]
+        access = get_access(self.request.user, customer.pk)
+        require(access.can_write_plan_section(serializer.validated_data["_area_id"]))
+        serializer.save()
+
+    def perform_destroy(self, instance: PlanItem) -> None:
+        plans.delete_plan_item(instance, by=self.request.user)
+
+
 router = SimpleRouter()
 router.register("summaries", SummaryViewSet, basename="summary")
+router.register("plan-items", PlanItemViewSet, basename="plan-item")
 
 urlpatterns = [
     *router.urls,

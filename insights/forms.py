@@ -93,6 +93,24 @@ TITLE_LABELS = {
 }
 
 
+# What a person writes on a plan item (each kind uses some: PlanItem.FIELDS).
+ITEM_FIELDS = [
+    "title",
+    "metric",
+    "target",
+    "target_on",
+    "goals",
+    "likelihood",
+    "impact",
+    "mitigation",
+    "stakeholder",
+    "owner",
+    "due_on",
+    "effort",
+    "details",
+]
+
+
 class PlanItemForm(forms.ModelForm):
     """One kind of plan item: its title and the fields of its kind (PlanItem.FIELDS)."""
 
@@ -102,21 +120,7 @@ class PlanItemForm(forms.ModelForm):
 
     class Meta:
         model = PlanItem
-        fields = [
-            "title",
-            "metric",
-            "target",
-            "target_on",
-            "goals",
-            "likelihood",
-            "impact",
-            "mitigation",
-            "stakeholder",
-            "owner",
-            "due_on",
-            "effort",
-            "details",
-        ]
+        fields = ITEM_FIELDS
         labels = {
             "metric": _("Metric"),
             "target": _("Target"),

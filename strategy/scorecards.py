@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Customer, Goal, Problem, Stakeholder
-from insights.models import PlanSection
+from insights.models import PlanItem, PlanSection
 from strategy.models import AccountPlaybook, Playbook, StoredScorecard, WhitespaceCell
 from strategy.queries import value_at_stake
 
@@ -95,7 +95,9 @@ def _plan_sections(customer: Customer, playbook: Playbook) -> list[Criterion]:
     areas = list(playbook.required_areas.all())
     if not (playbook.needs_strategy_section or areas):
         return []
-    written = PlanSection.objects.filter(customer=customer).exclude(body="")
+    # Written: notes, or at least one structured item (an objective, an offer, ...).
+    has_items = Exists(PlanItem.objects.filter(section=OuterRef("pk")))
+    written = PlanSection.objects.filter(customer=customer).filter(~Q(body="") | has_items)
     done = {(kind, area_id) for kind, area_id in written.values_list("kind", "area_id")}
     url = reverse("insights:plan", args=[customer.pk])
     found = []

@@ -13,6 +13,7 @@ from insights import plans
 from insights.models import PlanItem, PlanSection, PlanSectionRevision
 from integrity import trash
 from tests import factories
+from tests.conftest import api_as
 
 
 def url(name: str, customer, *args) -> str:
@@ -386,3 +387,120 @@ def test_the_plan_pdf_shows_the_structured_plan(client, actors, goal):
         "Cut lead time",
     ):
         assert expected in text
+
+
+# --- API -----------------------------------------------------------------------------------------
+
+
+def test_api_reads_and_writes_objectives_risks_and_actions(actors, goal):
+    api = api_as(actors.sales_a)
+    stakeholder = factories.StakeholderFactory(customer=actors.customer_a)
+    created = api.post(
+        "/api/plan-items/",
+        {
+            "customer": actors.customer_a.pk,
+            "kind": "objective",
+            "title": "Preferred partner",
+            "metric": "Share",
+            "target": "40 %",
+            "target_on": "2027-03-31",
+            "goals": [goal.pk],
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    assert (body["kind"], body["goals"], body["section_area"]) == ("objective", [goal.pk], None)
+    action = api.post(
+        "/api/plan-items/",
+        {
+            "customer": actors.customer_a.pk,
+            "kind": "action",
+            "title": "Site visit",
+            "stakeholder": stakeholder.pk,
+            "owner": actors.spec_a.pk,
+            "due_on": "2027-01-15",
+        },
+        format="json",
+    )
+    assert action.status_code == 201, action.json()
+    listed = api.get("/api/plan-items/", {"customer": actors.customer_a.pk, "kind": "action"})
+    assert [i["title"] for i in listed.json()["results"]] == ["Site visit"]
+    item_url = f"/api/plan-items/{body['id']}/"
+    patched = api.patch(item_url, {"target": "50 %", "version": body["version"]}, format="json")
+    assert patched.status_code == 200
+    assert patched.json()["target"] == "50 %"
+    stale = api.patch(item_url, {"target": "60 %", "version": body["version"]}, format="json")
+    assert stale.status_code == 409
+    assert api.delete(item_url).status_code == 204
+    assert PlanItem._base_manager.get(pk=body["id"]).deleted_at is not None
+    assert api.get(item_url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"kind": "offer", "title": "x"}, "kind"),  # offers belong to an area's section
+        ({"kind": "risk", "title": "x", "metric": "y"}, "metric"),
+        ({"kind": "risk", "title": ""}, "title"),
+        ({"kind": "risk", "title": "x", "likelihood": "certain"}, "likelihood"),
+        ({"kind": "objective", "title": "x", "target_on": "soon"}, "target_on"),
+        ({"kind": "action", "title": "x", "due_on": "2027-02-30"}, "due_on"),
+        ({"kind": "bogus", "title": "x"}, "kind"),
+    ],
+)
+def test_api_bad_input_is_400_with_field_errors(actors, data, field):
+    response = api_as(actors.sales_a).post(
+        "/api/plan-items/", {"customer": actors.customer_a.pk, **data}, format="json"
+    )
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_api_keeps_links_and_owners_inside_the_account(actors):
+    foreign_goal = factories.GoalFactory(customer=actors.customer_a2)
+    api = api_as(actors.sales_a)
+    base = {"customer": actors.customer_a.pk, "title": "x"}
+    response = api.post(
+        "/api/plan-items/", {**base, "kind": "objective", "goals": [foreign_goal.pk]}, format="json"
+    )
+    assert response.status_code == 400
+    assert "goals" in response.json()
+    response = api.post(
+        "/api/plan-items/", {**base, "kind": "action", "owner": actors.sales_b.pk}, format="json"
+    )
+    assert response.status_code == 400
+    assert "owner" in response.json()
+
+
+def test_api_visibility_and_roles(actors, goal, engineering):
+    item = add_objective(actors, goal)
+    assert api_as(actors.sales_b).get(f"/api/plan-items/{item.pk}/").status_code == 404
+    assert api_as(actors.sales_b).get("/api/plan-items/").json()["results"] == []
+    assert api_as(actors.viewer_a).get(f"/api/plan-items/{item.pk}/").status_code == 200
+    spec = api_as(actors.spec_a)
+    assert spec.delete(f"/api/plan-items/{item.pk}/").status_code == 403
+    denied = spec.post(
+        "/api/plan-items/",
+        {"customer": actors.customer_a.pk, "kind": "risk", "title": "x"},
+        format="json",
+    )
+    assert denied.status_code == 403
+    offer = spec.post(
+        "/api/plan-items/",
+        {
+            "customer": actors.customer_a.pk,
+            "area": engineering.pk,
+            "kind": "offer",
+            "title": "Audit",
+            "effort": "small",
+        },
+        format="json",
+    )
+    assert offer.status_code == 201, offer.json()
+    outsider = api_as(actors.sales_b).post(
+        "/api/plan-items/",
+        {"customer": actors.customer_a.pk, "kind": "risk", "title": "x"},
+        format="json",
+    )
+    assert outsider.status_code == 400  # an invisible customer is an unknown id

@@ -165,3 +165,18 @@ def test_the_lead_changes_the_playbook_and_others_cannot(client, actors, playboo
     assert client.post(url, {"playbook": "x"}).status_code == 400
     assert client.post(url, {"playbook": ""}).status_code == 302
     assert not AccountPlaybook.objects.exists()
+
+
+def test_a_plan_section_with_items_but_no_notes_counts_as_written(playbook):
+    customer = _customer()
+    strategy = factories.PlanSectionFactory(customer=customer, kind="strategy", body="")
+    deleted = factories.PlanItemFactory(section=strategy)
+    deleted.soft_delete(by=None)
+
+    def strategy_met() -> bool:
+        card = scorecards.build_scorecard(customer, now=NOW)
+        return next(c.met for c in card.criteria if c.key == "section-strategy")
+
+    assert strategy_met() is False  # only a deleted item: not written
+    factories.PlanItemFactory(section=strategy)
+    assert strategy_met() is True
