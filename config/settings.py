@@ -449,6 +449,8 @@ SPECTACULAR_SETTINGS = {
         # Action items and the shared space's plan steps share these values (open, done,
         # cancelled): one enum for both.
         "OpenDoneCancelledEnum": "dialogue.models.ActionItem.Status",
+        # A plan risk's likelihood and impact share one scale.
+        "PlanItemLevelEnum": "insights.models.PlanItem.Level",
     },
     # The schema and Swagger UI are for staff (ASVS 13.4.5); schemathesis loads it in-process.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAdminUser"],
