@@ -35,6 +35,7 @@ from customers.models import (
     ProcessStep,
 )
 from dialogue.models import ActionItem, CalendarFeed, Meeting, PlannedMeeting
+from insights.models import PlanItem, PlanSection
 from integrations.models import ImportRun, WebhookDelivery, WebhookEndpoint
 from mailin.models import InboundAttachment, InboundEmail
 from solutions.models import Comment, Contribution, Partner, Proposal
@@ -272,6 +273,27 @@ POLICY: dict[str, Rule] = {
         reader_status=(403,),
         note="only the area's specialists edit it: a lead gets 403 after the account loads",
     ),
+    "insights/<int:pk>/plan/strategy/items/<slug:kind>/": page(
+        Customer, extra=lambda t: {"kind": "objective"}
+    ),
+    "insights/<int:pk>/plan/areas/<int:area_id>/items/<slug:kind>/": page(
+        Customer, extra=lambda t: {"area_id": t.area().pk, "kind": "offer"}
+    ),
+    "insights/<int:pk>/plan/items/<int:item_id>/": page(
+        Customer, extra=lambda t: {"item_id": t.obj(PlanItem).pk}
+    ),
+    "insights/<int:pk>/plan/items/<int:item_id>/delete/": page(
+        Customer, extra=lambda t: {"item_id": t.obj(PlanItem).pk}
+    ),
+    "insights/<int:pk>/plan/sections/<int:section_id>/submit/": page(
+        Customer, extra=lambda t: {"section_id": t.obj(PlanSection).pk}
+    ),
+    "insights/<int:pk>/plan/sections/<int:section_id>/review/": page(
+        Customer, extra=lambda t: {"section_id": t.obj(PlanSection).pk}
+    ),
+    "insights/<int:pk>/plan/sections/<int:section_id>/delete/": page(
+        Customer, extra=lambda t: {"section_id": t.obj(PlanSection).pk}
+    ),
     "insights/<int:pk>/plan/submit/": page(Customer),
     "insights/<int:pk>/plan/review/": page(Customer),
     "insights/<int:pk>/plan/comments/": page(Customer),
@@ -411,6 +433,8 @@ POLICY: dict[str, Rule] = {
     "api/customers/<customer_pk>/members/<user>/": api(
         AccountMembership, extra=lambda t: {"user": t.member().user_id}
     ),
+    "api/plan-items/": api(),
+    "api/plan-items/<pk>/": api(),
     "api/goals/": api(),
     "api/goals/<pk>/": api(),
     "api/problems/": api(),

@@ -54,6 +54,8 @@ def create_body(route, actors, proposal, specialist) -> dict:
         body["specialist"] = specialist.pk
     if route.key == "api/space-steps/":
         body["owner_user"] = actors.sales_a.pk
+    if route.key == "api/plan-items/":
+        body["kind"] = "action"
     if route.key == "api/whitespace-cells/":
         body["status"], body["reason"] = "opportunity", "Created"
         body["division"] = factories.DivisionFactory(customer=customer).pk
