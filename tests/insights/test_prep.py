@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from customers.models import Problem, Stakeholder
 from dialogue.models import PlannedMeeting
@@ -95,7 +96,9 @@ def seed_history(plan: PlannedMeeting, actors) -> None:
 
 def test_every_section_with_data(planned, actors):
     seed_history(planned, actors)
-    content = present_brief(build_prep_brief(planned.pk, now=NOW).content)
+    # Worded in English whatever language an earlier test in this process left active.
+    with translation.override("en"):
+        content = present_brief(build_prep_brief(planned.pk, now=NOW).content)
     greta, olaf = content["attendees"]
     assert (greta["name"], greta["role"], greta["owner"]) == (
         "Greta Hansen",
