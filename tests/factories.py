@@ -253,9 +253,12 @@ class HealthSnapshotFactory(factory.django.DjangoModelFactory):
 class PlanSectionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "insights.PlanSection"
+        # One live section per account and area (the model's constraints): ask twice, get one.
+        django_get_or_create = ("customer", "kind", "area")
 
     customer = factory.SubFactory(CustomerFactory)
     kind = "strategy"
+    area = None
     body = "## Objectives\n\n- Grow the account"
     updated_at = factory.LazyFunction(timezone.now)
 

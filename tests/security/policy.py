@@ -277,7 +277,11 @@ POLICY: dict[str, Rule] = {
         Customer, extra=lambda t: {"kind": "objective"}
     ),
     "insights/<int:pk>/plan/areas/<int:area_id>/items/<slug:kind>/": page(
-        Customer, extra=lambda t: {"area_id": t.area().pk, "kind": "offer"}
+        Customer,
+        extra=lambda t: {"area_id": t.area().pk, "kind": "offer"},
+        mixed=False,
+        reader_status=(403,),
+        note="areas are global; only the area's specialists add to it: a lead gets 403",
     ),
     "insights/<int:pk>/plan/items/<int:item_id>/": page(
         Customer, extra=lambda t: {"item_id": t.obj(PlanItem).pk}
