@@ -414,6 +414,13 @@ IMAP_SSL = env_bool("IMAP_SSL", True)
 IMAP_MAILBOX = env("IMAP_MAILBOX", "INBOX")
 IMAP_TIMEOUT = env_int("IMAP_TIMEOUT", 30)
 IMAP_POLL_SECONDS = env_int("IMAP_POLL_SECONDS", 60)
+# A mailbox message is accepted only when the receiving MTA's Authentication-Results header
+# (the one it wrote under this authserv-id) shows SPF, DKIM or DMARC passing for the From domain
+# (mailin/authresults.py). "dmarc-fail" refuses only dmarc=fail; "off" trusts the mailbox.
+MAILIN_IMAP_AUTHSERV_ID = env("MAILIN_IMAP_AUTHSERV_ID", "") or ""
+MAILIN_IMAP_AUTH = env("MAILIN_IMAP_AUTH", "aligned") or "aligned"
+if MAILIN_IMAP_AUTH not in ("aligned", "dmarc-fail", "off"):
+    raise ImproperlyConfigured("MAILIN_IMAP_AUTH must be aligned, dmarc-fail or off.")
 
 # REST framework
 REST_FRAMEWORK = {

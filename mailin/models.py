@@ -154,6 +154,7 @@ class DroppedMailCount(models.Model):
     class Reason(models.TextChoices):
         UNKNOWN_SENDER = "unknown_sender", _("Sender is not an Accord user")
         AUTH_FAILED = "auth_failed", _("SPF or DKIM failed")
+        UNAUTHENTICATED = "unauthenticated", _("No SPF, DKIM or DMARC pass for the sender's domain")
         SPAM = "spam", _("Marked as spam by the provider")
         UNREADABLE = "unreadable", _("Not a readable email")
 

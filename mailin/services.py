@@ -22,6 +22,7 @@ from customers.access import get_access
 from customers.models import Customer, Stakeholder
 from dialogue.models import Meeting
 from dialogue.services import MeetingData, log_meeting, update_meeting
+from mailin.authresults import is_authenticated
 from mailin.models import DroppedMailCount, InboundAddress, InboundAttachment, InboundEmail
 from mailin.parsing import ParsedEmail, as_markdown, read_email
 
@@ -61,8 +62,9 @@ def sender_user(address: str) -> User | None:
 
 
 def receive_email(message: AnymailInboundMessage, *, via: str) -> Outcome:
-    """Accept an email from an Accord user (and not failed by SPF/DKIM or marked as spam) and
-    log it on its account or keep it in the sender's inbox; drop and count anything else."""
+    """Accept an email from an Accord user (not failed by SPF/DKIM, not marked as spam, and
+    from a mailbox only with the receiving MTA's pass for its From domain) and log it on its
+    account or keep it in the sender's inbox; drop and count anything else."""
     try:
         parsed = read_email(message)
     except (ValueError, LookupError, UnicodeError):
@@ -74,6 +76,9 @@ def receive_email(message: AnymailInboundMessage, *, via: str) -> Outcome:
     sender = sender_user(parsed.sender)
     if sender is None:
         return count_drop(DroppedMailCount.Reason.UNKNOWN_SENDER)
+    if via == InboundEmail.Via.IMAP and not is_authenticated(message, parsed.sender):
+        # A mailbox takes any From: line; only the receiving MTA's verdict proves it.
+        return count_drop(DroppedMailCount.Reason.UNAUTHENTICATED)
     try:
         return _file_email(sender, parsed, via=via)
     except IntegrityError:

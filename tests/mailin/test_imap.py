@@ -150,8 +150,26 @@ def seen_count(port: int) -> int:
         return len(found[0].split())
 
 
+MTA = "mx.accord.test"
+
+
+def passed(domain: str, authserv_id: str = MTA) -> str:
+    """What the receiving MTA writes for a message it authenticated (OpenDKIM/OpenDMARC)."""
+    return (
+        f"{authserv_id}; spf=pass smtp.mailfrom={domain}; "
+        f"dkim=pass (2048-bit key) header.d={domain} header.s=s1; dmarc=pass header.from={domain}"
+    )
+
+
+@pytest.fixture
+def trusted_mta(settings):
+    settings.MAILIN_IMAP_AUTHSERV_ID, settings.MAILIN_IMAP_AUTH = MTA, "aligned"
+
+
 @pytest.mark.django_db
-def test_the_poller_logs_mailbox_mail_on_the_right_account_once(dovecot, actors, media):
+def test_the_poller_logs_mailbox_mail_on_the_right_account_once(
+    dovecot, actors, media, trusted_mta
+):
     carla = factories.StakeholderFactory(customer=actors.customer_a, email="carla@alpha.example")
     address = live_address(customer=actors.customer_a).address
     append(
@@ -159,7 +177,7 @@ def test_the_poller_logs_mailbox_mail_on_the_right_account_once(dovecot, actors,
         raw_email(
             sender=actors.sales_a.email,
             to="Carla <carla@alpha.example>",
-            headers={"Delivered-To": address},
+            headers={"Delivered-To": address, "Authentication-Results": passed("example.com")},
             attachments=[("notes.txt", b"minutes")],
         ),
     )
@@ -190,3 +208,71 @@ def test_the_poller_logs_mailbox_mail_on_the_right_account_once(dovecot, actors,
 def test_without_an_imap_host_the_poller_does_nothing(settings):
     settings.IMAP_HOST = ""
     assert poll_mailbox().seen == 0
+
+
+@pytest.mark.django_db
+def test_a_forged_from_is_dropped_and_counted_and_an_authenticated_one_lands(
+    dovecot, actors, trusted_mta
+):
+    address = live_address(customer=actors.customer_a).address
+    forgeries = [
+        # No verdict at all (delivered around the MTA, or the MTA checks nothing).
+        {},
+        # The forger's own header: another authserv-id is not trusted.
+        {"Authentication-Results": passed("example.com", authserv_id="mx.forger.example")},
+        # The MTA's verdict: SPF and DKIM passed, but for the forger's domain.
+        {
+            "Authentication-Results": f"{MTA}; spf=pass smtp.mailfrom=forger.example; "
+            "dkim=pass header.d=forger.example; dmarc=fail header.from=example.com"
+        },
+    ]
+    for number, headers in enumerate(forgeries):
+        append(
+            dovecot,
+            raw_email(
+                sender=actors.sales_a.email,
+                to=address,
+                message_id=f"<forged-{number}@forger.example>",
+                headers=headers,
+            ),
+        )
+    append(
+        dovecot,
+        raw_email(
+            sender=actors.sales_a.email,
+            to=address,
+            message_id="<real@example.com>",
+            # DKIM signed by a subdomain of the From domain: aligned (relaxed).
+            headers={
+                "Authentication-Results": f"{MTA}; spf=none smtp.mailfrom=example.com; "
+                "dkim=pass header.d=mail.example.com header.s=s1"
+            },
+        ),
+    )
+
+    result = poll_mailbox()
+
+    assert (result.seen, result.filed) == (4, 1)
+    email = InboundEmail.objects.get()
+    assert email.message_id == "<real@example.com>"
+    assert email.meeting.customer == actors.customer_a
+    assert DroppedMailCount.objects.get(reason="unauthenticated").count == 3
+    # Dropped messages are flagged \Seen too: they are not read again.
+    assert seen_count(dovecot) == 4
+
+
+@pytest.mark.django_db
+def test_without_a_trusted_authserv_id_mailbox_mail_is_refused(dovecot, actors, settings):
+    settings.MAILIN_IMAP_AUTHSERV_ID, settings.MAILIN_IMAP_AUTH = "", "aligned"
+    address = live_address(customer=actors.customer_a).address
+    append(
+        dovecot,
+        raw_email(
+            sender=actors.sales_a.email,
+            to=address,
+            headers={"Authentication-Results": passed("example.com")},
+        ),
+    )
+    assert poll_mailbox().filed == 0
+    assert not InboundEmail.objects.exists()
+    assert DroppedMailCount.objects.get(reason="unauthenticated").count == 1
