@@ -3,7 +3,7 @@
 from django.http import Http404
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -30,6 +30,11 @@ class RestoredSerializer(serializers.Serializer):
     version = serializers.IntegerField()
 
 
+class RestoreRefusedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()
+
+
 @extend_schema(responses=DeletedRecordSerializer(many=True), operation_id="customers_trash_list")
 @api_view(["GET"])
 def deleted_records(request: Request, customer_pk: int) -> Response:
@@ -42,7 +47,7 @@ def deleted_records(request: Request, customer_pk: int) -> Response:
 
 @extend_schema(
     request=None,
-    responses=RestoredSerializer,
+    responses={200: RestoredSerializer, 409: RestoreRefusedSerializer},
     operation_id="customers_trash_restore",
     parameters=[
         OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(trash.TRASHABLE)),
@@ -50,13 +55,18 @@ def deleted_records(request: Request, customer_pk: int) -> Response:
 )
 @api_view(["POST"])
 def restore_record(request: Request, customer_pk: int, kind: str, record_id: int) -> Response:
-    """Restore one deleted record (404 when it is not in the account's trash)."""
+    """Restore one deleted record (404 when it is not in the account's trash; 409 when it
+    cannot come back, e.g. a plan section whose account and area have a live section again)."""
     customer, access = get_customer_for_user(request.user, customer_pk)
     require(access.can_manage_trash)
     record = trash.deleted_record(customer, kind, record_id)
     if record is None:
         raise Http404
-    trash.restore_record(record, by=request.user)
+    if not trash.restore_record(record, by=request.user):
+        return Response(
+            {"detail": trash.refusal_message(record), "code": "restore_refused"},
+            status=status.HTTP_409_CONFLICT,
+        )
     record.refresh_from_db()
     return Response({"kind": kind, "id": record.pk, "version": record.version})
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.softdelete import SoftDeletable
@@ -132,6 +133,16 @@ def restore_record(record: SoftDeletable, *, by: User) -> bool:
     if isinstance(record, Meeting):
         refresh_last_meeting_at(record.customer_id)
     return True
+
+
+def refusal_message(record: models.Model) -> str:
+    """Why `restore_record` refused the record, in the reader's language."""
+    if isinstance(record, PlanSection):
+        return _(
+            "Not restored: %(record)s was written again since it was deleted; the account "
+            "already has a live section for this area. Delete that one first to restore this one."
+        ) % {"record": record}
+    return _("Not restored: %(record)s was changed since it was deleted.") % {"record": record}
 
 
 def deleted_records(customer: Customer, *, now: dt.datetime | None = None) -> list[DeletedRecord]:

@@ -42,11 +42,7 @@ def restore_record(request: HttpRequest, pk: int, kind: str, record_id: int) -> 
     if trash.restore_record(record, by=request.user):
         messages.success(request, _("Restored: %(record)s.") % {"record": record})
     else:
-        messages.error(
-            request,
-            _("Not restored: %(record)s was written again since it was deleted.")
-            % {"record": record},
-        )
+        messages.error(request, trash.refusal_message(record))
     return redirect("integrity:trash", customer.pk)
 
 

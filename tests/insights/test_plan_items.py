@@ -504,3 +504,25 @@ def test_api_visibility_and_roles(actors, goal, engineering):
         format="json",
     )
     assert outsider.status_code == 400  # an invisible customer is an unknown id
+
+
+def test_the_trash_api_refuses_a_section_written_again_with_409(client, actors, goal):
+    item = add_objective(actors, goal)
+    plans.delete_plan_section(PlanSection.objects.get(), by=actors.sales_a)
+    plans.save_plan_section(
+        actors.customer_a, area=None, body="New", expected_version=0, by=actors.sales_a
+    )
+    url = f"/api/customers/{actors.customer_a.pk}/trash/plan-sections/{item.section_id}/restore/"
+    response = api_as(actors.sales_a).post(url)
+    assert response.status_code == 409
+    assert response.json()["code"] == "restore_refused"
+    assert "already has a live section" in response.json()["detail"]
+    assert PlanSection.objects.get().body == "New"
+    assert trash.deleted_record(actors.customer_a, "plan-sections", item.section_id) is not None
+    # The page says the same.
+    client.force_login(actors.sales_a)
+    restore = reverse(
+        "integrity:restore-deleted", args=[actors.customer_a.pk, "plan-sections", item.section_id]
+    )
+    page = client.post(restore, follow=True).content.decode()
+    assert "already has a live section" in page
