@@ -3,7 +3,8 @@
 import datetime as dt
 import hmac
 
-from django.utils import timezone
+from django.http import HttpRequest
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
@@ -24,6 +25,15 @@ class ApiTokenAuthentication(TokenAuthentication):
     """
 
     model = ApiToken
+
+    def authenticate(self, request: HttpRequest) -> tuple[User, ApiToken] | None:
+        """The token's user, whose profile language then words the answer (its validation and
+        permission errors), as the session's middleware does for a signed-in browser."""
+        result = super().authenticate(request)
+        if result is not None and result[0].language:
+            translation.activate(result[0].language)
+            request.LANGUAGE_CODE = result[0].language  # type: ignore[attr-defined]
+        return result
 
     def authenticate_credentials(self, key: str) -> tuple[User, ApiToken]:
         token = (
