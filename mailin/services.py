@@ -61,17 +61,20 @@ def sender_user(address: str) -> User | None:
     return users[0] if len(users) == 1 else None
 
 
-def receive_email(message: AnymailInboundMessage, *, via: str) -> Outcome:
+def receive_email(
+    message: AnymailInboundMessage, *, via: str, auth_failed: bool = False
+) -> Outcome:
     """Accept an email from an Accord user (not failed by SPF/DKIM, not marked as spam, and
     from a mailbox only with the receiving MTA's pass for its From domain) and log it on its
-    account or keep it in the sender's inbox; drop and count anything else."""
+    account or keep it in the sender's inbox; drop and count anything else. `auth_failed`: the
+    provider gave its SPF/DKIM failure beside the message (SendGrid's form fields)."""
     try:
         parsed = read_email(message)
     except (ValueError, LookupError, UnicodeError):
         return count_drop(DroppedMailCount.Reason.UNREADABLE)
     if parsed.spam:
         return count_drop(DroppedMailCount.Reason.SPAM)
-    if parsed.auth_failed:
+    if parsed.auth_failed or auth_failed:
         return count_drop(DroppedMailCount.Reason.AUTH_FAILED)
     sender = sender_user(parsed.sender)
     if sender is None:

@@ -8,6 +8,7 @@ MAILGUN_WEBHOOK_SIGNING_KEY) and sends its `inbound` signal.
 
 import base64
 import binascii
+import re
 from typing import Any
 
 from anymail.signals import AnymailInboundEvent
@@ -22,17 +23,47 @@ from django.views.decorators.csrf import csrf_exempt
 from mailin.models import InboundEmail
 from mailin.services import receive_email
 
+# SendGrid's Inbound Parse posts its verdicts as form fields: SPF ("pass", "fail", ...),
+# dkim ("{@acme.example : pass, @other.example : fail}") and a SpamAssassin spam_score.
+SENDGRID_DKIM = re.compile(r"@?([^\s:{},]+)\s*:\s*(\w+)")
+SENDGRID_FAILURES = ("fail", "softfail", "permerror")
+SPAMASSASSIN_THRESHOLD = 5.0
+
+
+class SendGridInbound(SendGridInboundWebhookView):
+    """Anymail's SendGrid inbound view (SendGrid signs no inbound post: the basic-auth secret
+    is the check) without the warning it gives on every request since Anymail stopped
+    testing SendGrid against a live account; Accord's tests post SendGrid's payload shapes."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super(SendGridInboundWebhookView, self).__init__(**kwargs)
+
+
 PROVIDERS = {
     "mailgun": MailgunInboundWebhookView,
     "postmark": PostmarkInboundWebhookView,
-    "sendgrid": SendGridInboundWebhookView,
+    "sendgrid": SendGridInbound,
 }
+
+
+def sendgrid_auth_failed(form: Any) -> bool:
+    """SendGrid's SPF field, or a DKIM result in its dkim field, says fail."""
+    if str(form.get("SPF", "")).strip().lower().startswith(SENDGRID_FAILURES):
+        return True
+    results = SENDGRID_DKIM.findall(str(form.get("dkim", "")))
+    return any(result.lower() in SENDGRID_FAILURES for _domain, result in results)
 
 
 def receive_anymail_inbound(
     sender: object, event: AnymailInboundEvent, esp_name: str, **kwargs: Any
 ) -> None:
-    receive_email(event.message, via=InboundEmail.Via.WEBHOOK)
+    message, auth_failed = event.message, False
+    if esp_name == "SendGrid":
+        # Anymail hands over the request itself as SendGrid's event, its verdicts unread.
+        auth_failed = sendgrid_auth_failed(event.esp_event.POST)
+        if message.spam_score is not None:
+            message.spam_detected = message.spam_score >= SPAMASSASSIN_THRESHOLD
+    receive_email(message, via=InboundEmail.Via.WEBHOOK, auth_failed=auth_failed)
 
 
 def _basic_auth_matches(request: HttpRequest, secrets: list[str]) -> bool:

@@ -8,6 +8,7 @@ import json
 import time
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dialogue.models import Meeting
 from mailin.models import DroppedMailCount, InboundEmail
@@ -152,4 +153,108 @@ def test_a_postmark_spf_failure_is_dropped(client, actors, anymail):
     )
     assert response.status_code == 200
     assert DroppedMailCount.objects.get(reason="auth_failed").count == 1
+    assert not InboundEmail.objects.exists()
+
+
+SENDGRID = "/mailin/inbound/sendgrid/"
+
+
+def sendgrid_payload(actors, bcc: str, **fields) -> dict:
+    """SendGrid Inbound Parse's default (parsed) multipart post, as Anymail's tests shape it:
+    the raw headers, the envelope as JSON, text and html, the attachments as files described
+    in attachment-info, SendGrid's SPF and dkim verdicts and its SpamAssassin score."""
+    headers = (
+        "Received: from mail.example.com by mx.sendgrid.net with SMTP id abc123\n"
+        f"From: Sam Seller <{actors.sales_a.email}>\n"
+        "To: Carla <carla@alpha.example>\n"
+        f"Cc: {bcc}\n"
+        "Subject: Rollout plan\n"
+        "Message-ID: <rollout@mail.example.com>\n"
+        "Date: Fri, 4 Dec 2026 10:00:00 +0000\n"
+    )
+    return {
+        "headers": headers,
+        "envelope": json.dumps({"to": [bcc], "from": actors.sales_a.email}),
+        "from": f"Sam Seller <{actors.sales_a.email}>",
+        "to": "Carla <carla@alpha.example>",
+        "cc": bcc,
+        "subject": "Rollout plan",
+        "text": "Rollout in April.\n\n-- \nSam Seller",
+        "html": "<p>Rollout in April.</p>",
+        "sender_ip": "198.51.100.1",
+        "charsets": json.dumps(
+            {"to": "UTF-8", "subject": "UTF-8", "from": "UTF-8", "text": "UTF-8"}
+        ),
+        "attachments": "1",
+        "attachment-info": json.dumps(
+            {"attachment1": {"filename": "plan.txt", "name": "plan.txt", "type": "text/plain"}}
+        ),
+        "attachment1": SimpleUploadedFile("plan.txt", b"april", content_type="text/plain"),
+        "spam_score": "0.1",
+        "spam_report": "Spam detection software ... 0.1 points",
+        "SPF": "pass",
+        "dkim": "{@example.com : pass}",
+        **fields,
+    }
+
+
+def test_a_sendgrid_inbound_post_logs_the_email(client, actors, anymail, media):
+    carla = factories.StakeholderFactory(customer=actors.customer_a, email="carla@alpha.example")
+    bcc = live_address(customer=actors.customer_a).address
+    response = client.post(SENDGRID, sendgrid_payload(actors, bcc), **auth())
+    assert response.status_code == 200
+    meeting = Meeting.objects.get()
+    assert (meeting.customer, meeting.title) == (actors.customer_a, "Rollout plan")
+    assert list(meeting.stakeholders.all()) == [carla]
+    email = InboundEmail.objects.get()
+    assert (email.via, email.message_id) == (InboundEmail.Via.WEBHOOK, "<rollout@mail.example.com>")
+    assert email.body == "Rollout in April."
+    attachment = email.attachments.get()
+    assert attachment.filename == "plan.txt"
+    with attachment.file.open("rb") as stored:
+        assert stored.read() == b"april"
+
+
+def test_a_sendgrid_raw_mime_post_logs_the_email(client, actors, anymail):
+    bcc = live_address(customer=actors.customer_a).address
+    mime = raw_email(sender=actors.sales_a.email, to="someone@else.example")
+    fields = {
+        "email": mime.decode(),
+        "envelope": json.dumps({"to": [bcc], "from": actors.sales_a.email}),
+        "SPF": "pass",
+        "spam_score": "0.0",
+    }
+    assert client.post(SENDGRID, fields, **auth()).status_code == 200
+    assert Meeting.objects.get().customer == actors.customer_a
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"SPF": "fail"}, "auth_failed"),
+        ({"SPF": "softfail"}, "auth_failed"),
+        ({"dkim": "{@example.com : fail}"}, "auth_failed"),
+        ({"SPF": "none", "dkim": "{@example.com : pass, @forger.example : fail}"}, "auth_failed"),
+        ({"spam_score": "7.5"}, "spam"),
+    ],
+)
+def test_sendgrid_verdicts_drop_the_email(client, actors, anymail, fields, reason):
+    bcc = live_address(customer=actors.customer_a).address
+    response = client.post(SENDGRID, sendgrid_payload(actors, bcc, **fields), **auth())
+    assert response.status_code == 200
+    assert DroppedMailCount.objects.get(reason=reason).count == 1
+    assert not InboundEmail.objects.exists()
+
+
+def test_a_sendgrid_post_from_a_stranger_is_dropped(client, actors, anymail):
+    bcc = live_address(customer=actors.customer_a).address
+    payload = sendgrid_payload(actors, bcc)
+    payload["headers"] = payload["headers"].replace(actors.sales_a.email, "x@stranger.example")
+    assert client.post(SENDGRID, payload, **auth()).status_code == 200
+    assert DroppedMailCount.objects.get(reason="unknown_sender").count == 1
+
+
+def test_a_sendgrid_post_without_the_secret_is_401(client, actors, anymail):
+    bcc = live_address(customer=actors.customer_a).address
+    assert client.post(SENDGRID, sendgrid_payload(actors, bcc)).status_code == 401
     assert not InboundEmail.objects.exists()
