@@ -3,6 +3,7 @@ section showing what was added and removed, rendered (no diff markers, no raw ma
 
 import datetime as dt
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.formats import date_format
@@ -106,9 +107,14 @@ def _date(iso: str | None) -> str:
     return date_format(dt.date.fromisoformat(iso), "DATE_FORMAT") if iso else ""
 
 
-def _item_line(item: dict) -> str:
-    """One item of a revision's snapshot as one markdown list line."""
-    parts = [f"**{_one_line(item['title'])}**"]
+def _as_is(text: str) -> str:
+    return text
+
+
+def _item_line(item: dict, escape: Callable[[str], str] = _as_is) -> str:
+    """One item of a revision's snapshot as one markdown list line (`escape` makes its plain
+    text read as itself where markdown must not apply)."""
+    parts = [f"**{escape(_one_line(item['title']))}**"]
     labelled = {
         "objective": [
             (_("Metric"), item.get("metric")),
@@ -128,20 +134,26 @@ def _item_line(item: dict) -> str:
         ],
         "offer": [(_("Effort"), EFFORTS.get(item.get("effort") or "", ""))],
     }.get(item["kind"], [])
-    parts += [f"{label}: {_one_line(value)}" for label, value in labelled if value]
+    parts += [f"{label}: {escape(_one_line(value))}" for label, value in labelled if value]
     if item.get("details"):
-        parts.append(_one_line(item["details"]))
+        parts.append(escape(_one_line(item["details"])))
     return "- " + " · ".join(parts)
+
+
+def items_markdown(items: list[dict], escape: Callable[[str], str] = _as_is) -> list[str]:
+    """A plan section's items as markdown lines: a heading per kind, one line per item."""
+    lines: list[str] = []
+    for kind, label in ITEM_GROUPS:
+        group = [item for item in items if item["kind"] == kind]
+        if group:
+            lines += [f"#### {label}", "", *(_item_line(item, escape) for item in group), ""]
+    return lines
 
 
 def section_markdown(body: str, items: list[dict]) -> str:
     """A plan section's items, grouped by kind, then its notes: the text the reviewer's diff
     compares, so a changed item reads as its old line removed and its new line added."""
-    lines: list[str] = []
-    for kind, label in ITEM_GROUPS:
-        group = [item for item in items if item["kind"] == kind]
-        if group:
-            lines += [f"#### {label}", "", *(_item_line(item) for item in group), ""]
+    lines = items_markdown(items)
     if body.strip():
         lines += [f"#### {_('Notes')}", "", *body.splitlines()]
     return "\n".join(lines)

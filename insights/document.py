@@ -5,6 +5,9 @@ import json
 
 from django.template.loader import render_to_string
 
+from core.markdown import escape_markdown
+from insights.diffs import items_markdown
+
 # Sections whose items carry an id; "what changed" compares them item by item.
 LIST_SECTIONS = {
     "strategic_moves": "Strategic move",
@@ -64,7 +67,16 @@ def render_summary_markdown(
     templates/insights/summary.md; plain-text fields are escaped there, so a title reads as
     itself, never as a link or markup."""
     plan = content["plan"]
+    sections = [
+        # Summaries built before plan items existed have none.
+        {
+            **section,
+            "items_md": "\n".join(items_markdown(section.get("items", []), escape_markdown)),
+        }
+        for section in content["plan_sections"]
+    ]
     context = {
+        "plan_sections": sections,
         "content": content,
         "c": content["customer"],
         "d": content["dialogue"],

@@ -14,7 +14,7 @@ from insights.builder import (
     build_summary,
 )
 from insights.document import describe_changes
-from insights.models import AccountSummary
+from insights.models import AccountSummary, PlanItem, PlanSection
 from solutions.models import Contribution
 from tests import factories
 
@@ -104,6 +104,74 @@ def test_plan_sections_and_review_state(account, now):
     assert "Grow the **service** business" in markdown
 
 
+def test_plan_sections_show_their_structured_items(account, now, actors):
+    strategy = PlanSection.objects.get(customer=account, area=None)
+    goal = factories.GoalFactory(customer=account, title="Cut lead time")
+    objective = factories.PlanItemFactory(
+        section=strategy,
+        title="Preferred **logistics** partner",
+        metric="Share of inbound volume",
+        target="60 %",
+        target_on=dt.date(2026, 12, 31),
+    )
+    objective.goals.set([goal])
+    factories.PlanItemFactory(
+        section=strategy, kind="risk", title="Budget freeze", likelihood="high", impact="medium"
+    )
+    factories.PlanItemFactory(
+        section=strategy, kind="action", title="Meet the CFO", owner=actors.sales_a
+    )
+    area_section = PlanSection.objects.get(customer=account, kind="area")
+    factories.PlanItemFactory(
+        section=area_section, kind="offer", title="Site survey", effort="small"
+    )
+    factories.PlanItemFactory(section=area_section, kind="question", title="Which dock?")
+    deleted = factories.PlanItemFactory(section=area_section, kind="question", title="Gone")
+    deleted.soft_delete(by=actors.sales_a)
+    built = _build(account, now)
+    sections = {s["title"]: s for s in built.content["plan_sections"]}
+    strategy_items = sections["Strategy"]["items"]
+    assert [item["kind"] for item in strategy_items] == [
+        PlanItem.Kind.OBJECTIVE,
+        PlanItem.Kind.RISK,
+        PlanItem.Kind.ACTION,
+    ]
+    assert strategy_items[0]["goals"] == ["Cut lead time"]
+    assert strategy_items[0]["metric"] == "Share of inbound volume"
+    assert [i["title"] for i in sections["Engineering section"]["items"]] == [
+        "Site survey",
+        "Which dock?",
+    ]
+    markdown = built.markdown
+    account_plan = markdown[markdown.index("## Account plan") :]
+    assert "#### Objectives" in account_plan
+    # Plain text reads as itself (escaped), the fields labelled.
+    assert "**Preferred \\*\\*logistics\\*\\* partner**" in account_plan
+    assert "Metric: Share of inbound volume" in account_plan
+    assert "Goals: Cut lead time" in account_plan
+    assert "#### Risks" in account_plan
+    assert "Likelihood: High" in account_plan
+    assert "#### Relationship actions" in account_plan
+    assert "#### What we offer" in account_plan
+    assert "Effort: Small (days)" in account_plan
+    assert "#### Open questions" in account_plan
+    assert "Which dock?" in account_plan
+    assert "Gone" not in account_plan
+    # The section's notes follow its items.
+    assert account_plan.index("Meet the CFO") < account_plan.rindex("#### Notes")
+    assert account_plan.rindex("#### Notes") < account_plan.index("Grow the **service** business")
+
+
+def test_a_section_with_items_and_no_notes_is_shown(account, now):
+    section = PlanSection.objects.get(customer=account, kind="area")
+    PlanSection.objects.filter(pk=section.pk).update(body="")
+    factories.PlanItemFactory(section=section, kind="offer", title="Site survey")
+    built = _build(account, now)
+    (shown,) = [s for s in built.content["plan_sections"] if s["id"] == section.pk]
+    assert shown["items"][0]["title"] == "Site survey"
+    assert "Site survey" in built.markdown
+
+
 def test_other_customers_records_stay_out(account, now):
     assert "Beta meeting" not in _build(account, now).markdown
 
@@ -143,11 +211,13 @@ def test_describe_changes_names_removed_and_updated_items():
 
 
 def test_query_count_does_not_grow_with_the_account(account, now, django_assert_num_queries):
-    # 16 queries: previous version, canvas, strategic moves, goals + blocking problems +
+    # 18 queries: previous version, canvas, strategic moves, goals + blocking problems +
     # their proposals, meeting counts, highlights, stakeholders, open actions + totals,
-    # proposals + problems + contributions, plan, plan sections.
+    # proposals + problems + contributions, plan, plan sections + their items + their goals.
     customer = Customer.objects.select_related("lead").get(pk=account.pk)
-    with django_assert_num_queries(16):
+    strategy = PlanSection.objects.get(customer=account, area=None)
+    factories.PlanItemFactory(section=strategy).goals.set([factories.GoalFactory(customer=account)])
+    with django_assert_num_queries(18):
         build_summary(customer, now=now)
     for i in range(10):
         goal = factories.GoalFactory(customer=account)
@@ -161,7 +231,9 @@ def test_query_count_does_not_grow_with_the_account(account, now, django_assert_
         )
         meeting.stakeholders.set([factories.StakeholderFactory(customer=account)])
         factories.ActionItemFactory(customer=account)
-    with django_assert_num_queries(16):
+        factories.PlanItemFactory(section=strategy, kind="risk", likelihood="high")
+        factories.PlanItemFactory(section=strategy).goals.set([goal])
+    with django_assert_num_queries(18):
         build_summary(customer, now=now)
 
 
@@ -379,18 +451,19 @@ def test_an_empty_batch_builds_nothing(db, django_assert_num_queries, now):
 def test_a_batch_runs_as_many_queries_for_five_customers_as_for_one(
     accounts, now, django_assert_num_queries
 ):
-    # 16 queries per batch: previous versions, canvases, strategic moves, goals + blocking
+    # 17 queries per batch: previous versions, canvases, strategic moves, goals + blocking
     # problems + their proposals, meeting counts, highlights, stakeholders, open actions +
-    # totals, proposals + problems + contributions, plans, plan sections.
-    with django_assert_num_queries(16):
+    # totals, proposals + problems + contributions, plans, plan sections + their items.
+    with django_assert_num_queries(17):
         build_summaries(accounts[:1], now=now)
     fifth = factories.CustomerFactory(name="Fifth")
     factories.GoalFactory(customer=fifth)
     factories.ProposalFactory(customer=fifth)
     five = [*accounts, Customer.objects.select_related("lead").get(pk=fifth.pk)]
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         assert len(build_summaries(five, now=now)) == 5
-    # The same 16 when nothing in the batch has goals, problems, proposals or anything else.
+    # One fewer when nothing in the batch has goals, problems, proposals or anything else (no
+    # plan section, so no query for their items).
     with django_assert_num_queries(16):
         build_summaries(accounts[-1:], now=now)
 
