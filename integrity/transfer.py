@@ -1,7 +1,9 @@
 """Export one account whole as JSON, and import it into an empty database.
 
-The export holds every row of the customers, dialogue, solutions, insights, strategy, health
-and space apps that belongs to the customer (their change history included), its memberships,
+The export holds every row of the customers, dialogue, solutions, insights, strategy, health,
+space and mailin apps that belongs to the customer (the emails logged on it with their
+attachments' names, types and sizes and stored file paths, not the files; mail still waiting in
+a user's inbox belongs to no account) (their change history included), its memberships,
 the shared rows they point to (areas, partners, offerings, playbooks, and the rows those point
 to) and the M2M links. Secrets stay out (calendar feed tokens, guest sessions, guest sign-in
 nonces). Users are written by username and matched by username on import; a missing user is
@@ -26,7 +28,16 @@ from core.softdelete import SoftDeletable
 from customers.models import Customer
 
 FORMAT = "accord-account/1"
-ACCOUNT_APPS = ("customers", "dialogue", "solutions", "insights", "strategy", "health", "space")
+ACCOUNT_APPS = (
+    "customers",
+    "dialogue",
+    "solutions",
+    "insights",
+    "strategy",
+    "health",
+    "space",
+    "mailin",
+)
 # Rows that several accounts share: exported when referenced, created on import if missing;
 # in dependency order (an offering belongs to an area, a playbook lists offerings).
 SHARED_MODELS = ("accounts.Area", "solutions.Partner", "strategy.Offering", "strategy.Playbook")
@@ -37,6 +48,10 @@ SKIPPED_MODELS = (
     "solutions.HistoricalPartner",
     "dialogue.CalendarFeed",
     "space.GuestSession",
+    # An account's forwarding address is a token to keep private (the importing install issues
+    # a new one on first view); the dropped-mail counters belong to no account.
+    "mailin.InboundAddress",
+    "mailin.DroppedMailCount",
 )
 # Secrets on exported rows, written empty: a guest's sign-in nonce (an empty one signs nobody
 # in; the next link the guest asks for gets a new one).

@@ -16,6 +16,8 @@ from dialogue.models import Meeting
 from health import services as health_services
 from insights import plans, prep, summaries
 from integrity.transfer import account_models, dump, export_account
+from mailin.models import InboundAddress, InboundEmail
+from mailin.services import live_address
 from solutions.models import Comment, Mention, ProposalFollow, ProposalTransition
 from space import answers, guests
 from space import services as space_services
@@ -29,8 +31,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def rich_account(actors):
+def rich_account(actors, settings, tmp_path):
     """customer_a with at least one row of every kind, links, history and a deleted record."""
+    settings.MEDIA_ROOT = tmp_path / "media"
     customer, lead = actors.customer_a, actors.sales_a
     area = factories.AreaFactory(name="Engineering")
     factories.BusinessModelFactory(customer=customer, value_proposition="Same-day parts")
@@ -134,8 +137,27 @@ def rich_account(actors):
     )
     space_services.post_message(space, body="Booked", guest=guest, step=step)
     space_services.post_message(space, body="Welcome", user=lead)
-    # Another account's rows never travel with this one.
+    # An email logged on the account, with an attachment; a forwarding address (a secret).
+    email = factories.InboundEmailFactory(
+        customer=customer,
+        meeting=meeting,
+        sender=lead,
+        subject="Pilot scope by email",
+        participants=[lead.email, "clara@example.com"],
+        body="Scope agreed.",
+        signature="-- Sam",
+    )
+    factories.InboundAttachmentFactory(email=email)
+    factories.InboundAttachmentFactory(
+        email=email, file="", filename="huge.zip", size=50 * 2**20, is_kept=False
+    )
+    live_address(customer=customer)
+    # Another account's rows never travel with this one, nor mail waiting in an inbox.
     factories.GoalFactory(customer=actors.customer_b, title="Not exported")
+    factories.InboundEmailFactory(sender=lead, subject="Not exported inbox mail")
+    factories.InboundEmailFactory(
+        customer=actors.customer_b, sender=actors.sales_b, subject="Not exported other mail"
+    )
     return customer
 
 
@@ -152,6 +174,7 @@ def test_export_then_import_into_an_empty_database_loses_nothing(rich_account, t
     assert rows_by_model(json.loads(path.read_text())) == rows_by_model(before)
 
     assert "Not exported" not in path.read_text()
+    assert live_address(customer=rich_account).token not in path.read_text()
 
     call_command("flush", interactive=False)  # an empty database
     assert not User.objects.exists()
@@ -192,6 +215,17 @@ def test_export_then_import_into_an_empty_database_loses_nothing(rich_account, t
         ("confirm", "recorded"),
         ("correct", "pending"),
     ]
+    # The logged email came along with its attachments' metadata (not the files).
+    email = InboundEmail.objects.get()
+    assert (email.subject, email.sender.username) == ("Pilot scope by email", "sales_a")
+    assert (email.customer_id, email.meeting.customer_id) == (customer_id, customer_id)
+    assert (email.body, email.signature) == ("Scope agreed.", "-- Sam")
+    assert list(email.attachments.values_list("filename", "size", "is_kept")) == [
+        ("offer.pdf", 14, True),
+        ("huge.zip", 50 * 2**20, False),
+    ]
+    assert email.attachments.first().file.name.startswith("mailin/")
+    assert not InboundAddress.objects.exists()
     # New rows still get fresh ids after the import.
     assert Goal.objects.create(customer_id=customer_id, title="New").pk > max(
         o["pk"] for o in before["objects"] if o["model"] == "customers.goal"
