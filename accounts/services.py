@@ -4,7 +4,7 @@ import datetime as dt
 import logging
 import secrets
 import smtplib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 
 from celery import current_app
@@ -46,20 +46,35 @@ class EmailRefused(Exception):
     refused alike, so the task's retry policy (core.tasks) does not retry it."""
 
 
+def _worded(message: str | Callable[[], str], user: User) -> str:
+    if callable(message):
+        with as_user_sees_it(user):
+            return str(message())
+    return message
+
+
 def notify(
     users: Iterable[User],
     *,
     kind: str,
-    message: str,
+    message: str | Callable[[], str],
     url: str = "",
     customer_id: int | None = None,
     email: bool = True,
 ) -> list[Notification]:
     """Notify users in the app and, after the transaction commits, by email to those who chose
-    "email at once" for this kind (the others read it in their inbox or daily digest)."""
+    "email at once" for this kind (the others read it in their inbox or daily digest).
+
+    `message` is text, or a function that words it (with gettext): it is then called once per
+    recipient in their language and time zone, so each reads it in their own words.
+    """
     notifications = Notification.objects.bulk_create(
         Notification(
-            user=user, kind=kind, message=message[:300], url=url[:300], customer_id=customer_id
+            user=user,
+            kind=kind,
+            message=_worded(message, user)[:300],
+            url=url[:300],
+            customer_id=customer_id,
         )
         for user in {user.pk: user for user in users}.values()
     )

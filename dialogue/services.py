@@ -182,7 +182,10 @@ def notify_mentions_in_notes(
         notify(
             reached,
             kind=Notification.Kind.MENTION,
-            message=f"{author.display_name} mentioned you in the notes of “{meeting.title}”.",
+            message=lambda: (
+                gettext("%(person)s mentioned you in the notes of “%(meeting)s”.")
+                % {"person": author.display_name, "meeting": meeting.title}
+            ),
             url=reverse("dialogue:meeting", args=[meeting.pk]),
             customer_id=meeting.customer_id,
         )

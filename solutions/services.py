@@ -9,6 +9,8 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.mentions import split_mentions
 from accounts.models import Area, Notification, User
@@ -185,9 +187,13 @@ def request_contribution(
         notify(
             [specialist],
             kind=Notification.Kind.CONTRIBUTION_REQUEST,
-            message=(
-                f"{by.display_name} asks for your contribution to “{proposal.title}” "
-                f"({proposal.customer.name})."
+            message=lambda: (
+                _("%(person)s asks for your contribution to “%(proposal)s” (%(customer)s).")
+                % {
+                    "person": by.display_name,
+                    "proposal": proposal.title,
+                    "customer": proposal.customer.name,
+                }
             ),
             url=reverse("solutions:contribution", args=[contribution.pk]),
             customer_id=proposal.customer_id,
@@ -289,6 +295,14 @@ def write_contribution(
     return contribution
 
 
+# What the requester reads, whole sentences for the translators (gettext'ed per reader).
+ANSWER_SENTENCES = {
+    "accepted": gettext_noop("%(person)s accepted the contribution requested on “%(proposal)s”."),
+    "declined": gettext_noop("%(person)s declined the contribution requested on “%(proposal)s”."),
+    "completed": gettext_noop("%(person)s completed the contribution requested on “%(proposal)s”."),
+}
+
+
 def _tell_requester(contribution: Contribution, *, by: User, verb: str) -> None:
     """Tell the requester and the account's lead (not whoever answered) that a contribution
     was accepted, declined or completed, if they can still see the account."""
@@ -296,10 +310,11 @@ def _tell_requester(contribution: Contribution, *, by: User, verb: str) -> None:
     wanted = {contribution.requested_by_id, proposal.customer.lead_id} - {None, by.pk}
     if not wanted:
         return
+    sentence = ANSWER_SENTENCES[verb]
     notify(
         users_who_can_see(proposal.customer_id).filter(pk__in=wanted),
         kind=Notification.Kind.CONTRIBUTION_ANSWER,
-        message=f"{by.display_name} {verb} the contribution requested on “{proposal.title}”.",
+        message=lambda: _(sentence) % {"person": by.display_name, "proposal": proposal.title},
         url=reverse("solutions:contribution", args=[contribution.pk]),
         customer_id=proposal.customer_id,
     )
@@ -335,7 +350,10 @@ def _notify_mentions(comment: Comment, *, author: User) -> list[User]:
     notify(
         reached,
         kind=Notification.Kind.MENTION,
-        message=f"{author.display_name} mentioned you on “{comment.proposal.title}”.",
+        message=lambda: (
+            _("%(person)s mentioned you on “%(proposal)s”.")
+            % {"person": author.display_name, "proposal": comment.proposal.title}
+        ),
         url=_comment_url(comment),
         customer_id=comment.customer_id,
     )
@@ -393,7 +411,10 @@ def _notify_followers(comment: Comment, *, author: User, mentioned: list[User]) 
     notify(
         User.objects.filter(pk__in=followers),
         kind=Notification.Kind.COMMENT,
-        message=f"{author.display_name} commented on “{comment.proposal.title}”.",
+        message=lambda: (
+            _("%(person)s commented on “%(proposal)s”.")
+            % {"person": author.display_name, "proposal": comment.proposal.title}
+        ),
         url=_comment_url(comment),
         customer_id=comment.customer_id,
     )
