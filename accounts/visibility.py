@@ -151,6 +151,15 @@ class AccountAccess:
         """Edit, move and staff a proposal: its owner, the lead, managers and admins."""
         return self.can_change_authored(owner_id)
 
+    def can_delete_contribution(
+        self, requested_by_id: int | None, proposal_owner_id: int | None
+    ) -> bool:
+        """Delete a contribution: whoever asked for it (while they may still write), the
+        proposal's owner, the lead, managers and admins."""
+        return self.can_change_authored(requested_by_id) or self.can_manage_proposal(
+            proposal_owner_id
+        )
+
     def can_answer_contribution(
         self, specialist_id: int | None, proposal_owner_id: int | None
     ) -> bool:

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from django.apps import apps
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, CharField, F, QuerySet, Value, When
+from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
 from django.db.models.functions import Concat, Substr
 from django.utils.module_loading import import_string
 from django.utils.text import capfirst
@@ -178,6 +178,14 @@ CHANGE_SOURCES = (
     ("customers.Problem", "title", ("~", "-")),
     ("dialogue.Meeting", "title", ("~",)),
     ("dialogue.ActionItem", "description", ("~",)),
+    ("solutions.Contribution", "proposal__title", ("~",)),
+)
+# Sources whose history rows do not hold the customer, and the path to it.
+CHANGE_OWNER = {"solutions.Contribution": "proposal__customer_id"}
+# Sources with story entries of their own: only their deletes and restores are record changes.
+ONLY_TRASH_CHANGES = {"solutions.Contribution"}
+_TRASH_REASON = Q(history_change_reason__startswith="Deleted") | Q(
+    history_change_reason__startswith="Restored"
 )
 
 _TEXT = CharField()
@@ -355,9 +363,14 @@ def _timeline_sources(customer: Customer, view: TimelineFilter) -> list[QuerySet
             model = apps.get_model(label)
             history = model.history.model
             owner = {"id": customer.pk} if model is Customer else {"customer_id": customer.pk}
+            if label in CHANGE_OWNER:
+                owner = {CHANGE_OWNER[label]: customer.pk}
+            rows = history.objects.filter(history_type__in=types, **owner)
+            if label in ONLY_TRASH_CHANGES:
+                rows = rows.filter(_TRASH_REASON)
             sources.append(
                 _row(
-                    history.objects.filter(history_type__in=types, **owner),
+                    rows,
                     kind="change",
                     at="history_date",
                     label=F(label_field) if label_field else "",

@@ -56,4 +56,5 @@ RECORD_NAMES = {
     "customers.Problem": (_("problem"), _("problems")),
     "dialogue.Meeting": (_("meeting"), _("meetings")),
     "dialogue.ActionItem": (_("action item"), _("action items")),
+    "solutions.Contribution": (_("contribution"), _("contributions")),
 }

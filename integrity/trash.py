@@ -39,6 +39,7 @@ TRASHABLE: dict[str, type[models.Model]] = {
     "meetings": Meeting,
     "proposals": Proposal,
     "comments": Comment,
+    "contributions": Contribution,
     "goals": Goal,
     "problems": Problem,
     "stakeholders": Stakeholder,
@@ -56,6 +57,7 @@ KIND_LABELS = {
     "meetings": "Meeting",
     "proposals": "Proposal",
     "comments": "Comment",
+    "contributions": "Contribution",
     "goals": "Goal",
     "problems": "Problem",
     "stakeholders": "Stakeholder",
@@ -70,8 +72,9 @@ KIND_LABELS = {
     "plan-items": "Plan item",
 }
 # The path from each kind to its customer, and what the trash page shows with its label.
-CUSTOMER_PATH = {ProcessStep: "process__customer"}
+CUSTOMER_PATH = {ProcessStep: "process__customer", Contribution: "proposal__customer"}
 RELATED = {
+    Contribution: ("proposal", "specialist", "partner"),
     Comment: ("author", "proposal"),
     ProcessStep: ("process",),
     PlanSection: ("area",),
@@ -102,6 +105,9 @@ def _label(record: models.Model) -> str:
         return f"Comment by {record.author} on {record.proposal}"
     if isinstance(record, ProcessStep):
         return f"{record.name} (step of {record.process})"
+    if isinstance(record, Contribution):
+        source = record.specialist.display_name if record.specialist else record.partner.name
+        return f"Contribution from {source} to {record.proposal.title}"
     if isinstance(record, PlanItem):
         return f"{record.get_kind_display()}: {record.title} ({record.section.title})"
     return str(record)
@@ -110,6 +116,8 @@ def _label(record: models.Model) -> str:
 def customer_id_of(record: models.Model) -> int:
     if isinstance(record, ProcessStep):
         return record.process.customer_id
+    if isinstance(record, Contribution):
+        return record.proposal.customer_id
     return record.customer_id  # type: ignore[attr-defined]
 
 
@@ -209,7 +217,7 @@ def restore_partner(partner: Partner, *, by: User) -> bool:
 def _purge_partners(cutoff: dt.datetime) -> int:
     # Contributions point to their partner (PROTECT): a partner that made any stays, hidden.
     expired = Partner._base_manager.filter(deleted_at__lt=cutoff).exclude(
-        models.Exists(Contribution.objects.filter(partner=models.OuterRef("pk")))
+        models.Exists(Contribution._base_manager.filter(partner=models.OuterRef("pk")))
     )
     count = expired.count()
     expired.delete()

@@ -149,10 +149,13 @@ class ContributionViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
     """Contributions to proposals the caller can see. Create one to request it; the asked
-    specialist accepts, writes (update), marks done or declines it."""
+    specialist accepts, writes (update), marks done or declines it. Whoever asked for it, the
+    proposal's owner, the lead and managers delete it: it goes to the account's trash, restorable
+    for 30 days."""
 
     def get_serializer_class(self) -> type[BaseSerializer]:
         if self.action in {"update", "partial_update"}:
@@ -198,7 +201,14 @@ class ContributionViewSet(
 
     def get_object(self) -> Contribution:
         contribution = super().get_object()
-        if self.action != "retrieve":
+        if self.action == "destroy":
+            access = get_access(self.request.user, contribution.proposal.customer_id)
+            require(
+                access.can_delete_contribution(
+                    contribution.requested_by_id, contribution.proposal.owner_id
+                )
+            )
+        elif self.action != "retrieve":
             access = get_access(self.request.user, contribution.proposal.customer_id)
             require(
                 access.can_answer_contribution(
@@ -222,6 +232,9 @@ class ContributionViewSet(
             )
         except ValueError as exc:
             raise ValidationError({"status": [str(exc)]}) from exc
+
+    def perform_destroy(self, instance: Contribution) -> None:
+        services.delete_contribution(instance, by=self.request.user)
 
     def _answer(self, request: Request, answer: str, **kwargs: Any) -> Response:
         contribution = kwargs.pop("contribution", None) or self.get_object()

@@ -135,8 +135,10 @@ class ContributionQuerySet(models.QuerySet):
         return scope_to_visible(self, user, "proposal__customer")
 
 
-class Contribution(VersionedModel):
-    """A proposal's part from an internal specialist's area or from a partner company."""
+class Contribution(SoftDeletable, VersionedModel):
+    """A proposal's part from an internal specialist's area or from a partner company.
+
+    A deleted one goes to its account's trash (integrity.trash) with its comments."""
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Requested")
@@ -181,8 +183,8 @@ class Contribution(VersionedModel):
     answered_at = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ContributionQuerySet.as_manager()
-    history = HistoricalRecords()
+    objects = LiveManager.from_queryset(ContributionQuerySet)()
+    history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
         ordering = ["requested_at", "id"]

@@ -482,6 +482,14 @@ def delete_proposal(proposal: Proposal, *, by: User) -> None:
 
 
 @transaction.atomic
+def delete_contribution(contribution: Contribution, *, by: User) -> None:
+    """Move a contribution (and its discussion) to the account's trash, restorable for 30 days
+    by the lead or a manager."""
+    if contribution.soft_delete(by=by):
+        record_account_change(contribution.proposal.customer_id)
+
+
+@transaction.atomic
 def delete_comment(comment: Comment, *, by: User) -> Comment:
     """Delete a comment: it keeps its place in the thread, shown as deleted, and its text stays
     hidden in the account's trash for 30 days, so the lead or a manager can restore it."""

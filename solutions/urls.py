@@ -24,6 +24,11 @@ urlpatterns = [
     path(
         "contributions/<int:pk>/write/", contributions.write_contribution, name="write-contribution"
     ),
+    path(
+        "contributions/<int:pk>/delete/",
+        contributions.delete_contribution,
+        name="delete-contribution",
+    ),
     re_path(
         r"^contributions/(?P<pk>[0-9]+)/(?P<answer>accept|decline|done|reopen)/$",
         contributions.answer_contribution,

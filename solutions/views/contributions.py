@@ -66,6 +66,9 @@ def contribution_context(
         "can_write": can_answer
         and status in (Contribution.Status.IN_PROGRESS, Contribution.Status.DONE),
         "next_statuses": services.CONTRIBUTION_TRANSITIONS[status],
+        "can_delete": access.can_delete_contribution(
+            contribution.requested_by_id, contribution.proposal.owner_id
+        ),
         "write_form": write_form
         or ContributionWriteForm(instance=contribution, initial={"version": contribution.version}),
         "decline_form": DeclineForm(),
@@ -125,6 +128,19 @@ def write_contribution(request: HttpRequest, pk: int) -> HttpResponse:
         contribution_context(request, contribution, access, write_form=form, current=current),
         status=409 if current else 200,
     )
+
+
+@login_required
+@require_POST
+def delete_contribution(request: HttpRequest, pk: int) -> HttpResponse:
+    contribution, access = get_contribution_for_user(request.user, pk)
+    proposal = contribution.proposal
+    require(access.can_delete_contribution(contribution.requested_by_id, proposal.owner_id))
+    services.delete_contribution(contribution, by=request.user)
+    messages.success(
+        request, _("The contribution was deleted. It is in Recently deleted for 30 days.")
+    )
+    return redirect("solutions:proposal", proposal.pk)
 
 
 ANSWERS = {

@@ -17,7 +17,7 @@ from insights.models import PlanItem, PlanSection
 from integrity import trash
 from integrity.tasks import purge_trash_task
 from solutions import services as solution_services
-from solutions.models import Comment, Proposal
+from solutions.models import Comment, Contribution, Proposal
 from tests import factories
 from tests.conftest import api_as
 
@@ -32,6 +32,8 @@ def delete(record, *, by) -> None:
         solution_services.delete_proposal(record, by=by)
     elif isinstance(record, Comment):
         solution_services.delete_comment(record, by=by)
+    elif isinstance(record, Contribution):
+        solution_services.delete_contribution(record, by=by)
     elif isinstance(record, ActionItem):
         dialogue_services.delete_action_item(record, by=by)
     elif isinstance(record, ProcessStep):
@@ -74,6 +76,7 @@ def deleted(actors):
     records["comments"] = factories.CommentFactory(
         proposal=proposal, author=actors.sales_a, body="Lost words"
     )
+    records["contributions"] = factories.ContributionFactory(proposal=proposal)
     factories.MeetingFactory(customer=customer, title="Live meeting")
     for record in records.values():
         delete(record, by=actors.sales_a)

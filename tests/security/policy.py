@@ -230,6 +230,7 @@ POLICY: dict[str, Rule] = {
     ),
     "solutions/contributions/<int:pk>/": page(Contribution),
     "solutions/contributions/<int:pk>/write/": page(Contribution),
+    "solutions/contributions/<int:pk>/delete/": page(Contribution),
     "solutions/contributions/<pk>/<answer>/": page(Contribution),
     "solutions/contributions/<int:pk>/comments/": page(Contribution),
     "solutions/comments/<int:pk>/edit/": page(Comment),
