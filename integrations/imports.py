@@ -19,7 +19,6 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from accounts.visibility import (
@@ -36,6 +35,7 @@ from customers.changes import record_account_change
 from customers.models import Customer, Stakeholder
 from dialogue.models import Meeting
 from dialogue.services import refresh_last_meeting_at
+from integrations.bulk import insert_history, insert_rows
 from integrations.csvfile import iter_rows
 from integrations.models import ExternalRef, ImportRowError, ImportRun, ImportUpdate, RecordKind
 from integrations.rows import Row, to_row
@@ -299,41 +299,41 @@ class Importer:
     def _create_children(self, creates: list[tuple[Row, int]], contacts: dict) -> None:
         if not creates:
             return
-        # With their history rows, as records created in the pages have: the importer as
-        # author, the run as the reason (bulk_create alone writes none).
-        history = {"default_user": self.user, "default_change_reason": self._reason()}
+        # Set-based: one INSERT per table and batch, the values as cleaned by the row check.
         if self.kind == RecordKind.CONTACTS:
-            objects = bulk_create_with_history(
-                [Stakeholder(customer_id=c, **row.values) for row, c in creates],
-                Stakeholder,
-                **history,
-            )
+            model: type[Stakeholder | Meeting] = Stakeholder
+            pks = insert_rows(Stakeholder, [{"customer_id": c, **row.values} for row, c in creates])
         else:
-            objects = bulk_create_with_history(
+            model = Meeting
+            pks = insert_rows(
+                Meeting,
                 [
-                    Meeting(
-                        customer_id=c,
-                        author=self.user,
-                        **{
-                            **row.values,
-                            "occurred_at": dt.datetime.fromisoformat(row.values["occurred_at"]),
-                        },
-                    )
+                    {
+                        "customer_id": c,
+                        "author_id": self.user.pk,
+                        **row.values,
+                        "occurred_at": dt.datetime.fromisoformat(row.values["occurred_at"]),
+                    }
                     for row, c in creates
                 ],
-                Meeting,
-                **history,
             )
-            Meeting.stakeholders.through.objects.bulk_create(
-                [
-                    Meeting.stakeholders.through(meeting_id=m.pk, stakeholder_id=contacts[(cid, c)])
-                    for (row, c), m in zip(creates, objects, strict=True)
-                    for cid in row.contact_ids
-                ],
-                ignore_conflicts=True,
+            links = {
+                (m, contacts[(cid, c)])
+                for (row, c), m in zip(creates, pks, strict=True)
+                for cid in row.contact_ids
+            }
+            insert_rows(
+                Meeting.stakeholders.through,
+                [{"meeting_id": m, "stakeholder_id": s} for m, s in sorted(links)],
+                returning=False,
             )
-        ExternalRef.objects.bulk_create(
-            [self._new_ref(row, c, o.pk) for (row, c), o in zip(creates, objects, strict=True)]
+        # With their history rows, as records created in the pages have: the importer as
+        # author, the run as the reason.
+        insert_history(model, pks, user_id=self.user.pk, reason=self._reason())
+        insert_rows(
+            ExternalRef,
+            [self._new_ref_values(row, c, pk) for (row, c), pk in zip(creates, pks, strict=True)],
+            returning=False,
         )
         self.touched.update(c for _row, c in creates)
         self.run.created += len(creates)
@@ -342,15 +342,18 @@ class Importer:
         return f"Imported from {self.run.system} (import {self.run.pk})"[:100]
 
     def _new_ref(self, row: Row, customer_id: int, object_id: int) -> ExternalRef:
-        return ExternalRef(
-            system=self.run.system,
-            kind=self.kind,
-            external_id=row.external_id,
-            customer_id=customer_id,
-            object_id=object_id,
-            fingerprint=row.fingerprint,
-            created_by_run=self.run,
-        )
+        return ExternalRef(**self._new_ref_values(row, customer_id, object_id))
+
+    def _new_ref_values(self, row: Row, customer_id: int, object_id: int) -> dict:
+        return {
+            "system": self.run.system,
+            "kind": self.kind,
+            "external_id": row.external_id,
+            "customer_id": customer_id,
+            "object_id": object_id,
+            "fingerprint": row.fingerprint,
+            "created_by_run_id": self.run.pk,
+        }
 
     def _apply_updates(
         self, updates: list[tuple[Row, ExternalRef]], contacts: dict | None = None
