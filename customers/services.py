@@ -29,8 +29,10 @@ def create_customer(
     website: str = "",
     size: str = "",
     description: str = "",
+    publish: bool = True,
 ) -> Customer:
-    """Create a customer with `lead` as its account lead."""
+    """Create a customer with `lead` as its account lead. With `publish=False` the caller tells
+    the change feed's consumers itself (a bulk import, from its worker)."""
     customer = Customer.objects.create(
         name=name,
         lead=lead,
@@ -40,7 +42,7 @@ def create_customer(
         description=description,
     )
     AccountMembership.objects.create(customer=customer, user=lead, role=AccountMembership.Role.LEAD)
-    record_account_change(customer.pk)
+    record_account_change(customer.pk, publish=publish)
     return customer
 
 

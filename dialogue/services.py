@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -79,12 +79,17 @@ class MeetingData:
     problems: Iterable[Problem] = field(default_factory=tuple)
 
 
-def _latest_meeting_at(customer_id: int) -> Subquery:
+def _latest_meeting_at(customer_id: int | OuterRef) -> Subquery:
     return Subquery(
         Meeting.objects.filter(customer_id=customer_id, deleted_at__isnull=True)
         .order_by("-occurred_at")
         .values("occurred_at")[:1]
     )
+
+
+def latest_meeting_at_of_row() -> Subquery:
+    """`Customer.last_meeting_at` as it should be, for an UPDATE of many customers."""
+    return _latest_meeting_at(OuterRef("pk"))
 
 
 def refresh_last_meeting_at(customer_id: int) -> None:

@@ -31,10 +31,10 @@ from accounts.visibility import (
 )
 from core.errors import ImportRefused
 from customers import services as customer_services
-from customers.changes import record_account_change
+from customers.changes import record_accounts_change
 from customers.models import Customer, Stakeholder
 from dialogue.models import Meeting
-from dialogue.services import refresh_last_meeting_at
+from dialogue.services import latest_meeting_at_of_row
 from integrations.bulk import insert_history, insert_rows
 from integrations.csvfile import iter_rows
 from integrations.models import ExternalRef, ImportRowError, ImportRun, ImportUpdate, RecordKind
@@ -89,6 +89,8 @@ class Importer:
         self.seen: set[str] = set()
         self.access: dict[int, AccountAccess] = {}
         self.touched: set[int] = set()
+        # Accounts the import created: their change is recorded, its publishing left to us.
+        self.created_accounts: set[int] = set()
         self.leads: dict[str, User] | None = None
 
     # The whole file
@@ -112,15 +114,17 @@ class Importer:
         if self.outcome.total == 0:
             raise ImportRefused(_("The file has no rows to import."))
         if self.apply:
-            for customer_id in sorted(self.touched):
-                record_account_change(customer_id, publish=False)
-                if self.kind == RecordKind.ACTIVITIES:
-                    refresh_last_meeting_at(customer_id)
+            # One change per touched account for the whole file, set-based.
+            also = {}
+            if self.kind == RecordKind.ACTIVITIES:
+                also["last_meeting_at"] = latest_meeting_at_of_row()
+            record_accounts_change(self.touched, **also)
             # The consumers hear about every touched account from one task in the worker: told
             # from the commit, thousands of accounts held the import for minutes (five Celery
             # messages each). Should the broker be down, the sweep publishes them.
             task = current_app.signature(PUBLISH_TASK)
-            transaction.on_commit(partial(task.delay, sorted(self.touched)), robust=True)
+            publish = sorted(self.touched | self.created_accounts)
+            transaction.on_commit(partial(task.delay, publish), robust=True)
         return self.outcome
 
     def _batch(self, rows: list[Row]) -> None:
@@ -227,7 +231,8 @@ class Importer:
             return
         new_refs = []
         for row, lead in creates:
-            customer = customer_services.create_customer(lead=lead, **row.values)
+            customer = customer_services.create_customer(lead=lead, publish=False, **row.values)
+            self.created_accounts.add(customer.pk)
             new_refs.append(self._new_ref(row, customer.pk, customer.pk))
         ExternalRef.objects.bulk_create(new_refs)
         self.run.created += len(new_refs)

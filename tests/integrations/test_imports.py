@@ -13,7 +13,7 @@ from django.urls import reverse
 from accounts.models import AccountMembership
 from customers.models import Customer, Stakeholder
 from dialogue.models import Meeting
-from integrations import undo
+from integrations import imports, undo
 from integrations.models import ExternalRef, ImportRun, ImportSource
 from tests import factories
 
@@ -132,6 +132,28 @@ def test_import_tells_the_change_feed_about_each_account_after_the_commit(
     assert acme.data_version > version
     assert acme.changes_queued_version == acme.data_version
     assert acme.summary_dirty_since is None
+
+
+def test_imported_accounts_are_published_by_the_one_task_of_the_file(
+    sales, client, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    response = upload(client, capture, "salesforce_accounts.csv", preset="salesforce_accounts")
+    assert response.status_code == 302
+    run = latest_run(sales)
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.IMPORTING)
+    with capture(execute=False) as hooks:
+        imports.apply_run(run.pk)
+    # One hook for the whole file (the publishing task), none per created account.
+    assert [getattr(h, "func", h).__qualname__ for h in hooks] == ["Signature.delay"]
+    with capture(execute=True):
+        for hook in hooks:
+            hook()
+    created = Customer.objects.filter(name__in=["Acme Freight GmbH", "Nordic Paper AB"])
+    assert created.count() == 2
+    for customer in created:
+        assert customer.changes_queued_version == customer.data_version
+        assert customer.summary_dirty_since is None
 
 
 def test_hubspot_companies_contacts_notes(sales, client, django_capture_on_commit_callbacks):
