@@ -6,10 +6,11 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditEvent
 
-HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
+HISTORY_TYPES = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 # Bookkeeping columns that change on every save and say nothing to a reader.
 SKIPPED_FIELDS = {"version", "updated_at", "data_version", "summary_dirty_since", "updated_by"}
 
@@ -18,7 +19,7 @@ SKIPPED_FIELDS = {"version", "updated_at", "data_version", "summary_dirty_since"
 class AuditEntry:
     at: datetime
     actor: str
-    action: str
+    action: object  # a lazily translated word or the event's label
     object_type: str
     object_id: str
     ip_address: str = ""

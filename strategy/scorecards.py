@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from customers.models import Customer, Goal, Problem, Stakeholder
@@ -140,7 +141,9 @@ def _buying_roles(customer: Customer, playbook: Playbook) -> list[Criterion]:
     url = reverse("customers:stakeholders", args=[customer.pk])
     found = []
     for role in roles:
-        label = labels[role].lower()
+        label = str(labels[role])
+        if not (get_language() or "en").startswith("de"):
+            label = label.lower()  # English reads the role mid-sentence; German keeps its nouns
         met = covered.get(role, False)
         if met:
             reason = _("A %(role)s with an owner on our side.") % {"role": label}

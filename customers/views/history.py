@@ -7,6 +7,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from customers.access import get_customer_for_user
@@ -18,12 +19,12 @@ from customers.views.records import kind_for, load_record, tab_url
 class HistoryEntry:
     when: object
     who: str
-    action: str
+    action: object  # a lazily translated word
     version: int | None
     changes: list[tuple[str, str, str]]
 
 
-ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 
 
 def record_history_entries(record: models.Model, skip: set[str]) -> list[HistoryEntry]:
@@ -55,14 +56,14 @@ def record_history_entries(record: models.Model, skip: set[str]) -> list[History
     return entries[:100]
 
 
-def _action(row: models.Model) -> str:
+def _action(row: models.Model) -> object:
     # A move to the trash and back is a save with a reason (core.softdelete), not a change.
     reason = row.history_change_reason or ""  # type: ignore[attr-defined]
     if reason == "Deleted":
-        return "deleted"
+        return _("deleted")
     if reason.startswith("Restored"):
-        return "restored"
-    return ACTIONS.get(row.history_type, "changed")  # type: ignore[attr-defined]
+        return _("restored")
+    return ACTIONS.get(row.history_type, _("changed"))  # type: ignore[attr-defined]
 
 
 def _history_value(field: models.Field, value: object) -> str:

@@ -137,3 +137,17 @@ def test_the_404_page_says_to_ask_the_accounts_lead(client, actors):
     response = client.get(reverse("customers:detail", args=[actors.customer_a.pk]))
     assert response.status_code == 404
     assert "ask the account" in response.content.decode()
+
+
+def test_a_german_reader_sees_the_record_history_in_german(client, actors):
+    goal = factories.GoalFactory(customer=actors.customer_a, title="Cut empty kilometres")
+    goal.title = "Cut empty kilometres by half"
+    goal.save()
+    actors.sales_a.language = "de"
+    actors.sales_a.save(update_fields=["language"])
+    client.force_login(actors.sales_a)
+    url = reverse("customers:record-history", args=[goal.customer_id, "goals", goal.pk])
+    body = client.get(url).content.decode()
+    assert "hat es angelegt" in body
+    assert "hat es geändert" in body
+    assert "created it" not in body

@@ -23,11 +23,11 @@ def test_manager_sorts_by_health_and_opens_the_reddest_account(live_server, page
     # The demo's manager1 reads Accord in German (README, "Demo users").
     sign_in(page, live_server.url, "manager1")
     page.get_by_role("navigation", name="Hauptmenü").get_by_role("link", name="Dashboard").click()
-    expect(page.get_by_role("heading", name="Account-Gesundheit", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Account-Health", level=1)).to_be_visible()
     table = page.locator("table.health-table")
     expect(table.get_by_role("link", name="Kestrel Aerospace")).to_be_visible()
 
-    table.locator("thead").get_by_role("link", name="Gesundheit").click()
+    table.locator("thead").get_by_role("link", name="Health Score").click()
 
     expect(page).to_have_url(f"{live_server.url}/health/?sort=score")
     reddest = table.locator("tbody tr").first

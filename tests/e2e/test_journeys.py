@@ -201,11 +201,11 @@ def test_manager_reviews_health_annotates_and_exports_red_accounts(live_server, 
     # The demo's manager1 reads Accord in German (README, "Demo users").
     sign_in_with_form(page, base, "manager1")
     expect(page.get_by_role("heading", name="Teamübersicht", level=1)).to_be_visible()
-    page.get_by_role("link", name="Gesundheits-Dashboard öffnen").click()
-    expect(page.get_by_role("heading", name="Account-Gesundheit", level=1)).to_be_visible()
+    page.get_by_role("link", name="Health-Dashboard öffnen").click()
+    expect(page.get_by_role("heading", name="Account-Health", level=1)).to_be_visible()
 
     table = page.locator("table.health-table")
-    table.locator("thead").get_by_role("link", name="Gesundheit").click()
+    table.locator("thead").get_by_role("link", name="Health Score").click()
     expect(page).to_have_url(re.compile(r"sort=score"))
     expect(table.locator("tbody tr").first).to_contain_text("Rot")
 
@@ -225,7 +225,7 @@ def test_manager_reviews_health_annotates_and_exports_red_accounts(live_server, 
     with open(download.path(), encoding="utf-8-sig") as exported_file:
         text = exported_file.read()
     exported = list(csv.reader(io.StringIO(text)))
-    assert exported[0][:4] == ["Account", "Account-Verantwortlicher", "Gesundheitswert", "Ampel"]
+    assert exported[0][:4] == ["Account", "Account-Verantwortlicher", "Health Score", "Ampel"]
     assert sorted(row[0] for row in exported[1:]) == red_names
     assert {row[3] for row in exported[1:]} == {"Rot"}
 

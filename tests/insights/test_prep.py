@@ -268,7 +268,7 @@ def test_a_german_attendee_gets_the_brief_in_german_in_their_zone(planned, actor
         assert prepare_due_briefs() == 2
     by_recipient = {m.to[0]: m for m in mail.outbox}
     german = by_recipient[actors.spec_a.email]
-    assert german.subject == "[Accord] Vorbereitungsnotiz: Fuel review"
+    assert german.subject == "[Accord] Gesprächsvorbereitung: Fuel review"
     assert "Wer vom Kunden kommt" in german.body
     assert "Greta Hansen" in german.body
     assert "Ist „Cut fuel costs“ ein Ziel, auf das Sie hinarbeiten?" in german.body
