@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test.testcases import QuietWSGIRequestHandler
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from accounts.models import AccountMembership, User
@@ -67,6 +68,14 @@ def _broker_not_backing_off():
     changes._Broker.down_until = 0.0
     yield
     changes._Broker.down_until = 0.0
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request by a German user leaves German active in this thread (LocaleMiddleware does not
+    # deactivate it); the next test starts in the default language.
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
