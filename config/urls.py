@@ -16,6 +16,7 @@ api_patterns = [
     path("", include("insights.api")),
     path("", include("health.api")),
     path("", include("integrity.api")),
+    path("", include("integrations.api")),
     path("", include("space.api")),
     path("", include("search.api")),
     path("", include("strategy.api")),

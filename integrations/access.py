@@ -1,5 +1,6 @@
 """Loaders of the integrations app's own records."""
 
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -22,3 +23,15 @@ def get_delivery_for_user(user: User, pk: object) -> WebhookDelivery:
     return get_object_or_404(
         WebhookDelivery.objects.select_related("endpoint"), pk=pk, endpoint__owner=user
     )
+
+
+def endpoints_to_reenable(user: User) -> QuerySet[WebhookEndpoint]:
+    """The endpoints `user` may switch back on: their own, and every one for an admin."""
+    if user.is_admin:
+        return WebhookEndpoint.objects.all()
+    return WebhookEndpoint.objects.filter(owner=user)
+
+
+def get_endpoint_to_reenable(user: User, pk: object) -> WebhookEndpoint:
+    """An endpoint `user` may switch back on; 404 otherwise."""
+    return get_object_or_404(endpoints_to_reenable(user), pk=pk)

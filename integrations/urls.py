@@ -16,5 +16,6 @@ urlpatterns = [
     path("webhooks/<int:pk>/", views_webhooks.endpoint_detail, name="webhook"),
     path("webhooks/<int:pk>/test/", views_webhooks.send_test, name="webhook-test"),
     path("webhooks/<int:pk>/delete/", views_webhooks.delete_endpoint, name="webhook-delete"),
+    path("webhooks/<int:pk>/reenable/", views_webhooks.reenable, name="webhook-reenable"),
     path("webhooks/deliveries/<int:pk>/resend/", views_webhooks.resend, name="webhook-resend"),
 ]

@@ -8,7 +8,11 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.visibility import can_manage_webhooks
 from customers.access import require
 from integrations import webhooks
-from integrations.access import get_delivery_for_user, get_endpoint_for_user
+from integrations.access import (
+    get_delivery_for_user,
+    get_endpoint_for_user,
+    get_endpoint_to_reenable,
+)
 from integrations.forms import WebhookEndpointForm
 from integrations.models import WebhookEndpoint
 
@@ -70,3 +74,18 @@ def resend(request: HttpRequest, pk: int) -> HttpResponse:
     webhooks.resend(delivery)
     messages.success(request, _("The event is sent again."))
     return redirect("integrations:webhook", delivery.endpoint_id)
+
+
+@login_required
+@require_POST
+def reenable(request: HttpRequest, pk: int) -> HttpResponse:
+    """Switch an endpoint that failed for a day back on (its owner, or an admin)."""
+    endpoint = get_endpoint_to_reenable(request.user, pk)
+    if webhooks.reenable_endpoint(endpoint):
+        messages.success(request, _("The webhook is switched on again."))
+    else:
+        messages.info(request, _("The webhook was already on."))
+    if endpoint.owner_id == request.user.pk:
+        return redirect("integrations:webhook", endpoint.pk)
+    # An admin's re-enable of someone else's endpoint (from the Django admin or the API).
+    return redirect("admin:integrations_webhookendpoint_changelist")

@@ -289,6 +289,16 @@ def disable_endpoint(endpoint: WebhookEndpoint) -> None:
     )
 
 
+def reenable_endpoint(endpoint: WebhookEndpoint) -> bool:
+    """Switch a switched-off endpoint back on with its failures forgotten (the next failure
+    starts a new day's count); False when it was on already."""
+    return bool(
+        WebhookEndpoint.objects.filter(pk=endpoint.pk, is_active=False).update(
+            is_active=True, failing_since=None, disabled_at=None
+        )
+    )
+
+
 def due_deliveries(now: dt.datetime | None = None) -> list[int]:
     """Deliveries waiting for a retry whose time has come."""
     return list(

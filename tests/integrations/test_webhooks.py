@@ -448,3 +448,108 @@ def test_every_event_is_a_webhook_in_the_openapi_schema(actors):
     ref = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
     component = schema["components"]["schemas"][ref]
     assert set(component["properties"]) == {"type", "version", "timestamp", "data"}
+
+
+def switched_off(owner, url="https://hooks.example.com/in"):
+    endpoint = endpoint_for(owner, url)
+    endpoint.failing_since = timezone.now() - dt.timedelta(days=1, hours=1)
+    endpoint.save()
+    webhooks.disable_endpoint(endpoint)
+    endpoint.refresh_from_db()
+    assert not endpoint.is_active
+    return endpoint
+
+
+def test_the_owner_switches_a_switched_off_endpoint_on_again_from_its_page(
+    actors, client, receiver
+):
+    endpoint = switched_off(actors.mgr_a, receiver.url)
+    client.force_login(actors.mgr_a)
+    page = client.get(reverse("integrations:webhook", args=[endpoint.pk]))
+    assert "Switch on again" in page.text
+    response = client.post(reverse("integrations:webhook-reenable", args=[endpoint.pk]))
+    assert response.status_code == 302
+    assert response.url == reverse("integrations:webhook", args=[endpoint.pk])
+    endpoint.refresh_from_db()
+    assert (endpoint.is_active, endpoint.failing_since, endpoint.disabled_at) == (True, None, None)
+    assert "Switch on again" not in client.get(response.url).text
+    # Events reach it again, and a new failure starts a new day's count.
+    log_meeting(actors.customer_a, actors.sales_a)
+    assert webhooks.publish_account_events(actors.customer_a.pk) == 1
+    deliver_all()
+    assert len(receiver.received) == 1
+
+
+def test_a_new_failure_after_reenabling_does_not_switch_it_off_at_once(actors, time_machine):
+    failing = Receiver(status=503)
+    try:
+        endpoint = switched_off(actors.mgr_a, failing.url)
+        assert webhooks.reenable_endpoint(endpoint)
+        webhooks.deliver(webhooks.send_test_event(endpoint).pk)
+        endpoint.refresh_from_db()
+        assert endpoint.is_active
+        assert endpoint.failing_since is not None
+        assert timezone.now() - endpoint.failing_since < dt.timedelta(minutes=1)
+    finally:
+        failing.stop()
+
+
+def test_reenabling_an_endpoint_that_is_on_changes_nothing(actors, client):
+    endpoint = endpoint_for(actors.mgr_a, "https://hooks.example.com/in")
+    client.force_login(actors.mgr_a)
+    response = client.post(reverse("integrations:webhook-reenable", args=[endpoint.pk]))
+    assert response.status_code == 302
+    assert not webhooks.reenable_endpoint(endpoint)
+    endpoint.refresh_from_db()
+    assert endpoint.is_active
+
+
+def test_reenable_is_post_only_and_another_users_endpoint_is_404(actors, client):
+    endpoint = switched_off(actors.mgr_b)
+    url = reverse("integrations:webhook-reenable", args=[endpoint.pk])
+    client.force_login(actors.mgr_a)
+    assert client.post(url).status_code == 404
+    client.force_login(actors.mgr_b)
+    assert client.get(url).status_code == 405
+    api = api_as(actors.mgr_a)
+    assert api.post(f"/api/webhook-endpoints/{endpoint.pk}/reenable/").status_code == 404
+    endpoint.refresh_from_db()
+    assert not endpoint.is_active
+
+
+def test_the_api_switches_the_owners_endpoint_on_again(actors):
+    endpoint = switched_off(actors.mgr_a)
+    response = api_as(actors.mgr_a).post(f"/api/webhook-endpoints/{endpoint.pk}/reenable/")
+    assert response.status_code == 200
+    assert response.json() == {
+        "id": endpoint.pk,
+        "url": endpoint.url,
+        "is_active": True,
+        "failing_since": None,
+        "disabled_at": None,
+    }
+    assert "secret" not in response.text
+    assert WebhookEndpoint.objects.get(pk=endpoint.pk).is_active
+
+
+def test_an_admin_switches_anyones_endpoint_on_again(actors, client):
+    endpoint = switched_off(actors.mgr_b)
+    response = api_as(actors.admin).post(f"/api/webhook-endpoints/{endpoint.pk}/reenable/")
+    assert (response.status_code, response.json()["is_active"]) == (200, True)
+    # And in the Django admin: the list shows which are off, the action switches them on.
+    again = switched_off(actors.mgr_a)
+    client.force_login(actors.admin)
+    changelist = reverse("admin:integrations_webhookendpoint_changelist")
+    assert again.url in client.get(changelist).text
+    response = client.post(
+        changelist, {"action": "reenable", "_selected_action": [again.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    again.refresh_from_db()
+    assert (again.is_active, again.failing_since) == (True, None)
+    # An admin's post to the page's URL for someone else's endpoint works too.
+    other = switched_off(actors.mgr_b, "https://other.example.com/in")
+    response = client.post(reverse("integrations:webhook-reenable", args=[other.pk]))
+    assert (response.status_code, response.url) == (302, changelist)
+    other.refresh_from_db()
+    assert other.is_active

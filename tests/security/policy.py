@@ -351,6 +351,9 @@ POLICY: dict[str, Rule] = {
     "integrations/webhooks/<int:pk>/delete/": page(
         WebhookEndpoint, scope=USER, owner_field="owner"
     ),
+    "integrations/webhooks/<int:pk>/reenable/": page(
+        WebhookEndpoint, scope=USER, owner_field="owner", note="the owner, or an admin"
+    ),
     "integrations/webhooks/deliveries/<int:pk>/resend/": page(
         WebhookDelivery, scope=USER, owner_field="endpoint__owner"
     ),
@@ -420,6 +423,9 @@ POLICY: dict[str, Rule] = {
     "shared/plan.pdf": Rule(GUEST),
     # API
     "api/auth/token/": Rule(PUBLIC, note="the API sign-in; rate limited by django-axes"),
+    "api/webhook-endpoints/<pk>/reenable/": api(
+        WebhookEndpoint, scope=USER, owner_field="owner", note="the owner, or an admin"
+    ),
     "api/notifications/": api(scope=USER),
     "api/notifications/read-all/": api(scope=USER),
     "api/notifications/<pk>/": api(scope=USER),
