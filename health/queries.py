@@ -16,6 +16,7 @@ from django.db.models.functions import Round
 from accounts.models import User
 from accounts.visibility import visible_customers_q
 from customers.models import Customer
+from health import words
 from health.models import AccountHealth, HealthSnapshot, ScoreAnnotation
 from strategy.models import StoredScorecard
 
@@ -236,16 +237,17 @@ def needs_attention(scope: DashboardScope, *, limit: int = NEEDS_ATTENTION_LIMIT
 
 
 def _attention_reason(row: DashboardRow) -> str:
-    """The weakest component's first reason, after the fall when the account is falling."""
+    """The weakest component's first reason, after the fall when the account is falling, in
+    the reader's language."""
     components = row.customer.latest_components or []
     weakest = min(
         (c for c in components if c.get("max_points")),
         key=lambda c: c["points"] / c["max_points"],
         default=None,
     )
-    reason = weakest["reasons"][0] if weakest and weakest.get("reasons") else ""
+    reason = words.reason_text(weakest["reasons"][0]) if weakest and weakest.get("reasons") else ""
     if row.health is not None and row.health.trend_30d is not None and row.health.trend_30d < 0:
-        fall = f"down {-row.health.trend_30d} points in 30 days"
+        fall = words.fall_text(-row.health.trend_30d)
         return f"{fall}; {reason}" if reason else fall
     return reason
 

@@ -11,12 +11,13 @@ from dataclasses import asdict, dataclass, field
 from django.conf import settings
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from customers.models import Customer, Goal, Problem, Stakeholder
 from dialogue.models import ActionItem, Meeting, PlannedMeeting
+from health.words import COMPONENT_NAMES, Reason, reason
 from solutions.models import Proposal
-from strategy.scorecards import build_scorecard
+from strategy.scorecards import Criterion, build_scorecard
 
 RECENT_DAYS = 90
 # Dialogue recency: full points up to this many days since the last meeting, none from ZERO.
@@ -36,16 +37,6 @@ ACTIVE_PROPOSAL_STATUSES = (
     Proposal.Status.ACCEPTED,
 )
 
-COMPONENT_NAMES = {
-    "recency": "Dialogue recency",
-    "engagement": "Decision makers and champions",
-    "understanding": "Problem understanding",
-    "solution": "Solution progress",
-    "execution": "Execution",
-    "balance": "Dialogue balance",
-    "plan": "Plan quality",
-}
-
 
 @dataclass(frozen=True)
 class Component:
@@ -54,7 +45,8 @@ class Component:
     weight: int
     points: float
     max_points: int
-    reasons: list[str]
+    # Stored without words (health.words.reason), worded for each reader.
+    reasons: list[Reason]
 
 
 @dataclass(frozen=True)
@@ -114,7 +106,7 @@ def compute_health(customer: Customer | int, *, now: dt.datetime) -> HealthResul
         components.append(
             Component(
                 key=key,
-                name=COMPONENT_NAMES[key],
+                name=str(COMPONENT_NAMES[key]),
                 weight=weight,
                 points=round(weight * share, 1),
                 max_points=weight,
@@ -147,16 +139,32 @@ def _plan_quality(customer: Customer | int, weight: int, now: dt.datetime) -> Co
     if card is None:
         return None
     missed = [c for c in card.criteria if not c.met]
-    reasons = [f"Playbook “{card.playbook.name}”: {card.met} of {len(card.criteria)} criteria met."]
-    reasons += [f"{c.label}: {c.reason}" for c in missed]
+    reasons = [
+        reason("plan_playbook", name=card.playbook.name, met=card.met, total=len(card.criteria))
+    ]
+    # The scorecard words its criteria when read; they are kept here in every language.
+    reasons += [
+        reason("plan_criterion", criterion=c.key, texts=_in_every_language(c)) for c in missed
+    ]
     return Component(
         key="plan",
-        name=COMPONENT_NAMES["plan"],
+        name=str(COMPONENT_NAMES["plan"]),
         weight=weight,
         points=round(weight * card.percent / 100, 1),
         max_points=weight,
         reasons=reasons,
     )
+
+
+def _in_every_language(criterion: Criterion) -> dict[str, str]:
+    texts = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            try:
+                texts[language] = f"{criterion.label}: {criterion.reason}"
+            except (KeyError, TypeError, ValueError):
+                continue  # a broken translation: that language's readers get English
+    return texts
 
 
 # Gathering: one aggregate query each.
@@ -279,125 +287,120 @@ def _action_item_facts(customer_id: int, today: dt.date) -> dict:
 # Scoring: each returns the share of the component's points earned (0-1) and its reasons.
 
 
-def _recency(meetings: dict, now: dt.datetime, *, unlogged: int = 0) -> tuple[float, list[str]]:
+def _recency(meetings: dict, now: dt.datetime, *, unlogged: int = 0) -> tuple[float, list[Reason]]:
     # A plan nobody logged says the dialogue may be thinner than the log shows.
-    unlogged_reasons = (
-        [f"{unlogged} planned meeting{'s' if unlogged != 1 else ''} passed without an outcome"]
-        if unlogged
-        else []
-    )
+    unlogged_reasons = [reason("unlogged_plans", count=unlogged)] if unlogged else []
     if meetings["last"] is None:
-        return 0.0, ["no meetings recorded yet", *unlogged_reasons]
+        return 0.0, [reason("no_meetings"), *unlogged_reasons]
     days = (now - meetings["last"]).days
     share = _linear(days, RECENCY_FULL_DAYS, RECENCY_ZERO_DAYS)
     if days <= RECENCY_FULL_DAYS:
-        return share, [f"last meeting {_ago(days)}", *unlogged_reasons]
-    return share, [f"no meeting in {days} days", *unlogged_reasons]
+        return share, [reason("last_meeting", days=days), *unlogged_reasons]
+    return share, [reason("no_meeting_in", days=days), *unlogged_reasons]
 
 
-def _engagement(people: dict, now: dt.datetime) -> tuple[float, list[str]]:
+def _engagement(people: dict, now: dt.datetime) -> tuple[float, list[Reason]]:
     if not people["total"]:
-        return 0.0, ["no stakeholders recorded"]
+        return 0.0, [reason("no_stakeholders")]
     dm_share, dm_reason = _key_person(
-        "decision maker",
+        Stakeholder.BuyingRole.DECISION_MAKER.value,
         people["decision_makers"],
         people["decision_maker_last"],
         now,
         DECISION_MAKER_FULL_DAYS,
     )
     champion_share, champion_reason = _key_person(
-        "champion", people["champions"], people["champion_last"], now, CHAMPION_FULL_DAYS
+        Stakeholder.BuyingRole.CHAMPION.value,
+        people["champions"],
+        people["champion_last"],
+        now,
+        CHAMPION_FULL_DAYS,
     )
     return (dm_share + champion_share) / 2, [dm_reason, champion_reason]
 
 
 def _key_person(
-    label: str, count: int, last_met: dt.datetime | None, now: dt.datetime, full_days: int
-) -> tuple[float, str]:
+    role: str, count: int, last_met: dt.datetime | None, now: dt.datetime, full_days: int
+) -> tuple[float, Reason]:
     if not count:
-        return 0.0, f"no {label} identified"
+        return 0.0, reason("no_key_person", role=role)
     if last_met is None:
-        return 0.0, f"no meeting with a {label} yet"
+        return 0.0, reason("key_person_not_met", role=role)
     days = (now - last_met).days
     share = _linear(days, full_days, KEY_PERSON_ZERO_DAYS)
     if days <= full_days:
-        return share, f"met a {label} {_ago(days)}"
-    return share, f"no meeting with a {label} in {days} days"
+        return share, reason("key_person_met", role=role, days=days)
+    return share, reason("key_person_not_met_in", role=role, days=days)
 
 
-def _understanding(goals: dict, problems: dict) -> tuple[float, list[str]]:
+def _understanding(goals: dict, problems: dict) -> tuple[float, list[Reason]]:
     """Understood active goals (a linked problem, or confirmed by the customer), where each
     open problem the customer confirmed counts as one more understood item."""
     total, linked = goals["total"], goals["linked"]
     confirmed, understood = goals.get("confirmed_count", 0), goals.get("understood", linked)
     if not total:
-        return 0.0, ["no active goals recorded"]
+        return 0.0, [reason("no_active_goals")]
     if linked == total:
-        reasons = [f"all {_count(total, 'active goal')} have linked problems"]
+        reasons = [reason("goals_all_linked", total=total)]
     else:
-        reasons = [f"{total - linked} of {_count(total, 'active goal')} have no linked problem"]
+        reasons = [reason("goals_unlinked", unlinked=total - linked, total=total)]
     if confirmed:
-        reasons.append(f"{confirmed} of {_count(total, 'active goal')} confirmed by the customer")
+        reasons.append(reason("goals_confirmed", confirmed=confirmed, total=total))
     confirmed_problems = problems.get("confirmed_count", 0)
     if confirmed_problems:
         source = problems.get("confirmed_source") or ""
-        reasons.append(
-            f"{_count(confirmed_problems, 'open problem')} confirmed by the customer"
-            + (f" ({source})" if source else "")
-        )
+        reasons.append(reason("problems_confirmed", count=confirmed_problems, source=source))
     return (understood + confirmed_problems) / (total + confirmed_problems), reasons
 
 
-def _solution(problems: dict, proposals: dict) -> tuple[float, list[str]]:
+def _solution(problems: dict, proposals: dict) -> tuple[float, list[Reason]]:
     reasons = []
     severe = problems["critical"] + problems["high"]
     covered = problems["critical_covered"] + problems["high_covered"]
     if not severe:
         coverage = 1.0
-        reasons.append("no open severe problems")
+        reasons.append(reason("no_severe_problems"))
     else:
         coverage = covered / severe
-        for severity, label in (
-            ("critical", "critical problem"),
-            ("high", "high-severity problem"),
-        ):
+        for severity in ("critical", "high"):
             uncovered = problems[severity] - problems[f"{severity}_covered"]
             if uncovered:
                 reasons.append(
-                    f"{uncovered} of {_count(problems[severity], label)} "
-                    f"{'has' if uncovered == 1 else 'have'} no proposal"
+                    reason(
+                        "severe_uncovered",
+                        severity=severity,
+                        uncovered=uncovered,
+                        total=problems[severity],
+                    )
                 )
         if covered == severe:
-            reasons.append(f"all {_count(severe, 'open severe problem')} have an active proposal")
+            reasons.append(reason("severe_all_covered", total=severe))
     stuck = proposals["stuck"]
     if stuck:
         reasons.append(
-            f"{_count(stuck, 'proposal')} stuck in review for more than "
-            f"{settings.HEALTH_REVIEW_STUCK_DAYS} days"
+            reason("proposals_stuck", count=stuck, days=settings.HEALTH_REVIEW_STUCK_DAYS)
         )
     return 0.75 * coverage + (0.0 if stuck else 0.25), reasons
 
 
-def _execution(actions: dict, today: dt.date) -> tuple[float, list[str]]:
+def _execution(actions: dict, today: dt.date) -> tuple[float, list[Reason]]:
     open_items, overdue = actions["open"], actions["overdue"]
     if not open_items:
-        return 1.0, ["no open action items"]
+        return 1.0, [reason("no_open_actions")]
     if not overdue:
-        return 1.0, [f"no overdue action items ({open_items} open)"]
+        return 1.0, [reason("none_overdue", open=open_items)]
     days = (today - actions["oldest_due"]).days
     return 1 - overdue / open_items, [
-        f"{overdue} of {_count(open_items, 'open action item')} "
-        f"{'is' if overdue == 1 else 'are'} overdue (the oldest by {_count(days, 'day')})"
+        reason("overdue", overdue=overdue, open=open_items, days=days)
     ]
 
 
-def _balance(meetings: dict) -> tuple[float, list[str]]:
+def _balance(meetings: dict) -> tuple[float, list[Reason]]:
     recent, with_topics = meetings["recent"], meetings["recent_with_topics"]
     if not recent:
-        return 0.0, [f"no meetings in the last {RECENT_DAYS} days"]
+        return 0.0, [reason("no_recent_meetings", days=RECENT_DAYS)]
     return with_topics / recent, [
-        f"{with_topics} of {_count(recent, 'meeting')} in the last {RECENT_DAYS} days "
-        "recorded customer goals or problems"
+        reason("balance", with_topics=with_topics, recent=recent, days=RECENT_DAYS)
     ]
 
 
@@ -407,15 +410,3 @@ def _linear(days: int, full_until: int, zero_from: int) -> float:
     if days >= zero_from:
         return 0.0
     return (zero_from - days) / (zero_from - full_until)
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def _ago(days: int) -> str:
-    if days <= 0:
-        return "today"
-    if days == 1:
-        return "yesterday"
-    return f"{days} days ago"

@@ -2,16 +2,28 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from customers.models import Customer
+from health import words
 from health.models import AccountHealth, HealthSnapshot, ScoreAnnotation
 
 
+class ReasonCodeSerializer(serializers.Serializer):
+    """A reason for machines: its stable key and values ("text" for one stored as a sentence)."""
+
+    key = serializers.CharField(max_length=40)
+    params = serializers.DictField()
+
+
 class ComponentSerializer(serializers.Serializer):
+    """A component worded in the caller's language (`name`, `reasons`), with the stable `key`
+    and `reason_codes` beside them."""
+
     key = serializers.CharField(max_length=40)
     name = serializers.CharField(max_length=100)
     weight = serializers.IntegerField(min_value=0, max_value=1000)
     points = serializers.FloatField(min_value=0, max_value=1000)
     max_points = serializers.IntegerField(min_value=0, max_value=1000)
     reasons = serializers.ListField(child=serializers.CharField(max_length=300))
+    reason_codes = ReasonCodeSerializer(many=True)
 
 
 class AnnotationSerializer(serializers.ModelSerializer):
@@ -36,11 +48,15 @@ class SnapshotSerializer(serializers.ModelSerializer):
 
 
 class LatestSnapshotSerializer(serializers.ModelSerializer):
-    components = ComponentSerializer(many=True, read_only=True)
+    components = serializers.SerializerMethodField()
 
     class Meta:
         model = HealthSnapshot
         fields = ["taken_on", "score", "band", "computed_at", "components"]
+
+    @extend_schema_field(ComponentSerializer(many=True))
+    def get_components(self, snapshot: HealthSnapshot) -> list[dict]:
+        return ComponentSerializer(words.present_components(snapshot.components), many=True).data
 
 
 class AccountHealthSerializer(serializers.Serializer):

@@ -12,6 +12,7 @@ from accounts.services import notify
 from accounts.visibility import managers_of
 from customers.models import Customer
 from dialogue.services import create_action_item
+from health import words
 from health.models import AccountHealth, HealthSnapshot, ScoreAnnotation
 from health.scoring import HealthResult, compute_health
 from solutions.models import Contribution
@@ -99,7 +100,7 @@ _BAND_RANK = {
 
 def _weakest_reason(result: HealthResult) -> str:
     weakest = min(result.components, key=lambda c: c.points / c.max_points if c.max_points else 1)
-    return weakest.reasons[0] if weakest.reasons else ""
+    return words.reason_text(weakest.reasons[0]) if weakest.reasons else ""
 
 
 def _tell_lead(customer: Customer, *, result: HealthResult) -> None:

@@ -17,7 +17,7 @@ from accounts.visibility import AccountAccess
 from core.csv import csv_response
 from customers.access import get_customer_for_user, require
 from customers.models import Customer
-from health import queries, services
+from health import queries, services, words
 from health.forms import SORT_FIELDS, AnnotationForm, DashboardFilterForm
 from health.models import HealthSnapshot
 from strategy.models import StoredScorecard
@@ -255,7 +255,7 @@ def _account_context(
         # The meter's low/high marks follow the bands, so browsers colour a weak component.
         "components": [
             {**c, "low": c.get("max_points", 0) * 0.4, "high": c.get("max_points", 0) * 0.7}
-            for c in (latest.components if latest else [])
+            for c in words.present_components(latest.components if latest else [])
         ],
         "changes": changes,
         "history_chart_json": _json(
@@ -281,9 +281,9 @@ def _moved_components(before: HealthSnapshot | None, after: HealthSnapshot) -> l
         if abs(delta) >= 1:
             moved.append(
                 {
-                    "name": component.get("name", ""),
+                    "name": words.component_name(component),
                     "delta": delta,
-                    "reasons": component.get("reasons", []),
+                    "reasons": words.reason_texts(component.get("reasons", [])),
                 }
             )
     return sorted(moved, key=lambda item: -abs(item["delta"]))

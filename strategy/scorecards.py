@@ -14,13 +14,33 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise, lazy
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer, Goal, Problem, Stakeholder
 from insights.models import PlanItem, PlanSection
 from strategy.models import AccountPlaybook, Playbook, StoredScorecard, WhitespaceCell
 from strategy.queries import value_at_stake
+
+
+def _worded(message: Promise, params: dict[str, object]) -> str:
+    return str(message) % {k: str(v) if isinstance(v, Promise) else v for k, v in params.items()}
+
+
+# A criterion's words are looked up when read, so a reader gets their language and the health
+# score can keep a missed criterion in every language.
+_said = lazy(_worded, str)
+
+
+def _in_sentence(label: Promise) -> str:
+    # English reads the role mid-sentence in lower case; German keeps its nouns capitalised.
+    if (get_language() or "en").startswith("de"):
+        return str(label)
+    return str(label).lower()
+
+
+_role_name = lazy(_in_sentence, str)
 
 
 @dataclass(frozen=True)
@@ -118,9 +138,9 @@ def _plan_sections(customer: Customer, playbook: Playbook) -> list[Criterion]:
         found.append(
             Criterion(
                 f"section-area-{area.pk}",
-                _("The %(area)s section is written") % {"area": area.name},
+                _said(_("The %(area)s section is written"), {"area": area.name}),
                 met,
-                _("Written.") if met else _("No %(area)s section yet.") % {"area": area.name},
+                _("Written.") if met else _said(_("No %(area)s section yet."), {"area": area.name}),
                 url,
             )
         )
@@ -141,20 +161,18 @@ def _buying_roles(customer: Customer, playbook: Playbook) -> list[Criterion]:
     url = reverse("customers:stakeholders", args=[customer.pk])
     found = []
     for role in roles:
-        label = str(labels[role])
-        if not (get_language() or "en").startswith("de"):
-            label = label.lower()  # English reads the role mid-sentence; German keeps its nouns
+        label = _role_name(labels[role])
         met = covered.get(role, False)
         if met:
-            reason = _("A %(role)s with an owner on our side.") % {"role": label}
+            reason = _said(_("A %(role)s with an owner on our side."), {"role": label})
         elif role in covered:
-            reason = _("The %(role)s has no owner on our side.") % {"role": label}
+            reason = _said(_("The %(role)s has no owner on our side."), {"role": label})
         else:
-            reason = _("No stakeholder is a %(role)s.") % {"role": label}
+            reason = _said(_("No stakeholder is a %(role)s."), {"role": label})
         found.append(
             Criterion(
                 f"role-{role}",
-                _("A %(role)s is covered") % {"role": label},
+                _said(_("A %(role)s is covered"), {"role": label}),
                 met,
                 reason,
                 url,
@@ -173,9 +191,9 @@ def _confirmed_goals(customer: Customer, playbook: Playbook) -> Criterion:
     wanted = playbook.min_confirmed_goals
     return Criterion(
         "goals",
-        _("At least %(n)d confirmed goals with linked problems") % {"n": wanted},
+        _said(_("At least %(n)d confirmed goals with linked problems"), {"n": wanted}),
         count >= wanted,
-        _("%(count)d of %(n)d.") % {"count": count, "n": wanted},
+        _said(_("%(count)d of %(n)d."), {"count": count, "n": wanted}),
         reverse("customers:goals", args=[customer.pk]),
     )
 
@@ -187,10 +205,10 @@ def _meeting_cadence(customer: Customer, playbook: Playbook, now: dt.datetime) -
     if last is None:
         reason = _("No meeting logged yet.")
     else:
-        reason = _("Last meeting %(days)d days ago.") % {"days": (now - last).days}
+        reason = _said(_("Last meeting %(days)d days ago."), {"days": (now - last).days})
     return Criterion(
         "cadence",
-        _("A meeting at least every %(days)d days") % {"days": days},
+        _said(_("A meeting at least every %(days)d days"), {"days": days}),
         met,
         reason,
         reverse("dialogue:log-meeting", args=[customer.pk]),
@@ -219,14 +237,14 @@ def _whitespace(customer: Customer, playbook: Playbook) -> list[Criterion]:
         if not division_ids:
             reason = _("No divisions yet.")
         else:
-            reason = _("%(done)d of %(all)d divisions assessed.") % {
-                "done": done,
-                "all": len(division_ids),
-            }
+            reason = _said(
+                _("%(done)d of %(all)d divisions assessed."),
+                {"done": done, "all": len(division_ids)},
+            )
         found.append(
             Criterion(
                 f"whitespace-{offering.pk}",
-                _("%(offering)s assessed in every division") % {"offering": offering.name},
+                _said(_("%(offering)s assessed in every division"), {"offering": offering.name}),
                 met,
                 reason,
                 url,
@@ -246,7 +264,11 @@ def store_scorecard(customer_id: int, *, now: dt.datetime | None = None) -> Stor
     values = {
         "playbook": card.playbook if card else None,
         "percent": card.percent if card else None,
-        "criteria": [asdict(c) for c in card.criteria] if card else [],
+        "criteria": [
+            {**asdict(c), "label": str(c.label), "reason": str(c.reason)} for c in card.criteria
+        ]
+        if card
+        else [],
         "open_value": value.open_value,
         "weighted_value": value.weighted_value,
         "installed_value": value.installed_value,

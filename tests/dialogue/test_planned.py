@@ -10,6 +10,7 @@ from django.utils import timezone
 from dialogue import services
 from dialogue.models import Meeting, PlannedMeeting
 from health.scoring import compute_health
+from health.words import reason_texts
 from tests import factories
 from tests.dialogue.test_views import meeting_post
 
@@ -229,7 +230,7 @@ def test_a_plan_unlogged_for_two_weeks_is_a_recency_reason(actors):
 
     def recency_reasons(now: dt.datetime) -> list[str]:
         result = compute_health(customer, now=now)
-        return next(c for c in result.components if c.key == "recency").reasons
+        return reason_texts(next(c for c in result.components if c.key == "recency").reasons)
 
     # Within two weeks it is the owner's to log (home page), not the score's business.
     assert not any("without an outcome" in r for r in recency_reasons(NOW))

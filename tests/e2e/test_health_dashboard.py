@@ -38,8 +38,13 @@ def test_manager_sorts_by_health_and_opens_the_reddest_account(live_server, page
     expect(page.get_by_role("heading", name="Lumen Retail", level=1)).to_be_visible()
     expect(page.get_by_role("heading", name="Warum: die Bestandteile")).to_be_visible()
     reasons = page.locator("ul.components")
-    expect(reasons.get_by_text("critical problems have no proposal")).to_be_visible()
-    expect(reasons.get_by_text("open action items are overdue")).to_be_visible()
+    # The stored reasons, worded in the reader's German.
+    expect(
+        reasons.get_by_text(re.compile("kritischen Problemen ha(t|ben) keinen Lösungsvorschlag"))
+    ).to_be_visible()
+    expect(
+        reasons.get_by_text(re.compile("offenen Maßnahmen (ist|sind) überfällig"))
+    ).to_be_visible()
     expect(page.locator(".health-score .band")).to_have_text("Rot")
     # The chart script ran: Chart.js drew into the canvas.
     expect(page.locator("#account-chart")).to_have_attribute("height", re.compile(r"\d+"))

@@ -5,6 +5,7 @@ import pytest
 from customers.models import Goal, Problem, Stakeholder
 from dialogue.models import ActionItem
 from health.scoring import band_for, compute_health
+from health.words import reason_texts
 from solutions.models import Proposal
 from tests import factories
 
@@ -29,14 +30,14 @@ def test_an_account_with_nothing_at_all_is_red_and_says_why(customer):
     result = compute_health(customer, now=NOW)
 
     assert component(result, "recency").points == 0
-    assert component(result, "recency").reasons == ["no meetings recorded yet"]
-    assert component(result, "engagement").reasons == ["no stakeholders recorded"]
-    assert component(result, "understanding").reasons == ["no active goals recorded"]
+    assert reason_texts(component(result, "recency").reasons) == ["no meetings recorded yet"]
+    assert reason_texts(component(result, "engagement").reasons) == ["no stakeholders recorded"]
+    assert reason_texts(component(result, "understanding").reasons) == ["no active goals recorded"]
     assert component(result, "solution").points == 15
-    assert component(result, "solution").reasons == ["no open severe problems"]
+    assert reason_texts(component(result, "solution").reasons) == ["no open severe problems"]
     assert component(result, "execution").points == 15
-    assert component(result, "execution").reasons == ["no open action items"]
-    assert component(result, "balance").reasons == ["no meetings in the last 90 days"]
+    assert reason_texts(component(result, "execution").reasons) == ["no open action items"]
+    assert reason_texts(component(result, "balance").reasons) == ["no meetings in the last 90 days"]
     assert result.score == 30
     assert result.band == "red"
 
@@ -88,7 +89,7 @@ def test_dialogue_recency_decays_from_14_to_90_days(customer, days, points, reas
 
     assert recency.points == points
     assert recency.max_points == 25
-    assert recency.reasons == [reason]
+    assert reason_texts(recency.reasons) == [reason]
 
 
 def test_recency_ignores_deleted_and_future_meetings(customer):
@@ -96,7 +97,7 @@ def test_recency_ignores_deleted_and_future_meetings(customer):
     factories.MeetingFactory(customer=customer, occurred_at=days_ago(1), deleted_at=NOW)
     factories.MeetingFactory(customer=customer, occurred_at=NOW + dt.timedelta(days=3))
 
-    assert component(compute_health(customer, now=NOW), "recency").reasons == [
+    assert reason_texts(component(compute_health(customer, now=NOW), "recency").reasons) == [
         "no meeting in 74 days"
     ]
 
@@ -111,7 +112,7 @@ def test_engagement_names_the_missing_and_the_stale_key_people(customer):
 
     engagement = component(compute_health(customer, now=NOW), "engagement")
 
-    assert engagement.reasons == [
+    assert reason_texts(engagement.reasons) == [
         "no meeting with a decision maker in 74 days",
         "no meeting with a champion yet",
     ]
@@ -129,7 +130,10 @@ def test_engagement_without_decision_maker_or_champion(customer):
     engagement = component(compute_health(customer, now=NOW), "engagement")
 
     assert engagement.points == 0
-    assert engagement.reasons == ["no decision maker identified", "no champion identified"]
+    assert reason_texts(engagement.reasons) == [
+        "no decision maker identified",
+        "no champion identified",
+    ]
 
 
 def test_engagement_ignores_removed_stakeholders(customer):
@@ -137,7 +141,7 @@ def test_engagement_ignores_removed_stakeholders(customer):
         customer=customer, buying_role=Stakeholder.BuyingRole.DECISION_MAKER, deleted_at=NOW
     )
 
-    assert component(compute_health(customer, now=NOW), "engagement").reasons == [
+    assert reason_texts(component(compute_health(customer, now=NOW), "engagement").reasons) == [
         "no stakeholders recorded"
     ]
 
@@ -151,7 +155,7 @@ def test_problem_understanding_counts_active_goals_with_linked_problems(customer
     understanding = component(compute_health(customer, now=NOW), "understanding")
 
     assert understanding.points == 10
-    assert understanding.reasons == ["1 of 3 active goals have no linked problem"]
+    assert reason_texts(understanding.reasons) == ["1 of 3 active goals has no linked problem"]
 
 
 def test_open_problems_the_customer_confirmed_count_towards_understanding(customer):
@@ -168,8 +172,8 @@ def test_open_problems_the_customer_confirmed_count_towards_understanding(custom
 
     # (2 understood goals + 1 confirmed problem) of (3 goals + 1 confirmed problem).
     assert understanding.points == round(15 * 3 / 4, 1)
-    assert understanding.reasons == [
-        "1 of 3 active goals have no linked problem",
+    assert reason_texts(understanding.reasons) == [
+        "1 of 3 active goals has no linked problem",
         f"1 open problem confirmed by the customer ({provenance})",
     ]
 
@@ -191,7 +195,7 @@ def test_solution_progress_names_critical_problems_without_a_proposal(customer):
 
     solution = component(compute_health(customer, now=NOW), "solution")
 
-    assert solution.reasons == ["2 of 3 critical problems have no proposal"]
+    assert reason_texts(solution.reasons) == ["2 of 3 critical problems have no proposal"]
     # A third of the problems covered (75% of the points), nothing stuck (25%).
     assert solution.points == round(15 * (0.75 / 3 + 0.25), 1)
 
@@ -209,8 +213,8 @@ def test_solution_progress_flags_proposals_stuck_in_review(customer, settings):
 
     solution = component(compute_health(customer, now=NOW), "solution")
 
-    assert solution.reasons == [
-        "all 1 open severe problem have an active proposal",
+    assert reason_texts(solution.reasons) == [
+        "the open severe problem has an active proposal",
         "1 proposal stuck in review for more than 21 days",
     ]
     assert solution.points == 11.2
@@ -227,7 +231,9 @@ def test_execution_with_everything_overdue_scores_nothing(customer):
     execution = component(result, "execution")
 
     assert execution.points == 0
-    assert execution.reasons == ["2 of 2 open action items are overdue (the oldest by 10 days)"]
+    assert reason_texts(execution.reasons) == [
+        "2 of 2 open action items are overdue (the oldest by 10 days)"
+    ]
     assert result.facts.overdue_action_items == 2
 
 
@@ -239,7 +245,9 @@ def test_execution_counts_items_due_today_or_undated_as_not_overdue(customer):
     execution = component(compute_health(customer, now=NOW), "execution")
 
     assert execution.points == 10
-    assert execution.reasons == ["1 of 3 open action items is overdue (the oldest by 1 day)"]
+    assert reason_texts(execution.reasons) == [
+        "1 of 3 open action items is overdue (the oldest by 1 day)"
+    ]
 
 
 def test_dialogue_balance_is_the_share_of_recent_meetings_with_customer_topics(customer):
@@ -256,7 +264,7 @@ def test_dialogue_balance_is_the_share_of_recent_meetings_with_customer_topics(c
     balance = component(compute_health(customer, now=NOW), "balance")
 
     assert balance.points == 5
-    assert balance.reasons == [
+    assert reason_texts(balance.reasons) == [
         "2 of 4 meetings in the last 90 days recorded customer goals or problems"
     ]
 

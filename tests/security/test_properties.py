@@ -113,6 +113,7 @@ class HealthScoreProperties(TestCase):
         self, meeting_days, severities, due_offsets, proposals
     ):
         from health.scoring import band_for, compute_health
+        from health.words import reason_texts
         from tests import factories
 
         customer = factories.CustomerFactory()
@@ -134,5 +135,5 @@ class HealthScoreProperties(TestCase):
         weights = settings.HEALTH_WEIGHTS
         for component in first.components:
             assert 0 <= component.points <= component.max_points == weights[component.key]
-            assert all(isinstance(reason, str) for reason in component.reasons)
+            assert all(isinstance(text, str) and text for text in reason_texts(component.reasons))
         assert re.fullmatch(r"green|amber|red", first.band)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from customers.models import Goal, Problem
 from health.scoring import compute_health
+from health.words import reason_texts
 from space import events, guests, reminders, services
 from space.models import Feedback, GuestSession, PlanStep, SpaceEvent
 from space.tasks import send_step_reminders_task
@@ -139,7 +140,7 @@ def test_a_confirmation_records_provenance_and_moves_the_health_component(
         if c.key == "understanding"
     )
     assert after.points > before.points
-    assert any("confirmed by the customer" in reason for reason in after.reasons)
+    assert any("confirmed by the customer" in reason for reason in reason_texts(after.reasons))
     event = SpaceEvent.objects.get(action=events.CONFIRMED)
     assert (event.actor, event.subject) == ("Katrin Vogel, CEO", shared.goal.title)
 
@@ -163,8 +164,8 @@ def test_a_confirmed_problem_feeds_problem_understanding_with_its_provenance(
     assert any(
         reason.startswith("1 open problem confirmed by the customer (Confirmed by Katrin Vogel")
         and "in the shared space on" in reason
-        for reason in after.reasons
-    ), after.reasons
+        for reason in reason_texts(after.reasons)
+    ), reason_texts(after.reasons)
 
 
 def test_a_correction_is_a_suggestion_until_the_lead_accepts_it(shared, guest_client, actors):

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from health.scoring import compute_health
+from health.words import reason_texts
 from strategy import scorecards
 from strategy.models import AccountPlaybook, Playbook, StoredScorecard
 from strategy.tasks import refresh_scorecard
@@ -130,13 +131,15 @@ def test_scorecard_feeds_the_health_score_with_its_reasons(playbook, settings):
     result = compute_health(customer, now=NOW)
     plan = next(c for c in result.components if c.key == "plan")
     assert (plan.points, plan.max_points) == (10, 10)
-    assert plan.reasons == ["Playbook “Logistics, large”: 7 of 7 criteria met."]
+    assert reason_texts(plan.reasons) == ["Playbook “Logistics, large”: 7 of 7 criteria met."]
     # Missing the cadence: one criterion of seven; the reason names it.
     type(customer).objects.filter(pk=customer.pk).update(last_meeting_at=None)
     result = compute_health(customer.pk, now=NOW)
     plan = next(c for c in result.components if c.key == "plan")
     assert plan.points == round(10 * 86 / 100, 1)
-    assert plan.reasons[1] == "A meeting at least every 30 days: No meeting logged yet."
+    assert (
+        reason_texts(plan.reasons)[1] == "A meeting at least every 30 days: No meeting logged yet."
+    )
     settings.HEALTH_WEIGHTS = {**settings.HEALTH_WEIGHTS, "plan": 0}
     assert "plan" not in [c.key for c in compute_health(customer, now=NOW).components]
 
