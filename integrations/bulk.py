@@ -69,10 +69,15 @@ def insert_rows(
 
 
 def insert_history(
-    model: type[models.Model], pks: Sequence[int], *, user_id: int | None, reason: str
+    model: type[models.Model],
+    pks: Sequence[int],
+    *,
+    user_id: int | None,
+    reason: str,
+    history_type: str = "+",
 ) -> None:
-    """The "created" history rows of the given records, as simple_history's
-    bulk_create_with_history writes them (same date for the batch, author and reason)."""
+    """The history rows ("+" created, "~" changed) of the given records as they are now, as
+    simple_history's bulk_create_with_history writes them (one date, author and reason)."""
     if not pks or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
     history = model.history.model  # type: ignore[attr-defined]
@@ -82,8 +87,29 @@ def insert_history(
     sql = (
         f"INSERT INTO {quote(history._meta.db_table)} ({cols}, history_date, "
         "history_change_reason, history_type, history_user_id) "
-        f"SELECT {cols}, %s, %s, '+', %s FROM {quote(model._meta.db_table)} "
+        f"SELECT {cols}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
         f"WHERE {quote(model._meta.pk.column)} = ANY(%s) ORDER BY {quote(model._meta.pk.column)}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [timezone.now(), reason, user_id, list(pks)])
+        cursor.execute(sql, [timezone.now(), reason, history_type, user_id, list(pks)])
+
+
+def update_rows(model: type[models.Model], pks: Sequence[int], values: dict[str, list]) -> None:
+    """Set each row's columns ({attname: one value per key of `pks`}) in one UPDATE."""
+    if not pks:
+        return
+    quote = connection.ops.quote_name
+    fields = [model._meta.get_field(name) for name in values]
+    for f in fields:
+        if not isinstance(f, _PLAIN):
+            raise TypeError(f"{model.__name__}.{f.name} is not a plain column")
+    pk = model._meta.pk
+    names = [f"c{i}" for i in range(len(fields))]
+    sets = ", ".join(f"{quote(f.column)} = v.{n}" for f, n in zip(fields, names, strict=True))
+    casts = ", ".join(f"%s::{f.db_type(connection)}[]" for f in [pk, *fields])
+    sql = (
+        f"UPDATE {quote(model._meta.db_table)} AS t SET {sets} "
+        f"FROM unnest({casts}) AS v(pk, {', '.join(names)}) WHERE t.{quote(pk.column)} = v.pk"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(pks), *values.values()])

@@ -203,6 +203,67 @@ def test_reimport_changes_nothing_and_an_updated_file_updates(
     assert acme.size == Customer.Size.ENTERPRISE
 
 
+def test_updated_contacts_and_activities_files_update_and_undo_puts_them_back(
+    sales, client, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    import_file(client, capture, sales, "salesforce_accounts.csv", "salesforce_accounts")
+    import_file(client, capture, sales, "salesforce_contacts.csv", "salesforce_contacts")
+    import_file(client, capture, sales, "salesforce_activities.csv", "salesforce_activities")
+    acme = Customer.objects.get(name="Acme Freight GmbH")
+    katrin = Stakeholder.objects.get(customer=acme)
+    call = Meeting.objects.get(customer=acme)
+    version, data_version = call.version, acme.data_version
+
+    contacts = (FILES / "salesforce_contacts.csv").read_text()
+    run = import_file(
+        client,
+        capture,
+        sales,
+        "contacts2.csv",
+        "salesforce_contacts",
+        contacts.replace("Head of Logistics", "VP Logistics").encode(),
+    )
+    assert (run.created, run.updated, run.skipped) == (0, 1, 1)
+    katrin.refresh_from_db()
+    assert katrin.title == "VP Logistics"
+
+    activities = (FILES / "salesforce_activities.csv").read_text()
+    changed = activities.replace("Call about gate delays", "Call about gate slots").replace(
+        '"0035g00000XyZaAAAR"', '""'
+    )
+    run = import_file(
+        client, capture, sales, "activities2.csv", "salesforce_activities", changed.encode()
+    )
+    assert (run.to_create, run.to_update, run.to_skip) == (0, 1, 1)
+    assert (run.created, run.updated, run.skipped) == (0, 1, 1)
+    call.refresh_from_db()
+    assert (call.title, call.version) == ("Call about gate slots", version + 1)
+    assert list(call.stakeholders.all()) == []
+    latest = call.history.first()
+    assert (latest.history_type, latest.history_user, latest.title) == (
+        "~",
+        sales,
+        "Call about gate slots",
+    )
+    acme.refresh_from_db()
+    assert acme.data_version > data_version
+    assert acme.last_meeting_at == call.occurred_at
+    page = client.get(reverse("integrations:import", args=[run.pk]))
+    assert "Call about gate slots" in page.content.decode()  # says which record changed
+    # The same file again changes nothing.
+    again = import_file(
+        client, capture, sales, "activities3.csv", "salesforce_activities", changed.encode()
+    )
+    assert (again.created, again.updated, again.skipped) == (0, 0, 2)
+
+    # Undo puts the title and the attendee back.
+    client.post(reverse("integrations:undo-import", args=[run.pk]))
+    call.refresh_from_db()
+    assert call.title == "Call about gate delays"
+    assert list(call.stakeholders.all()) == [katrin]
+
+
 def test_undo_removes_what_the_import_created(sales, client, django_capture_on_commit_callbacks):
     capture = django_capture_on_commit_callbacks
     accounts = import_file(client, capture, sales, "salesforce_accounts.csv", "salesforce_accounts")
