@@ -6,7 +6,10 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
+from accounts.localization import as_user_sees_it
 from accounts.models import AccountMembership, Area, Notification, User
 from accounts.services import notify
 from accounts.visibility import managers_of
@@ -99,6 +102,7 @@ _BAND_RANK = {
 
 
 def _weakest_reason(result: HealthResult) -> str:
+    """The weakest component's first reason, in the active language (the recipient's)."""
     weakest = min(result.components, key=lambda c: c.points / c.max_points if c.max_points else 1)
     return words.reason_text(weakest.reasons[0]) if weakest.reasons else ""
 
@@ -107,13 +111,21 @@ def _tell_lead(customer: Customer, *, result: HealthResult) -> None:
     """The lead hears when their account turns amber or red, with the main reason."""
     if customer.lead is None or not customer.lead.is_active:
         return
+
+    def message() -> str:
+        values = {"customer": customer.name, "score": result.score}
+        reason = _weakest_reason(result)
+        # Whole sentences per band: other languages inflect the colour.
+        if result.band == Customer.HealthBand.RED:
+            text = _("%(customer)s turned red (%(score)s/100)") % values
+        else:
+            text = _("%(customer)s turned amber (%(score)s/100)") % values
+        return f"{text}: {reason}" if reason else text
+
     notify(
         [customer.lead],
         kind=Notification.Kind.HEALTH,
-        message=(
-            f"{customer.name} turned {Customer.HealthBand(result.band).label.lower()} "
-            f"({result.score}/100): {_weakest_reason(result)}"
-        ),
+        message=message,
         url=reverse("health:account", args=[customer.pk]),
         customer_id=customer.pk,
     )
@@ -155,9 +167,14 @@ def annotate_score(*, snapshot: HealthSnapshot, author: User, body: str) -> Scor
         notify(
             [customer.lead],
             kind=Notification.Kind.SCORE_COMMENT,
-            message=(
-                f"{author.display_name} commented on the health score of {customer.name} "
-                f"({snapshot.taken_on:%Y-%m-%d}): {body}"
+            message=lambda: (
+                _("%(author)s commented on the health score of %(customer)s (%(day)s): %(comment)s")
+                % {
+                    "author": author.display_name,
+                    "customer": customer.name,
+                    "day": date_format(snapshot.taken_on, "SHORT_DATE_FORMAT"),
+                    "comment": body,
+                }
             ),
             url=reverse("health:account", args=[customer.pk]),
             customer_id=customer.pk,
@@ -167,21 +184,32 @@ def annotate_score(*, snapshot: HealthSnapshot, author: User, body: str) -> Scor
 
 def _act_on_red(customer: Customer, *, result: HealthResult, today: dt.date) -> None:
     """One follow-up for the lead and one notification per manager, once per entry into red."""
+    # A record the lead owns and edits: written once, in the lead's language.
+    with as_user_sees_it(customer.lead):
+        description = _(
+            "Health turned red (%(score)s/100): review the reasons on the health page and agree "
+            "the next step with the customer."
+        ) % {"score": result.score}
     create_action_item(
         customer,
         created_by=None,
         owner=customer.lead,
-        description=(
-            f"Health turned red ({result.score}/100): review the reasons on the health page "
-            "and agree the next step with the customer."
-        )[:500],
+        description=description[:500],
         due_on=today + dt.timedelta(days=FOLLOW_UP_DUE_DAYS),
     )
-    reason = _weakest_reason(result)
+
+    def message() -> str:
+        text = _("%(customer)s entered the red band (%(score)s/100)") % {
+            "customer": customer.name,
+            "score": result.score,
+        }
+        reason = _weakest_reason(result)
+        return f"{text}: {reason}" if reason else text
+
     notify(
         managers_of(customer.pk, observers=True),
         kind=Notification.Kind.HEALTH,
-        message=f"{customer.name} entered the red band ({result.score}/100): {reason}",
+        message=message,
         url=reverse("health:account", args=[customer.pk]),
         customer_id=customer.pk,
     )

@@ -117,3 +117,43 @@ def test_needs_attention_says_why_in_the_managers_language(client, refreshed):
     client.force_login(speaking(refreshed.mgr_a, "de"))
     attention = client.get("/health/").context["attention"]
     assert attention[0].reason.startswith("12 Punkte verloren in 30 Tagen; ")
+
+
+def test_entering_red_tells_each_reader_in_their_language(actors):
+    from accounts.models import Notification
+    from dialogue.models import ActionItem
+
+    speaking(actors.sales_a, "de")
+    speaking(actors.mgr_a, "de")
+    customer = actors.customer_a
+    services.refresh_customer_health(customer.pk, now=NOW)  # first score: an empty account is red
+
+    (manager,) = Notification.objects.filter(user=actors.mgr_a, kind=Notification.Kind.HEALTH)
+    assert manager.message.startswith("Alpha Industries ist in den roten Bereich gefallen (")
+    assert manager.message.endswith(": noch keine Termine erfasst")
+    # The follow-up is the lead's record, written in the lead's language.
+    follow_up = ActionItem.objects.get(customer=customer)
+    assert follow_up.description.startswith("Health Score ist rot (")
+    # The lead turning it amber hears it in German; an English lead in English.
+    speaking(actors.sales_a, "en")
+    speaking(actors.mgr_a, "en")
+    Notification.objects.all().delete()
+    ActionItem.objects.all().delete()
+    AccountHealth.objects.filter(customer=customer).update(band="green")
+    services.refresh_customer_health(customer.pk, now=NOW)
+    (lead,) = Notification.objects.filter(user=actors.sales_a, kind=Notification.Kind.HEALTH)
+    assert lead.message.startswith("Alpha Industries turned red (")
+    assert lead.message.endswith(": no meetings recorded yet")
+
+
+def test_a_score_comment_reaches_the_lead_in_their_language(actors):
+    from accounts.models import Notification
+
+    speaking(actors.sales_a, "de")
+    snapshot = factories.HealthSnapshotFactory(
+        customer=actors.customer_a, taken_on=dt.date(2026, 12, 5)
+    )
+    services.annotate_score(snapshot=snapshot, author=actors.mgr_a, body="Vorstand verschoben")
+    (told,) = Notification.objects.filter(kind=Notification.Kind.SCORE_COMMENT)
+    assert "05.12.2026" in told.message
+    assert "hat den Health Score von Alpha Industries" in told.message
