@@ -71,10 +71,13 @@ def _url(name: str, *args: Any, query: str = "") -> str:
     return reverse(name, args=args) + (f"?{query}" if query else "")
 
 
+FLOOR = "floor (trivial view)"
+
+
 def probes() -> list[Probe]:
     """The pages and endpoints `make bench` reports, for a typical and a hot customer."""
     items = [
-        Probe("floor (trivial view)", "bench-sales1", lambda c: "/bench/floor/", group="floor"),
+        Probe(FLOOR, "bench-sales1", lambda c: "/bench/floor/", group="floor"),
         Probe("manager dashboard", "bench-manager1", lambda c: _url("health:dashboard")),
         Probe(
             "manager dashboard by open value",

@@ -11,6 +11,7 @@ relevance weighted by recency (halved for a record a year old).
 """
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.contrib.postgres.search import (
@@ -40,7 +41,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.visibility import colleagues_visible_to
+from accounts.visibility import colleagues_visible_to, scope_to_visible
 from customers.models import Customer, Goal, Problem, Stakeholder
 from dialogue.models import Meeting
 from search.folding import Fold, fold
@@ -53,6 +54,9 @@ MAX_PAGE = 50
 # How many of the newest matches of a text type are ranked: a common word can match most of an
 # organisation's history, and ranking all of it costs time in proportion to that history.
 RANK_CANDIDATES = 200
+# How many of the newest visible rows of a text type are read in date order before the GIN index
+# is asked for every match (see `_text_hits`).
+WALK = 2000
 SNIPPET_WIDTH = 80
 EXACT_NAME, NAME_PREFIX = 10.0, 2.0
 
@@ -255,6 +259,8 @@ def _name_bonus(source: Source, parsed: ParsedQuery) -> Any:
 
 
 def _postgres_hits(source: Source, user: User, parsed: ParsedQuery, limit: int) -> list[SearchHit]:
+    if not source.is_name:
+        return _text_hits(source, user, parsed, limit)
     query = SearchQuery(parsed.tsquery(), config=CONFIG, search_type="raw")
     match = Q(search=query)
     score: Any = SearchRank(StoredVector(), query)
@@ -269,28 +275,116 @@ def _postgres_hits(source: Source, user: User, parsed: ParsedQuery, limit: int) 
         )
 
     matches = scored(_base(source, user)).filter(match)
-    if source.is_name:
-        # Names are few and short: rank them all, so an old exact match still comes first.
-        best: Any = matches.order_by("-score", f"-{source.at}", "-pk").values("pk")[:limit]
-    else:
-        # Rank only the newest matches, in an outer SELECT so the planner keeps reading them in
-        # date order and stops at the cap. The candidate query, visibility rule included, is the
-        # ORM's own SQL; every value stays a parameter.
-        candidates = matches.order_by(f"-{source.at}", "-pk").values_list("pk", "score", source.at)[
-            :RANK_CANDIDATES
-        ]
-        sql, params = candidates.query.sql_with_params()
-        best = RawSQL(  # nosec B611
-            f"SELECT c.pk FROM ({sql}) AS c (pk, score, at) "  # nosec B608
-            "ORDER BY c.score DESC, c.at DESC, c.pk DESC LIMIT %s",
-            (*params, limit),
-        )
+    # Names are few and short: rank them all, so an old exact match still comes first.
+    best = matches.order_by("-score", f"-{source.at}", "-pk").values("pk")[:limit]
     rows = (
         scored(source.model._default_manager.filter(pk__in=best))
         .annotate(hit_title=F(_title_path(source)))
         .order_by("-score", f"-{source.at}", "-pk")
         .values_list(*_columns(source), "score")
     )
+    return [_hit(source, parsed, row[:-1], row[-1]) for row in rows]
+
+
+def _visible_customers_sql(user: User) -> tuple[str, tuple[Any, ...]]:
+    """The ids of the customers `user` sees (accounts.visibility's own rule), as SQL."""
+    customers = scope_to_visible(Customer._base_manager.all(), user).order_by().values("pk")
+    sql, params = customers.query.sql_with_params()
+    return sql, tuple(params)
+
+
+@dataclass(frozen=True)
+class TextSQL:
+    """One text type's statement, less the user's visible customers (`vis`) and the query."""
+
+    sql: str
+    newest: tuple[Any, ...]  # the parameters of each part, in the statement's order
+    matches: tuple[Any, ...]
+    detail: tuple[Any, ...]
+
+    def params(self, vis: tuple[Any, ...], tsquery: str, limit: int) -> tuple[Any, ...]:
+        return (
+            *vis,
+            *self.newest,
+            tsquery,
+            *self.matches,
+            tsquery,
+            tsquery,
+            limit,
+            *self.detail,
+        )
+
+
+@cache
+def _text_sql(type_: str) -> TextSQL:
+    """Built once per type: the record SQL does not depend on the user or the query.
+
+    `vis` (the visible customers' ids) is a CTE the caller puts in front; the base rows are the
+    type's default manager (live rows only), its soft-deletion fields null, its customer in
+    `vis`, exactly the rows `visible_to` gives.
+    """
+    source = next(s for s in SOURCES if s.type == type_)
+    ref = f"{source.customer}__pk__in" if source.customer else "pk__in"
+    base = (
+        source.model._default_manager.filter(**{f"{name}__isnull": True for name in source.alive})
+        .filter(**{ref: RawSQL("SELECT vis.pk FROM vis", ())})  # nosec B611
+        .annotate(search=StoredVector())
+        .order_by()
+    )
+    # The newest rows, live, with their customer: read in date order, and only as far as needed.
+    newest_sql, newest_params = (
+        source.model._default_manager.filter(**{f"{name}__isnull": True for name in source.alive})
+        .annotate(search=StoredVector(), search_owner=F(f"{source.customer}_id"))
+        .order_by(f"-{source.at}", "-pk")
+        .values_list("pk", source.at, "search", "search_owner")[:WALK]
+        .query.sql_with_params()
+    )
+    all_sql, all_params = base.values_list("pk", source.at, "search").query.sql_with_params()
+    detail = (
+        source.model._base_manager.annotate(hit_title=F(_title_path(source)))
+        .order_by()
+        .values_list(*_columns(source))
+    )
+    detail_sql, detail_params = detail.query.sql_with_params()
+    names = ", ".join(f"d{i}" for i in range(len(_columns(source))))
+    tsquery = f"to_tsquery('{CONFIG}'::regconfig, %s)"
+    n = RANK_CANDIDATES
+    sql = (  # nosec B608
+        "walk AS MATERIALIZED (SELECT w.pk, w.at, w.sv "
+        f"FROM ({newest_sql}) AS w (pk, at, sv, owner) "
+        "WHERE w.owner = ANY (ARRAY(SELECT vis.pk FROM vis)) "
+        f"AND ts_match_vq(w.sv, {tsquery}) ORDER BY w.at DESC, w.pk DESC LIMIT {n}), "
+        "found AS (SELECT count(*) AS n FROM walk), "
+        f"candidates AS (SELECT * FROM walk WHERE (SELECT n FROM found) >= {n} UNION ALL "
+        f"(SELECT g.pk, g.at, g.sv FROM ({all_sql}) AS g (pk, at, sv) "
+        f"WHERE (SELECT n FROM found) < {n} AND g.sv @@ {tsquery} "
+        f"ORDER BY g.at DESC, g.pk DESC LIMIT {n})), "
+        f"best AS (SELECT c.pk, c.at, (ts_rank(c.sv, {tsquery}) + 0.0) / "
+        "(1.0 + EXTRACT(EPOCH FROM (NOW() - c.at)) / 31557600.0) AS score FROM candidates c "
+        "ORDER BY score DESC, c.at DESC, c.pk DESC LIMIT %s) "
+        f"SELECT d.*, best.score FROM best JOIN ({detail_sql}) AS d ({names}) ON d.d0 = best.pk "
+        "ORDER BY best.score DESC, best.at DESC, best.pk DESC"
+    )
+    return TextSQL(sql, tuple(newest_params), tuple(all_params), tuple(detail_params))
+
+
+def _text_hits(source: Source, user: User, parsed: ParsedQuery, limit: int) -> list[SearchHit]:
+    """The best `limit` of the newest RANK_CANDIDATES matches, in one statement.
+
+    A common word matches most of an organisation's history, a rare one a handful of rows, and
+    the planner cannot tell them apart for a prefix (`deliv:*`: it guesses a few hundred rows
+    either way), so both ways are written out. The newest WALK rows are read in date order (the
+    `*_recent` index) and checked one by one; only when fewer than RANK_CANDIDATES of them
+    match and are visible is the GIN index asked for every match. Either way the candidates are
+    exactly the newest RANK_CANDIDATES visible matches, and the cost of a common word no longer
+    grows with the organisation's history. Every value stays a parameter.
+    """
+    statement = _text_sql(source.type)
+    vis_sql, vis_params = _visible_customers_sql(user)
+    sql = f"WITH vis AS MATERIALIZED ({vis_sql}), {statement.sql}"  # nosec B608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, statement.params(vis_params, parsed.tsquery(), limit))
+        rows = cursor.fetchall()
     return [_hit(source, parsed, row[:-1], row[-1]) for row in rows]
 
 

@@ -195,7 +195,11 @@ class Contribution(SoftDeletable, VersionedModel):
                 name="contribution_from_specialist_xor_partner",
             ),
         ]
-        indexes = [models.Index(fields=["specialist", "status", "requested_at"])]
+        indexes = [
+            models.Index(fields=["specialist", "status", "requested_at"]),
+            # Search reads the newest contributions first (search.engine).
+            models.Index(fields=["-requested_at", "-id"], name="sol_contribution_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"Contribution {self.pk} to proposal {self.proposal_id}"

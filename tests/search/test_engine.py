@@ -328,3 +328,51 @@ def test_stored_vector_holds_every_searched_field_folded(actors, is_postgres, so
             search=SearchQuery("zyxwov:*", config="public.accord", search_type="raw"),
         )
         assert found.exists(), name
+
+
+@pytest.fixture
+def fresh_text_sql():
+    """The text types' statements are built once per process: rebuild them around a test that
+    changes the walk's size, and afterwards."""
+    from search import engine
+
+    engine._text_sql.cache_clear()
+    yield engine
+    engine._text_sql.cache_clear()
+
+
+@pytest.mark.parametrize("walk", [1, 50], ids=["all-matches-by-index", "newest-rows-walked"])
+def test_a_text_type_ranks_the_newest_visible_live_matches_either_way(
+    actors, is_postgres, monkeypatch, fresh_text_sql, walk
+):
+    """Few matches among the newest rows: the GIN index gives every match; many: the walk over
+    the newest rows stops early. Both give the newest visible, live matches."""
+    if not is_postgres:
+        pytest.skip("the walk and the GIN index are PostgreSQL's")
+    import datetime as dt
+
+    from dialogue.models import Meeting
+
+    monkeypatch.setattr(fresh_text_sql, "RANK_CANDIDATES", 3)
+    monkeypatch.setattr(fresh_text_sql, "WALK", walk)
+    now = timezone.now()
+    mine = [
+        factories.MeetingFactory(
+            customer=actors.customer_a,
+            notes=f"The {TERM} again",
+            occurred_at=now - dt.timedelta(days=1 + i),
+        )
+        for i in range(5)
+    ]
+    # Newer, but another team's, deleted, or not about the term.
+    factories.MeetingFactory(customer=actors.customer_b, notes=TERM, occurred_at=now)
+    deleted = factories.MeetingFactory(customer=actors.customer_a, notes=TERM, occurred_at=now)
+    Meeting._base_manager.filter(pk=deleted.pk).update(deleted_at=now)
+    for _ in range(3):
+        factories.MeetingFactory(customer=actors.customer_a, notes="Lunch", occurred_at=now)
+    hits, has_next = search(actors.sales_a, TERM[:5], type="meeting", size=2)
+    assert [hit.id for hit in hits] == [mine[0].pk, mine[1].pk]
+    assert has_next
+    hits, _ = search(actors.sales_a, TERM[:5], type="meeting", size=2, page=2)
+    # Only the newest three matches are ranked.
+    assert [hit.id for hit in hits] == [mine[2].pk]

@@ -3,7 +3,7 @@ import json
 import os
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from bench import runner
@@ -23,6 +23,14 @@ class Command(BaseCommand):
             help="a few requests and a 3-second load: proves the benchmark runs (the test suite)",
         )
         parser.add_argument("--output", default="")
+        parser.add_argument(
+            "--only",
+            action="append",
+            default=[],
+            metavar="PAGE",
+            help='measure only this page (its name as reported, e.g. "search type-ahead"; '
+            "repeatable; the floor is always measured)",
+        )
         parser.add_argument("--load", action="store_true", help="also run the wrk load test")
         parser.add_argument(
             "--summaries",
@@ -39,8 +47,13 @@ class Command(BaseCommand):
         output: str,
         load: bool,
         summaries: bool,
+        only: list[str],
         **options: object,
     ) -> None:
+        unknown = set(only) - {probe.name for probe in runner.probes()}
+        if unknown:
+            raise CommandError(f"no such page: {', '.join(sorted(unknown))}")
+        selected = {*only, runner.FLOOR} if only else None
         report = {
             "label": label,
             "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -49,7 +62,9 @@ class Command(BaseCommand):
             "customers": Customer.objects.count(),
             "meetings": Meeting.objects.count(),
             "smoke": smoke,
-            "pages": runner.run(requests=3, warmup=1) if smoke else runner.run(requests=requests),
+            "pages": runner.run(requests=3, warmup=1, only=selected)
+            if smoke
+            else runner.run(requests=requests, only=selected),
         }
         for row in report["pages"]:
             self.stdout.write(
