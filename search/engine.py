@@ -57,6 +57,9 @@ RANK_CANDIDATES = 200
 # How many of the newest visible rows of a text type are read in date order before the GIN index
 # is asked for every match (see `_text_hits`).
 WALK = 2000
+# Up to this many visible customers, their own rows are read (by customer) rather than asking the
+# GIN index for every match in the organisation.
+FEW_CUSTOMERS = 50
 SNIPPET_WIDTH = 80
 EXACT_NAME, NAME_PREFIX = 10.0, 2.0
 
@@ -299,13 +302,17 @@ class TextSQL:
 
     sql: str
     newest: tuple[Any, ...]  # the parameters of each part, in the statement's order
+    owned: tuple[Any, ...]
     matches: tuple[Any, ...]
     detail: tuple[Any, ...]
 
     def params(self, vis: tuple[Any, ...], tsquery: str, limit: int) -> tuple[Any, ...]:
         return (
             *vis,
+            FEW_CUSTOMERS,
             *self.newest,
+            tsquery,
+            *self.owned,
             tsquery,
             *self.matches,
             tsquery,
@@ -331,14 +338,16 @@ def _text_sql(type_: str) -> TextSQL:
         .annotate(search=StoredVector())
         .order_by()
     )
-    # The newest rows, live, with their customer: read in date order, and only as far as needed.
-    newest_sql, newest_params = (
+    # Live rows with their customer; the newest are read in date order, only as far as needed.
+    owned = (
         source.model._default_manager.filter(**{f"{name}__isnull": True for name in source.alive})
         .annotate(search=StoredVector(), search_owner=F(f"{source.customer}_id"))
-        .order_by(f"-{source.at}", "-pk")
-        .values_list("pk", source.at, "search", "search_owner")[:WALK]
-        .query.sql_with_params()
+        .values_list("pk", source.at, "search", "search_owner")
     )
+    newest_sql, newest_params = owned.order_by(f"-{source.at}", "-pk")[
+        :WALK
+    ].query.sql_with_params()
+    owned_sql, owned_params = owned.order_by().query.sql_with_params()
     all_sql, all_params = base.values_list("pk", source.at, "search").query.sql_with_params()
     detail = (
         source.model._base_manager.annotate(hit_title=F(_title_path(source)))
@@ -350,22 +359,29 @@ def _text_sql(type_: str) -> TextSQL:
     tsquery = f"to_tsquery('{CONFIG}'::regconfig, %s)"
     n = RANK_CANDIDATES
     sql = (  # nosec B608
+        "few AS (SELECT count(*) <= %s AS yes FROM vis), "
         "walk AS MATERIALIZED (SELECT w.pk, w.at, w.sv "
         f"FROM ({newest_sql}) AS w (pk, at, sv, owner) "
-        "WHERE w.owner = ANY (ARRAY(SELECT vis.pk FROM vis)) "
+        "WHERE NOT (SELECT yes FROM few) AND w.owner = ANY (ARRAY(SELECT vis.pk FROM vis)) "
         f"AND ts_match_vq(w.sv, {tsquery}) ORDER BY w.at DESC, w.pk DESC LIMIT {n}), "
         "found AS (SELECT count(*) AS n FROM walk), "
         f"candidates AS (SELECT * FROM walk WHERE (SELECT n FROM found) >= {n} UNION ALL "
+        f"(SELECT o.pk, o.at, o.sv FROM ({owned_sql}) AS o (pk, at, sv, owner) "
+        f"WHERE (SELECT n FROM found) < {n} AND (SELECT yes FROM few) "
+        "AND o.owner = ANY (ARRAY(SELECT vis.pk FROM vis)) "
+        f"AND ts_match_vq(o.sv, {tsquery}) ORDER BY o.at DESC, o.pk DESC LIMIT {n}) UNION ALL "
         f"(SELECT g.pk, g.at, g.sv FROM ({all_sql}) AS g (pk, at, sv) "
-        f"WHERE (SELECT n FROM found) < {n} AND g.sv @@ {tsquery} "
-        f"ORDER BY g.at DESC, g.pk DESC LIMIT {n})), "
+        f"WHERE (SELECT n FROM found) < {n} AND NOT (SELECT yes FROM few) "
+        f"AND g.sv @@ {tsquery} ORDER BY g.at DESC, g.pk DESC LIMIT {n})), "
         f"best AS (SELECT c.pk, c.at, (ts_rank(c.sv, {tsquery}) + 0.0) / "
         "(1.0 + EXTRACT(EPOCH FROM (NOW() - c.at)) / 31557600.0) AS score FROM candidates c "
         "ORDER BY score DESC, c.at DESC, c.pk DESC LIMIT %s) "
         f"SELECT d.*, best.score FROM best JOIN ({detail_sql}) AS d ({names}) ON d.d0 = best.pk "
         "ORDER BY best.score DESC, best.at DESC, best.pk DESC"
     )
-    return TextSQL(sql, tuple(newest_params), tuple(all_params), tuple(detail_params))
+    return TextSQL(
+        sql, tuple(newest_params), tuple(owned_params), tuple(all_params), tuple(detail_params)
+    )
 
 
 def _text_hits(source: Source, user: User, parsed: ParsedQuery, limit: int) -> list[SearchHit]:
@@ -373,11 +389,12 @@ def _text_hits(source: Source, user: User, parsed: ParsedQuery, limit: int) -> l
 
     A common word matches most of an organisation's history, a rare one a handful of rows, and
     the planner cannot tell them apart for a prefix (`deliv:*`: it guesses a few hundred rows
-    either way), so both ways are written out. The newest WALK rows are read in date order (the
+    either way), so the ways are written out. The newest WALK rows are read in date order (the
     `*_recent` index) and checked one by one; only when fewer than RANK_CANDIDATES of them
-    match and are visible is the GIN index asked for every match. Either way the candidates are
-    exactly the newest RANK_CANDIDATES visible matches, and the cost of a common word no longer
-    grows with the organisation's history. Every value stays a parameter.
+    match and are visible are all matches looked at: for someone who sees few customers, by
+    reading those customers' rows; otherwise through the GIN index. Each way gives exactly the
+    newest RANK_CANDIDATES visible matches, and the cost of a common word no longer grows with
+    the organisation's history. Every value stays a parameter.
     """
     statement = _text_sql(source.type)
     vis_sql, vis_params = _visible_customers_sql(user)

@@ -341,12 +341,17 @@ def fresh_text_sql():
     engine._text_sql.cache_clear()
 
 
-@pytest.mark.parametrize("walk", [1, 50], ids=["all-matches-by-index", "newest-rows-walked"])
-def test_a_text_type_ranks_the_newest_visible_live_matches_either_way(
-    actors, is_postgres, monkeypatch, fresh_text_sql, walk
+@pytest.mark.parametrize(
+    ("walk", "few"),
+    [(1, 0), (50, 0), (50, 50)],
+    ids=["all-matches-by-index", "newest-rows-walked", "own-customers-read"],
+)
+def test_a_text_type_ranks_the_newest_visible_live_matches_each_way(
+    actors, is_postgres, monkeypatch, fresh_text_sql, walk, few
 ):
     """Few matches among the newest rows: the GIN index gives every match; many: the walk over
-    the newest rows stops early. Both give the newest visible, live matches."""
+    the newest rows stops early; someone who sees few customers has their rows read. Each way
+    gives the newest visible, live matches."""
     if not is_postgres:
         pytest.skip("the walk and the GIN index are PostgreSQL's")
     import datetime as dt
@@ -355,6 +360,7 @@ def test_a_text_type_ranks_the_newest_visible_live_matches_either_way(
 
     monkeypatch.setattr(fresh_text_sql, "RANK_CANDIDATES", 3)
     monkeypatch.setattr(fresh_text_sql, "WALK", walk)
+    monkeypatch.setattr(fresh_text_sql, "FEW_CUSTOMERS", few)
     now = timezone.now()
     mine = [
         factories.MeetingFactory(
