@@ -1,10 +1,13 @@
 """One search over everything a user can see: accounts and people first, then the dialogue.
 
-Each record type is one query, scoped by the visibility rule (`visible_to`, or
+Each record type is one query, scoped by the visibility rule (on PostgreSQL the visible
+customers, `scope_to_visible`, as a CTE in front of each statement; `visible_to` on SQLite;
 `colleagues_visible_to` for internal users), so a search costs one query per type however many
-records match. PostgreSQL matches the stored `search_vector` columns (configuration `accord`:
-accents and case folded, every word a prefix) and, for names, trigram word similarity (typos);
-SQLite folds the same way through `accord_fold` and checks word starts in Python.
+records match. The PostgreSQL statements are built once per type and reused (see `_text_sql`
+for how a text type finds its newest matches without reading every match). PostgreSQL
+matches the stored `search_vector` columns (configuration `accord`: accents and case folded,
+every word a prefix) and, for names, trigram word similarity (typos); SQLite folds the same
+way through `accord_fold` and checks word starts in Python.
 
 Ranking within a type: an exact name first (then a name starting with the query), then text
 relevance weighted by recency (halved for a record a year old).
@@ -15,24 +18,18 @@ from functools import cache
 from typing import Any
 
 from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchRank,
     SearchVectorField,
-    TrigramWordSimilarity,
 )
 from django.db import connection
 from django.db.models import (
     BooleanField,
-    Case,
     Expression,
     F,
-    FloatField,
     Func,
     Model,
     Q,
     QuerySet,
     Value,
-    When,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
@@ -204,11 +201,6 @@ class TrigramWordMatch(Func):
     output_field = BooleanField()
 
 
-class AgeInYears(Func):
-    template = "(EXTRACT(EPOCH FROM (NOW() - %(expressions)s)) / 31557600.0)"
-    output_field = FloatField()
-
-
 def _title_path(source: Source) -> str:
     return source.title or source.fields[0]
 
@@ -250,43 +242,104 @@ def _hit(source: Source, parsed: ParsedQuery, row: tuple[Any, ...], rank: float)
     )
 
 
-def _name_bonus(source: Source, parsed: ParsedQuery) -> Any:
-    if not source.is_name:
-        return Value(0.0)
-    return Case(
-        When(folded_title=parsed.text, then=Value(EXACT_NAME)),
-        When(folded_title__startswith=parsed.text, then=Value(NAME_PREFIX)),
-        default=Value(0.0),
-        output_field=FloatField(),
+def _postgres_hits(
+    source: Source, vis: tuple[str, tuple[Any, ...]], parsed: ParsedQuery, limit: int
+) -> list[SearchHit]:
+    vis_sql, vis_params = vis
+    if source.is_name:
+        fuzzy = len(parsed.text) >= 3 and not parsed.excluded
+        statement = _name_sql(source.type, fuzzy)
+        params = statement.params(vis_params, parsed, fuzzy, limit)
+    else:
+        statement = _text_sql(source.type)
+        params = statement.params(vis_params, parsed.tsquery(), limit)
+    sql = f"WITH vis AS MATERIALIZED ({vis_sql}), {statement.sql}"  # nosec B608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [_hit(source, parsed, row[:-1], row[-1]) for row in rows]
+
+
+def _visible_base(source: Source) -> QuerySet:
+    """The type's rows under the customers in `vis` (a CTE the statement starts with): its
+    default manager (live rows only) and soft-deletion fields null, as `visible_to` gives them
+    with the same customers."""
+    ref = f"{source.customer}__pk__in" if source.customer else "pk__in"
+    return (
+        source.model._default_manager.filter(**{f"{name}__isnull": True for name in source.alive})
+        .filter(**{ref: RawSQL("SELECT vis.pk FROM vis", ())})  # nosec B611
+        .annotate(search=StoredVector())
+        .order_by()
     )
 
 
-def _postgres_hits(source: Source, user: User, parsed: ParsedQuery, limit: int) -> list[SearchHit]:
-    if not source.is_name:
-        return _text_hits(source, user, parsed, limit)
-    query = SearchQuery(parsed.tsquery(), config=CONFIG, search_type="raw")
-    match = Q(search=query)
-    score: Any = SearchRank(StoredVector(), query)
-    if source.is_name and len(parsed.text) >= 3 and not parsed.excluded:
-        match |= Q(TrigramWordMatch(Value(parsed.text), F("folded_title")))
-        score += TrigramWordSimilarity(Value(parsed.text), F("folded_title"))
-    score = (score + _name_bonus(source, parsed)) / (1.0 + AgeInYears(F(source.at)))
+def _detail(source: Source) -> tuple[str, tuple[Any, ...], str]:
+    """The columns a hit shows, for every row (joined to the few best by pk), and their names."""
+    detail = (
+        source.model._base_manager.annotate(hit_title=F(_title_path(source)))
+        .order_by()
+        .values_list(*_columns(source))
+    )
+    sql, params = detail.query.sql_with_params()
+    return sql, tuple(params), ", ".join(f"d{i}" for i in range(len(_columns(source))))
 
-    def scored(queryset: QuerySet) -> QuerySet:
-        return queryset.annotate(
-            search=StoredVector(), folded_title=Fold(source.fields[0]), score=score
+
+_AGE = "(1.0 + EXTRACT(EPOCH FROM (NOW() - {at})) / 31557600.0)"
+_TSQUERY = f"to_tsquery('{CONFIG}'::regconfig, %s)"
+
+
+@dataclass(frozen=True)
+class NameSQL:
+    """A name type's statement, less `vis`: every visible match ranked, exact names first."""
+
+    sql: str
+    base: tuple[Any, ...]
+    detail: tuple[Any, ...]
+
+    def params(
+        self, vis: tuple[Any, ...], parsed: ParsedQuery, fuzzy: bool, limit: int
+    ) -> tuple[Any, ...]:
+        similarity = (parsed.text,) if fuzzy else ()
+        return (
+            *vis,
+            parsed.tsquery(),
+            *similarity,
+            parsed.text,
+            parsed.text,
+            *self.base,
+            parsed.tsquery(),
+            *similarity,
+            limit,
+            *self.detail,
         )
 
-    matches = scored(_base(source, user)).filter(match)
-    # Names are few and short: rank them all, so an old exact match still comes first.
-    best = matches.order_by("-score", f"-{source.at}", "-pk").values("pk")[:limit]
-    rows = (
-        scored(source.model._default_manager.filter(pk__in=best))
-        .annotate(hit_title=F(_title_path(source)))
-        .order_by("-score", f"-{source.at}", "-pk")
-        .values_list(*_columns(source), "score")
+
+@cache
+def _name_sql(type_: str, fuzzy: bool) -> NameSQL:
+    """Names are few and short: every visible match is ranked, so an old exact match still
+    comes first. With `fuzzy`, a name with a word close to the query matches too (typos; the
+    trigram index on the folded name) and the closeness adds to the rank."""
+    source = next(s for s in SOURCES if s.type == type_)
+    base_sql, base_params = (
+        _visible_base(source)
+        .annotate(folded_title=Fold(source.fields[0]))
+        .values_list("pk", source.at, "search", "folded_title")
+        .query.sql_with_params()
     )
-    return [_hit(source, parsed, row[:-1], row[-1]) for row in rows]
+    detail_sql, detail_params, names = _detail(source)
+    similarity = " + word_similarity(%s, b.folded)" if fuzzy else ""
+    close = " OR %s <% b.folded" if fuzzy else ""
+    sql = (  # nosec B608
+        f"best AS (SELECT b.pk, b.at, ((ts_rank(b.sv, {_TSQUERY}){similarity}) + "
+        f"CASE WHEN b.folded = %s THEN {EXACT_NAME} "
+        f"WHEN starts_with(b.folded, %s) THEN {NAME_PREFIX} ELSE 0.0 END) / "
+        f"{_AGE.format(at='b.at')} AS score "
+        f"FROM ({base_sql}) AS b (pk, at, sv, folded) WHERE (b.sv @@ {_TSQUERY}{close}) "
+        "ORDER BY score DESC, b.at DESC, b.pk DESC LIMIT %s) "
+        f"SELECT d.*, best.score FROM best JOIN ({detail_sql}) AS d ({names}) ON d.d0 = best.pk "
+        "ORDER BY best.score DESC, best.at DESC, best.pk DESC"
+    )
+    return NameSQL(sql.replace("<%", "<%%"), tuple(base_params), detail_params)
 
 
 def _visible_customers_sql(user: User) -> tuple[str, tuple[Any, ...]]:
@@ -324,20 +377,19 @@ class TextSQL:
 
 @cache
 def _text_sql(type_: str) -> TextSQL:
-    """Built once per type: the record SQL does not depend on the user or the query.
+    """A text type's statement: the best of the newest RANK_CANDIDATES matches. Built once.
 
-    `vis` (the visible customers' ids) is a CTE the caller puts in front; the base rows are the
-    type's default manager (live rows only), its soft-deletion fields null, its customer in
-    `vis`, exactly the rows `visible_to` gives.
+    A common word matches most of an organisation's history, a rare one a handful of rows, and
+    the planner cannot tell them apart for a prefix (`deliv:*`: it guesses a few hundred rows
+    either way), so the ways are written out. The newest WALK rows are read in date order (the
+    `*_recent` index) and checked one by one; only when fewer than RANK_CANDIDATES of them
+    match and are visible are all matches looked at: for someone who sees few customers, by
+    reading those customers' rows; otherwise through the GIN index. Each way gives exactly the
+    newest RANK_CANDIDATES visible matches, and the cost of a common word no longer grows with
+    the organisation's history. Every value stays a parameter.
     """
     source = next(s for s in SOURCES if s.type == type_)
-    ref = f"{source.customer}__pk__in" if source.customer else "pk__in"
-    base = (
-        source.model._default_manager.filter(**{f"{name}__isnull": True for name in source.alive})
-        .filter(**{ref: RawSQL("SELECT vis.pk FROM vis", ())})  # nosec B611
-        .annotate(search=StoredVector())
-        .order_by()
-    )
+    base = _visible_base(source)
     # Live rows with their customer; the newest are read in date order, only as far as needed.
     owned = (
         source.model._default_manager.filter(**{f"{name}__isnull": True for name in source.alive})
@@ -349,14 +401,8 @@ def _text_sql(type_: str) -> TextSQL:
     ].query.sql_with_params()
     owned_sql, owned_params = owned.order_by().query.sql_with_params()
     all_sql, all_params = base.values_list("pk", source.at, "search").query.sql_with_params()
-    detail = (
-        source.model._base_manager.annotate(hit_title=F(_title_path(source)))
-        .order_by()
-        .values_list(*_columns(source))
-    )
-    detail_sql, detail_params = detail.query.sql_with_params()
-    names = ", ".join(f"d{i}" for i in range(len(_columns(source))))
-    tsquery = f"to_tsquery('{CONFIG}'::regconfig, %s)"
+    detail_sql, detail_params, names = _detail(source)
+    tsquery = _TSQUERY
     n = RANK_CANDIDATES
     sql = (  # nosec B608
         "few AS (SELECT count(*) <= %s AS yes FROM vis), "
@@ -374,35 +420,12 @@ def _text_sql(type_: str) -> TextSQL:
         f"WHERE (SELECT n FROM found) < {n} AND NOT (SELECT yes FROM few) "
         f"AND g.sv @@ {tsquery} ORDER BY g.at DESC, g.pk DESC LIMIT {n})), "
         f"best AS (SELECT c.pk, c.at, (ts_rank(c.sv, {tsquery}) + 0.0) / "
-        "(1.0 + EXTRACT(EPOCH FROM (NOW() - c.at)) / 31557600.0) AS score FROM candidates c "
+        f"{_AGE.format(at='c.at')} AS score FROM candidates c "
         "ORDER BY score DESC, c.at DESC, c.pk DESC LIMIT %s) "
         f"SELECT d.*, best.score FROM best JOIN ({detail_sql}) AS d ({names}) ON d.d0 = best.pk "
         "ORDER BY best.score DESC, best.at DESC, best.pk DESC"
     )
-    return TextSQL(
-        sql, tuple(newest_params), tuple(owned_params), tuple(all_params), tuple(detail_params)
-    )
-
-
-def _text_hits(source: Source, user: User, parsed: ParsedQuery, limit: int) -> list[SearchHit]:
-    """The best `limit` of the newest RANK_CANDIDATES matches, in one statement.
-
-    A common word matches most of an organisation's history, a rare one a handful of rows, and
-    the planner cannot tell them apart for a prefix (`deliv:*`: it guesses a few hundred rows
-    either way), so the ways are written out. The newest WALK rows are read in date order (the
-    `*_recent` index) and checked one by one; only when fewer than RANK_CANDIDATES of them
-    match and are visible are all matches looked at: for someone who sees few customers, by
-    reading those customers' rows; otherwise through the GIN index. Each way gives exactly the
-    newest RANK_CANDIDATES visible matches, and the cost of a common word no longer grows with
-    the organisation's history. Every value stays a parameter.
-    """
-    statement = _text_sql(source.type)
-    vis_sql, vis_params = _visible_customers_sql(user)
-    sql = f"WITH vis AS MATERIALIZED ({vis_sql}), {statement.sql}"  # nosec B608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, statement.params(vis_params, parsed.tsquery(), limit))
-        rows = cursor.fetchall()
-    return [_hit(source, parsed, row[:-1], row[-1]) for row in rows]
+    return TextSQL(sql, tuple(newest_params), tuple(owned_params), tuple(all_params), detail_params)
 
 
 def _contains_any(fields: tuple[str, ...], text: str) -> Q:
@@ -479,12 +502,20 @@ def _user_hits(user: User, parsed: ParsedQuery, limit: int) -> list[SearchHit]:
     return hits[:limit]
 
 
-def _hits(type_: str, user: User, parsed: ParsedQuery, limit: int) -> list[SearchHit]:
+def _hits(
+    type_: str, user: User, parsed: ParsedQuery, limit: int, vis: tuple[str, tuple[Any, ...]] | None
+) -> list[SearchHit]:
     if type_ == "user":
         return _user_hits(user, parsed, limit)
     source = next(s for s in SOURCES if s.type == type_)
-    finder = _postgres_hits if connection.vendor == "postgresql" else _sqlite_hits
-    return finder(source, user, parsed, limit)
+    if vis is not None:
+        return _postgres_hits(source, vis, parsed, limit)
+    return _sqlite_hits(source, user, parsed, limit)
+
+
+def _visible(user: User) -> tuple[str, tuple[Any, ...]] | None:
+    """The visible customers' SQL, built once per search (PostgreSQL; SQLite filters per type)."""
+    return _visible_customers_sql(user) if connection.vendor == "postgresql" else None
 
 
 def search(
@@ -497,8 +528,9 @@ def search(
     page = max(1, min(page, MAX_PAGE))
     limit = page * size + 1
     hits: list[SearchHit] = []
+    vis = _visible(user)
     for type_ in (type,) if type else TYPES:
-        hits += _hits(type_, user, parsed, limit)
+        hits += _hits(type_, user, parsed, limit, vis)
     hits.sort(key=lambda hit: (TYPES.index(hit.type), -hit.rank))
     start = (page - 1) * size
     return hits[start : start + size], len(hits) > start + size
@@ -518,8 +550,9 @@ def search_grouped(user: User, q: str, *, per_type: int) -> list[Group]:
     if parsed.is_empty:
         return []
     groups = []
+    vis = _visible(user)
     for type_ in TYPES:
-        hits = _hits(type_, user, parsed, per_type + 1)
+        hits = _hits(type_, user, parsed, per_type + 1, vis)
         if hits:
             groups.append(Group(type_, LABELS[type_], hits[:per_type], len(hits) > per_type))
     return groups
