@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0006_user_time_zone_and_language'),
-        ('solutions', '0006_partner_soft_delete'),
+        ('solutions', '0007_contribution_soft_delete'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
