@@ -699,6 +699,14 @@ CELERY_BEAT_SCHEDULE["space-step-reminders"] = {
     "schedule": crontab(hour=7, minute=0),
 }
 TIMELINE_SOURCES = ["space.queries.timeline_source"]
+# ... and their record changes (each a function giving a list of the timeline's row querysets).
+TIMELINE_CHANGE_SOURCES = ["space.queries.change_source"]
+# Apps above integrity put their records in the account's trash: URL slug -> model, the path
+# from it to its customer, and what the trash page calls it.
+TRASH_KINDS = {
+    "space-steps": ("space.models.PlanStep", "space__customer", "Shared plan step"),
+    "space-milestones": ("space.models.Milestone", "space__customer", "Shared plan milestone"),
+}
 # Webhooks: targets on private or loopback addresses are refused unless this is on (or an
 # admin allows them for one endpoint); deliveries due for a retry are sent every minute.
 WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)

@@ -380,6 +380,10 @@ def _timeline_sources(customer: Customer, view: TimelineFilter) -> list[QuerySet
                     person=person,
                 )
             )
+        # Apps above dialogue add the changes of their records by name.
+        change_row = partial(_row, person=person)
+        for path in settings.TIMELINE_CHANGE_SOURCES:
+            sources += import_string(path)(customer, change_row)
     if view.shows("customer"):
         # Apps above dialogue add their entries (the shared space's customer actions) by name.
         row = partial(_row, person=person)

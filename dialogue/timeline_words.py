@@ -57,4 +57,6 @@ RECORD_NAMES = {
     "dialogue.Meeting": (_("meeting"), _("meetings")),
     "dialogue.ActionItem": (_("action item"), _("action items")),
     "solutions.Contribution": (_("contribution"), _("contributions")),
+    "space.PlanStep": (_("shared plan step"), _("shared plan steps")),
+    "space.Milestone": (_("shared plan milestone"), _("shared plan milestones")),
 }

@@ -7,8 +7,10 @@ shared by every account, have a trash of their own."""
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -80,6 +82,13 @@ RELATED = {
     PlanSection: ("area",),
     PlanItem: ("section__area",),
 }
+# Apps above this one add their kinds by name (settings.TRASH_KINDS: the shared space's plan).
+for _kind, (_path, _customer_path, _label_text) in settings.TRASH_KINDS.items():
+    _model = import_string(_path)
+    TRASHABLE[_kind] = _model
+    KIND_LABELS[_kind] = _label_text
+    CUSTOMER_PATH[_model] = _customer_path
+    RELATED[_model] = ("space",)
 
 
 @dataclass(frozen=True)
@@ -114,6 +123,8 @@ def _label(record: models.Model) -> str:
 
 
 def customer_id_of(record: models.Model) -> int:
+    if CUSTOMER_PATH.get(type(record), "").startswith("space__"):
+        return record.space.customer_id  # type: ignore[attr-defined]
     if isinstance(record, ProcessStep):
         return record.process.customer_id
     if isinstance(record, Contribution):

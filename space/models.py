@@ -12,12 +12,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from accounts.visibility import scope_to_visible
-from core.softdelete import SoftDeletable
+from core.softdelete import LiveManager, SoftDeletable
 from core.validators import validate_single_line
 from core.versioning import VersionedModel
-from customers.models import Customer, Goal, Problem, Stakeholder
+from customers.models import SOFT_DELETE_FIELDS, Customer, Goal, Problem, Stakeholder
 from solutions.models import Proposal
 
 
@@ -114,13 +115,18 @@ class SharedProposal(models.Model):
         return f"Shared proposal {self.proposal_id}"
 
 
-class Milestone(models.Model):
+class Milestone(SoftDeletable, VersionedModel):
+    """A milestone of the mutual action plan; a deleted one goes to the account's trash (its
+    steps stay, shown without it until it is restored)."""
+
     space = models.ForeignKey(SharedSpace, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(_("title"), max_length=200, validators=[validate_single_line])
     due_on = models.DateField(_("due"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = SpaceOwnedQuerySet.as_manager()
+    objects = LiveManager.from_queryset(SpaceOwnedQuerySet)()
+    # Only deletes and restores are told on the timeline (space.queries.change_source).
+    history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
         ordering = [models.F("due_on").asc(nulls_last=True), "pk"]
@@ -178,8 +184,9 @@ class GuestSession(models.Model):
         return f"Session of guest {self.guest_id}"
 
 
-class PlanStep(VersionedModel):
-    """A step of the mutual action plan, owned on our side (a user) or theirs (a stakeholder)."""
+class PlanStep(SoftDeletable, VersionedModel):
+    """A step of the mutual action plan, owned on our side (a user) or theirs (a stakeholder).
+    A deleted one goes to the account's trash; guests no longer see it."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -217,7 +224,8 @@ class PlanStep(VersionedModel):
     last_reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = SpaceOwnedQuerySet.as_manager()
+    objects = LiveManager.from_queryset(SpaceOwnedQuerySet)()
+    history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
         ordering = [models.F("due_on").asc(nulls_last=True), "pk"]

@@ -8,7 +8,7 @@ are never loaded for a guest, so no template can show them by mistake.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Case, CharField, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from customers.models import Customer
@@ -51,6 +51,7 @@ def _steps(*, guest: bool) -> QuerySet[PlanStep]:
             "owner_stakeholder__name",
             "milestone__title",
             "milestone__due_on",
+            "milestone__deleted_at",
         )
     return steps.select_related("goal", "proposal")
 
@@ -155,6 +156,9 @@ def _annotated(page: SpacePage) -> SpacePage:
     today = timezone.localdate()
     for step in page.steps:
         step.overdue = step.is_overdue_on(today)  # type: ignore[attr-defined]
+        if step.milestone_id and step.milestone.is_deleted:  # type: ignore[union-attr]
+            # Its milestone is in the trash: the step reads as one without a milestone.
+            step.milestone = None
     titles = proposal_problem_titles(page.space)
     for shared in page.proposals:
         shared.solves = titles.get(shared.proposal_id, [])  # type: ignore[attr-defined]
@@ -179,6 +183,34 @@ def proposal_problem_titles(space: SharedSpace) -> dict[int, list[str]]:
     for proposal_id, title in rows:
         titles.setdefault(proposal_id, []).append(title)
     return titles
+
+
+# A soft delete or restore is a history save with a reason (core.softdelete).
+TRASH_CHANGES = Q(history_change_reason__startswith="Deleted") | Q(
+    history_change_reason__startswith="Restored"
+)
+
+
+def change_source(customer: Customer, row: Callable[..., QuerySet]) -> list[QuerySet]:
+    """The deletes and restores of the mutual action plan's steps and milestones, as record
+    changes for dialogue's timeline ("Sara deleted a shared plan step")."""
+    action = Case(
+        When(history_change_reason__startswith="Deleted", then=Value("deleted")),
+        default=Value("restored"),
+        output_field=CharField(),
+    )
+    return [
+        row(
+            model.history.model.objects.filter(TRASH_CHANGES, space__customer_id=customer.pk),
+            kind="change",
+            at="history_date",
+            label=F("title"),
+            detail=action,
+            extra=model._meta.label,
+            actor="history_user",
+        )
+        for model in (PlanStep, Milestone)
+    ]
 
 
 def timeline_source(customer: Customer, row: Callable[..., QuerySet]) -> QuerySet:

@@ -83,6 +83,21 @@ def add_milestone(space: SharedSpace, *, title: str, due_on: dt.date | None) -> 
 
 
 @transaction.atomic
+def delete_milestone(milestone: Milestone, *, by: User) -> None:
+    """Move a milestone to the account's trash; its steps stay, shown without it."""
+    if milestone.soft_delete(by=by):
+        record_account_change(milestone.space.customer_id)
+
+
+@transaction.atomic
+def delete_step(step: PlanStep, *, by: User) -> None:
+    """Move a step of the mutual action plan to the account's trash (with its comments);
+    guests no longer see it, and the lead or a manager can restore it for 30 days."""
+    if step.soft_delete(by=by):
+        record_account_change(step.space.customer_id)
+
+
+@transaction.atomic
 def add_step(
     space: SharedSpace,
     *,

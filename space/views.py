@@ -23,7 +23,7 @@ from space.forms import (
     StepForm,
     StepStatusForm,
 )
-from space.models import Feedback, Guest, PlanStep, SharedProposal, SharedSpace
+from space.models import Feedback, Guest, Milestone, PlanStep, SharedProposal, SharedSpace
 from space.pdf import pdf_response
 
 
@@ -151,6 +151,34 @@ def step_status(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Choose a status."))
     return redirect("space:space", step.space.customer_id)
+
+
+@login_required
+@require_POST
+def delete_step(request: HttpRequest, pk: int) -> HttpResponse:
+    step, access = get_space_record_for_user(request.user, PlanStep, pk)
+    require(access.can_share_with_customer)
+    services.delete_step(step, by=request.user)
+    messages.success(
+        request,
+        _("The step “%(title)s” was deleted. It is in Recently deleted for 30 days.")
+        % {"title": step.title},
+    )
+    return redirect("space:space", step.space.customer_id)
+
+
+@login_required
+@require_POST
+def delete_milestone(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone, access = get_space_record_for_user(request.user, Milestone, pk)
+    require(access.can_share_with_customer)
+    services.delete_milestone(milestone, by=request.user)
+    messages.success(
+        request,
+        _("The milestone “%(title)s” was deleted. It is in Recently deleted for 30 days.")
+        % {"title": milestone.title},
+    )
+    return redirect("space:space", milestone.space.customer_id)
 
 
 @login_required

@@ -494,3 +494,11 @@ class InboundAttachmentFactory(factory.django.DjangoModelFactory):
     filename = "offer.pdf"
     content_type = "application/pdf"
     size = 14
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "space.Milestone"
+
+    space = factory.SubFactory(SharedSpaceFactory)
+    title = factory.Sequence(lambda n: f"Milestone {n}")

@@ -18,6 +18,8 @@ from integrity import trash
 from integrity.tasks import purge_trash_task
 from solutions import services as solution_services
 from solutions.models import Comment, Contribution, Proposal
+from space import services as space_services
+from space.models import Milestone, PlanStep
 from tests import factories
 from tests.conftest import api_as
 
@@ -34,6 +36,10 @@ def delete(record, *, by) -> None:
         solution_services.delete_comment(record, by=by)
     elif isinstance(record, Contribution):
         solution_services.delete_contribution(record, by=by)
+    elif isinstance(record, PlanStep):
+        space_services.delete_step(record, by=by)
+    elif isinstance(record, Milestone):
+        space_services.delete_milestone(record, by=by)
     elif isinstance(record, ActionItem):
         dialogue_services.delete_action_item(record, by=by)
     elif isinstance(record, ProcessStep):
@@ -77,6 +83,13 @@ def deleted(actors):
         proposal=proposal, author=actors.sales_a, body="Lost words"
     )
     records["contributions"] = factories.ContributionFactory(proposal=proposal)
+    space = space_services.open_space(customer, by=actors.sales_a)
+    records["space-milestones"] = space_services.add_milestone(
+        space, title="Lost milestone", due_on=None
+    )
+    records["space-steps"] = space_services.add_step(
+        space, title="Lost shared step", owner_user=actors.sales_a
+    )
     factories.MeetingFactory(customer=customer, title="Live meeting")
     for record in records.values():
         delete(record, by=actors.sales_a)

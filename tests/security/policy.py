@@ -39,7 +39,15 @@ from insights.models import PlanItem, PlanSection
 from integrations.models import ImportRun, WebhookDelivery, WebhookEndpoint
 from mailin.models import InboundAttachment, InboundEmail
 from solutions.models import Comment, Contribution, Partner, Proposal
-from space.models import Feedback, Guest, PlanStep, SharedItem, SharedProposal, SharedSpace
+from space.models import (
+    Feedback,
+    Guest,
+    Milestone,
+    PlanStep,
+    SharedItem,
+    SharedProposal,
+    SharedSpace,
+)
 from strategy.models import AnalysisItem, Division, StoredScorecard, WhitespaceCell
 
 PUBLIC, PAGE, API, STAFF, TOKEN = "public", "page", "api", "staff", "token"
@@ -396,6 +404,8 @@ POLICY: dict[str, Rule] = {
         Customer, extra=lambda t: t.obj(SharedSpace) and {}, note="404 until the space exists"
     ),
     "space/steps/<int:pk>/status/": page(PlanStep),
+    "space/steps/<int:pk>/delete/": page(PlanStep),
+    "space/milestones/<int:pk>/delete/": page(Milestone),
     "space/proposals/<int:pk>/unshare/": page(SharedProposal),
     "space/proposals/<int:pk>/attachment/": page(SharedProposal),
     "space/guests/<int:pk>/revoke/": page(Guest),
