@@ -24,11 +24,17 @@ def fold_char(char: str) -> str:
 
 def fold(text: str | None) -> str:
     """`text` without case and accents: "Schröder" → "schroder", "Straße" → "strasse"."""
+    if not text:
+        return ""
+    if text.isascii():  # the common case: only the case to fold, one character for one
+        return text.lower()
     return "".join(fold_char(char) for char in text or "")
 
 
 def fold_with_map(text: str) -> tuple[str, list[int]]:
     """The folded text and, for each of its characters, the index of the original one."""
+    if text.isascii():
+        return text.lower(), list(range(len(text)))
     folded: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
