@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from accounts.models import Area, Notification, User
 from accounts.services import notify
@@ -23,6 +24,22 @@ from insights.models import (
     PlanSection,
     PlanSectionRevision,
 )
+
+# Review verdicts as whole sentences for the translators, worded per reader (notify()).
+PLAN_VERDICTS = {
+    True: gettext_noop("%(person)s approved the account plan of %(customer)s."),
+    False: gettext_noop("%(person)s requested changes to the account plan of %(customer)s."),
+}
+SECTION_VERDICTS = {
+    True: gettext_noop("%(person)s approved “%(section)s” in the account plan of %(customer)s."),
+    False: gettext_noop(
+        "%(person)s requested changes to “%(section)s” in the account plan of %(customer)s."
+    ),
+}
+
+
+def _with_comment(sentence: str, comment: str) -> str:
+    return f"{sentence} {comment}" if comment else sentence
 
 
 @transaction.atomic
@@ -90,7 +107,10 @@ def submit_plan(customer: Customer, *, by: User, comment: str = "") -> AccountPl
     notify(
         managers_of(customer.pk),
         kind=Notification.Kind.PLAN_REVIEW,
-        message=f"{by.display_name} submitted the account plan of {customer.name} for review.",
+        message=lambda: (
+            gettext("%(person)s submitted the account plan of %(customer)s for review.")
+            % {"person": by.display_name, "customer": customer.name}
+        ),
         url=reverse("insights:plan", args=[customer.pk]),
         customer_id=customer.pk,
     )
@@ -124,12 +144,13 @@ def review_plan(customer: Customer, *, by: User, approve: bool, comment: str = "
         PlanReviewEvent.Action.APPROVED if approve else PlanReviewEvent.Action.CHANGES_REQUESTED
     )
     PlanReviewEvent.objects.create(plan=plan, action=action, by=by, at=now, comment=comment)
-    verdict = "approved" if approve else "requested changes to"
+    verdict = PLAN_VERDICTS[approve]
     notify(
         [customer.lead],
         kind=Notification.Kind.PLAN_REVIEW,
-        message=f"{by.display_name} {verdict} the account plan of {customer.name}."
-        + (f" {comment}" if comment else ""),
+        message=lambda: _with_comment(
+            gettext(verdict) % {"person": by.display_name, "customer": customer.name}, comment
+        ),
         url=reverse("insights:plan", args=[customer.pk]),
         customer_id=customer.pk,
     )
@@ -343,8 +364,12 @@ def submit_plan_section(section: PlanSection, *, by: User, comment: str = "") ->
     notify(
         [user for user in told if user.pk != by.pk],
         kind=Notification.Kind.PLAN_REVIEW,
-        message=f"{by.display_name} submitted “{section.title}” in the account plan of "
-        f"{customer.name} for review.",
+        message=lambda: (
+            gettext(
+                "%(person)s submitted “%(section)s” in the account plan of %(customer)s for review."
+            )
+            % {"person": by.display_name, "section": section.title, "customer": customer.name}
+        ),
         url=reverse("insights:plan", args=[customer.pk]) + f"#section-{section.pk}",
         customer_id=customer.pk,
     )
@@ -381,12 +406,15 @@ def review_plan_section(
     )
     _section_event(section, action=action, by=by, at=now, comment=comment)
     customer = section.customer
-    verdict = "approved" if approve else "requested changes to"
+    verdict = SECTION_VERDICTS[approve]
     notify(
         [u for u in (customer.lead, section.submitted_by) if u is not None and u.pk != by.pk],
         kind=Notification.Kind.PLAN_REVIEW,
-        message=f"{by.display_name} {verdict} “{section.title}” in the account plan of "
-        f"{customer.name}." + (f" {comment}" if comment else ""),
+        message=lambda: _with_comment(
+            gettext(verdict)
+            % {"person": by.display_name, "section": section.title, "customer": customer.name},
+            comment,
+        ),
         url=reverse("insights:plan", args=[customer.pk]) + f"#section-{section.pk}",
         customer_id=customer.pk,
     )
@@ -406,7 +434,10 @@ def add_plan_comment(
         notify(
             [customer.lead],
             kind=Notification.Kind.PLAN_REVIEW,
-            message=f"{by.display_name} commented on the account plan of {customer.name}.",
+            message=lambda: (
+                gettext("%(person)s commented on the account plan of %(customer)s.")
+                % {"person": by.display_name, "customer": customer.name}
+            ),
             url=reverse("insights:plan", args=[customer.pk]),
             customer_id=customer.pk,
         )

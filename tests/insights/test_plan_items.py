@@ -526,3 +526,31 @@ def test_the_trash_api_refuses_a_section_written_again_with_409(client, actors, 
     )
     page = client.post(restore, follow=True).content.decode()
     assert "already has a live section" in page
+
+
+def test_plan_review_notifications_read_in_each_recipients_language(actors, engineering):
+    actors.sales_a.language = "de"
+    actors.sales_a.save(update_fields=["language"])
+    actors.spec_a.language = "en"
+    actors.spec_a.save(update_fields=["language"])
+    section = plans.save_plan_section(
+        actors.customer_a, area=engineering, body="Survey", expected_version=0, by=actors.spec_a
+    )
+    plans.submit_plan_section(section, by=actors.spec_a)
+    customer = actors.customer_a.name
+    (submitted,) = Notification.objects.filter(user=actors.sales_a, kind="plan_review")
+    assert submitted.message == (
+        f"{actors.spec_a.display_name} hat „Abschnitt Engineering“ im Kontoplan von {customer} "
+        "zur Prüfung eingereicht."
+    )
+    plans.review_plan_section(section, by=actors.mgr_a, approve=False, comment="More detail.")
+    to_lead = Notification.objects.filter(user=actors.sales_a).latest("pk").message
+    to_author = Notification.objects.filter(user=actors.spec_a).latest("pk").message
+    assert to_lead == (
+        f"{actors.mgr_a.display_name} hat Änderungen an „Abschnitt Engineering“ im Kontoplan von "
+        f"{customer} angefordert. More detail."
+    )
+    assert to_author == (
+        f"{actors.mgr_a.display_name} requested changes to “Engineering section” in the account "
+        f"plan of {customer}. More detail."
+    )
