@@ -329,8 +329,8 @@ def _name_sql(type_: str, fuzzy: bool) -> NameSQL:
     detail_sql, detail_params, names = _detail(source)
     similarity = " + word_similarity(%s, b.folded)" if fuzzy else ""
     close = " OR %s <% b.folded" if fuzzy else ""
-    sql = (  # nosec B608
-        f"best AS (SELECT b.pk, b.at, ((ts_rank(b.sv, {_TSQUERY}){similarity}) + "
+    sql = (
+        f"best AS (SELECT b.pk, b.at, ((ts_rank(b.sv, {_TSQUERY}){similarity}) + "  # nosec B608
         f"CASE WHEN b.folded = %s THEN {EXACT_NAME} "
         f"WHEN starts_with(b.folded, %s) THEN {NAME_PREFIX} ELSE 0.0 END) / "
         f"{_AGE.format(at='b.at')} AS score "
@@ -404,8 +404,8 @@ def _text_sql(type_: str) -> TextSQL:
     detail_sql, detail_params, names = _detail(source)
     tsquery = _TSQUERY
     n = RANK_CANDIDATES
-    sql = (  # nosec B608
-        "few AS (SELECT count(*) <= %s AS yes FROM vis), "
+    sql = (
+        "few AS (SELECT count(*) <= %s AS yes FROM vis), "  # nosec B608
         "walk AS MATERIALIZED (SELECT w.pk, w.at, w.sv "
         f"FROM ({newest_sql}) AS w (pk, at, sv, owner) "
         "WHERE NOT (SELECT yes FROM few) AND w.owner = ANY (ARRAY(SELECT vis.pk FROM vis)) "
