@@ -36,7 +36,7 @@ EXCERPT_CHARS = 600
 @dataclass(frozen=True)
 class BuiltSummary:
     content: dict[str, Any]
-    changes: list[str]
+    changes: list[dict]
     content_hash: str
     previous: AccountSummary | None
 

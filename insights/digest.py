@@ -9,11 +9,14 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.localization import as_user_sees_it
 from accounts.models import User
 from accounts.visibility import managers_by_customer
 from customers.models import Customer
+from insights.document import change_texts
 from insights.models import AccountSummary, DigestDelivery
 
 
@@ -39,7 +42,7 @@ def _send_digests(frequency: str, *, now: dt.datetime) -> int:
         .select_related("customer")
         .order_by("customer__name", "customer_id", "number")
     )
-    changes_by_customer: dict[int, list[str]] = defaultdict(list)
+    changes_by_customer: dict[int, list] = defaultdict(list)
     customers: dict[int, Customer] = {}
     for summary in summaries:
         customers[summary.customer_id] = summary.customer
@@ -80,26 +83,40 @@ def _send_digests(frequency: str, *, now: dt.datetime) -> int:
 
 
 def _digest_email(
-    user: User, accounts: list[Customer], changes: dict[int, list[str]], *, days: int
+    user: User, accounts: list[Customer], changes: dict[int, list], *, days: int
 ) -> EmailMessage:
+    """The digest, worded in the active language (the recipient's)."""
     base = settings.SITE_URL.rstrip("/")
-    period = "Today" if days == 1 else "This week"
-    lines = [f"Hello {user.display_name},", "", f"{period} in your accounts:"]
+    period = _("Today in your accounts:") if days == 1 else _("This week in your accounts:")
+    lines = [_("Hello %(name)s,") % {"name": user.display_name}, "", period]
     for customer in accounts:
         lines += [
             "",
             f"{customer.name}",
             f"{base}{reverse('insights:summary', args=[customer.pk])}",
         ]
-        lines += [f"  - {change}" for change in changes[customer.pk]]
+        lines += [f"  - {change}" for change in change_texts(changes[customer.pk])]
     lines += [
         "",
         "Accord",
-        f"Daily or weekly, and every notification: {base}{reverse('notification-settings')}",
+        _("Daily or weekly, and every notification: %(url)s")
+        % {"url": f"{base}{reverse('notification-settings')}"},
     ]
+    subject = (
+        ngettext(
+            "Daily digest: changes in %(count)s account",
+            "Daily digest: changes in %(count)s accounts",
+            len(accounts),
+        )
+        if days == 1
+        else ngettext(
+            "Weekly digest: changes in %(count)s account",
+            "Weekly digest: changes in %(count)s accounts",
+            len(accounts),
+        )
+    ) % {"count": len(accounts)}
     return EmailMessage(
-        subject=f"[Accord] {'Daily' if days == 1 else 'Weekly'} digest: "
-        f"changes in {len(accounts)} account(s)",
+        subject=f"[Accord] {subject}",
         body="\n".join(lines),
         to=[user.email],
     )

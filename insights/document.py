@@ -2,21 +2,25 @@
 sentences, and the whole summary as markdown (written from templates/insights/summary.md)."""
 
 import json
+from collections.abc import Iterable
+from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.markdown import escape_markdown
 from insights.diffs import items_markdown
 
 # Sections whose items carry an id; "what changed" compares them item by item.
 LIST_SECTIONS = {
-    "strategic_moves": "Strategic move",
-    "goals": "Goal",
-    "highlights": "Dialogue highlight",
-    "key_not_met": "Key stakeholder not met",
-    "open_actions": "Open action item",
-    "proposals": "Proposal",
-    "plan_sections": "Plan section",
+    "strategic_moves": _("Strategic move"),
+    "goals": _("Goal"),
+    "highlights": _("Dialogue highlight"),
+    "key_not_met": _("Key stakeholder not met"),
+    "open_actions": _("Open action item"),
+    "proposals": _("Proposal"),
+    "plan_sections": _("Plan section"),
 }
 
 
@@ -27,41 +31,86 @@ def canonical(data: object) -> str:
 # --- What changed --------------------------------------------------------------------------------
 
 
-def describe_changes(previous: dict | None, current: dict) -> list[str]:
-    """Plain sentences naming what differs between two summaries' content."""
+def describe_changes(previous: dict | None, current: dict) -> list[dict[str, Any]]:
+    """What differs between two summaries' content, stored without words (a key and its
+    values) and worded for each reader by `change_text`."""
     if previous is None:
-        return ["First summary of this account."]
-    changes: list[str] = []
-    for key, noun in LIST_SECTIONS.items():
+        return [_change("first")]
+    changes: list[dict[str, Any]] = []
+    for key in LIST_SECTIONS:
         before = {item["id"]: item for item in previous.get(key, [])}
         after = {item["id"]: item for item in current.get(key, [])}
         for item_id in sorted(after.keys() - before.keys()):
-            changes.append(f"{noun} added: {_label(after[item_id])}")
+            changes.append(_change("added", section=key, label=_label(after[item_id])))
         for item_id in sorted(before.keys() - after.keys()):
-            changes.append(f"{noun} removed: {_label(before[item_id])}")
+            changes.append(_change("removed", section=key, label=_label(before[item_id])))
         for item_id in sorted(after.keys() & before.keys()):
             if canonical(after[item_id]) != canonical(before[item_id]):
-                changes.append(f"{noun} updated: {_label(after[item_id])}")
+                changes.append(_change("updated", section=key, label=_label(after[item_id])))
     if previous.get("business_model") != current.get("business_model"):
-        changes.append("Business model updated.")
+        changes.append(_change("business_model"))
     if previous.get("plan") != current.get("plan"):
-        changes.append(f"Plan review: {current['plan']['status']}.")
+        changes.append(_change("plan", status=current["plan"]["status"]))
     if previous.get("stakeholders_met") != current.get("stakeholders_met"):
-        changes.append("Stakeholder coverage changed.")
+        changes.append(_change("stakeholders"))
     if previous.get("customer") != current.get("customer"):
-        changes.append("Customer record updated.")
+        changes.append(_change("customer"))
     return changes
+
+
+def _change(key: str, **params: Any) -> dict[str, Any]:
+    return {"key": key, "params": params}
 
 
 def _label(item: dict) -> str:
     return str(item.get("title") or item.get("name") or item.get("description") or item["id"])
 
 
+def change_text(change: object) -> str:
+    """One stored "what changed" line in the active language (a line stored as a sentence,
+    before they were stored without words, reads as it is)."""
+    if not isinstance(change, dict):
+        return str(change)
+    key, params = change.get("key"), change.get("params") or {}
+    if key == "first":
+        return gettext("First summary of this account.")
+    if key in ("added", "removed", "updated"):
+        values = {"kind": LIST_SECTIONS.get(params.get("section"), ""), "label": params["label"]}
+        if key == "added":
+            return gettext("%(kind)s added: %(label)s") % values
+        if key == "removed":
+            return gettext("%(kind)s removed: %(label)s") % values
+        return gettext("%(kind)s updated: %(label)s") % values
+    if key == "business_model":
+        return gettext("Business model updated.")
+    if key == "plan":
+        return gettext("Plan review: %(status)s.") % {"status": params.get("status", "")}
+    if key == "stakeholders":
+        return gettext("Stakeholder coverage changed.")
+    if key == "customer":
+        return gettext("Customer record updated.")
+    return str(key)
+
+
+def change_texts(changes: Iterable[object]) -> list[str]:
+    return [change_text(change) for change in changes]
+
+
+def change_codes(changes: Iterable[object]) -> list[dict[str, Any]]:
+    """The lines for machines: each one's stable key and values ("text" for an old sentence)."""
+    return [
+        {"key": c.get("key", ""), "params": c.get("params") or {}}
+        if isinstance(c, dict)
+        else {"key": "text", "params": {}}
+        for c in changes
+    ]
+
+
 # --- The rendered document -----------------------------------------------------------------------
 
 
 def render_summary_markdown(
-    content: dict, *, changes: list[str], previous_number: int | None
+    content: dict, *, changes: list[Any], previous_number: int | None
 ) -> str:
     """The summary as one markdown document (exported as is, and rendered for the page), from
     templates/insights/summary.md; plain-text fields are escaped there, so a title reads as
@@ -83,7 +132,7 @@ def render_summary_markdown(
         "totals": content["action_totals"],
         "plan": plan,
         "approved": plan["last_approved_at"][:10] if plan["last_approved_at"] else "never",
-        "changes": changes,
+        "changes": change_texts(changes),
         "previous_number": previous_number,
     }
     return render_to_string("insights/summary.md", context).rstrip() + "\n"

@@ -24,6 +24,7 @@ from accounts.localization import as_user_sees_it
 from accounts.visibility import users_who_can_see
 from customers.models import Customer, Goal, Problem, Stakeholder
 from dialogue.models import ActionItem, Meeting, PlannedMeeting
+from insights.document import change_texts
 from insights.models import AccountSummary, PrepBrief
 from solutions.models import Contribution, Proposal
 
@@ -201,13 +202,14 @@ def _proposals(customer_id: int, problem_ids: list[int]) -> list[dict[str, Any]]
     ]
 
 
-def _changes(customer: Customer) -> list[str]:
-    """What the account's summaries recorded as changed since the last meeting."""
+def _changes(customer: Customer) -> list:
+    """What the account's summaries recorded as changed since the last meeting (as stored,
+    worded by `present_brief`)."""
     since = customer.last_meeting_at
     summaries = AccountSummary.objects.filter(customer=customer)
     if since is not None:
         summaries = summaries.filter(built_at__gt=since)
-    changes: list[str] = []
+    changes: list = []
     for summary in summaries.order_by("-number")[:10].only("changes"):
         changes += [c for c in summary.changes if c not in changes]
     return changes[:SECTION_LIMIT]
@@ -306,6 +308,7 @@ def present_brief(content: dict[str, Any]) -> dict[str, Any]:
             for p in content.get("proposals", [])
         ],
         "gaps": [_gap(gap) for gap in content.get("gaps", [])],
+        "changes": change_texts(content.get("changes", [])),
     }
 
 

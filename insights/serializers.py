@@ -1,5 +1,6 @@
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Area, User
@@ -8,13 +9,23 @@ from core.api import expected_version
 from customers.models import Goal, Stakeholder
 from customers.serializers import RecordSerializer
 from insights import plans
+from insights.document import change_codes, change_texts
 from insights.forms import ITEM_FIELDS
 from insights.models import AccountSummary, PlanItem
 
 
+class ChangeCodeSerializer(serializers.Serializer):
+    """A "what changed" line for machines: its stable key and values."""
+
+    key = serializers.CharField(max_length=40)
+    params = serializers.DictField()
+
+
 class AccountSummarySerializer(serializers.ModelSerializer):
     content = serializers.JSONField(read_only=True)
-    changes = serializers.ListField(child=serializers.CharField(max_length=1000), read_only=True)
+    # Worded in the caller's language; `change_codes` keeps each line's key and values.
+    changes = serializers.SerializerMethodField()
+    change_codes = serializers.SerializerMethodField()
 
     class Meta:
         model = AccountSummary
@@ -26,11 +37,20 @@ class AccountSummarySerializer(serializers.ModelSerializer):
             "content_hash",
             "built_at",
             "changes",
+            "change_codes",
             "content",
             "markdown",
             "html",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField(max_length=1000)))
+    def get_changes(self, summary: AccountSummary) -> list[str]:
+        return change_texts(summary.changes)
+
+    @extend_schema_field(ChangeCodeSerializer(many=True))
+    def get_change_codes(self, summary: AccountSummary) -> list[dict]:
+        return change_codes(summary.changes)
 
 
 class RebuildAcceptedSerializer(serializers.Serializer):

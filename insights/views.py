@@ -18,6 +18,7 @@ from customers.access import get_customer_for_user, require
 from customers.models import Customer
 from insights import plans, queries, summaries
 from insights.diffs import UNCHANGED, diff_sections
+from insights.document import change_texts
 from insights.forms import (
     DiffForm,
     ExportForm,
@@ -111,6 +112,8 @@ def summary_history(request: HttpRequest, pk: int) -> HttpResponse:
         request.GET.get("page")
     )
     numbers = [s.number for s in page]
+    for version in page:
+        version.change_lines = change_texts(version.changes)  # in the reader's language
     return render(
         request,
         "insights/history.html",

@@ -2,6 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from accounts.models import Area
 from customers.models import Customer, Goal, Stakeholder
@@ -13,7 +14,7 @@ from insights.builder import (
     build_summaries,
     build_summary,
 )
-from insights.document import describe_changes
+from insights.document import change_texts, describe_changes
 from insights.models import AccountSummary, PlanItem, PlanSection
 from solutions.models import Contribution
 from tests import factories
@@ -180,7 +181,7 @@ def test_the_same_input_gives_the_same_hash_and_document(account, now):
     first, second = _build(account, now), _build(account, now)
     assert first.content_hash == second.content_hash
     assert first.markdown == second.markdown
-    assert first.changes == ["First summary of this account."]
+    assert change_texts(first.changes) == ["First summary of this account."]
 
 
 def test_changes_since_the_previous_version_are_named(account, now):
@@ -198,7 +199,7 @@ def test_changes_since_the_previous_version_are_named(account, now):
     )
     factories.GoalFactory(customer=account, title="Enter Norway")
     second = _build(account, now)
-    assert "Goal added: Enter Norway" in second.changes
+    assert "Goal added: Enter Norway" in change_texts(second.changes)
     assert "## What changed since version 1" in second.markdown
     assert second.content_hash != first.content_hash
     assert not second.is_unchanged
@@ -207,7 +208,14 @@ def test_changes_since_the_previous_version_are_named(account, now):
 def test_describe_changes_names_removed_and_updated_items():
     before = {"goals": [{"id": 1, "title": "A"}, {"id": 2, "title": "B"}]}
     after = {"goals": [{"id": 2, "title": "B2"}]}
-    assert describe_changes(before, after) == ["Goal removed: A", "Goal updated: B2"]
+    changes = describe_changes(before, after)
+    assert changes == [
+        {"key": "removed", "params": {"section": "goals", "label": "A"}},
+        {"key": "updated", "params": {"section": "goals", "label": "B2"}},
+    ]
+    assert change_texts(changes) == ["Goal removed: A", "Goal updated: B2"]
+    with translation.override("de"):
+        assert change_texts(changes) == ["Ziel entfernt: A", "Ziel aktualisiert: B2"]
 
 
 def test_query_count_does_not_grow_with_the_account(account, now, django_assert_num_queries):
@@ -411,7 +419,7 @@ def test_a_batch_keeps_each_customers_limits_orderings_and_previous_version(acto
     assert [s["title"] for s in content["plan_sections"]] == ["Strategy"]
     assert content["plan"] == {"status": "Draft", "last_approved_at": None}
     assert hot.previous.number == 2
-    assert hot.changes == ["Goal added: Newest goal"]
+    assert change_texts(hot.changes) == ["Goal added: Newest goal"]
     assert small.is_unchanged
     assert full.previous is None
     assert "Beta meeting" not in full.markdown
@@ -437,7 +445,7 @@ def test_a_customer_without_records_gets_empty_sections(accounts, now):
         "plan": {"status": "Draft", "last_approved_at": None},
         "plan_sections": [],
     }
-    assert built.changes == ["First summary of this account."]
+    assert change_texts(built.changes) == ["First summary of this account."]
     assert built.previous is None
     assert "_No goals recorded yet._" in built.markdown
     assert "0 meetings: 0 positive, 0 neutral, 0 negative." in built.markdown

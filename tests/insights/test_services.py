@@ -14,6 +14,7 @@ from customers import changes
 from customers import services as customer_services
 from customers.models import Customer, Goal
 from insights import digest, plans, summaries
+from insights.document import change_texts
 from insights.models import (
     AccountPlan,
     AccountSummary,
@@ -62,7 +63,7 @@ def test_an_edit_creates_a_new_numbered_version_with_its_changes(actors):
     summaries.rebuild_summary(customer.pk)
     latest = AccountSummary.objects.filter(customer=customer).order_by("-number").first()
     assert latest.number == 2
-    assert latest.changes == ["Goal added: Enter Norway"]
+    assert change_texts(latest.changes) == ["Goal added: Enter Norway"]
 
 
 def test_an_edit_during_the_build_keeps_the_customer_dirty(actors, monkeypatch):
