@@ -78,10 +78,12 @@ class PlanStepViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
     """Steps of the mutual action plans the caller can see; the lead, managers and admins
-    create and edit them (a stale `version` answers 409)."""
+    create, edit (a stale `version` answers 409) and delete them (into the account's trash,
+    restorable for 30 days; guests no longer see a deleted step)."""
 
     serializer_class = PlanStepSerializer
 
@@ -113,6 +115,9 @@ class PlanStepViewSet(
         version = expected_version(serializer, data)
         services.update_step(step, expected_version=version, changes=data)
         serializer.instance = self.get_queryset().get(pk=step.pk)
+
+    def perform_destroy(self, instance: PlanStep) -> None:
+        services.delete_step(instance, by=self.request.user)
 
     @extend_schema(
         request=None,

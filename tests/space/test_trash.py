@@ -109,3 +109,20 @@ def test_only_those_who_curate_the_space_delete(client, actors, shared, mileston
     client.force_login(actors.mgr_a)
     client.post(reverse("space:delete-step", args=[shared.step.pk]))
     assert PlanStep._base_manager.get(pk=shared.step.pk).deleted_by == actors.mgr_a
+
+
+def test_the_api_deletes_a_step_into_the_trash(actors, shared):
+    url = f"/api/space-steps/{shared.step.pk}/"
+    assert api_as(actors.spec_a).delete(url).status_code == 403
+    assert api_as(actors.outsider).delete(url).status_code == 404
+    assert api_as(actors.sales_a).delete(url).status_code == 204
+    assert api_as(actors.sales_a).get(url).status_code == 404
+    (item,) = trash.deleted_records(actors.customer_a)
+    assert (item.kind, item.record.pk, item.deleted_by) == (
+        "space-steps",
+        shared.step.pk,
+        actors.sales_a,
+    )
+    restore = f"/api/customers/{actors.customer_a.pk}/trash/space-steps/{shared.step.pk}/restore/"
+    assert api_as(actors.sales_a).post(restore).status_code == 200
+    assert api_as(actors.sales_a).get(url).status_code == 200
