@@ -283,8 +283,10 @@ def disable_endpoint(endpoint: WebhookEndpoint) -> None:
     notify(
         [endpoint.owner],
         kind=Notification.Kind.OTHER,
-        message=_("Your webhook to %(url)s failed for a day and was switched off.")
-        % {"url": endpoint.url},
+        message=lambda: (
+            _("Your webhook to %(url)s failed for a day and was switched off.")
+            % {"url": endpoint.url}
+        ),
         url=f"/integrations/webhooks/{endpoint.pk}/",
     )
 

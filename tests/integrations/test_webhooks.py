@@ -553,3 +553,14 @@ def test_an_admin_switches_anyones_endpoint_on_again(actors, client):
     assert (response.status_code, response.url) == (302, changelist)
     other.refresh_from_db()
     assert other.is_active
+
+
+def test_a_switched_off_endpoint_tells_its_owner_in_their_language(actors):
+    actors.mgr_a.language = "de"
+    actors.mgr_a.save(update_fields=["language"])
+    switched_off(actors.mgr_a)
+    told = Notification.objects.get(user=actors.mgr_a)
+    assert told.message == (
+        "Ihr Webhook an https://hooks.example.com/in ist einen Tag lang fehlgeschlagen und wurde "
+        "ausgeschaltet."
+    )
