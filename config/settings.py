@@ -15,6 +15,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -704,8 +705,8 @@ TIMELINE_CHANGE_SOURCES = ["space.queries.change_source"]
 # Apps above integrity put their records in the account's trash: URL slug -> model, the path
 # from it to its customer, and what the trash page calls it.
 TRASH_KINDS = {
-    "space-steps": ("space.models.PlanStep", "space__customer", "Shared plan step"),
-    "space-milestones": ("space.models.Milestone", "space__customer", "Shared plan milestone"),
+    "space-steps": ("space.models.PlanStep", "space__customer", _("Shared plan step")),
+    "space-milestones": ("space.models.Milestone", "space__customer", _("Shared plan milestone")),
 }
 # Webhooks: targets on private or loopback addresses are refused unless this is on (or an
 # admin allows them for one endpoint); deliveries due for a retry are sent every minute.

@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.softdelete import SoftDeletable
@@ -55,23 +56,23 @@ TRASHABLE: dict[str, type[models.Model]] = {
     "plan-sections": PlanSection,
     "plan-items": PlanItem,
 }
-KIND_LABELS = {
-    "meetings": "Meeting",
-    "proposals": "Proposal",
-    "comments": "Comment",
-    "contributions": "Contribution",
-    "goals": "Goal",
-    "problems": "Problem",
-    "stakeholders": "Stakeholder",
-    "action-items": "Action item",
-    "moves": "Strategic move",
-    "options": "Option",
-    "processes": "Process",
-    "steps": "Process step",
-    "divisions": "Division",
-    "analysis-items": "SWOT/PESTLE item",
-    "plan-sections": "Plan section",
-    "plan-items": "Plan item",
+KIND_LABELS: dict[str, object] = {
+    "meetings": gettext_lazy("Meeting"),
+    "proposals": gettext_lazy("Proposal"),
+    "comments": gettext_lazy("Comment"),
+    "contributions": gettext_lazy("Contribution"),
+    "goals": gettext_lazy("Goal"),
+    "problems": gettext_lazy("Problem"),
+    "stakeholders": gettext_lazy("Stakeholder"),
+    "action-items": gettext_lazy("Action item"),
+    "moves": gettext_lazy("Strategic move"),
+    "options": gettext_lazy("Option"),
+    "processes": gettext_lazy("Process"),
+    "steps": gettext_lazy("Process step"),
+    "divisions": gettext_lazy("Division"),
+    "analysis-items": gettext_lazy("SWOT/PESTLE item"),
+    "plan-sections": gettext_lazy("Plan section"),
+    "plan-items": gettext_lazy("Plan item"),
 }
 # The path from each kind to its customer, and what the trash page shows with its label.
 CUSTOMER_PATH = {ProcessStep: "process__customer", Contribution: "proposal__customer"}
@@ -102,7 +103,7 @@ class DeletedRecord:
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
+        return str(KIND_LABELS[self.kind])
 
 
 def kind_of(record: models.Model) -> str:

@@ -126,3 +126,13 @@ def test_the_api_deletes_a_step_into_the_trash(actors, shared):
     restore = f"/api/customers/{actors.customer_a.pk}/trash/space-steps/{shared.step.pk}/restore/"
     assert api_as(actors.sales_a).post(restore).status_code == 200
     assert api_as(actors.sales_a).get(url).status_code == 200
+
+
+def test_recently_deleted_names_the_kinds_in_the_readers_language(client, actors, shared):
+    actors.sales_a.language = "de"
+    actors.sales_a.save(update_fields=["language"])
+    services.delete_step(shared.step, by=actors.sales_a)
+    client.force_login(actors.sales_a)
+    page = client.get(reverse("integrity:trash", args=[actors.customer_a.pk])).content.decode()
+    assert "<td>Schritt des gemeinsamen Plans</td>" in page
+    assert "die Schritte und Meilensteine des gemeinsamen Plans" in page
