@@ -10,10 +10,11 @@ plan-quality component reads the same function.
 import datetime as dt
 from dataclasses import asdict, dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise, lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -253,6 +254,30 @@ def _whitespace(customer: Customer, playbook: Playbook) -> list[Criterion]:
     return found
 
 
+def _stored_criterion(criterion: Criterion) -> dict:
+    """A criterion as kept: its words in every language (`criterion_in_language` picks the
+    reader's), the site's language as `label` and `reason`."""
+    texts = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            try:
+                texts[language] = {"label": str(criterion.label), "reason": str(criterion.reason)}
+            except (KeyError, TypeError, ValueError):
+                continue  # a broken translation: that language's readers get the site's
+    with translation.override(settings.LANGUAGE_CODE):
+        default = {"label": str(criterion.label), "reason": str(criterion.reason)}
+    return {**asdict(criterion), **default, "texts": texts}
+
+
+def criterion_in_language(stored: dict) -> dict:
+    """A stored criterion worded in the active language (one stored before its words were kept
+    in every language reads as it is)."""
+    texts = stored.get("texts") or {}
+    language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    words = texts.get(language) or {}
+    return {k: v for k, v in {**stored, **words}.items() if k != "texts"}
+
+
 def store_scorecard(customer_id: int, *, now: dt.datetime | None = None) -> StoredScorecard | None:
     """Compute and keep the account's scorecard and value at stake (idempotent: the last write
     wins)."""
@@ -264,11 +289,7 @@ def store_scorecard(customer_id: int, *, now: dt.datetime | None = None) -> Stor
     values = {
         "playbook": card.playbook if card else None,
         "percent": card.percent if card else None,
-        "criteria": [
-            {**asdict(c), "label": str(c.label), "reason": str(c.reason)} for c in card.criteria
-        ]
-        if card
-        else [],
+        "criteria": [_stored_criterion(c) for c in card.criteria] if card else [],
         "open_value": value.open_value,
         "weighted_value": value.weighted_value,
         "installed_value": value.installed_value,

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
@@ -23,6 +24,7 @@ from strategy.models import (
     StoredScorecard,
     WhitespaceCell,
 )
+from strategy.scorecards import criterion_in_language
 
 LINKS = {
     "head": Stakeholder,
@@ -203,7 +205,22 @@ class PlaybookSerializer(serializers.ModelSerializer):
         fields = ["id", *PLAYBOOK_FIELDS]
 
 
+class CriterionSerializer(serializers.Serializer):
+    key = serializers.CharField(max_length=100)
+    label = serializers.CharField(max_length=300)
+    met = serializers.BooleanField()
+    reason = serializers.CharField(max_length=300)
+    fix_url = serializers.CharField(max_length=300)
+
+
 class ScorecardSerializer(serializers.ModelSerializer):
+    # Worded in the caller's language; `key` is the criterion's stable name.
+    criteria = serializers.SerializerMethodField()
+
+    @extend_schema_field(CriterionSerializer(many=True))
+    def get_criteria(self, scorecard: StoredScorecard) -> list[dict]:
+        return [criterion_in_language(c) for c in scorecard.criteria]
+
     class Meta:
         model = StoredScorecard
         fields = [

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from rest_framework.test import APIClient
 
 from health.scoring import compute_health
 from health.words import reason_texts
@@ -189,3 +190,23 @@ def test_a_plan_section_with_items_but_no_notes_counts_as_written(playbook):
     assert strategy_met() is False  # only a deleted item: not written
     factories.PlanItemFactory(section=strategy)
     assert strategy_met() is True
+
+
+def test_the_stored_scorecard_answers_each_caller_in_their_language(playbook):
+    customer = _customer()
+    refresh_scorecard(customer.pk)
+    stored = StoredScorecard.objects.get(customer=customer)
+    cadence = next(c for c in stored.criteria if c["key"] == "cadence")
+    assert cadence["texts"]["de"]["label"] == "Mindestens alle 30 Tage ein Termin"
+    client = APIClient()
+    client.force_login(customer.lead)
+    url = f"/api/scorecards/{customer.pk}/"
+
+    def cadence_label() -> str:
+        criteria = client.get(url).json()["criteria"]
+        return next(c["label"] for c in criteria if c["key"] == "cadence")
+
+    assert cadence_label() == "A meeting at least every 30 days"
+    customer.lead.language = "de"
+    customer.lead.save(update_fields=["language"])
+    assert cadence_label() == "Mindestens alle 30 Tage ein Termin"
