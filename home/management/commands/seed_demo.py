@@ -6,6 +6,7 @@ from customers import demo as customers_demo
 from dialogue import demo as dialogue_demo
 from health import demo as health_demo
 from insights import demo as insights_demo
+from mailin import demo as mailin_demo
 from solutions import demo as solutions_demo
 from space import demo as space_demo
 from strategy import demo as strategy_demo
@@ -24,6 +25,7 @@ class Command(BaseCommand):
                 solutions_demo,
                 space_demo,
                 strategy_demo,
+                mailin_demo,
                 health_demo,
                 insights_demo,
             ):
