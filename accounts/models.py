@@ -17,10 +17,16 @@ from core.validators import validate_single_line
 class Area(models.Model):
     """An internal area of expertise: engineering, finance, logistics, legal, ..."""
 
-    name = models.CharField(max_length=80, unique=True, validators=[validate_single_line])
-    description = models.CharField(max_length=300, blank=True, validators=[validate_single_line])
+    name = models.CharField(
+        max_length=80, unique=True, validators=[validate_single_line], verbose_name=_("name")
+    )
+    description = models.CharField(
+        max_length=300, blank=True, validators=[validate_single_line], verbose_name=_("description")
+    )
 
     class Meta:
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -41,9 +47,16 @@ class User(AbstractUser):
     last_name = models.CharField(
         _("last name"), max_length=150, blank=True, validators=[validate_single_line]
     )
-    role = models.CharField(max_length=20, choices=Role, default=Role.SALESPERSON)
+    role = models.CharField(
+        max_length=20, choices=Role, default=Role.SALESPERSON, verbose_name=_("role")
+    )
     area = models.ForeignKey(
-        Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="users"
+        Area,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="users",
+        verbose_name=_("area"),
     )
 
     class DigestFrequency(models.TextChoices):
@@ -51,10 +64,15 @@ class User(AbstractUser):
         WEEKLY = "weekly", _("Weekly")
 
     # Raised when two-factor is switched on or off: every other session and API token ends.
-    credentials_epoch = models.PositiveIntegerField(default=0, editable=False)
+    credentials_epoch = models.PositiveIntegerField(
+        default=0, editable=False, verbose_name=_("credentials epoch")
+    )
     # How often the digest of changes in the user's accounts is emailed.
     digest_frequency = models.CharField(
-        max_length=10, choices=DigestFrequency, default=DigestFrequency.WEEKLY
+        max_length=10,
+        choices=DigestFrequency,
+        default=DigestFrequency.WEEKLY,
+        verbose_name=_("digest frequency"),
     )
     # Empty until chosen: the deployment's TIME_ZONE, and the browser's language.
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
@@ -65,6 +83,8 @@ class User(AbstractUser):
     objects = UserManager()
 
     class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         ordering = ["username"]
 
     def __str__(self) -> str:
@@ -151,15 +171,26 @@ class User(AbstractUser):
 class Team(models.Model):
     """A sales team: a manager and the people whose accounts they review."""
 
-    name = models.CharField(max_length=100, unique=True, validators=[validate_single_line])
+    name = models.CharField(
+        max_length=100, unique=True, validators=[validate_single_line], verbose_name=_("name")
+    )
     manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="managed_teams"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="managed_teams",
+        verbose_name=_("manager"),
     )
     members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="TeamMember", related_name="teams", blank=True
+        settings.AUTH_USER_MODEL,
+        through="TeamMember",
+        related_name="teams",
+        blank=True,
+        verbose_name=_("members"),
     )
 
     class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -167,12 +198,19 @@ class Team(models.Model):
 
 
 class TeamMember(models.Model):
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="team_members")
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="team_members", verbose_name=_("team")
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="team_memberships",
+        verbose_name=_("user"),
     )
 
     class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
         constraints = [
             models.UniqueConstraint(fields=["team", "user"], name="unique_team_member"),
         ]
@@ -190,15 +228,25 @@ class AccountMembership(models.Model):
         VIEWER = "viewer", _("Viewer")
 
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="memberships"
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("customer"),
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="account_memberships",
+        verbose_name=_("user"),
     )
-    role = models.CharField(max_length=20, choices=Role, default=Role.SPECIALIST)
-    created_at = models.DateTimeField(auto_now_add=True)
+    role = models.CharField(
+        max_length=20, choices=Role, default=Role.SPECIALIST, verbose_name=_("role")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("account membership")
+        verbose_name_plural = _("account memberships")
         constraints = [
             models.UniqueConstraint(fields=["customer", "user"], name="unique_account_member"),
             models.UniqueConstraint(
@@ -226,23 +274,29 @@ class Notification(models.Model):
         OTHER = "other", _("Other")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("user"),
     )
-    kind = models.CharField(max_length=30, choices=Kind, default=Kind.OTHER)
+    kind = models.CharField(max_length=30, choices=Kind, default=Kind.OTHER, verbose_name=_("kind"))
     customer = models.ForeignKey(
         "customers.Customer",
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="notifications",
+        verbose_name=_("customer"),
     )
-    message = models.CharField(max_length=300)
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
+    message = models.CharField(max_length=300, verbose_name=_("message"))
+    url = models.CharField(max_length=300, blank=True, verbose_name=_("url"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    read_at = models.DateTimeField(null=True, blank=True, verbose_name=_("read at"))
+    emailed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("emailed at"))
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
 
@@ -262,12 +316,19 @@ class NotificationPreference(models.Model):
         OFF = "off", _("Off")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+        verbose_name=_("user"),
     )
-    kind = models.CharField(max_length=30, choices=Notification.Kind)
-    delivery = models.CharField(max_length=10, choices=Delivery, default=Delivery.EMAIL)
+    kind = models.CharField(max_length=30, choices=Notification.Kind, verbose_name=_("kind"))
+    delivery = models.CharField(
+        max_length=10, choices=Delivery, default=Delivery.EMAIL, verbose_name=_("delivery")
+    )
 
     class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
         constraints = [
             models.UniqueConstraint(fields=["user", "kind"], name="unique_notification_preference")
         ]
@@ -285,20 +346,27 @@ class ApiToken(models.Model):
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("user"),
     )
-    key_hash = models.CharField(max_length=64, unique=True)
+    key_hash = models.CharField(max_length=64, unique=True, verbose_name=_("key hash"))
     # The key's first characters, so the owner can tell their tokens apart.
-    prefix = models.CharField(max_length=8)
-    name = models.CharField(max_length=100, blank=True, validators=[validate_single_line])
+    prefix = models.CharField(max_length=8, verbose_name=_("prefix"))
+    name = models.CharField(
+        max_length=100, blank=True, validators=[validate_single_line], verbose_name=_("name")
+    )
     # The user's credential_stamp() when the token was issued.
-    stamp = models.CharField(max_length=64)
-    is_mfa_verified = models.BooleanField(default=False)
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    stamp = models.CharField(max_length=64, verbose_name=_("stamp"))
+    is_mfa_verified = models.BooleanField(default=False, verbose_name=_("is mfa verified"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    expires_at = models.DateTimeField(verbose_name=_("expires at"))
+    last_used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last used at"))
 
     class Meta:
+        verbose_name = _("api token")
+        verbose_name_plural = _("api tokens")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["user", "expires_at"])]
 

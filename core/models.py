@@ -33,31 +33,37 @@ class AuditEvent(models.Model):
         GUEST_REVOKED = "guest_revoked", _("Guest access revoked")
         GUEST_ACTION = "guest_action", _("Action by a customer guest")
 
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    action = models.CharField(max_length=30, choices=Action)
+    created_at = models.DateTimeField(
+        auto_now_add=True, db_index=True, verbose_name=_("created at")
+    )
+    action = models.CharField(max_length=30, choices=Action, verbose_name=_("action"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("actor"),
     )
     # The name typed at a failed sign-in may not match any user; kept escaped, max 150 chars.
-    username = models.CharField(max_length=150, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    request_id = models.CharField(max_length=32, blank=True)
+    username = models.CharField(max_length=150, blank=True, verbose_name=_("username"))
+    ip_address = models.GenericIPAddressField(null=True, blank=True, verbose_name=_("ip address"))
+    request_id = models.CharField(max_length=32, blank=True, verbose_name=_("request id"))
     customer = models.ForeignKey(
         "customers.Customer",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("customer"),
     )
-    object_type = models.CharField(max_length=100, blank=True)
-    object_id = models.CharField(max_length=64, blank=True)
-    detail = models.CharField(max_length=300, blank=True)
+    object_type = models.CharField(max_length=100, blank=True, verbose_name=_("object type"))
+    object_id = models.CharField(max_length=64, blank=True, verbose_name=_("object id"))
+    detail = models.CharField(max_length=300, blank=True, verbose_name=_("detail"))
 
     class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["customer", "-created_at"]),

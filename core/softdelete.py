@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class LiveManager(models.Manager):
@@ -26,7 +27,9 @@ class SoftDeletable(models.Model):
     the apps delete.
     """
 
-    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deleted_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("deleted at")
+    )
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -34,6 +37,7 @@ class SoftDeletable(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
+        verbose_name=_("deleted by"),
     )
 
     class Meta:

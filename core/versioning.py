@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db import models, transaction
 from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 
 
 class StaleVersion(Exception):
@@ -21,7 +22,7 @@ class StaleVersion(Exception):
 
 
 class VersionedModel(models.Model):
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False, verbose_name=_("version"))
 
     class Meta:
         abstract = True

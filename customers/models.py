@@ -30,32 +30,59 @@ class Customer(VersionedModel):
         AMBER = "amber", _("Amber")
         RED = "red", _("Red")
 
-    name = models.CharField(max_length=200, validators=[validate_single_line])
-    industry = models.CharField(max_length=100, blank=True, validators=[validate_single_line])
-    website = models.URLField(max_length=300, blank=True, validators=[http_url])
-    size = models.CharField(max_length=20, choices=Size, blank=True)
-    description = models.TextField(max_length=5000, blank=True)
-    lead = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="led_customers"
+    name = models.CharField(
+        max_length=200, validators=[validate_single_line], verbose_name=_("name")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    industry = models.CharField(
+        max_length=100, blank=True, validators=[validate_single_line], verbose_name=_("industry")
+    )
+    website = models.URLField(
+        max_length=300, blank=True, validators=[http_url], verbose_name=_("website")
+    )
+    size = models.CharField(max_length=20, choices=Size, blank=True, verbose_name=_("size"))
+    description = models.TextField(max_length=5000, blank=True, verbose_name=_("description"))
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="led_customers",
+        verbose_name=_("lead"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     # Bumped by every change to the account's records; the summary records the one it was built on.
-    data_version = models.PositiveBigIntegerField(default=1, editable=False)
+    data_version = models.PositiveBigIntegerField(
+        default=1, editable=False, verbose_name=_("data version")
+    )
     # Set when a change needs a summary rebuild, cleared by the build of that data version.
-    summary_dirty_since = models.DateTimeField(null=True, blank=True, editable=False)
+    summary_dirty_since = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("summary dirty since")
+    )
     # The change feed's bookkeeping (customers/changes.py): when the last publish was sent and
     # not yet taken by a consumer, the data version it covered, and when the sweep may next
     # publish the account (after a consumer gave up on it for a while).
-    changes_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
-    changes_queued_version = models.PositiveBigIntegerField(default=0, editable=False)
-    changes_sweep_after = models.DateTimeField(null=True, blank=True, editable=False)
+    changes_queued_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("changes queued at")
+    )
+    changes_queued_version = models.PositiveBigIntegerField(
+        default=0, editable=False, verbose_name=_("changes queued version")
+    )
+    changes_sweep_after = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("changes sweep after")
+    )
     # Denormalized for the dashboard's sorting; refreshed by the summary and health jobs.
-    health_score = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
-    health_band = models.CharField(max_length=10, choices=HealthBand, blank=True, editable=False)
-    health_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
-    last_meeting_at = models.DateTimeField(null=True, blank=True, editable=False)
+    health_score = models.PositiveSmallIntegerField(
+        null=True, blank=True, editable=False, verbose_name=_("health score")
+    )
+    health_band = models.CharField(
+        max_length=10, choices=HealthBand, blank=True, editable=False, verbose_name=_("health band")
+    )
+    health_updated_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("health updated at")
+    )
+    last_meeting_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("last meeting at")
+    )
 
     objects = CustomerQuerySet.as_manager()
     history = HistoricalRecords(
@@ -74,6 +101,8 @@ class Customer(VersionedModel):
     )
 
     class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
         ordering = ["name"]
         indexes = [
             models.Index(fields=["lead", "name"]),
@@ -93,9 +122,11 @@ class CustomerOwnedQuerySet(models.QuerySet):
 class CustomerOwned(VersionedModel):
     """A record that belongs to one customer's account and is visible with it."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="+", verbose_name=_("customer")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = CustomerOwnedQuerySet.as_manager()
 
@@ -122,17 +153,28 @@ class BusinessModel(CustomerOwned):
     """The customer's Business Model Canvas."""
 
     customer = models.OneToOneField(
-        Customer, on_delete=models.CASCADE, related_name="business_model"
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="business_model",
+        verbose_name=_("customer"),
     )
-    value_proposition = models.TextField(max_length=5000, blank=True)
-    customer_segments = models.TextField(max_length=5000, blank=True)
-    channels = models.TextField(max_length=5000, blank=True)
-    customer_relationships = models.TextField(max_length=5000, blank=True)
-    revenue_streams = models.TextField(max_length=5000, blank=True)
-    key_resources = models.TextField(max_length=5000, blank=True)
-    key_activities = models.TextField(max_length=5000, blank=True)
-    key_partners = models.TextField(max_length=5000, blank=True)
-    cost_structure = models.TextField(max_length=5000, blank=True)
+    value_proposition = models.TextField(
+        max_length=5000, blank=True, verbose_name=_("value proposition")
+    )
+    customer_segments = models.TextField(
+        max_length=5000, blank=True, verbose_name=_("customer segments")
+    )
+    channels = models.TextField(max_length=5000, blank=True, verbose_name=_("channels"))
+    customer_relationships = models.TextField(
+        max_length=5000, blank=True, verbose_name=_("customer relationships")
+    )
+    revenue_streams = models.TextField(
+        max_length=5000, blank=True, verbose_name=_("revenue streams")
+    )
+    key_resources = models.TextField(max_length=5000, blank=True, verbose_name=_("key resources"))
+    key_activities = models.TextField(max_length=5000, blank=True, verbose_name=_("key activities"))
+    key_partners = models.TextField(max_length=5000, blank=True, verbose_name=_("key partners"))
+    cost_structure = models.TextField(max_length=5000, blank=True, verbose_name=_("cost structure"))
 
     history = HistoricalRecords()
 
@@ -147,6 +189,10 @@ class BusinessModel(CustomerOwned):
         "cost_structure",
         "revenue_streams",
     )
+
+    class Meta:
+        verbose_name = _("business model")
+        verbose_name_plural = _("business models")
 
     def __str__(self) -> str:
         return f"Business model of customer {self.customer_id}"
@@ -169,17 +215,30 @@ class StrategicMove(DeletableCustomerOwned):
         DONE = "done", _("Done")
         ABANDONED = "abandoned", _("Abandoned")
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="strategic_moves")
-    title = models.CharField(max_length=200, validators=[validate_single_line])
-    kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER)
-    description = models.TextField(max_length=10000, blank=True)
-    horizon_on = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=20, choices=Status, default=Status.ANNOUNCED)
-    source = models.CharField(max_length=300, blank=True, validators=[validate_single_line])
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="strategic_moves",
+        verbose_name=_("customer"),
+    )
+    title = models.CharField(
+        max_length=200, validators=[validate_single_line], verbose_name=_("title")
+    )
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER, verbose_name=_("kind"))
+    description = models.TextField(max_length=10000, blank=True, verbose_name=_("description"))
+    horizon_on = models.DateField(null=True, blank=True, verbose_name=_("horizon on"))
+    status = models.CharField(
+        max_length=20, choices=Status, default=Status.ANNOUNCED, verbose_name=_("status")
+    )
+    source = models.CharField(
+        max_length=300, blank=True, validators=[validate_single_line], verbose_name=_("source")
+    )
 
     history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
+        verbose_name = _("strategic move")
+        verbose_name_plural = _("strategic moves")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -192,23 +251,39 @@ class Goal(DeletableCustomerOwned):
         ACHIEVED = "achieved", _("Achieved")
         DROPPED = "dropped", _("Dropped")
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="goals")
-    title = models.CharField(max_length=200, validators=[validate_single_line])
-    description = models.TextField(max_length=10000, blank=True)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="goals", verbose_name=_("customer")
+    )
+    title = models.CharField(
+        max_length=200, validators=[validate_single_line], verbose_name=_("title")
+    )
+    description = models.TextField(max_length=10000, blank=True, verbose_name=_("description"))
     priority = models.PositiveSmallIntegerField(
-        default=2, validators=[MinValueValidator(1), MaxValueValidator(3)]
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(3)],
+        verbose_name=_("priority"),
     )
-    target_on = models.DateField(null=True, blank=True)
-    metric = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
-    status = models.CharField(max_length=20, choices=Status, default=Status.ACTIVE)
+    target_on = models.DateField(null=True, blank=True, verbose_name=_("target on"))
+    metric = models.CharField(
+        max_length=200, blank=True, validators=[validate_single_line], verbose_name=_("metric")
+    )
+    status = models.CharField(
+        max_length=20, choices=Status, default=Status.ACTIVE, verbose_name=_("status")
+    )
     confirmed = models.BooleanField(
-        default=False, help_text=_("The customer has said this themselves.")
+        default=False,
+        help_text=_("The customer has said this themselves."),
+        verbose_name=_("confirmed"),
     )
-    source = models.CharField(max_length=300, blank=True, validators=[validate_single_line])
+    source = models.CharField(
+        max_length=300, blank=True, validators=[validate_single_line], verbose_name=_("source")
+    )
 
     history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
         ordering = ["priority", "title"]
         constraints = [
             models.CheckConstraint(
@@ -232,15 +307,25 @@ class Option(DeletableCustomerOwned):
         STRATEGIC = "strategic", _("Strategic")
         OPERATIONAL = "operational", _("Operational")
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="options")
-    kind = models.CharField(max_length=20, choices=Kind, default=Kind.STRATEGIC)
-    title = models.CharField(max_length=200, validators=[validate_single_line])
-    description = models.TextField(max_length=10000, blank=True)
-    serves_goals = models.ManyToManyField(Goal, related_name="options", blank=True)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="options", verbose_name=_("customer")
+    )
+    kind = models.CharField(
+        max_length=20, choices=Kind, default=Kind.STRATEGIC, verbose_name=_("kind")
+    )
+    title = models.CharField(
+        max_length=200, validators=[validate_single_line], verbose_name=_("title")
+    )
+    description = models.TextField(max_length=10000, blank=True, verbose_name=_("description"))
+    serves_goals = models.ManyToManyField(
+        Goal, related_name="options", blank=True, verbose_name=_("serves goals")
+    )
 
     history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
         ordering = ["kind", "title"]
 
     def __str__(self) -> str:
@@ -250,30 +335,41 @@ class Option(DeletableCustomerOwned):
 class Process(DeletableCustomerOwned):
     """One of the customer's value-generation processes."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="processes")
-    name = models.CharField(max_length=200, validators=[validate_single_line])
-    description = models.TextField(max_length=10000, blank=True)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="processes", verbose_name=_("customer")
+    )
+    name = models.CharField(
+        max_length=200, validators=[validate_single_line], verbose_name=_("name")
+    )
+    description = models.TextField(max_length=10000, blank=True, verbose_name=_("description"))
 
     history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
+        verbose_name = _("process")
         ordering = ["name"]
-        verbose_name_plural = "processes"
+        verbose_name_plural = _("processes")
 
     def __str__(self) -> str:
         return self.name
 
 
 class ProcessStep(SoftDeletable, VersionedModel):
-    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="steps")
-    position = models.PositiveSmallIntegerField()
-    name = models.CharField(max_length=200, validators=[validate_single_line])
-    description = models.TextField(max_length=5000, blank=True)
+    process = models.ForeignKey(
+        Process, on_delete=models.CASCADE, related_name="steps", verbose_name=_("process")
+    )
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"))
+    name = models.CharField(
+        max_length=200, validators=[validate_single_line], verbose_name=_("name")
+    )
+    description = models.TextField(max_length=5000, blank=True, verbose_name=_("description"))
 
     objects = LiveManager()
     history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
+        verbose_name = _("process step")
+        verbose_name_plural = _("process steps")
         ordering = ["process", "position"]
         constraints = [
             models.UniqueConstraint(fields=["process", "position"], name="unique_step_position"),
@@ -297,18 +393,37 @@ class Stakeholder(DeletableCustomerOwned):
         NEUTRAL = "neutral", _("Neutral")
         DETRACTOR = "detractor", _("Detractor")
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="stakeholders")
-    name = models.CharField(max_length=200, validators=[validate_single_line])
-    title = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
-    email = models.EmailField(max_length=254, blank=True)
-    phone = models.CharField(max_length=40, blank=True, validators=[validate_single_line])
-    buying_role = models.CharField(max_length=20, choices=BuyingRole, default=BuyingRole.USER)
-    influence = models.PositiveSmallIntegerField(
-        default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="stakeholders", verbose_name=_("customer")
     )
-    attitude = models.CharField(max_length=20, choices=Attitude, default=Attitude.NEUTRAL)
+    name = models.CharField(
+        max_length=200, validators=[validate_single_line], verbose_name=_("name")
+    )
+    title = models.CharField(
+        max_length=200, blank=True, validators=[validate_single_line], verbose_name=_("title")
+    )
+    email = models.EmailField(max_length=254, blank=True, verbose_name=_("email"))
+    phone = models.CharField(
+        max_length=40, blank=True, validators=[validate_single_line], verbose_name=_("phone")
+    )
+    buying_role = models.CharField(
+        max_length=20, choices=BuyingRole, default=BuyingRole.USER, verbose_name=_("buying role")
+    )
+    influence = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        verbose_name=_("influence"),
+    )
+    attitude = models.CharField(
+        max_length=20, choices=Attitude, default=Attitude.NEUTRAL, verbose_name=_("attitude")
+    )
     reports_to = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+        verbose_name=_("reports to"),
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -317,13 +432,20 @@ class Stakeholder(DeletableCustomerOwned):
         on_delete=models.SET_NULL,
         related_name="owned_stakeholders",
         help_text=_("Who on our side owns the relationship."),
+        verbose_name=_("owner"),
     )
     influences = models.ManyToManyField(
-        "self", symmetrical=False, related_name="influenced_by", blank=True
+        "self",
+        symmetrical=False,
+        related_name="influenced_by",
+        blank=True,
+        verbose_name=_("influences"),
     )
     history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
+        verbose_name = _("stakeholder")
+        verbose_name_plural = _("stakeholders")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -361,14 +483,29 @@ class Problem(DeletableCustomerOwned):
     SEVERE = (Severity.HIGH, Severity.CRITICAL)
     OPEN_STATUSES = (Status.OPEN, Status.BEING_ADDRESSED)
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="problems")
-    title = models.CharField(max_length=200, validators=[validate_single_line])
-    description = models.TextField(max_length=10000, blank=True)
-    severity = models.CharField(max_length=10, choices=Severity, default=Severity.MEDIUM)
-    status = models.CharField(max_length=20, choices=Status, default=Status.OPEN)
-    blocks_goals = models.ManyToManyField(Goal, related_name="blocking_problems", blank=True)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="problems", verbose_name=_("customer")
+    )
+    title = models.CharField(
+        max_length=200, validators=[validate_single_line], verbose_name=_("title")
+    )
+    description = models.TextField(max_length=10000, blank=True, verbose_name=_("description"))
+    severity = models.CharField(
+        max_length=10, choices=Severity, default=Severity.MEDIUM, verbose_name=_("severity")
+    )
+    status = models.CharField(
+        max_length=20, choices=Status, default=Status.OPEN, verbose_name=_("status")
+    )
+    blocks_goals = models.ManyToManyField(
+        Goal, related_name="blocking_problems", blank=True, verbose_name=_("blocks goals")
+    )
     process_step = models.ForeignKey(
-        ProcessStep, null=True, blank=True, on_delete=models.SET_NULL, related_name="pain_points"
+        ProcessStep,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pain_points",
+        verbose_name=_("process step"),
     )
     raised_by = models.ForeignKey(
         Stakeholder,
@@ -376,15 +513,22 @@ class Problem(DeletableCustomerOwned):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="raised_problems",
+        verbose_name=_("raised by"),
     )
     confirmed = models.BooleanField(
-        default=False, help_text=_("The customer has said this themselves.")
+        default=False,
+        help_text=_("The customer has said this themselves."),
+        verbose_name=_("confirmed"),
     )
-    source = models.CharField(max_length=300, blank=True, validators=[validate_single_line])
+    source = models.CharField(
+        max_length=300, blank=True, validators=[validate_single_line], verbose_name=_("source")
+    )
 
     history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
+        verbose_name = _("problem")
+        verbose_name_plural = _("problems")
         ordering = ["title"]
         indexes = [
             models.Index(fields=["customer", "status", "severity"]),

@@ -35,26 +35,48 @@ class Meeting(SoftDeletable, CustomerOwned):
         NEUTRAL = "neutral", _("Neutral")
         NEGATIVE = "negative", _("Negative")
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="meetings")
-    occurred_at = models.DateTimeField()
-    kind = models.CharField(max_length=20, choices=Kind, default=Kind.MEETING)
-    title = models.CharField(max_length=200, validators=[validate_single_line])
-    stakeholders = models.ManyToManyField(Stakeholder, related_name="meetings", blank=True)
-    internal_attendees = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="attended_meetings", blank=True
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("customer")
     )
-    notes = models.TextField(max_length=50000, blank=True)
-    customer_said = models.TextField(max_length=20000, blank=True)
-    insights = models.TextField(max_length=20000, blank=True)
-    goals = models.ManyToManyField(Goal, related_name="meetings", blank=True)
-    problems = models.ManyToManyField(Problem, related_name="meetings", blank=True)
-    sentiment = models.CharField(max_length=10, choices=Sentiment, default=Sentiment.NEUTRAL)
+    occurred_at = models.DateTimeField(verbose_name=_("occurred at"))
+    kind = models.CharField(
+        max_length=20, choices=Kind, default=Kind.MEETING, verbose_name=_("kind")
+    )
+    title = models.CharField(
+        max_length=200, validators=[validate_single_line], verbose_name=_("title")
+    )
+    stakeholders = models.ManyToManyField(
+        Stakeholder, related_name="meetings", blank=True, verbose_name=_("stakeholders")
+    )
+    internal_attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="attended_meetings",
+        blank=True,
+        verbose_name=_("internal attendees"),
+    )
+    notes = models.TextField(max_length=50000, blank=True, verbose_name=_("notes"))
+    customer_said = models.TextField(max_length=20000, blank=True, verbose_name=_("customer said"))
+    insights = models.TextField(max_length=20000, blank=True, verbose_name=_("insights"))
+    goals = models.ManyToManyField(
+        Goal, related_name="meetings", blank=True, verbose_name=_("goals")
+    )
+    problems = models.ManyToManyField(
+        Problem, related_name="meetings", blank=True, verbose_name=_("problems")
+    )
+    sentiment = models.CharField(
+        max_length=10, choices=Sentiment, default=Sentiment.NEUTRAL, verbose_name=_("sentiment")
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authored_meetings"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="authored_meetings",
+        verbose_name=_("author"),
     )
     history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
         ordering = ["-occurred_at"]
         indexes = [
             models.Index(fields=["customer", "-occurred_at"]),
@@ -74,17 +96,31 @@ class ActionItem(DeletableCustomerOwned):
         DONE = "done", _("Done")
         CANCELLED = "cancelled", _("Cancelled")
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="action_items")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="action_items", verbose_name=_("customer")
+    )
     meeting = models.ForeignKey(
-        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items"
+        Meeting,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="action_items",
+        verbose_name=_("meeting"),
     )
-    description = models.CharField(max_length=500, validators=[validate_single_line])
+    description = models.CharField(
+        max_length=500, validators=[validate_single_line], verbose_name=_("description")
+    )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="action_items"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="action_items",
+        verbose_name=_("owner"),
     )
-    due_on = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
-    completed_at = models.DateTimeField(null=True, blank=True)
+    due_on = models.DateField(null=True, blank=True, verbose_name=_("due on"))
+    status = models.CharField(
+        max_length=10, choices=Status, default=Status.OPEN, verbose_name=_("status")
+    )
+    completed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("completed at"))
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -92,6 +128,7 @@ class ActionItem(DeletableCustomerOwned):
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
+        verbose_name=_("completed by"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -99,11 +136,14 @@ class ActionItem(DeletableCustomerOwned):
         on_delete=models.SET_NULL,
         related_name="created_action_items",
         editable=False,
+        verbose_name=_("created by"),
     )
 
     history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
         ordering = ["due_on", "id"]
         indexes = [
             models.Index(fields=["owner", "status", "due_on"]),
@@ -140,35 +180,71 @@ class PlannedMeeting(SoftDeletable, CustomerOwned):
         CANCELLED = "cancelled", _("Cancelled")
 
     customer = models.ForeignKey(
-        Customer, on_delete=models.CASCADE, related_name="planned_meetings"
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="planned_meetings",
+        verbose_name=_("customer"),
     )
-    starts_at = models.DateTimeField()
-    duration_minutes = models.PositiveSmallIntegerField(default=60)
-    kind = models.CharField(max_length=20, choices=Meeting.Kind, default=Meeting.Kind.MEETING)
-    title = models.CharField(max_length=200, validators=[validate_single_line])
-    location = models.CharField(max_length=300, blank=True, validators=[validate_single_line])
-    agenda = models.TextField(max_length=20000, blank=True)
-    stakeholders = models.ManyToManyField(Stakeholder, related_name="planned_meetings", blank=True)
+    starts_at = models.DateTimeField(verbose_name=_("starts at"))
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=60, verbose_name=_("duration minutes")
+    )
+    kind = models.CharField(
+        max_length=20, choices=Meeting.Kind, default=Meeting.Kind.MEETING, verbose_name=_("kind")
+    )
+    title = models.CharField(
+        max_length=200, validators=[validate_single_line], verbose_name=_("title")
+    )
+    location = models.CharField(
+        max_length=300, blank=True, validators=[validate_single_line], verbose_name=_("location")
+    )
+    agenda = models.TextField(max_length=20000, blank=True, verbose_name=_("agenda"))
+    stakeholders = models.ManyToManyField(
+        Stakeholder, related_name="planned_meetings", blank=True, verbose_name=_("stakeholders")
+    )
     internal_attendees = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="planned_meetings_to_attend", blank=True
+        settings.AUTH_USER_MODEL,
+        related_name="planned_meetings_to_attend",
+        blank=True,
+        verbose_name=_("internal attendees"),
     )
-    goals = models.ManyToManyField(Goal, related_name="planned_meetings", blank=True)
-    problems = models.ManyToManyField(Problem, related_name="planned_meetings", blank=True)
+    goals = models.ManyToManyField(
+        Goal, related_name="planned_meetings", blank=True, verbose_name=_("goals")
+    )
+    problems = models.ManyToManyField(
+        Problem, related_name="planned_meetings", blank=True, verbose_name=_("problems")
+    )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_planned_meetings"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="owned_planned_meetings",
+        verbose_name=_("owner"),
     )
-    status = models.CharField(max_length=10, choices=Status, default=Status.PLANNED)
+    status = models.CharField(
+        max_length=10, choices=Status, default=Status.PLANNED, verbose_name=_("status")
+    )
     meeting = models.OneToOneField(
-        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="plan"
+        Meeting,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="plan",
+        verbose_name=_("meeting"),
     )
     uid = models.CharField(
-        max_length=255, default=new_calendar_uid, editable=False, validators=[validate_single_line]
+        max_length=255,
+        default=new_calendar_uid,
+        editable=False,
+        validators=[validate_single_line],
+        verbose_name=_("uid"),
     )
-    sequence = models.PositiveIntegerField(default=0, editable=False)
+    sequence = models.PositiveIntegerField(default=0, editable=False, verbose_name=_("sequence"))
 
     history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
+        verbose_name = _("planned meeting")
+        verbose_name_plural = _("planned meetings")
         ordering = ["starts_at", "id"]
         indexes = [
             models.Index(fields=["customer", "status", "starts_at"]),
@@ -193,17 +269,29 @@ class CalendarFeed(models.Model):
     may follow it) one account's. Only the token's hash is stored (dialogue.calendar)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_feeds",
+        verbose_name=_("user"),
     )
     customer = models.ForeignKey(
-        Customer, null=True, blank=True, on_delete=models.CASCADE, related_name="calendar_feeds"
+        Customer,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="calendar_feeds",
+        verbose_name=_("customer"),
     )
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    prefix = models.CharField(max_length=8, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    token_hash = models.CharField(
+        max_length=64, unique=True, editable=False, verbose_name=_("token hash")
+    )
+    prefix = models.CharField(max_length=8, editable=False, verbose_name=_("prefix"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("revoked at"))
 
     class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.visibility import scope_to_visible
@@ -15,17 +16,22 @@ class HealthSnapshot(models.Model):
     """A customer's health on one day; one row per customer per day, kept as history."""
 
     customer = models.ForeignKey(
-        Customer, on_delete=models.CASCADE, related_name="health_snapshots"
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="health_snapshots",
+        verbose_name=_("customer"),
     )
-    taken_on = models.DateField()
-    score = models.PositiveSmallIntegerField()
-    band = models.CharField(max_length=10, choices=Customer.HealthBand)
-    components = models.JSONField(default=list)
-    computed_at = models.DateTimeField()
+    taken_on = models.DateField(verbose_name=_("taken on"))
+    score = models.PositiveSmallIntegerField(verbose_name=_("score"))
+    band = models.CharField(max_length=10, choices=Customer.HealthBand, verbose_name=_("band"))
+    components = models.JSONField(default=list, verbose_name=_("components"))
+    computed_at = models.DateTimeField(verbose_name=_("computed at"))
 
     objects = HealthQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("health snapshot")
+        verbose_name_plural = _("health snapshots")
         ordering = ["-taken_on"]
         constraints = [
             models.UniqueConstraint(fields=["customer", "taken_on"], name="one_snapshot_a_day"),
@@ -42,20 +48,31 @@ class ScoreAnnotation(models.Model):
     """A manager's comment on a day's score, shown beside it in the history."""
 
     customer = models.ForeignKey(
-        Customer, on_delete=models.CASCADE, related_name="health_annotations"
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="health_annotations",
+        verbose_name=_("customer"),
     )
     snapshot = models.ForeignKey(
-        HealthSnapshot, on_delete=models.CASCADE, related_name="annotations"
+        HealthSnapshot,
+        on_delete=models.CASCADE,
+        related_name="annotations",
+        verbose_name=_("snapshot"),
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="health_annotations"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="health_annotations",
+        verbose_name=_("author"),
     )
-    body = models.TextField(max_length=2000)
-    created_at = models.DateTimeField(auto_now_add=True)
+    body = models.TextField(max_length=2000, verbose_name=_("body"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     objects = HealthQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("score annotation")
+        verbose_name_plural = _("score annotations")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["customer", "created_at"])]
 
@@ -70,27 +87,38 @@ class AccountHealth(models.Model):
     """
 
     customer = models.OneToOneField(
-        Customer, on_delete=models.CASCADE, primary_key=True, related_name="health"
+        Customer,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="health",
+        verbose_name=_("customer"),
     )
-    score = models.PositiveSmallIntegerField()
-    band = models.CharField(max_length=10, choices=Customer.HealthBand)
+    score = models.PositiveSmallIntegerField(verbose_name=_("score"))
+    band = models.CharField(max_length=10, choices=Customer.HealthBand, verbose_name=_("band"))
     # Score now minus the score of the oldest snapshot in the last 30 days; None without history.
-    trend_30d = models.SmallIntegerField(null=True, blank=True)
+    trend_30d = models.SmallIntegerField(null=True, blank=True, verbose_name=_("trend 30d"))
     # The last 30 days' scores, oldest first, for the sparkline.
-    trend_points = models.JSONField(default=list)
-    open_severe_problems = models.PositiveIntegerField(default=0)
-    overdue_action_items = models.PositiveIntegerField(default=0)
-    proposals_in_flight = models.PositiveIntegerField(default=0)
-    areas_involved = models.PositiveSmallIntegerField(default=0)
-    area_names = models.JSONField(default=list)
+    trend_points = models.JSONField(default=list, verbose_name=_("trend points"))
+    open_severe_problems = models.PositiveIntegerField(
+        default=0, verbose_name=_("open severe problems")
+    )
+    overdue_action_items = models.PositiveIntegerField(
+        default=0, verbose_name=_("overdue action items")
+    )
+    proposals_in_flight = models.PositiveIntegerField(
+        default=0, verbose_name=_("proposals in flight")
+    )
+    areas_involved = models.PositiveSmallIntegerField(default=0, verbose_name=_("areas involved"))
+    area_names = models.JSONField(default=list, verbose_name=_("area names"))
     # The day the account last entered the red band; cleared when it leaves red.
-    red_since = models.DateField(null=True, blank=True)
-    computed_at = models.DateTimeField()
+    red_since = models.DateField(null=True, blank=True, verbose_name=_("red since"))
+    computed_at = models.DateTimeField(verbose_name=_("computed at"))
 
     objects = HealthQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = "account health rows"
+        verbose_name = _("account health")
+        verbose_name_plural = _("account health rows")
         indexes = [
             models.Index(fields=["band", "trend_30d"]),
             models.Index(fields=["trend_30d"]),

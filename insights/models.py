@@ -21,21 +21,24 @@ class VisibleQuerySet(models.QuerySet):
 class AccountSummary(models.Model):
     """One stored version of a customer's account summary (never changed once written)."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="summaries")
-    number = models.PositiveIntegerField()
-    source_data_version = models.PositiveBigIntegerField()
-    content = models.JSONField()
-    changes = models.JSONField(default=list)
-    markdown = models.TextField()
-    html = models.TextField()
-    content_hash = models.CharField(max_length=64)
-    built_at = models.DateTimeField()
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="summaries", verbose_name=_("customer")
+    )
+    number = models.PositiveIntegerField(verbose_name=_("number"))
+    source_data_version = models.PositiveBigIntegerField(verbose_name=_("source data version"))
+    content = models.JSONField(verbose_name=_("content"))
+    changes = models.JSONField(default=list, verbose_name=_("changes"))
+    markdown = models.TextField(verbose_name=_("markdown"))
+    html = models.TextField(verbose_name=_("html"))
+    content_hash = models.CharField(max_length=64, verbose_name=_("content hash"))
+    built_at = models.DateTimeField(verbose_name=_("built at"))
 
     objects = VisibleQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("account summary")
         ordering = ["customer", "-number"]
-        verbose_name_plural = "account summaries"
+        verbose_name_plural = _("account summaries")
         constraints = [
             models.UniqueConstraint(fields=["customer", "number"], name="unique_summary_number"),
             models.UniqueConstraint(
@@ -59,21 +62,29 @@ class SummaryBuildState(models.Model):
         FAILED = "failed", _("Failed")
 
     customer = models.OneToOneField(
-        Customer, on_delete=models.CASCADE, primary_key=True, related_name="summary_build"
+        Customer,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="summary_build",
+        verbose_name=_("customer"),
     )
-    status = models.CharField(max_length=10, choices=Status, default=Status.IDLE)
-    requested_at = models.DateTimeField(null=True, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    last_success_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status, default=Status.IDLE, verbose_name=_("status")
+    )
+    requested_at = models.DateTimeField(null=True, blank=True, verbose_name=_("requested at"))
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
+    last_success_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last success at"))
     # Consecutive failed attempts; reset by a successful build.
-    attempts = models.PositiveSmallIntegerField(default=0)
-    run_count = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    run_count = models.PositiveIntegerField(default=0, verbose_name=_("run count"))
+    last_error = models.TextField(blank=True, verbose_name=_("last error"))
 
     objects = VisibleQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("summary build state")
+        verbose_name_plural = _("summary build states")
         indexes = [models.Index(fields=["status"])]
 
     def __str__(self) -> str:
@@ -89,14 +100,26 @@ class Reviewed(models.Model):
         CHANGES_REQUESTED = "changes_requested", _("Changes requested")
         APPROVED = "approved", _("Approved")
 
-    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    status = models.CharField(
+        max_length=20, choices=Status, default=Status.DRAFT, verbose_name=_("status")
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("submitted at"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reviewed at"))
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reviewed by"),
     )
 
     class Meta:
@@ -106,10 +129,18 @@ class Reviewed(models.Model):
 class AccountPlan(Reviewed, VersionedModel):
     """The account plan's review state; its text lives in PlanSection."""
 
-    customer = models.OneToOneField(Customer, on_delete=models.CASCADE, related_name="account_plan")
-    last_approved_at = models.DateTimeField(null=True, blank=True)
+    customer = models.OneToOneField(
+        Customer, on_delete=models.CASCADE, related_name="account_plan", verbose_name=_("customer")
+    )
+    last_approved_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("last approved at")
+    )
 
     objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("account plan")
+        verbose_name_plural = _("account plans")
 
     def __str__(self) -> str:
         return f"Account plan of customer {self.customer_id}"
@@ -121,7 +152,9 @@ class PlanReviewEvent(models.Model):
         APPROVED = "approved", _("Approved")
         CHANGES_REQUESTED = "changes_requested", _("Requested changes")
 
-    plan = models.ForeignKey(AccountPlan, on_delete=models.CASCADE, related_name="events")
+    plan = models.ForeignKey(
+        AccountPlan, on_delete=models.CASCADE, related_name="events", verbose_name=_("plan")
+    )
     # Set when the event is one section's submission or review, not the whole plan's.
     section = models.ForeignKey(
         "PlanSection",
@@ -129,15 +162,22 @@ class PlanReviewEvent(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="review_events",
+        verbose_name=_("section"),
     )
-    action = models.CharField(max_length=20, choices=Action)
+    action = models.CharField(max_length=20, choices=Action, verbose_name=_("action"))
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
     )
-    at = models.DateTimeField()
-    comment = models.TextField(max_length=5000, blank=True)
+    at = models.DateTimeField(verbose_name=_("at"))
+    comment = models.TextField(max_length=5000, blank=True, verbose_name=_("comment"))
 
     class Meta:
+        verbose_name = _("plan review event")
+        verbose_name_plural = _("plan review events")
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
@@ -158,24 +198,39 @@ class PlanSection(SoftDeletable, Reviewed, VersionedModel):
         STRATEGY = "strategy", _("Strategy")
         AREA = "area", _("Area")
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="plan_sections")
-    kind = models.CharField(max_length=10, choices=Kind)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="plan_sections", verbose_name=_("customer")
+    )
+    kind = models.CharField(max_length=10, choices=Kind, verbose_name=_("kind"))
     area = models.ForeignKey(
-        Area, null=True, blank=True, on_delete=models.PROTECT, related_name="plan_sections"
+        Area,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plan_sections",
+        verbose_name=_("area"),
     )
     # The free-text notes (before structured items, the whole section).
-    body = models.TextField(max_length=50000, blank=True)
+    body = models.TextField(max_length=50000, blank=True, verbose_name=_("body"))
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("updated by"),
     )
-    updated_at = models.DateTimeField()
+    updated_at = models.DateTimeField(verbose_name=_("updated at"))
     # The revision a reviewer last approved (the section's or the whole plan's approval).
-    approved_version = models.PositiveIntegerField(null=True, blank=True)
+    approved_version = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("approved version")
+    )
 
     objects = LiveManager.from_queryset(VisibleQuerySet)()
     history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
+        verbose_name = _("plan section")
+        verbose_name_plural = _("plan sections")
         ordering = ["customer", "kind", "area__name"]
         constraints = [
             models.UniqueConstraint(
@@ -213,16 +268,24 @@ class PlanSectionRevision(models.Model):
     """Every saved state of a plan section: its notes and a snapshot of its items (with the
     names of what they link to), who saved it and when."""
 
-    section = models.ForeignKey(PlanSection, on_delete=models.CASCADE, related_name="revisions")
-    version = models.PositiveIntegerField()
-    body = models.TextField(max_length=50000, blank=True)
-    items = models.JSONField(default=list, blank=True)
-    saved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    section = models.ForeignKey(
+        PlanSection, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("section")
     )
-    saved_at = models.DateTimeField()
+    version = models.PositiveIntegerField(verbose_name=_("version"))
+    body = models.TextField(max_length=50000, blank=True, verbose_name=_("body"))
+    items = models.JSONField(default=list, blank=True, verbose_name=_("items"))
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("saved by"),
+    )
+    saved_at = models.DateTimeField(verbose_name=_("saved at"))
 
     class Meta:
+        verbose_name = _("plan section revision")
+        verbose_name_plural = _("plan section revisions")
         ordering = ["section", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["section", "version"], name="unique_section_revision"),
@@ -264,20 +327,39 @@ class PlanItem(SoftDeletable, VersionedModel):
         Kind.QUESTION: ("details",),
     }
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="plan_items")
-    section = models.ForeignKey(PlanSection, on_delete=models.CASCADE, related_name="items")
-    kind = models.CharField(max_length=10, choices=Kind)
-    title = models.CharField(max_length=300, validators=[validate_single_line])
-    details = models.TextField(max_length=5000, blank=True)
-    metric = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
-    target = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
-    target_on = models.DateField(null=True, blank=True)
-    goals = models.ManyToManyField(Goal, related_name="plan_objectives", blank=True)
-    likelihood = models.CharField(max_length=10, choices=Level, blank=True)
-    impact = models.CharField(max_length=10, choices=Level, blank=True)
-    mitigation = models.TextField(max_length=5000, blank=True)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="plan_items", verbose_name=_("customer")
+    )
+    section = models.ForeignKey(
+        PlanSection, on_delete=models.CASCADE, related_name="items", verbose_name=_("section")
+    )
+    kind = models.CharField(max_length=10, choices=Kind, verbose_name=_("kind"))
+    title = models.CharField(
+        max_length=300, validators=[validate_single_line], verbose_name=_("title")
+    )
+    details = models.TextField(max_length=5000, blank=True, verbose_name=_("details"))
+    metric = models.CharField(
+        max_length=200, blank=True, validators=[validate_single_line], verbose_name=_("metric")
+    )
+    target = models.CharField(
+        max_length=200, blank=True, validators=[validate_single_line], verbose_name=_("target")
+    )
+    target_on = models.DateField(null=True, blank=True, verbose_name=_("target on"))
+    goals = models.ManyToManyField(
+        Goal, related_name="plan_objectives", blank=True, verbose_name=_("goals")
+    )
+    likelihood = models.CharField(
+        max_length=10, choices=Level, blank=True, verbose_name=_("likelihood")
+    )
+    impact = models.CharField(max_length=10, choices=Level, blank=True, verbose_name=_("impact"))
+    mitigation = models.TextField(max_length=5000, blank=True, verbose_name=_("mitigation"))
     stakeholder = models.ForeignKey(
-        Stakeholder, null=True, blank=True, on_delete=models.SET_NULL, related_name="plan_actions"
+        Stakeholder,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="plan_actions",
+        verbose_name=_("stakeholder"),
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -285,19 +367,26 @@ class PlanItem(SoftDeletable, VersionedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="plan_actions",
+        verbose_name=_("owner"),
     )
-    due_on = models.DateField(null=True, blank=True)
-    effort = models.CharField(max_length=10, choices=Effort, blank=True)
+    due_on = models.DateField(null=True, blank=True, verbose_name=_("due on"))
+    effort = models.CharField(max_length=10, choices=Effort, blank=True, verbose_name=_("effort"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = LiveManager.from_queryset(VisibleQuerySet)()
     history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
+        verbose_name = _("plan item")
+        verbose_name_plural = _("plan items")
         ordering = ["section", "kind", "created_at", "id"]
         indexes = [models.Index(fields=["section", "kind"])]
 
@@ -308,19 +397,31 @@ class PlanItem(SoftDeletable, VersionedModel):
 class PlanComment(models.Model):
     """A comment on the account plan (managers review; the team answers)."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="plan_comments")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="plan_comments", verbose_name=_("customer")
+    )
     section = models.ForeignKey(
-        PlanSection, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+        PlanSection,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("section"),
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="plan_comments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="plan_comments",
+        verbose_name=_("author"),
     )
-    body = models.TextField(max_length=10000)
-    created_at = models.DateTimeField()
+    body = models.TextField(max_length=10000, verbose_name=_("body"))
+    created_at = models.DateTimeField(verbose_name=_("created at"))
 
     objects = VisibleQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("plan comment")
+        verbose_name_plural = _("plan comments")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -331,12 +432,17 @@ class DigestDelivery(models.Model):
     """One weekly digest sent to one person, so a repeated run sends nothing twice."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="summary_digests"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="summary_digests",
+        verbose_name=_("user"),
     )
-    period_start = models.DateField()
-    sent_at = models.DateTimeField()
+    period_start = models.DateField(verbose_name=_("period start"))
+    sent_at = models.DateTimeField(verbose_name=_("sent at"))
 
     class Meta:
+        verbose_name = _("digest delivery")
+        verbose_name_plural = _("digest deliveries")
         constraints = [
             models.UniqueConstraint(fields=["user", "period_start"], name="unique_weekly_digest"),
         ]
@@ -349,16 +455,25 @@ class PrepBrief(models.Model):
     """The stored prep brief of one planned meeting (insights.prep builds it)."""
 
     planned_meeting = models.OneToOneField(
-        "dialogue.PlannedMeeting", on_delete=models.CASCADE, related_name="prep_brief"
+        "dialogue.PlannedMeeting",
+        on_delete=models.CASCADE,
+        related_name="prep_brief",
+        verbose_name=_("planned meeting"),
     )
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="prep_briefs")
-    content = models.JSONField()
-    source_data_version = models.PositiveBigIntegerField()
-    built_at = models.DateTimeField()
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="prep_briefs", verbose_name=_("customer")
+    )
+    content = models.JSONField(verbose_name=_("content"))
+    source_data_version = models.PositiveBigIntegerField(verbose_name=_("source data version"))
+    built_at = models.DateTimeField(verbose_name=_("built at"))
     # Set once, by whoever claims the email first: a redelivered job sends nothing again.
-    emailed_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("emailed at"))
 
     objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("prep brief")
+        verbose_name_plural = _("prep briefs")
 
     def __str__(self) -> str:
         return f"Prep brief of planned meeting {self.planned_meeting_id}"

@@ -24,15 +24,20 @@ class ImportSource(models.Model):
     """A generic CSV source of one user and its remembered column mapping."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_sources"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="import_sources",
+        verbose_name=_("user"),
     )
-    name = models.CharField(max_length=100)
-    kind = models.CharField(max_length=20, choices=RecordKind)
+    name = models.CharField(max_length=100, verbose_name=_("name"))
+    kind = models.CharField(max_length=20, choices=RecordKind, verbose_name=_("kind"))
     # Our field -> the CSV column it is read from.
-    mapping = models.JSONField(default=dict)
-    updated_at = models.DateTimeField(auto_now=True)
+    mapping = models.JSONField(default=dict, verbose_name=_("mapping"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("import source")
+        verbose_name_plural = _("import sources")
         ordering = ["name", "kind"]
         constraints = [
             models.UniqueConstraint(fields=["user", "name", "kind"], name="unique_import_source"),
@@ -55,33 +60,44 @@ class ImportRun(models.Model):
         UNDONE = "undone", _("Undone")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_runs"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="import_runs",
+        verbose_name=_("user"),
     )
-    preset = models.CharField(max_length=40)
-    kind = models.CharField(max_length=20, choices=RecordKind)
+    preset = models.CharField(max_length=40, verbose_name=_("preset"))
+    kind = models.CharField(max_length=20, choices=RecordKind, verbose_name=_("kind"))
     # The namespace of the source's record ids: "salesforce", "hubspot" or "generic:<name>".
-    system = models.CharField(max_length=120)
-    source = models.ForeignKey(ImportSource, null=True, blank=True, on_delete=models.SET_NULL)
-    mapping = models.JSONField(default=dict)
-    encoding = models.CharField(max_length=20, default="auto")
-    file = models.FileField(storage=import_storage, upload_to="%Y/%m/", max_length=300)
-    file_name = models.CharField(max_length=200)
-    status = models.CharField(max_length=20, choices=Status, default=Status.CHECKING)
+    system = models.CharField(max_length=120, verbose_name=_("system"))
+    source = models.ForeignKey(
+        ImportSource, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("source")
+    )
+    mapping = models.JSONField(default=dict, verbose_name=_("mapping"))
+    encoding = models.CharField(max_length=20, default="auto", verbose_name=_("encoding"))
+    file = models.FileField(
+        storage=import_storage, upload_to="%Y/%m/", max_length=300, verbose_name=_("file")
+    )
+    file_name = models.CharField(max_length=200, verbose_name=_("file name"))
+    status = models.CharField(
+        max_length=20, choices=Status, default=Status.CHECKING, verbose_name=_("status")
+    )
     # A checked file may be imported; the import recomputes everything in its transaction.
-    total_rows = models.PositiveIntegerField(default=0)
-    to_create = models.PositiveIntegerField(default=0)
-    to_update = models.PositiveIntegerField(default=0)
-    to_skip = models.PositiveIntegerField(default=0)
-    error_count = models.PositiveIntegerField(default=0)
-    created = models.PositiveIntegerField(default=0)
-    updated = models.PositiveIntegerField(default=0)
-    skipped = models.PositiveIntegerField(default=0)
-    failure = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    undone_at = models.DateTimeField(null=True, blank=True)
+    total_rows = models.PositiveIntegerField(default=0, verbose_name=_("total rows"))
+    to_create = models.PositiveIntegerField(default=0, verbose_name=_("to create"))
+    to_update = models.PositiveIntegerField(default=0, verbose_name=_("to update"))
+    to_skip = models.PositiveIntegerField(default=0, verbose_name=_("to skip"))
+    error_count = models.PositiveIntegerField(default=0, verbose_name=_("error count"))
+    created = models.PositiveIntegerField(default=0, verbose_name=_("created"))
+    updated = models.PositiveIntegerField(default=0, verbose_name=_("updated"))
+    skipped = models.PositiveIntegerField(default=0, verbose_name=_("skipped"))
+    failure = models.CharField(max_length=500, blank=True, verbose_name=_("failure"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
+    undone_at = models.DateTimeField(null=True, blank=True, verbose_name=_("undone at"))
 
     class Meta:
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "-created_at"])]
 
@@ -96,12 +112,16 @@ class ImportRun(models.Model):
 class ImportRowError(models.Model):
     """A row the import cannot use: where it is and why."""
 
-    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="row_errors")
-    line = models.PositiveIntegerField()
-    column = models.CharField(max_length=200, blank=True)
-    reason = models.CharField(max_length=500)
+    run = models.ForeignKey(
+        ImportRun, on_delete=models.CASCADE, related_name="row_errors", verbose_name=_("run")
+    )
+    line = models.PositiveIntegerField(verbose_name=_("line"))
+    column = models.CharField(max_length=200, blank=True, verbose_name=_("column"))
+    reason = models.CharField(max_length=500, verbose_name=_("reason"))
 
     class Meta:
+        verbose_name = _("import row error")
+        verbose_name_plural = _("import row errors")
         ordering = ["line", "id"]
 
     def __str__(self) -> str:
@@ -112,18 +132,26 @@ class ExternalRef(models.Model):
     """Our record (of `kind`, id `object_id`, on `customer`) is the source's record
     `external_id`. Unique per account: two teams importing the same CRM each get their own."""
 
-    system = models.CharField(max_length=120)
-    kind = models.CharField(max_length=20, choices=RecordKind)
-    external_id = models.CharField(max_length=100)
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
-    object_id = models.PositiveBigIntegerField()
+    system = models.CharField(max_length=120, verbose_name=_("system"))
+    kind = models.CharField(max_length=20, choices=RecordKind, verbose_name=_("kind"))
+    external_id = models.CharField(max_length=100, verbose_name=_("external id"))
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="+", verbose_name=_("customer")
+    )
+    object_id = models.PositiveBigIntegerField(verbose_name=_("object id"))
     # A digest of the imported values: the same row again is skipped, a changed one updated.
-    fingerprint = models.CharField(max_length=64)
+    fingerprint = models.CharField(max_length=64, verbose_name=_("fingerprint"))
     created_by_run = models.ForeignKey(
-        ImportRun, on_delete=models.SET_NULL, null=True, related_name="created_refs"
+        ImportRun,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="created_refs",
+        verbose_name=_("created by run"),
     )
 
     class Meta:
+        verbose_name = _("external ref")
+        verbose_name_plural = _("external refs")
         constraints = [
             models.UniqueConstraint(
                 fields=["system", "kind", "external_id", "customer"], name="unique_external_ref"
@@ -141,13 +169,19 @@ class ExternalRef(models.Model):
 class ImportUpdate(models.Model):
     """A record an import changed, with its values before, so the import can be undone."""
 
-    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="updates")
-    ref = models.ForeignKey(ExternalRef, on_delete=models.CASCADE, related_name="+")
-    label = models.CharField(max_length=200)
-    before = models.JSONField()
-    before_fingerprint = models.CharField(max_length=64)
+    run = models.ForeignKey(
+        ImportRun, on_delete=models.CASCADE, related_name="updates", verbose_name=_("run")
+    )
+    ref = models.ForeignKey(
+        ExternalRef, on_delete=models.CASCADE, related_name="+", verbose_name=_("ref")
+    )
+    label = models.CharField(max_length=200, verbose_name=_("label"))
+    before = models.JSONField(verbose_name=_("before"))
+    before_fingerprint = models.CharField(max_length=64, verbose_name=_("before fingerprint"))
 
     class Meta:
+        verbose_name = _("import update")
+        verbose_name_plural = _("import updates")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -162,22 +196,33 @@ class WebhookEndpoint(models.Model):
         CHAT = "chat", _("Chat message (Slack- or Teams-compatible incoming webhook)")
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_endpoints"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="webhook_endpoints",
+        verbose_name=_("owner"),
     )
-    url = models.URLField(max_length=500, validators=[http_url])
-    description = models.CharField(max_length=200, blank=True)
-    events = models.JSONField(default=list)
-    format = models.CharField(max_length=10, choices=Format, default=Format.JSON)
+    url = models.URLField(max_length=500, validators=[http_url], verbose_name=_("url"))
+    description = models.CharField(max_length=200, blank=True, verbose_name=_("description"))
+    events = models.JSONField(default=list, verbose_name=_("events"))
+    format = models.CharField(
+        max_length=10, choices=Format, default=Format.JSON, verbose_name=_("format")
+    )
     # "whsec_" and base64 of 24 random bytes, as the Standard Webhooks libraries expect.
-    secret = models.CharField(max_length=100, editable=False)
+    secret = models.CharField(max_length=100, editable=False, verbose_name=_("secret"))
     # Only an admin may point an endpoint at a private or loopback address.
-    allow_private = models.BooleanField(default=False)
-    is_active = models.BooleanField(default=True)
-    failing_since = models.DateTimeField(null=True, blank=True, editable=False)
-    disabled_at = models.DateTimeField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    allow_private = models.BooleanField(default=False, verbose_name=_("allow private"))
+    is_active = models.BooleanField(default=True, verbose_name=_("is active"))
+    failing_since = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("failing since")
+    )
+    disabled_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("disabled at")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -193,21 +238,32 @@ class WebhookDelivery(models.Model):
         FAILED = "failed", _("Failed")
 
     endpoint = models.ForeignKey(
-        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+        WebhookEndpoint,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("endpoint"),
     )
-    message_id = models.CharField(max_length=40)
-    event = models.CharField(max_length=50)
-    payload = models.JSONField()
-    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    response_ms = models.PositiveIntegerField(null=True, blank=True)
-    response_excerpt = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField(max_length=40, verbose_name=_("message id"))
+    event = models.CharField(max_length=50, verbose_name=_("event"))
+    payload = models.JSONField(verbose_name=_("payload"))
+    status = models.CharField(
+        max_length=10, choices=Status, default=Status.PENDING, verbose_name=_("status")
+    )
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    next_attempt_at = models.DateTimeField(null=True, blank=True, verbose_name=_("next attempt at"))
+    response_status = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name=_("response status")
+    )
+    response_ms = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("response ms"))
+    response_excerpt = models.CharField(
+        max_length=500, blank=True, verbose_name=_("response excerpt")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    last_attempt_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last attempt at"))
 
     class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"]),
@@ -221,11 +277,17 @@ class WebhookDelivery(models.Model):
 class WebhookCursor(models.Model):
     """What the webhooks last saw of an account, to tell what is new at its next change."""
 
-    customer = models.OneToOneField(Customer, on_delete=models.CASCADE, related_name="+")
-    seen_until = models.DateTimeField()
-    health_band = models.CharField(max_length=10, blank=True)
+    customer = models.OneToOneField(
+        Customer, on_delete=models.CASCADE, related_name="+", verbose_name=_("customer")
+    )
+    seen_until = models.DateTimeField(verbose_name=_("seen until"))
+    health_band = models.CharField(max_length=10, blank=True, verbose_name=_("health band"))
     # The daily look for overdue action items: items due up to this day were announced.
-    overdue_seen_on = models.DateField(null=True, blank=True)
+    overdue_seen_on = models.DateField(null=True, blank=True, verbose_name=_("overdue seen on"))
+
+    class Meta:
+        verbose_name = _("webhook cursor")
+        verbose_name_plural = _("webhook cursors")
 
     def __str__(self) -> str:
         return f"webhook cursor of customer {self.customer_id}"

@@ -24,9 +24,14 @@ class InboundAddress(models.Model):
         ACCOUNT = "account", _("Account")
         USER = "user", _("User")
 
-    kind = models.CharField(max_length=10, choices=Kind)
+    kind = models.CharField(max_length=10, choices=Kind, verbose_name=_("kind"))
     customer = models.ForeignKey(
-        Customer, null=True, blank=True, on_delete=models.CASCADE, related_name="inbound_addresses"
+        Customer,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="inbound_addresses",
+        verbose_name=_("customer"),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -34,19 +39,31 @@ class InboundAddress(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="inbound_addresses",
+        verbose_name=_("user"),
     )
-    token = models.CharField(max_length=32, default=new_address_token, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    token = models.CharField(
+        max_length=32,
+        default=new_address_token,
+        unique=True,
+        editable=False,
+        verbose_name=_("token"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
+        verbose_name=_("created by"),
     )
-    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("revoked at")
+    )
 
     class Meta:
+        verbose_name = _("inbound address")
+        verbose_name_plural = _("inbound addresses")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
@@ -90,29 +107,44 @@ class InboundEmail(models.Model):
         IMAP = "imap", _("IMAP mailbox")
 
     sender = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inbound_emails"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="inbound_emails",
+        verbose_name=_("sender"),
     )
     customer = models.ForeignKey(
-        Customer, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_emails"
+        Customer,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="inbound_emails",
+        verbose_name=_("customer"),
     )
     meeting = models.ForeignKey(
-        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_emails"
+        Meeting,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="inbound_emails",
+        verbose_name=_("meeting"),
     )
-    status = models.CharField(max_length=10, choices=Status)
-    via = models.CharField(max_length=10, choices=Via)
-    message_id = models.CharField(max_length=998, blank=True)
-    in_reply_to = models.TextField(blank=True)
-    subject = models.CharField(max_length=200, blank=True)
-    from_address = models.CharField(max_length=320)
-    participants = models.JSONField(default=list, blank=True)
-    sent_at = models.DateTimeField()
-    received_at = models.DateTimeField(auto_now_add=True)
-    body = models.TextField(blank=True)
-    quoted = models.TextField(blank=True)
-    signature = models.TextField(blank=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status, verbose_name=_("status"))
+    via = models.CharField(max_length=10, choices=Via, verbose_name=_("via"))
+    message_id = models.CharField(max_length=998, blank=True, verbose_name=_("message id"))
+    in_reply_to = models.TextField(blank=True, verbose_name=_("in reply to"))
+    subject = models.CharField(max_length=200, blank=True, verbose_name=_("subject"))
+    from_address = models.CharField(max_length=320, verbose_name=_("from address"))
+    participants = models.JSONField(default=list, blank=True, verbose_name=_("participants"))
+    sent_at = models.DateTimeField(verbose_name=_("sent at"))
+    received_at = models.DateTimeField(auto_now_add=True, verbose_name=_("received at"))
+    body = models.TextField(blank=True, verbose_name=_("body"))
+    quoted = models.TextField(blank=True, verbose_name=_("quoted"))
+    signature = models.TextField(blank=True, verbose_name=_("signature"))
+    resolved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("resolved at"))
 
     class Meta:
+        verbose_name = _("inbound email")
+        verbose_name_plural = _("inbound emails")
         ordering = ["-received_at", "-id"]
         indexes = [
             models.Index(fields=["sender", "status", "-received_at"]),
@@ -134,14 +166,20 @@ class InboundEmail(models.Model):
 class InboundAttachment(models.Model):
     """A file that came with an email, kept when under settings.MAILIN_MAX_ATTACHMENT_BYTES."""
 
-    email = models.ForeignKey(InboundEmail, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to="mailin/%Y/%m/", max_length=300, blank=True)
-    filename = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=255, blank=True)
-    size = models.PositiveBigIntegerField()
-    is_kept = models.BooleanField(default=True)
+    email = models.ForeignKey(
+        InboundEmail, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("email")
+    )
+    file = models.FileField(
+        upload_to="mailin/%Y/%m/", max_length=300, blank=True, verbose_name=_("file")
+    )
+    filename = models.CharField(max_length=255, verbose_name=_("filename"))
+    content_type = models.CharField(max_length=255, blank=True, verbose_name=_("content type"))
+    size = models.PositiveBigIntegerField(verbose_name=_("size"))
+    is_kept = models.BooleanField(default=True, verbose_name=_("is kept"))
 
     class Meta:
+        verbose_name = _("inbound attachment")
+        verbose_name_plural = _("inbound attachments")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -158,11 +196,13 @@ class DroppedMailCount(models.Model):
         SPAM = "spam", _("Marked as spam by the provider")
         UNREADABLE = "unreadable", _("Not a readable email")
 
-    reason = models.CharField(max_length=20, choices=Reason, unique=True)
-    count = models.PositiveBigIntegerField(default=0)
-    last_dropped_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=20, choices=Reason, unique=True, verbose_name=_("reason"))
+    count = models.PositiveBigIntegerField(default=0, verbose_name=_("count"))
+    last_dropped_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last dropped at"))
 
     class Meta:
+        verbose_name = _("dropped mail count")
+        verbose_name_plural = _("dropped mail counts")
         ordering = ["reason"]
 
     def __str__(self) -> str:

@@ -28,19 +28,39 @@ class Partner(SoftDeletable, VersionedModel):
     made keep pointing to it (and name it) until it is restored.
     """
 
-    name = models.CharField(max_length=200, unique=True, validators=[validate_single_line])
-    market = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
-    speciality = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
-    website = models.URLField(max_length=300, blank=True, validators=[http_url])
-    contact_name = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
-    contact_email = models.EmailField(max_length=254, blank=True)
-    contact_phone = models.CharField(max_length=40, blank=True, validators=[validate_single_line])
-    created_at = models.DateTimeField(auto_now_add=True)
+    name = models.CharField(
+        max_length=200, unique=True, validators=[validate_single_line], verbose_name=_("name")
+    )
+    market = models.CharField(
+        max_length=200, blank=True, validators=[validate_single_line], verbose_name=_("market")
+    )
+    speciality = models.CharField(
+        max_length=200, blank=True, validators=[validate_single_line], verbose_name=_("speciality")
+    )
+    website = models.URLField(
+        max_length=300, blank=True, validators=[http_url], verbose_name=_("website")
+    )
+    contact_name = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[validate_single_line],
+        verbose_name=_("contact name"),
+    )
+    contact_email = models.EmailField(max_length=254, blank=True, verbose_name=_("contact email"))
+    contact_phone = models.CharField(
+        max_length=40,
+        blank=True,
+        validators=[validate_single_line],
+        verbose_name=_("contact phone"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     objects = LiveManager()
     history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -74,30 +94,59 @@ class Proposal(SoftDeletable, CustomerOwned):
 
     OPEN_STATUSES = (Status.DRAFT, Status.IN_REVIEW, Status.PRESENTED)
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="proposals")
-    title = models.CharField(max_length=200, validators=[validate_single_line])
-    summary = models.TextField(max_length=50000, blank=True)
-    problems = models.ManyToManyField(Problem, related_name="proposals", blank=True)
-    options = models.ManyToManyField(Option, related_name="proposals", blank=True)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("customer")
+    )
+    title = models.CharField(
+        max_length=200, validators=[validate_single_line], verbose_name=_("title")
+    )
+    summary = models.TextField(max_length=50000, blank=True, verbose_name=_("summary"))
+    problems = models.ManyToManyField(
+        Problem, related_name="proposals", blank=True, verbose_name=_("problems")
+    )
+    options = models.ManyToManyField(
+        Option, related_name="proposals", blank=True, verbose_name=_("options")
+    )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_proposals"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="owned_proposals",
+        verbose_name=_("owner"),
     )
     value = models.DecimalField(
-        max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        verbose_name=_("value"),
     )
-    currency = models.CharField(max_length=3, default="EUR", validators=[validate_single_line])
-    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, editable=False)
-    status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    currency = models.CharField(
+        max_length=3, default="EUR", validators=[validate_single_line], verbose_name=_("currency")
+    )
+    status = models.CharField(
+        max_length=20,
+        choices=Status,
+        default=Status.DRAFT,
+        editable=False,
+        verbose_name=_("status"),
+    )
+    status_changed_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("status changed at")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         on_delete=models.SET_NULL,
         related_name="created_proposals",
         editable=False,
+        verbose_name=_("created by"),
     )
     history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
         ordering = ["-updated_at"]
         indexes = [
             models.Index(fields=["customer", "status"]),
@@ -114,16 +163,30 @@ class Proposal(SoftDeletable, CustomerOwned):
 
 
 class ProposalTransition(models.Model):
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=20, choices=Proposal.Status)
-    to_status = models.CharField(max_length=20, choices=Proposal.Status)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("proposal")
     )
-    at = models.DateTimeField(auto_now_add=True)
-    note = models.CharField(max_length=500, blank=True, validators=[validate_single_line])
+    from_status = models.CharField(
+        max_length=20, choices=Proposal.Status, verbose_name=_("from status")
+    )
+    to_status = models.CharField(
+        max_length=20, choices=Proposal.Status, verbose_name=_("to status")
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(auto_now_add=True, verbose_name=_("at"))
+    note = models.CharField(
+        max_length=500, blank=True, validators=[validate_single_line], verbose_name=_("note")
+    )
 
     class Meta:
+        verbose_name = _("proposal transition")
+        verbose_name_plural = _("proposal transitions")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -146,9 +209,16 @@ class Contribution(SoftDeletable, VersionedModel):
         DONE = "done", _("Done")
         DECLINED = "declined", _("Declined")
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="contributions")
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="contributions", verbose_name=_("proposal")
+    )
     area = models.ForeignKey(
-        Area, null=True, blank=True, on_delete=models.PROTECT, related_name="contributions"
+        Area,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contributions",
+        verbose_name=_("area"),
     )
     specialist = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -156,37 +226,71 @@ class Contribution(SoftDeletable, VersionedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="contributions",
+        verbose_name=_("specialist"),
     )
     partner = models.ForeignKey(
-        Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="contributions"
+        Partner,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contributions",
+        verbose_name=_("partner"),
     )
-    request = models.TextField(max_length=5000, blank=True, help_text=_("What is asked for."))
-    description = models.TextField(max_length=20000, blank=True, help_text=_("What it adds."))
+    request = models.TextField(
+        max_length=5000, blank=True, help_text=_("What is asked for."), verbose_name=_("request")
+    )
+    description = models.TextField(
+        max_length=20000, blank=True, help_text=_("What it adds."), verbose_name=_("description")
+    )
     effort_days = models.DecimalField(
-        max_digits=8, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
+        max_digits=8,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        verbose_name=_("effort days"),
     )
     cost_estimate = models.DecimalField(
-        max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        verbose_name=_("cost estimate"),
     )
     status = models.CharField(
-        max_length=20, choices=Status, default=Status.REQUESTED, editable=False
+        max_length=20,
+        choices=Status,
+        default=Status.REQUESTED,
+        editable=False,
+        verbose_name=_("status"),
     )
-    decline_reason = models.CharField(max_length=500, blank=True, validators=[validate_single_line])
+    decline_reason = models.CharField(
+        max_length=500,
+        blank=True,
+        validators=[validate_single_line],
+        verbose_name=_("decline reason"),
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         on_delete=models.SET_NULL,
         related_name="requested_contributions",
         editable=False,
+        verbose_name=_("requested by"),
     )
-    requested_at = models.DateTimeField(auto_now_add=True)
-    answered_at = models.DateTimeField(null=True, blank=True, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    requested_at = models.DateTimeField(auto_now_add=True, verbose_name=_("requested at"))
+    answered_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("answered at")
+    )
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = LiveManager.from_queryset(ContributionQuerySet)()
     history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
         ordering = ["requested_at", "id"]
         constraints = [
             models.CheckConstraint(
@@ -208,22 +312,43 @@ class Contribution(SoftDeletable, VersionedModel):
 class Comment(SoftDeletable, CustomerOwned):
     """A comment on a proposal or on one of its contributions; one level of replies."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="comments")
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="comments")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="comments", verbose_name=_("customer")
+    )
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="comments", verbose_name=_("proposal")
+    )
     contribution = models.ForeignKey(
-        Contribution, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+        Contribution,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("contribution"),
     )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        verbose_name=_("parent"),
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="comments",
+        verbose_name=_("author"),
     )
-    body = models.TextField(max_length=20000)
-    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    body = models.TextField(max_length=20000, verbose_name=_("body"))
+    edited_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("edited at")
+    )
     history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
         ordering = ["created_at", "id"]
         indexes = [
             models.Index(fields=["proposal", "created_at"]),
@@ -236,12 +361,19 @@ class Comment(SoftDeletable, CustomerOwned):
 
 
 class Mention(models.Model):
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="mentions")
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="mentions", verbose_name=_("comment")
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="mentions",
+        verbose_name=_("user"),
     )
 
     class Meta:
+        verbose_name = _("mention")
+        verbose_name_plural = _("mentions")
         constraints = [
             models.UniqueConstraint(fields=["comment", "user"], name="unique_mention"),
         ]
@@ -256,13 +388,20 @@ class ProposalFollow(models.Model):
     Without a row, the proposal's owner and everyone who commented on it follow it.
     """
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="follows")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="proposal_follows"
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="follows", verbose_name=_("proposal")
     )
-    is_following = models.BooleanField(default=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="proposal_follows",
+        verbose_name=_("user"),
+    )
+    is_following = models.BooleanField(default=True, verbose_name=_("is following"))
 
     class Meta:
+        verbose_name = _("proposal follow")
+        verbose_name_plural = _("proposal follows")
         constraints = [
             models.UniqueConstraint(fields=["proposal", "user"], name="unique_proposal_follow"),
         ]

@@ -28,15 +28,25 @@ from solutions.models import Proposal
 class Offering(models.Model):
     """What we offer, grouped by the internal area that delivers it; admins keep the catalogue."""
 
-    name = models.CharField(max_length=120, validators=[validate_single_line])
-    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="offerings")
-    description = models.CharField(max_length=300, blank=True, validators=[validate_single_line])
-    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(
+        max_length=120, validators=[validate_single_line], verbose_name=_("name")
+    )
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="offerings", verbose_name=_("area")
+    )
+    description = models.CharField(
+        max_length=300, blank=True, validators=[validate_single_line], verbose_name=_("description")
+    )
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
     is_active = models.BooleanField(
-        default=True, help_text=_("Inactive offerings leave the whitespace grid; their cells stay.")
+        default=True,
+        help_text=_("Inactive offerings leave the whitespace grid; their cells stay."),
+        verbose_name=_("is active"),
     )
 
     class Meta:
+        verbose_name = _("offering")
+        verbose_name_plural = _("offerings")
         ordering = ["area__name", "position", "name"]
         constraints = [
             models.UniqueConstraint(fields=["area", "name"], name="offering_unique_name_per_area")
@@ -49,24 +59,35 @@ class Offering(models.Model):
 class Division(SoftDeletable, CustomerOwned):
     """A division or business unit of the customer: a row of the whitespace grid."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="divisions")
-    name = models.CharField(max_length=200, validators=[validate_single_line])
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="divisions", verbose_name=_("customer")
+    )
+    name = models.CharField(
+        max_length=200, validators=[validate_single_line], verbose_name=_("name")
+    )
     head = models.ForeignKey(
         Stakeholder,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="headed_divisions",
+        verbose_name=_("head"),
     )
     employees = models.PositiveIntegerField(
-        null=True, blank=True, help_text=_("Its size, in staff.")
+        null=True, blank=True, help_text=_("Its size, in staff."), verbose_name=_("employees")
     )
-    notes = models.TextField(max_length=5000, blank=True)
-    stakeholders = models.ManyToManyField(Stakeholder, related_name="divisions", blank=True)
-    goals = models.ManyToManyField(Goal, related_name="divisions", blank=True)
+    notes = models.TextField(max_length=5000, blank=True, verbose_name=_("notes"))
+    stakeholders = models.ManyToManyField(
+        Stakeholder, related_name="divisions", blank=True, verbose_name=_("stakeholders")
+    )
+    goals = models.ManyToManyField(
+        Goal, related_name="divisions", blank=True, verbose_name=_("goals")
+    )
     history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
+        verbose_name = _("division")
+        verbose_name_plural = _("divisions")
         ordering = ["name", "id"]
         indexes = [models.Index(fields=["customer", "name"])]
 
@@ -86,13 +107,19 @@ class WhitespaceCell(CustomerOwned):
         NOT_A_FIT = "not_a_fit", _("Not a fit")
         COMPETITOR = "competitor", _("Competitor's")
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="whitespace")
-    division = models.ForeignKey(Division, on_delete=models.CASCADE, related_name="cells")
-    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="cells")
-    status = models.CharField(max_length=20, choices=Status, blank=True)
-    installed_since = models.DateField(null=True, blank=True)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="whitespace", verbose_name=_("customer")
+    )
+    division = models.ForeignKey(
+        Division, on_delete=models.CASCADE, related_name="cells", verbose_name=_("division")
+    )
+    offering = models.ForeignKey(
+        Offering, on_delete=models.CASCADE, related_name="cells", verbose_name=_("offering")
+    )
+    status = models.CharField(max_length=20, choices=Status, blank=True, verbose_name=_("status"))
+    installed_since = models.DateField(null=True, blank=True, verbose_name=_("installed since"))
     annual_value = models.DecimalField(
-        "value per year",
+        _("value per year"),
         max_digits=14,
         decimal_places=2,
         null=True,
@@ -100,15 +127,28 @@ class WhitespaceCell(CustomerOwned):
         validators=[MinValueValidator(0)],
     )
     proposal = models.ForeignKey(
-        Proposal, null=True, blank=True, on_delete=models.SET_NULL, related_name="whitespace"
+        Proposal,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="whitespace",
+        verbose_name=_("proposal"),
     )
-    reason = models.TextField("why", max_length=2000, blank=True)
-    goals = models.ManyToManyField(Goal, related_name="whitespace", blank=True)
-    problems = models.ManyToManyField(Problem, related_name="whitespace", blank=True)
-    competitor = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
+    reason = models.TextField(_("why"), max_length=2000, blank=True)
+    goals = models.ManyToManyField(
+        Goal, related_name="whitespace", blank=True, verbose_name=_("goals")
+    )
+    problems = models.ManyToManyField(
+        Problem, related_name="whitespace", blank=True, verbose_name=_("problems")
+    )
+    competitor = models.CharField(
+        max_length=200, blank=True, validators=[validate_single_line], verbose_name=_("competitor")
+    )
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("whitespace cell")
+        verbose_name_plural = _("whitespace cells")
         ordering = ["division", "offering"]
         constraints = [
             models.UniqueConstraint(
@@ -163,11 +203,21 @@ class AnalysisItem(SoftDeletable, CustomerOwned):
         "environmental",
     )
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="analysis_items")
-    category = models.CharField(max_length=20, choices=Category)
-    text = models.TextField(max_length=2000)
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="analysis_items",
+        verbose_name=_("customer"),
+    )
+    category = models.CharField(max_length=20, choices=Category, verbose_name=_("category"))
+    text = models.TextField(max_length=2000, verbose_name=_("text"))
     problem = models.ForeignKey(
-        Problem, null=True, blank=True, on_delete=models.SET_NULL, related_name="analysis_items"
+        Problem,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="analysis_items",
+        verbose_name=_("problem"),
     )
     strategic_move = models.ForeignKey(
         StrategicMove,
@@ -175,24 +225,48 @@ class AnalysisItem(SoftDeletable, CustomerOwned):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="analysis_items",
+        verbose_name=_("strategic move"),
     )
     option = models.ForeignKey(
-        Option, null=True, blank=True, on_delete=models.SET_NULL, related_name="analysis_items"
+        Option,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="analysis_items",
+        verbose_name=_("option"),
     )
     goal = models.ForeignKey(
-        Goal, null=True, blank=True, on_delete=models.SET_NULL, related_name="analysis_items"
+        Goal,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="analysis_items",
+        verbose_name=_("goal"),
     )
     # What the item was linked to, kept when the source is deleted ("problem", "move", ...).
-    source_kind = models.CharField(max_length=20, blank=True, editable=False)
-    source_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    is_suggested = models.BooleanField(default=False, editable=False)
-    is_ignored = models.BooleanField(default=False, editable=False)
+    source_kind = models.CharField(
+        max_length=20, blank=True, editable=False, verbose_name=_("source kind")
+    )
+    source_version = models.PositiveIntegerField(
+        null=True, blank=True, editable=False, verbose_name=_("source version")
+    )
+    is_suggested = models.BooleanField(
+        default=False, editable=False, verbose_name=_("is suggested")
+    )
+    is_ignored = models.BooleanField(default=False, editable=False, verbose_name=_("is ignored"))
     created_by = models.ForeignKey(
-        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+        "accounts.User",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("created by"),
     )
     history = HistoricalRecords(excluded_fields=SOFT_DELETE_FIELDS)
 
     class Meta:
+        verbose_name = _("analysis item")
+        verbose_name_plural = _("analysis items")
         ordering = ["category", "created_at", "id"]
         indexes = [models.Index(fields=["customer", "category"])]
         constraints = [
@@ -224,39 +298,57 @@ class Playbook(models.Model):
     lead may choose another (AccountPlaybook).
     """
 
-    name = models.CharField(max_length=120, unique=True, validators=[validate_single_line])
+    name = models.CharField(
+        max_length=120, unique=True, validators=[validate_single_line], verbose_name=_("name")
+    )
     industry = models.CharField(
-        max_length=100, blank=True, validators=[validate_single_line], help_text=_("Blank: any.")
+        max_length=100,
+        blank=True,
+        validators=[validate_single_line],
+        help_text=_("Blank: any."),
+        verbose_name=_("industry"),
     )
     size = models.CharField(
-        max_length=20, choices=Customer.Size, blank=True, help_text=_("Blank: any.")
+        max_length=20,
+        choices=Customer.Size,
+        blank=True,
+        help_text=_("Blank: any."),
+        verbose_name=_("size"),
     )
     needs_strategy_section = models.BooleanField(
-        "the lead's strategy section is required", default=True
+        _("the lead's strategy section is required"), default=True
     )
     required_areas = models.ManyToManyField(
-        Area, blank=True, related_name="+", help_text=_("Areas whose plan section is required.")
+        Area,
+        blank=True,
+        related_name="+",
+        help_text=_("Areas whose plan section is required."),
+        verbose_name=_("required areas"),
     )
     required_roles = models.JSONField(
         default=list,
         blank=True,
         help_text=_("Buying roles a stakeholder with an owner on our side must cover."),
+        verbose_name=_("required roles"),
     )
     min_confirmed_goals = models.PositiveSmallIntegerField(
-        "confirmed goals with linked problems, at least", default=1
+        _("confirmed goals with linked problems, at least"), default=1
     )
     meeting_cadence_days = models.PositiveSmallIntegerField(
-        "a meeting at least every (days)", default=30
+        _("a meeting at least every (days)"), default=30
     )
     required_offerings = models.ManyToManyField(
         Offering,
         blank=True,
         related_name="+",
         help_text=_("Offerings every division's whitespace cell must be assessed for."),
+        verbose_name=_("required offerings"),
     )
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(default=True, verbose_name=_("is active"))
 
     class Meta:
+        verbose_name = _("playbook")
+        verbose_name_plural = _("playbooks")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -282,14 +374,27 @@ class AccountPlaybook(VersionedModel):
     """The playbook the lead chose for the account, instead of its segment's."""
 
     customer = models.OneToOneField(
-        Customer, on_delete=models.CASCADE, related_name="chosen_playbook"
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="chosen_playbook",
+        verbose_name=_("customer"),
     )
-    playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="+")
+    playbook = models.ForeignKey(
+        Playbook, on_delete=models.CASCADE, related_name="+", verbose_name=_("playbook")
+    )
     chosen_by = models.ForeignKey(
-        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.User",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("chosen by"),
     )
-    chosen_at = models.DateTimeField(auto_now=True)
+    chosen_at = models.DateTimeField(auto_now=True, verbose_name=_("chosen at"))
     history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("account playbook")
+        verbose_name_plural = _("account playbooks")
 
     def __str__(self) -> str:
         return f"{self.customer}: {self.playbook}"
@@ -299,16 +404,28 @@ class StoredScorecard(models.Model):
     """The account's last plan scorecard and its value at stake (in the organisation's
     currency), kept current by the change feed, for the managers' dashboard."""
 
-    customer = models.OneToOneField(Customer, on_delete=models.CASCADE, related_name="scorecard")
-    playbook = models.ForeignKey(Playbook, null=True, on_delete=models.SET_NULL, related_name="+")
-    percent = models.PositiveSmallIntegerField(null=True)
-    criteria = models.JSONField(default=list)
-    open_value = models.DecimalField(max_digits=16, decimal_places=2, default=0)
-    weighted_value = models.DecimalField(max_digits=16, decimal_places=2, default=0)
-    installed_value = models.DecimalField(max_digits=16, decimal_places=2, default=0)
-    computed_at = models.DateTimeField()
+    customer = models.OneToOneField(
+        Customer, on_delete=models.CASCADE, related_name="scorecard", verbose_name=_("customer")
+    )
+    playbook = models.ForeignKey(
+        Playbook, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("playbook")
+    )
+    percent = models.PositiveSmallIntegerField(null=True, verbose_name=_("percent"))
+    criteria = models.JSONField(default=list, verbose_name=_("criteria"))
+    open_value = models.DecimalField(
+        max_digits=16, decimal_places=2, default=0, verbose_name=_("open value")
+    )
+    weighted_value = models.DecimalField(
+        max_digits=16, decimal_places=2, default=0, verbose_name=_("weighted value")
+    )
+    installed_value = models.DecimalField(
+        max_digits=16, decimal_places=2, default=0, verbose_name=_("installed value")
+    )
+    computed_at = models.DateTimeField(verbose_name=_("computed at"))
 
     class Meta:
+        verbose_name = _("stored scorecard")
+        verbose_name_plural = _("stored scorecards")
         indexes = [
             models.Index(fields=["percent"]),
             models.Index(fields=["open_value"]),
@@ -335,26 +452,36 @@ class ProposalValue(CustomerOwned):
         ONE_OFF = "one_off", _("One-off")
         PER_YEAR = "per_year", _("Per year")
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
-    proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="estimate")
-    amount = models.DecimalField(max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
-    currency = models.CharField(max_length=3)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="+", verbose_name=_("customer")
+    )
+    proposal = models.OneToOneField(
+        Proposal, on_delete=models.CASCADE, related_name="estimate", verbose_name=_("proposal")
+    )
+    amount = models.DecimalField(
+        max_digits=14, decimal_places=2, validators=[MinValueValidator(0)], verbose_name=_("amount")
+    )
+    currency = models.CharField(max_length=3, verbose_name=_("currency"))
     rate = models.DecimalField(
-        "rate to the organisation's currency",
+        _("rate to the organisation's currency"),
         max_digits=14,
         decimal_places=6,
         default=1,
         validators=[MinValueValidator(0)],
         help_text=_("One unit of the currency in the organisation's currency, when it was given."),
     )
-    recurrence = models.CharField(max_length=10, choices=Recurrence, default=Recurrence.ONE_OFF)
-    decision_on = models.DateField("expected decision", null=True, blank=True)
+    recurrence = models.CharField(
+        max_length=10, choices=Recurrence, default=Recurrence.ONE_OFF, verbose_name=_("recurrence")
+    )
+    decision_on = models.DateField(_("expected decision"), null=True, blank=True)
     probability = models.PositiveSmallIntegerField(
-        "probability (%)", default=50, validators=[MinValueValidator(0), MaxValueValidator(100)]
+        _("probability (%)"), default=50, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("proposal value")
+        verbose_name_plural = _("proposal values")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(probability__lte=100), name="proposal_value_probability_100"

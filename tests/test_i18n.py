@@ -342,3 +342,52 @@ def test_a_german_user_reads_german_dates_numbers_and_labels(client):
     assert "1.234,50" in page
     goals = client.get(reverse("customers:goals", args=[proposal.customer.pk])).content.decode()
     assert "05.12.2026" in goals
+
+
+OUR_APPS = {
+    "accounts",
+    "core",
+    "customers",
+    "dialogue",
+    "health",
+    "insights",
+    "integrations",
+    "integrity",
+    "mailin",
+    "solutions",
+    "space",
+    "strategy",
+}
+
+
+def test_model_and_field_names_are_translatable():
+    """Admin pages, model-derived form labels and field errors name models and fields."""
+    from django.apps import apps
+    from django.utils.functional import Promise
+
+    bare = []
+    for model in apps.get_models():
+        if model._meta.app_label not in OUR_APPS or model.__name__.startswith("Historical"):
+            continue
+        for name in ("verbose_name", "verbose_name_plural"):
+            if not isinstance(getattr(model._meta, name), Promise):
+                bare.append(f"{model.__name__} Meta.{name}")
+        for field in model._meta.get_fields():
+            translatable = isinstance(getattr(field, "verbose_name", None), Promise)
+            if field.concrete and not field.auto_created and not translatable:
+                bare.append(f"{model.__name__}.{field.name}")
+    assert not bare, "wrap these in gettext_lazy (verbose_name=_(...)): " + ", ".join(bare)
+
+
+def test_model_derived_labels_read_german():
+    from django.forms import modelform_factory
+    from django.utils import translation
+
+    from customers.models import Customer, Stakeholder
+
+    with translation.override("de"):
+        assert str(Stakeholder._meta.verbose_name_plural) == "Ansprechpartner"
+        form = modelform_factory(Stakeholder, fields=["buying_role", "reports_to"])()
+        assert form["buying_role"].label == "Rolle im Buying Center"
+        assert form["reports_to"].label == "Berichtet an"
+        assert str(Customer._meta.get_field("industry").verbose_name) == "Branche"
