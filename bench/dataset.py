@@ -28,6 +28,7 @@ from bench.copy import Copier, next_id, reset_sequence
 from bench.strategy_data import load_strategy
 from config.celery import app as celery_app
 from customers.models import Customer, Goal, Problem, Process, ProcessStep, Stakeholder
+from customers.tallies import rebuild_tallies
 from dialogue.models import ActionItem, Meeting
 from health.models import HealthSnapshot
 from insights.summaries import rebuild_summary
@@ -730,6 +731,8 @@ def derive(
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
             built = sum(pool.map(_build_summaries_in_child, chunks, [now] * workers))
     log(f"summaries: {built}")
+    # The memberships were copied, not made by the services: tally what each viewer sees.
+    log(f"account tallies: {rebuild_tallies()} viewers")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {"health_snapshots": snapshots.total, "summaries": built}

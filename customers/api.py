@@ -13,7 +13,12 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.serializers import BaseSerializer
 
 from accounts.models import AccountMembership, User
-from accounts.visibility import AccountAccess, access_from_annotations, can_create_customers
+from accounts.visibility import (
+    AccountAccess,
+    access_from_annotations,
+    annotate_access,
+    can_create_customers,
+)
 from core.api import expected_version
 from core.params import parse_choice, parse_id
 from customers import services
@@ -44,6 +49,7 @@ from customers.serializers import (
     StakeholderSerializer,
     StrategicMoveSerializer,
 )
+from customers.tallies import retally_customer, shares, tally_count, visible_in_order
 
 
 class CustomerViewSet(
@@ -56,9 +62,19 @@ class CustomerViewSet(
     """Customers the caller can see. Creating one makes the caller its lead."""
 
     serializer_class = CustomerSerializer
+    _count: int | None = None
 
     def get_queryset(self) -> QuerySet[Customer]:
-        queryset = customers_for_user(self.request.user).order_by("name", "id")
+        user = self.request.user
+        visible = None
+        if self.action == "list":
+            # Walked in the name index's order and counted by the tallies (without filters).
+            visible, total = shares(user)
+            customers = visible_in_order(user, visible=visible, total=total)
+            queryset = annotate_access(customers.select_related("lead"), user)
+        else:
+            queryset = customers_for_user(user)
+        queryset = queryset.order_by("name", "id")
         params = self.request.query_params
         if name := params.get("search", "").strip():
             queryset = queryset.filter(name__icontains=name[:200])
@@ -66,7 +82,13 @@ class CustomerViewSet(
             queryset = queryset.filter(industry__iexact=industry[:100])
         if (lead := parse_id(params.get("lead"), name="lead")) is not None:
             queryset = queryset.filter(lead_id=lead)
+        if visible is not None and not name and not industry:
+            self._count = visible if lead is None else tally_count(user, lead_id=lead)
         return queryset
+
+    def known_count(self) -> int | None:
+        """The list's count from the account tallies (core.api.Pagination asks)."""
+        return self._count
 
     def perform_create(self, serializer: BaseSerializer) -> None:
         user: User = self.request.user
@@ -81,6 +103,8 @@ class CustomerViewSet(
         require(access_from_annotations(customer, self.request.user).can_edit_core)
         with transaction.atomic():
             serializer.save()
+            if "industry" in serializer.validated_data:
+                retally_customer(customer.pk)
             record_account_change(customer.pk)
 
     @extend_schema(request=BusinessModelSerializer, responses=BusinessModelSerializer)

@@ -106,12 +106,42 @@ class Customer(VersionedModel):
         ordering = ["name"]
         indexes = [
             models.Index(fields=["lead", "name"]),
+            # The dashboard's and the customer list's pages walk this index in order.
+            models.Index(fields=["name", "id"], name="customer_name_id"),
             models.Index(fields=["health_score"]),
             models.Index(fields=["summary_dirty_since"]),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+
+class AccountTally(models.Model):
+    """How many of the accounts one viewer sees share a lead, an industry and a health band,
+    with their value at stake: the dashboard's band counts and filter choices, read in a few
+    rows instead of aggregated over every visible account (customers/tallies.py keeps them).
+
+    `viewer_id` 0 is every account (what admins see); otherwise a user's id.
+    """
+
+    viewer_id = models.PositiveIntegerField()
+    lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    industry = models.CharField(max_length=100, blank=True)
+    band = models.CharField(max_length=10, blank=True)
+    accounts = models.PositiveIntegerField()
+    open_value = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    weighted_value = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    installed_value = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["viewer_id", "lead", "industry", "band"], name="account_tally_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.viewer_id}/{self.lead_id}/{self.industry}/{self.band}: {self.accounts}"
 
 
 class CustomerOwnedQuerySet(models.QuerySet):

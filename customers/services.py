@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from accounts.models import AccountMembership, User
 from core.softdelete import SoftDeletable
 from core.versioning import StaleVersion, save_versioned
+from customers import tallies
 from customers.changes import record_account_change
 from customers.models import (
     BusinessModel,
@@ -42,6 +43,7 @@ def create_customer(
         description=description,
     )
     AccountMembership.objects.create(customer=customer, user=lead, role=AccountMembership.Role.LEAD)
+    tallies.retally_customer(customer.pk)
     record_account_change(customer.pk, publish=publish)
     return customer
 
@@ -51,6 +53,7 @@ def change_lead(customer: Customer, *, new_lead: User) -> Customer:
     """Make `new_lead` the account lead; the previous lead stays on the team as a specialist."""
     if customer.lead_id == new_lead.pk:
         return customer
+    viewers_before, lead_before = tallies.viewers_of(customer.pk), customer.lead_id
     AccountMembership.objects.filter(customer=customer, role=AccountMembership.Role.LEAD).update(
         role=AccountMembership.Role.SPECIALIST
     )
@@ -59,6 +62,7 @@ def change_lead(customer: Customer, *, new_lead: User) -> Customer:
     )
     customer.lead = new_lead
     customer.save(update_fields=["lead", "updated_at"])
+    tallies.retally_customer(customer.pk, viewers_before=viewers_before, leads_before={lead_before})
     record_account_change(customer.pk)
     return customer
 
@@ -71,9 +75,11 @@ def set_membership(customer: Customer, *, user: User, role: str) -> AccountMembe
         return AccountMembership.objects.get(customer=customer, user=user)
     if user.pk == customer.lead_id:
         raise ValueError(gettext("Choose a new lead before changing the current lead's role."))
+    viewers_before = tallies.viewers_of(customer.pk)
     membership, _ = AccountMembership.objects.update_or_create(
         customer=customer, user=user, defaults={"role": role}
     )
+    tallies.retally_customer(customer.pk, viewers_before=viewers_before)
     record_account_change(customer.pk)
     return membership
 
@@ -83,7 +89,9 @@ def remove_membership(customer: Customer, *, user: User) -> None:
     """Take `user` off the account team; the lead cannot be removed."""
     if user.pk == customer.lead_id:
         raise ValueError(gettext("The lead cannot be removed; choose a new lead first."))
+    viewers_before = tallies.viewers_of(customer.pk)
     AccountMembership.objects.filter(customer=customer, user=user).delete()
+    tallies.retally_customer(customer.pk, viewers_before=viewers_before)
     record_account_change(customer.pk)
 
 
@@ -103,6 +111,8 @@ def update_customer(
     """Change the customer's core record, refusing a stale version."""
     _set_history_user(customer, by)
     save_versioned(customer, expected_version=expected_version, changes=changes)
+    if "industry" in changes:
+        tallies.retally_customer(customer.pk)
     record_account_change(customer.pk)
     return customer
 

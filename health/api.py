@@ -91,6 +91,7 @@ class DashboardViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The health dashboard's rows: the caller's visible accounts with their stored health."""
 
     serializer_class = DashboardRowSerializer
+    _count: int | None = None
 
     def get_queryset(self) -> QuerySet[Customer]:
         scope = queries.dashboard_scope(self.request.user)
@@ -99,7 +100,16 @@ class DashboardViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             raise serializers.ValidationError(
                 {field: [str(error) for error in errors] for field, errors in form.errors.items()}
             )
-        return queries.dashboard_customers(scope, **form.cleaned_or_defaults())
+        params = form.cleaned_or_defaults()
+        if params["plan_max"] is None and params["min_value"] is None:
+            self._count = scope.count(
+                lead_id=params["lead_id"], band=params["band"], industry=params["industry"]
+            )
+        return queries.dashboard_customers(scope, **params)
+
+    def known_count(self) -> int | None:
+        """The page count from the account tallies (core.api.Pagination asks)."""
+        return self._count
 
 
 router = SimpleRouter()

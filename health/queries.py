@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Avg, Count, F, OrderBy, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Avg, Count, F, OrderBy, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Round
 
 from accounts.models import User
-from accounts.visibility import visible_customers_q
-from customers.models import Customer
+from customers.models import AccountTally, Customer
+from customers.tallies import VALUE_KINDS, shares, viewer_id, visible_in_order
 from health import words
 from health.models import AccountHealth, HealthSnapshot, ScoreAnnotation
 from strategy.models import StoredScorecard
@@ -43,8 +43,6 @@ SORT_COLUMNS = {
     "weighted_value": ("scorecard__weighted_value",),
     "installed_value": ("scorecard__installed_value",),
 }
-# The value at stake the dashboard adds up per band (strategy.StoredScorecard's columns).
-VALUE_KINDS = ("open_value", "weighted_value", "installed_value")
 
 
 @dataclass(frozen=True)
@@ -57,63 +55,82 @@ class DashboardRow:
 
 @dataclass(frozen=True)
 class DashboardScope:
-    """The accounts a user's dashboard covers, read once per request.
-
-    The visibility rule runs once, into a list of ids, and every later query filters on those
-    ids instead of evaluating the rule again (it is the costly part of each query).
+    """The accounts a user's dashboard covers, with their counts per band and the filters'
+    choices, read from the user's account tallies (customers/tallies.py): a few rows per lead,
+    whatever the number of accounts. Rows are read through the visibility rule, row by row, in
+    the page's order, so a page reads about as many accounts as it shows.
     """
 
-    ids: list[int] | None  # None: every customer (admins)
+    user: User
     lead_choices: list[tuple[int, str]]
     industry_choices: list[str]
     band_counts: dict[str, int]
     # Band -> the open, weighted and installed value of its accounts.
     band_values: dict[str, dict[str, Decimal]]
+    # (lead id, industry, band) -> accounts: filtered pages' counts without a COUNT.
+    groups: dict[tuple[int, str, str], int]
+    # Accounts in all: with the user's share, how their pages test visibility.
+    total: int = 0
 
     def customers(self) -> QuerySet[Customer]:
-        queryset = Customer.objects.all()
-        return queryset if self.ids is None else queryset.filter(pk__any=self.ids)
+        return visible_in_order(self.user, visible=sum(self.groups.values()), total=self.total)
+
+    def count(self, *, lead_id: int | None = None, band: str = "", industry: str = "") -> int:
+        """The accounts matching these filters, from the tallies."""
+        return sum(
+            n
+            for (lead, group_industry, group_band), n in self.groups.items()
+            if (lead_id is None or lead == lead_id)
+            and (not band or group_band == band)
+            and (not industry or group_industry == industry)
+        )
 
 
 def dashboard_scope(user: User) -> DashboardScope:
-    """The user's visible accounts, with the filters' choices and the counts per band."""
-    condition = visible_customers_q(user)
-    ids = None
-    customers = Customer.objects.all()
-    if condition is not None:
-        ids = list(Customer.objects.filter(condition).order_by().values_list("pk", flat=True))
-        customers = customers.filter(pk__any=ids)
-    groups = (
-        customers.order_by()
+    """The user's visible accounts' filter choices and counts per band (two queries)."""
+    _visible, total = shares(user)
+    rows = (
+        AccountTally.objects.filter(viewer_id=viewer_id(user))
+        .annotate(
+            first_name=F("lead__first_name"),
+            last_name=F("lead__last_name"),
+            username=F("lead__username"),
+        )
         .values(
             "lead_id",
-            "lead__first_name",
-            "lead__last_name",
-            "lead__username",
             "industry",
-            "health_band",
+            "band",
+            "accounts",
+            "first_name",
+            "last_name",
+            "username",
+            *VALUE_KINDS,
         )
-        .annotate(n=Count("pk"), **{kind: Sum(f"scorecard__{kind}") for kind in VALUE_KINDS})
     )
     leads: dict[int, tuple[str, str, str]] = {}
     industries: set[str] = set()
     counts = dict.fromkeys((*Customer.HealthBand.values, ""), 0)
     values = {band: dict.fromkeys(VALUE_KINDS, Decimal(0)) for band in counts}
-    for group in groups:
-        first, last = group["lead__first_name"], group["lead__last_name"]
-        name = f"{first} {last}".strip() or group["lead__username"]
-        leads[group["lead_id"]] = (last.lower(), first.lower(), name)
-        if group["industry"]:
-            industries.add(group["industry"])
-        counts[group["health_band"]] = counts.get(group["health_band"], 0) + group["n"]
+    groups: dict[tuple[int, str, str], int] = {}
+    for row in rows:
+        first, last = row["first_name"] or "", row["last_name"] or ""
+        name = f"{first} {last}".strip() or row["username"] or ""
+        leads[row["lead_id"]] = (last.lower(), first.lower(), name)
+        if row["industry"]:
+            industries.add(row["industry"])
+        counts[row["band"]] = counts.get(row["band"], 0) + row["accounts"]
+        groups[(row["lead_id"], row["industry"], row["band"])] = row["accounts"]
         for kind in VALUE_KINDS:
-            values[group["health_band"]][kind] += group[kind] or 0
+            values.setdefault(row["band"], dict.fromkeys(VALUE_KINDS, Decimal(0)))
+            values[row["band"]][kind] += row[kind] or 0
     return DashboardScope(
-        ids=ids,
+        user=user,
         lead_choices=[(pk, key[2]) for pk, key in sorted(leads.items(), key=lambda i: i[1])],
         industry_choices=sorted(industries),
         band_counts=counts,
         band_values=values,
+        groups=groups,
+        total=total,
     )
 
 
@@ -177,11 +194,11 @@ def team_history(scope: DashboardScope, *, today: dt.date, days: int = HISTORY_D
     dates = {today - dt.timedelta(days=n) for n in range(0, days + 1, TEAM_CHART_STEP_DAYS)}
     dates.add(today - dt.timedelta(days=days))
     snapshots = HealthSnapshot.objects.filter(taken_on__in=dates)
-    if scope.ids is not None:
+    if not scope.user.is_admin:
         # `+ 0` keeps the planner on the (taken_on, customer) index: a few days' entries with
         # a hashed id test, rather than a year of rows for each customer.
         snapshots = snapshots.alias(of_customer=F("customer_id") + 0).filter(
-            of_customer__any=scope.ids
+            of_customer__in=scope.customers().values("pk")
         )
     history = list(
         snapshots.order_by("taken_on")
@@ -198,9 +215,9 @@ def team_history(scope: DashboardScope, *, today: dt.date, days: int = HISTORY_D
 
 
 def _scope_digest(scope: DashboardScope) -> str:
-    if scope.ids is None:
-        return "all"
-    return hashlib.sha256(",".join(map(str, sorted(scope.ids))).encode()).hexdigest()
+    # The viewer and their tallies: a change of what they see changes the key.
+    groups = sorted(scope.groups.items())
+    return hashlib.sha256(f"{viewer_id(scope.user)}:{groups}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from accounts.models import AccountMembership, Area, Notification, User
 from accounts.services import notify
 from accounts.visibility import managers_of
 from customers.models import Customer
+from customers.tallies import retally_customer
 from dialogue.services import create_action_item
 from health import words
 from health.models import AccountHealth, HealthSnapshot, ScoreAnnotation
@@ -86,6 +87,8 @@ def refresh_customer_health(
         Customer.objects.filter(pk=customer_id).update(
             health_score=result.score, health_band=result.band, health_updated_at=now
         )
+        if customer.health_band != result.band:
+            retally_customer(customer_id)  # the dashboard's band counts
         if entered_red:
             _act_on_red(customer, result=result, today=today)
         if worsened and previous_band:

@@ -48,8 +48,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         params[key] is not None for key in ("lead_id", "plan_max", "min_value")
     )
     paginator = Paginator(customers, PAGE_SIZE)
-    if not has_filters:
-        paginator.count = sum(scope.band_counts.values())  # counted with the scope already
+    if params["plan_max"] is None and params["min_value"] is None:
+        # Counted by the tallies: no COUNT over every visible account.
+        paginator.count = scope.count(
+            lead_id=params["lead_id"], band=params["band"], industry=params["industry"]
+        )
     page = paginator.get_page(request.GET.get("page"))
     context = {
         "form": form,

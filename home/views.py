@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from accounts.visibility import access_from_annotations, annotate_access, can_create_customers
-from customers.queries import customers_for_user
+from customers.tallies import shares, visible_in_order
 from dialogue.models import Meeting
 from dialogue.queries import home_plans, my_open_action_items
 from health import queries as health_queries
@@ -32,13 +32,16 @@ def home(request: HttpRequest) -> HttpResponse:
     """
     user = request.user
     scope = health_queries.dashboard_scope(user) if user.is_manager else None
-    if scope is not None and scope.ids is not None:
-        # The dashboard scope already holds the visible ids: list and count from them.
-        customers = annotate_access(scope.customers().select_related("lead"), user)
-        paginator = Paginator(customers, 50)
-        paginator.count = len(scope.ids)
+    if scope is not None:
+        visible, total = sum(scope.band_counts.values()), scope.total
     else:
-        paginator = Paginator(customers_for_user(user), 50)
+        visible, total = shares(user)
+    # Read in the name index's order, counted by the tallies: the page reads about what it shows.
+    customers = visible_in_order(user, visible=visible, total=total)
+    paginator = Paginator(
+        annotate_access(customers.select_related("lead"), user).order_by("name", "id"), 50
+    )
+    paginator.count = visible
     page = paginator.get_page(request.GET.get("page"))
     rows = [(customer, access_from_annotations(customer, user)) for customer in page]
     context: dict[str, object] = {"page": page, "rows": rows, "limit": HOME_LIST_LIMIT}

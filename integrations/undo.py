@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import AccountMembership, User
 from accounts.visibility import access_from_annotations, annotate_access
 from core.errors import ImportRefused
+from customers import tallies
 from customers.changes import record_account_change
 from customers.models import Customer, Stakeholder
 from dialogue.models import Meeting
@@ -93,8 +94,10 @@ def undo_import(run: ImportRun, *, by: User) -> None:
         doomed = list(created.values_list("customer_id", flat=True))
         # Team changes are audited against the customer: remove the team first, so those
         # events exist (and lose their link) before the customer goes.
+        viewers, leads = tallies.viewers_of_many(doomed)
         AccountMembership.objects.filter(customer_id__in=doomed).delete()
         Customer.objects.filter(pk__in=doomed).delete()
+        tallies.retally(viewers, leads)
     else:
         touched.update(created.values_list("customer_id", flat=True).distinct())
         model._base_manager.filter(pk__in=created.values("object_id")).delete()

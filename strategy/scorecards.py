@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer, Goal, Problem, Stakeholder
+from customers.tallies import VALUE_KINDS, retally_customer
 from insights.models import PlanItem, PlanSection
 from strategy.models import AccountPlaybook, Playbook, StoredScorecard, WhitespaceCell
 from strategy.queries import value_at_stake
@@ -295,6 +296,7 @@ def store_scorecard(customer_id: int, *, now: dt.datetime | None = None) -> Stor
         "installed_value": value.installed_value,
         "computed_at": now or timezone.now(),
     }
+    before = StoredScorecard.objects.filter(customer=customer).values_list(*VALUE_KINDS).first()
     try:
         with transaction.atomic():
             stored, _created = StoredScorecard.objects.update_or_create(
@@ -304,4 +306,6 @@ def store_scorecard(customer_id: int, *, now: dt.datetime | None = None) -> Stor
         # Two refreshes of a new account raced to create its row: the other one created it.
         StoredScorecard.objects.filter(customer=customer).update(**values)
         stored = StoredScorecard.objects.get(customer=customer)
+    if before != tuple(values[kind] for kind in VALUE_KINDS):
+        retally_customer(customer_id)  # the dashboard's value at stake per band
     return stored

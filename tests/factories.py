@@ -27,6 +27,7 @@ from customers.models import (
     Stakeholder,
     StrategicMove,
 )
+from customers.tallies import retally_customer
 from dialogue.models import ActionItem, Meeting
 from solutions.models import Comment, Contribution, Partner, Proposal
 
@@ -93,6 +94,8 @@ class CustomerFactory(factory.django.DjangoModelFactory):
             AccountMembership.objects.get_or_create(
                 customer=obj, user=obj.lead, defaults={"role": AccountMembership.Role.LEAD}
             )
+            # The dashboard's tallies, as services.create_customer keeps them.
+            retally_customer(obj.pk)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
@@ -102,6 +105,13 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     customer = factory.SubFactory(CustomerFactory)
     user = factory.SubFactory(UserFactory, role=User.Role.SPECIALIST)
     role = AccountMembership.Role.SPECIALIST
+
+    @classmethod
+    def _create(cls, model_class: type, *args: object, **kwargs: object) -> AccountMembership:
+        membership = super()._create(model_class, *args, **kwargs)
+        # As services.set_membership keeps the tallies of those who now see the account.
+        retally_customer(membership.customer_id)
+        return membership
 
 
 class NotificationFactory(factory.django.DjangoModelFactory):
@@ -467,6 +477,12 @@ class StoredScorecardFactory(factory.django.DjangoModelFactory):
     customer = factory.SubFactory(CustomerFactory)
     percent = 50
     computed_at = factory.LazyFunction(timezone.now)
+
+    @classmethod
+    def _create(cls, model_class: type, *args: object, **kwargs: object) -> object:
+        scorecard = super()._create(model_class, *args, **kwargs)
+        retally_customer(scorecard.customer_id)  # as strategy.scorecards.store_scorecard
+        return scorecard
 
 
 class InboundEmailFactory(factory.django.DjangoModelFactory):

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customers.models import Customer
+from customers.tallies import retally_customer
 from health import services
 from health.models import AccountHealth, ScoreAnnotation
 from tests import factories
@@ -23,6 +24,7 @@ def score(customer: Customer, value: int, *, trend: int | None = None, **counts:
     """Store a dashboard row as the health job would."""
     band = "green" if value >= 70 else "amber" if value >= 40 else "red"
     Customer.objects.filter(pk=customer.pk).update(health_score=value, health_band=band)
+    retally_customer(customer.pk)  # as the health job keeps the band counts
     AccountHealth.objects.update_or_create(
         customer=customer,
         defaults={
@@ -182,6 +184,7 @@ def test_every_sort_key_renders(client, scored, sort):
 
 def test_the_table_filters_by_lead_band_and_industry(client, scored):
     Customer.objects.filter(pk=scored.customer_a2.pk).update(industry="Energy")
+    retally_customer(scored.customer_a2.pk)  # as services.update_customer does
     client.force_login(scored.admin)
 
     assert row_names(client.get(DASHBOARD, {"lead": scored.sales_b.pk})) == ["Beta Holdings"]
@@ -289,10 +292,11 @@ def test_dashboard_query_count_does_not_grow_with_accounts(
 ):
     make_accounts(actors.sales_a, count)
     client.force_login(actors.mgr_a)
-    # session, user, visible ids, filter choices and band counts (one grouped query),
-    # page of rows (with lead and health joined; no row count: the band counts give it),
-    # team history, needs attention, unread notifications (navigation). The session is not
-    # saved: it renewed its idle window at sign-in (core.middleware, at most once a minute).
+    # session, user, the tallies' totals (the user's share of the accounts), the tally rows
+    # (filter choices and band counts), page of rows (with lead and health joined; no row
+    # count: the tallies give it), team history, needs attention, unread notifications
+    # (navigation). The session is not saved: it renewed its idle window at sign-in
+    # (core.middleware, at most once a minute).
     with django_assert_num_queries(8):
         response = client.get(DASHBOARD, {"sort": "-trend"})
     assert response.status_code == 200
@@ -303,8 +307,8 @@ def test_dashboard_query_count_does_not_grow_with_accounts(
 def test_filtered_dashboard_counts_its_rows(client, actors, count, django_assert_num_queries):
     make_accounts(actors.sales_a, count)
     client.force_login(actors.mgr_a)
-    # As above, plus the count of the filtered rows.
-    with django_assert_num_queries(9):
+    # As above: the filtered rows are counted by the tally rows too (no COUNT).
+    with django_assert_num_queries(8):
         response = client.get(DASHBOARD, {"band": "red"})
     assert response.status_code == 200
     reds = Customer.objects.visible_to(actors.mgr_a).filter(health_band="red").count()
@@ -317,8 +321,8 @@ def test_csv_query_count_does_not_grow_with_accounts(
 ):
     make_accounts(actors.sales_a, count)
     client.force_login(actors.mgr_a)
-    # session, user, visible ids, filter choices, all rows (the session renewed at sign-in:
-    # no save). No navigation context: the response is not a page.
+    # session, user, the tallies' totals, the tally rows (filter choices), all rows (the
+    # session renewed at sign-in: no save). No navigation context: the response is not a page.
     with django_assert_num_queries(5):
         response = client.get(CSV)
     # The header, the bulk accounts and the fixture's two team A accounts.
