@@ -112,12 +112,21 @@ def kind_of(record: models.Model) -> str:
 
 def _label(record: models.Model) -> str:
     if isinstance(record, Comment):
-        return f"Comment by {record.author} on {record.proposal}"
+        return _("Comment by %(author)s on %(proposal)s") % {
+            "author": record.author,
+            "proposal": record.proposal,
+        }
     if isinstance(record, ProcessStep):
-        return f"{record.name} (step of {record.process})"
+        return _("%(step)s (step of %(process)s)") % {
+            "step": record.name,
+            "process": record.process,
+        }
     if isinstance(record, Contribution):
         source = record.specialist.display_name if record.specialist else record.partner.name
-        return f"Contribution from {source} to {record.proposal.title}"
+        return _("Contribution from %(source)s to %(proposal)s") % {
+            "source": source,
+            "proposal": record.proposal.title,
+        }
     if isinstance(record, PlanItem):
         return f"{record.get_kind_display()}: {record.title} ({record.section.title})"
     return str(record)

@@ -111,3 +111,15 @@ def test_a_partner_whose_contribution_is_in_the_trash_outlives_the_purge(actors,
         trash.purge_trash()
     assert Partner._base_manager.filter(pk=partner.pk).exists()
     assert Contribution._base_manager.filter(pk=contribution.pk).exists()
+
+
+def test_a_german_lead_reads_the_trash_in_german(client, actors, contribution):
+    actors.sales_a.language = "de"
+    actors.sales_a.save(update_fields=["language"])
+    services.delete_contribution(contribution, by=actors.sales_a)
+    client.force_login(actors.sales_a)
+    page = client.get(reverse("integrity:trash", args=[actors.customer_a.pk])).content.decode()
+    assert (
+        f"<td>Beitrag von {actors.spec_a.display_name} zu Faster deliveries</td>\n"
+        "      <td>Beitrag</td>"
+    ) in page
