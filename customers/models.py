@@ -124,16 +124,29 @@ class AccountTally(models.Model):
     `viewer_id` 0 is every account (what admins see); otherwise a user's id.
     """
 
-    viewer_id = models.PositiveIntegerField()
-    lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    industry = models.CharField(max_length=100, blank=True)
-    band = models.CharField(max_length=10, blank=True)
-    accounts = models.PositiveIntegerField()
-    open_value = models.DecimalField(max_digits=18, decimal_places=2, default=0)
-    weighted_value = models.DecimalField(max_digits=18, decimal_places=2, default=0)
-    installed_value = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    viewer_id = models.PositiveIntegerField(verbose_name=_("viewer"))
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("lead"),
+    )
+    industry = models.CharField(max_length=100, blank=True, verbose_name=_("industry"))
+    band = models.CharField(max_length=10, blank=True, verbose_name=_("band"))
+    accounts = models.PositiveIntegerField(verbose_name=_("accounts"))
+    open_value = models.DecimalField(
+        max_digits=18, decimal_places=2, default=0, verbose_name=_("open value")
+    )
+    weighted_value = models.DecimalField(
+        max_digits=18, decimal_places=2, default=0, verbose_name=_("weighted value")
+    )
+    installed_value = models.DecimalField(
+        max_digits=18, decimal_places=2, default=0, verbose_name=_("installed value")
+    )
 
     class Meta:
+        verbose_name = _("account tally")
+        verbose_name_plural = _("account tallies")
         constraints = [
             models.UniqueConstraint(
                 fields=["viewer_id", "lead", "industry", "band"], name="account_tally_key"
