@@ -253,16 +253,27 @@ def needs_attention(scope: DashboardScope, *, limit: int = NEEDS_ATTENTION_LIMIT
     ]
 
 
-def _attention_reason(row: DashboardRow) -> str:
-    """The weakest component's first reason, after the fall when the account is falling, in
-    the reader's language."""
-    components = row.customer.latest_components or []
+def with_latest_components(customers: QuerySet) -> QuerySet:
+    """Customers annotated with their latest snapshot's components (a subquery, no extra
+    query), for `main_reason`."""
+    latest = HealthSnapshot.objects.filter(customer=OuterRef("pk")).order_by("-taken_on")
+    return customers.annotate(latest_components=Subquery(latest.values("components")[:1]))
+
+
+def main_reason(components: list | None) -> str:
+    """The weakest component's first reason, in the reader's language."""
     weakest = min(
-        (c for c in components if c.get("max_points")),
+        (c for c in components or [] if c.get("max_points")),
         key=lambda c: c["points"] / c["max_points"],
         default=None,
     )
-    reason = words.reason_text(weakest["reasons"][0]) if weakest and weakest.get("reasons") else ""
+    return words.reason_text(weakest["reasons"][0]) if weakest and weakest.get("reasons") else ""
+
+
+def _attention_reason(row: DashboardRow) -> str:
+    """The weakest component's first reason, after the fall when the account is falling, in
+    the reader's language."""
+    reason = main_reason(row.customer.latest_components)
     if row.health is not None and row.health.trend_30d is not None and row.health.trend_30d < 0:
         fall = words.fall_text(-row.health.trend_30d)
         return f"{fall}; {reason}" if reason else fall

@@ -121,7 +121,9 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
     """The dashboard's table as CSV: every row matching the filters, in the table's order."""
     scope = queries.dashboard_scope(request.user)
     form = dashboard_filter_form(request.GET or None, scope)
-    customers = queries.dashboard_customers(scope, **form.cleaned_or_defaults())
+    customers = queries.with_latest_components(
+        queries.dashboard_customers(scope, **form.cleaned_or_defaults())
+    )
     response, writer = csv_response(f"account-health-{timezone.localdate().isoformat()}.csv")
     writer.writerow(_csv_header())
     for row in queries.dashboard_rows(customers):
@@ -140,6 +142,7 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
                 health.proposals_in_flight if health else None,
                 ", ".join(health.area_names) if health else None,
                 *_scorecard_cells(row.scorecard),
+                queries.main_reason(customer.latest_components),
             ]
         )
     return response
@@ -162,6 +165,7 @@ def _csv_header() -> list[str]:
         _("Open value (%(currency)s)") % currency,
         _("Weighted value (%(currency)s)") % currency,
         _("Installed value per year (%(currency)s)") % currency,
+        _("Main reason"),
     ]
 
 

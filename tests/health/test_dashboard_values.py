@@ -101,15 +101,15 @@ def test_the_csv_carries_the_plan_and_value_columns(client, valued, settings):
 
     rows = csv_rows(client.get(CSV, {"sort": "-weighted_value"}))
 
-    assert rows[0][-4:] == [
+    assert rows[0][-5:-1] == [
         "Plan scorecard (%)",
         "Open value (EUR)",
         "Weighted value (EUR)",
         "Installed value per year (EUR)",
     ]
     assert rows[1][0] == "Alpha Two"
-    assert rows[1][-4:] == ["90", "250000.00", "25000.00", "0.00"]
-    assert rows[2][-4:] == ["40", "1000.00", "500.00", "7.00"]
+    assert rows[1][-5:-1] == ["90", "250000.00", "25000.00", "0.00"]
+    assert rows[2][-5:-1] == ["40", "1000.00", "500.00", "7.00"]
 
 
 def test_the_chart_adds_up_value_per_band_over_the_managers_accounts_only(client, valued):

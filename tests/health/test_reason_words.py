@@ -157,3 +157,16 @@ def test_a_score_comment_reaches_the_lead_in_their_language(actors):
     (told,) = Notification.objects.filter(kind=Notification.Kind.SCORE_COMMENT)
     assert "05.12.2026" in told.message
     assert "hat den Health Score von Alpha Industries" in told.message
+
+
+def test_the_csv_gives_each_accounts_main_reason_in_the_readers_language(client, refreshed):
+    from tests.health.test_views import CSV, csv_rows
+
+    client.force_login(speaking(refreshed.mgr_a, "de"))
+    exported = csv_rows(client.get(CSV))
+    assert exported[0][-1] == "Hauptgrund"
+    by_name = {row[0]: row[-1] for row in exported[1:]}
+    assert by_name[refreshed.customer_a.name] == "keine Ansprechpartner erfasst"
+    client.force_login(speaking(refreshed.mgr_a, "en"))
+    by_name = {row[0]: row[-1] for row in csv_rows(client.get(CSV))[1:]}
+    assert by_name[refreshed.customer_a.name] == "no stakeholders recorded"
