@@ -40,7 +40,7 @@ def test_manager_sorts_by_health_and_opens_the_reddest_account(live_server, page
     reasons = page.locator("ul.components")
     # The stored reasons, worded in the reader's German.
     expect(
-        reasons.get_by_text(re.compile("kritischen Problemen ha(t|ben) keinen Lösungsvorschlag"))
+        reasons.get_by_text(re.compile("kritischen Problemen ha(t|ben) kein Angebot"))
     ).to_be_visible()
     expect(
         reasons.get_by_text(re.compile("offenen Maßnahmen (ist|sind) überfällig"))

@@ -116,7 +116,7 @@ def test_needs_attention_says_why_in_the_managers_language(client, refreshed):
     type(refreshed.customer_a).objects.filter(pk=refreshed.customer_a.pk).update(health_band="red")
     client.force_login(speaking(refreshed.mgr_a, "de"))
     attention = client.get("/health/").context["attention"]
-    assert attention[0].reason.startswith("12 Punkte verloren in 30 Tagen; ")
+    assert attention[0].reason.startswith("12 Punkte weniger in 30 Tagen; ")
 
 
 def test_entering_red_tells_each_reader_in_their_language(actors):
@@ -133,7 +133,7 @@ def test_entering_red_tells_each_reader_in_their_language(actors):
     assert manager.message.endswith(": noch keine Termine erfasst")
     # The follow-up is the lead's record, written in the lead's language.
     follow_up = ActionItem.objects.get(customer=customer)
-    assert follow_up.description.startswith("Health Score ist rot (")
+    assert follow_up.description.startswith("Der Health Score ist rot (")
     # The lead turning it amber hears it in German; an English lead in English.
     speaking(actors.sales_a, "en")
     speaking(actors.mgr_a, "en")

@@ -540,15 +540,15 @@ def test_plan_review_notifications_read_in_each_recipients_language(actors, engi
     customer = actors.customer_a.name
     (submitted,) = Notification.objects.filter(user=actors.sales_a, kind="plan_review")
     assert submitted.message == (
-        f"{actors.spec_a.display_name} hat „Abschnitt Engineering“ im Kontoplan von {customer} "
+        f"{actors.spec_a.display_name} hat „Abschnitt Engineering“ im Account-Plan von {customer} "
         "zur Prüfung eingereicht."
     )
     plans.review_plan_section(section, by=actors.mgr_a, approve=False, comment="More detail.")
     to_lead = Notification.objects.filter(user=actors.sales_a).latest("pk").message
     to_author = Notification.objects.filter(user=actors.spec_a).latest("pk").message
     assert to_lead == (
-        f"{actors.mgr_a.display_name} hat Änderungen an „Abschnitt Engineering“ im Kontoplan von "
-        f"{customer} angefordert. More detail."
+        f"{actors.mgr_a.display_name} hat Änderungen an „Abschnitt Engineering“ im Account-Plan "
+        f"von {customer} angefordert. More detail."
     )
     assert to_author == (
         f"{actors.mgr_a.display_name} requested changes to “Engineering section” in the account "
