@@ -647,6 +647,12 @@ CELERY_BEAT_SCHEDULE["customers-sweep-account-changes"] = {
     "task": "customers.tasks.sweep_account_changes_task",
     "schedule": timedelta(seconds=60),
 }
+# The manager pages' account tallies (customers/tallies.py) are kept current by the writes;
+# a nightly rebuild repairs any drift.
+CELERY_BEAT_SCHEDULE["customers-nightly-tallies"] = {
+    "task": "customers.tasks.rebuild_tallies_task",
+    "schedule": crontab(hour=2, minute=15),
+}
 CELERY_BEAT_SCHEDULE["insights-nightly-rebuild"] = {
     "task": "insights.tasks.rebuild_all_summaries_task",
     "schedule": crontab(hour=2, minute=30),

@@ -219,8 +219,23 @@ def _team_saved(sender: type, instance: Team, **kwargs: object) -> None:
         retally_viewers({instance.manager_id} | ({before} if before else set()))
 
 
+def _user_saving(sender: type, instance: User, **kwargs: object) -> None:
+    before = User.objects.filter(pk=instance.pk).values_list("role", flat=True).first()
+    instance._role_before = before  # type: ignore[attr-defined]
+
+
+def _user_saved(sender: type, instance: User, created: bool, **kwargs: object) -> None:
+    """A user made admin reads every account's tally; one who stops being admin reads their
+    own again, which nothing kept current meanwhile: recompute it."""
+    before = getattr(instance, "_role_before", None)
+    if not created and before is not None and before != instance.role:
+        retally_viewers({instance.pk})
+
+
 def connect_team_signals() -> None:
     """Called once from the app's ready()."""
+    pre_save.connect(_user_saving, sender=User, dispatch_uid="tally-user-saving")
+    post_save.connect(_user_saved, sender=User, dispatch_uid="tally-user-saved")
     post_save.connect(_team_member_changed, sender=TeamMember, dispatch_uid="tally-team-member")
     post_delete.connect(
         _team_member_changed, sender=TeamMember, dispatch_uid="tally-team-member-gone"

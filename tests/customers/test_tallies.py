@@ -79,3 +79,25 @@ def test_the_dashboard_counts_by_the_tally(client, actors):
         response.context["page"].paginator.count
         == Customer.objects.visible_to(actors.mgr_a).count()
     )
+
+
+def test_an_admin_made_manager_reads_a_current_tally_of_their_own(actors):
+    boss = factories.UserFactory(role=User.Role.ADMIN)
+    team = factories.TeamFactory(manager=boss)
+    factories.TeamMemberFactory(team=team, user=actors.sales_a)
+    # While admin, boss reads every account's tally; their own is not looked at.
+    services.create_customer(lead=actors.sales_a, name="Seen By Boss", industry="Energy")
+    AccountTally.objects.filter(viewer_id=boss.pk).delete()
+    boss.role = User.Role.MANAGER
+    boss.save()
+    assert tallied(boss) == counted(boss)
+    assert sum(counted(boss).values()) > 0
+
+
+def test_the_nightly_task_rebuilds_every_tally(actors, everyone):
+    from customers.tasks import rebuild_tallies_task
+
+    services.create_customer(lead=actors.sales_a, name="Drift Co", industry="Energy")
+    Customer.objects.filter(name="Drift Co").update(industry="Retail")
+    rebuild_tallies_task()
+    assert_current(everyone)
