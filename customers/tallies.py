@@ -232,6 +232,14 @@ def _user_saved(sender: type, instance: User, created: bool, **kwargs: object) -
         retally_viewers({instance.pk})
 
 
+def fill_after_migrate(sender: object, using: str = "default", **kwargs: object) -> None:
+    """After `migrate` (every app's migrations applied, so the models match the tables): an
+    existing database that has accounts but no tallies yet (an upgrade) gets them built. A
+    migration cannot do it: it would run this module's code against older tables."""
+    if not AccountTally.objects.using(using).exists() and Customer.objects.using(using).exists():
+        rebuild_tallies()
+
+
 def connect_team_signals() -> None:
     """Called once from the app's ready()."""
     pre_save.connect(_user_saving, sender=User, dispatch_uid="tally-user-saving")

@@ -25,6 +25,7 @@ from django.utils import timezone
 from accounts.models import AccountMembership, User
 from core.errors import ImportRefused
 from core.softdelete import SoftDeletable
+from customers import tallies
 from customers.models import Customer
 
 FORMAT = "accord-account/1"
@@ -52,6 +53,8 @@ SKIPPED_MODELS = (
     # a new one on first view); the dropped-mail counters belong to no account.
     "mailin.InboundAddress",
     "mailin.DroppedMailCount",
+    # Per-viewer counts derived from the accounts (customers/tallies.py): recomputed on import.
+    "customers.AccountTally",
 )
 # Secrets on exported rows, written empty: a guest's sign-in nonce (an empty one signs nobody
 # in; the next link the guest asks for gets a new one).
@@ -286,4 +289,5 @@ def import_account(data: dict[str, Any]) -> dict[str, int]:
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), list(touched)):
             cursor.execute(sql)
+    tallies.retally_customer(data["customer_id"])
     return counts

@@ -5,16 +5,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def build_tallies(apps, schema_editor):
-    # The tallies of an existing database; nothing to do on an empty one. The app's own
-    # function is called (the models it reads are this migration's state) so there is one
-    # definition of a tally.
-    from customers.tallies import rebuild_tallies
-
-    if apps.get_model("customers", "Customer").objects.exists():
-        rebuild_tallies()
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -49,5 +39,4 @@ class Migration(migrations.Migration):
             model_name='accounttally',
             constraint=models.UniqueConstraint(fields=('viewer_id', 'lead', 'industry', 'band'), name='account_tally_key'),
         ),
-        migrations.RunPython(build_tallies, migrations.RunPython.noop),
     ]

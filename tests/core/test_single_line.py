@@ -35,6 +35,8 @@ WRITTEN_BY_CODE = {
     "accounts.ApiToken.prefix": "hex digits",
     "accounts.ApiToken.stamp": "a hash",
     "core.AuditEvent.username": "escaped by core.audit.record",
+    "customers.AccountTally.industry": "copied from Customer.industry (validated there)",
+    "customers.AccountTally.band": "copied from Customer.health_band (a choice)",
     "core.AuditEvent.request_id": "hex digits",
     "core.AuditEvent.object_type": "escaped by core.audit.record",
     "core.AuditEvent.object_id": "escaped by core.audit.record",

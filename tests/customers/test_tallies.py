@@ -101,3 +101,12 @@ def test_the_nightly_task_rebuilds_every_tally(actors, everyone):
     Customer.objects.filter(name="Drift Co").update(industry="Retail")
     rebuild_tallies_task()
     assert_current(everyone)
+
+
+def test_migrate_builds_the_tallies_of_a_database_that_has_none(actors, everyone):
+    from django.core.management import call_command
+
+    services.create_customer(lead=actors.sales_a, name="Upgraded Co", industry="Energy")
+    AccountTally.objects.all().delete()
+    call_command("migrate", verbosity=0)
+    assert_current(everyone)
