@@ -24,12 +24,9 @@ HOME_LIST_LIMIT = 5
 @login_required
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """The signed-in user's start page: their accounts plus what their role works on next.
-
-    Salespeople and admins see their open action items and recent meetings; specialists see
-    what colleagues asked of them; managers see their teams' health bands and red accounts.
-    Each block is one sliced query, so the page runs a fixed number of queries.
-    """
+    """The signed-in user's start page: their accounts plus what their role works on next
+    (salespeople and admins: open action items, recent meetings; specialists: requests;
+    managers: their teams' bands and red accounts), each block one sliced query."""
     user = request.user
     scope = health_queries.dashboard_scope(user) if user.is_manager else None
     if scope is not None:
@@ -62,6 +59,5 @@ def home(request: HttpRequest) -> HttpResponse:
     context["upcoming_plans"], context["unlogged_plans"] = home_plans(
         user, now=timezone.now(), limit=HOME_LIST_LIMIT
     )
-    context["limit"] = HOME_LIST_LIMIT
     context["may_create_customers"] = can_create_customers(user)
     return render(request, "home/home.html", context)

@@ -77,7 +77,7 @@ KIND_LABELS: dict[str, object] = {
 # The path from each kind to its customer, and what the trash page shows with its label.
 CUSTOMER_PATH = {ProcessStep: "process__customer", Contribution: "proposal__customer"}
 RELATED = {
-    Contribution: ("proposal", "specialist", "partner"),
+    Contribution: ("proposal", Contribution.specialist.field.name, "partner"),
     Comment: ("author", "proposal"),
     ProcessStep: ("process",),
     PlanSection: ("area",),
