@@ -3,8 +3,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from search.engine import SOURCES, TYPES, StoredVector, search, search_grouped
+from search.engine import SOURCES, TYPES, search, search_grouped
 from search.query import highlight, parse
+from search.sql import StoredVector
 from tests import factories
 from tests.conftest import api_as
 
@@ -334,11 +335,11 @@ def test_stored_vector_holds_every_searched_field_folded(actors, is_postgres, so
 def fresh_text_sql():
     """The text types' statements are built once per process: rebuild them around a test that
     changes the walk's size, and afterwards."""
-    from search import engine
+    from search import sql
 
-    engine._text_sql.cache_clear()
-    yield engine
-    engine._text_sql.cache_clear()
+    sql._text_sql.cache_clear()
+    yield sql
+    sql._text_sql.cache_clear()
 
 
 @pytest.mark.parametrize(
