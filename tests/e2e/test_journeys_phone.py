@@ -124,12 +124,12 @@ def test_the_meeting_form_works_with_the_keyboard_alone(live_server, page: Page,
 
     tab_to(page, "#id_meeting-title")
     page.keyboard.type("Keyboard-only depot call")
-    # The kind radios: the form proposes the last meeting's kind (the demo's pilot scope call)
-    # and Tab lands on it; arrows move the choice.
-    expect(page.get_by_label("Call")).to_be_checked()
+    # The kind radios: the form proposes the last entry's kind (the demo's filed email "Pilot
+    # kick-off dates", the last radio) and Tab lands on it; arrows move the choice.
+    expect(page.get_by_label("Email", exact=True)).to_be_checked()
     page.keyboard.press("Tab")
-    page.keyboard.press("ArrowRight")
-    expect(page.get_by_label("Visit")).to_be_checked()
+    page.keyboard.press("ArrowLeft")
+    expect(page.get_by_label("Workshop", exact=True)).to_be_checked()
 
     tab_to(page, "#stakeholder-search")
     for name in ("Katrin", "Lars"):
@@ -153,7 +153,7 @@ def test_the_meeting_form_works_with_the_keyboard_alone(live_server, page: Page,
 
     expect(page.get_by_role("heading", name="Keyboard-only depot call")).to_be_visible()
     meeting = Meeting.objects.get(title="Keyboard-only depot call")
-    assert meeting.kind == "visit"
+    assert meeting.kind == "workshop"
     assert sorted(s.name for s in meeting.stakeholders.all()) == ["Katrin Vogel", "Lars Petersen"]
     assert meeting.goals.count() == 1
     assert ActionItem.objects.filter(
