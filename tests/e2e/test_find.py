@@ -105,6 +105,6 @@ def test_a_german_user_sees_the_dashboard_in_german_with_german_formats(
     page.goto(live_server.url + reverse("health:dashboard"))
     expect(page.get_by_role("heading", name="Account-Health", level=1)).to_be_visible()
     page.goto(live_server.url + reverse("customers:goals", args=[nordwind.pk]))
-    expect(page.locator("main")).to_contain_text("Zieltermin 05.12.2026")
+    expect(page.locator("main")).to_contain_text("Zieldatum 05.12.2026")
     page.goto(live_server.url + reverse("solutions:proposal", args=[proposal.pk]))
     expect(page.locator("main")).to_contain_text("2,5")

@@ -58,7 +58,7 @@ def test_lead_shares_guest_confirms_and_corrects_lead_accepts(
     page.locator("#id_step-title").fill("Send the gate data")
     page.locator("#id_step-owner").select_option(label="Katrin Vogel")
     page.get_by_role("button", name="Add the step").click()
-    expect(page.get_by_role("cell", name="Send the gate data")).to_be_visible()
+    expect(page.get_by_role("cell", name="Send the gate data", exact=True)).to_be_visible()
     page.get_by_label("Stakeholder").select_option(label="Katrin Vogel")
     page.get_by_role("button", name="Invite").click()
     expect(page.get_by_text("katrin@nordwind.example is invited")).to_be_visible()
