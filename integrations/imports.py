@@ -16,7 +16,7 @@ from typing import IO
 from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +37,7 @@ from dialogue.models import Meeting
 from dialogue.services import latest_meeting_at_of_row
 from integrations.bulk import insert_history, insert_rows, update_rows
 from integrations.csvfile import iter_rows
-from integrations.models import ExternalRef, ImportRowError, ImportRun, ImportUpdate, RecordKind
+from integrations.models import ExternalRef, ImportRun, ImportUpdate, RecordKind
 from integrations.rows import Row, to_row
 from integrations.undo import MODELS, UPDATABLE
 
@@ -467,79 +467,3 @@ class Importer:
             )
         ImportUpdate.objects.bulk_create(self.records)
         self.run.updated += len(self.records)
-
-
-# --- The run's life -----------------------------------------------------------------------------
-
-
-def check_run(run_id: int) -> None:
-    """The dry run: count what the import would create, update and skip, and every row error."""
-    run = (
-        ImportRun.objects.select_related("user")
-        .filter(pk=run_id, status=ImportRun.Status.CHECKING)
-        .first()
-    )
-    if run is None:
-        return
-    ImportRowError.objects.filter(run=run).delete()
-    importer = Importer(run, apply=False)
-    try:
-        with run.file.open("rb") as raw:
-            outcome = importer.process(raw)
-    except ImportRefused as exc:
-        _finish(run, status=ImportRun.Status.FAILED, failure=str(exc))
-        return
-    ImportRowError.objects.bulk_create(
-        ImportRowError(run=run, line=line, column=column[:200], reason=reason[:500])
-        for line, column, reason in outcome.errors
-    )
-    run.total_rows = outcome.total
-    run.to_create, run.to_update, run.to_skip = outcome.create, outcome.update, outcome.skip
-    run.error_count = outcome.error_count
-    _finish(run, status=ImportRun.Status.CHECKED)
-
-
-def apply_run(run_id: int) -> None:
-    """The import: every row of the file, in one transaction; any error imports nothing."""
-    try:
-        with transaction.atomic():
-            # The row lock makes a redelivered task wait for (then skip) one still running.
-            run = (
-                ImportRun.objects.select_for_update()
-                .select_related("user")
-                .filter(pk=run_id, status=ImportRun.Status.IMPORTING)
-                .first()
-            )
-            if run is None:
-                return
-            run.created = run.updated = 0
-            importer = Importer(run, apply=True)
-            with run.file.open("rb") as raw:
-                outcome = importer.process(raw)
-            run.total_rows = outcome.total
-            run.skipped = outcome.skip
-            _finish(run, status=ImportRun.Status.DONE)
-    except (ImportRefused, _Abort, IntegrityError) as exc:
-        run = ImportRun.objects.get(pk=run_id)
-        errors = importer.outcome.errors if isinstance(exc, _Abort) else []
-        ImportRowError.objects.filter(run=run).delete()
-        ImportRowError.objects.bulk_create(
-            ImportRowError(run=run, line=line, column=column[:200], reason=reason[:500])
-            for line, column, reason in errors
-        )
-        run.error_count = len(errors)
-        run.created = run.updated = 0
-        failure = (
-            _("The accounts changed since the check; nothing was imported. Check again.")
-            if isinstance(exc, IntegrityError | _Abort)
-            else str(exc)
-        )
-        _finish(run, status=ImportRun.Status.FAILED, failure=failure)
-
-
-def _finish(run: ImportRun, *, status: str, failure: str = "") -> None:
-    run.status = status
-    run.failure = failure[:500]
-    run.finished_at = timezone.now()
-    run.save()
-    cache.delete(progress_key(run.pk))

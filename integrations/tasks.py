@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from core.tasks import retry_policy
 from customers.changes import publish_account_change
-from integrations import events, imports, webhooks
+from integrations import events, runs, webhooks
 
 # Below the broker's visibility timeout (900 s), so a long import is never delivered twice.
 IMPORT_TIME_LIMIT = 840
@@ -13,12 +13,12 @@ IMPORT_TIME_LIMIT = 840
 
 @shared_task(**retry_policy(), time_limit=IMPORT_TIME_LIMIT, soft_time_limit=IMPORT_TIME_LIMIT - 30)
 def check_import_task(run_id: int) -> None:
-    imports.check_run(run_id)
+    runs.check_run(run_id)
 
 
 @shared_task(**retry_policy(), time_limit=IMPORT_TIME_LIMIT, soft_time_limit=IMPORT_TIME_LIMIT - 30)
 def apply_import_task(run_id: int) -> None:
-    imports.apply_run(run_id)
+    runs.apply_run(run_id)
 
 
 @shared_task(**retry_policy())

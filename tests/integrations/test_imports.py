@@ -13,7 +13,7 @@ from django.urls import reverse
 from accounts.models import AccountMembership
 from customers.models import Customer, Stakeholder
 from dialogue.models import Meeting
-from integrations import imports, undo
+from integrations import runs, undo
 from integrations.models import ExternalRef, ImportRun, ImportSource
 from tests import factories
 
@@ -143,7 +143,7 @@ def test_imported_accounts_are_published_by_the_one_task_of_the_file(
     run = latest_run(sales)
     ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.IMPORTING)
     with capture(execute=False) as hooks:
-        imports.apply_run(run.pk)
+        runs.apply_run(run.pk)
     # One hook for the whole file (the publishing task), none per created account.
     assert [getattr(h, "func", h).__qualname__ for h in hooks] == ["Signature.delay"]
     with capture(execute=True):

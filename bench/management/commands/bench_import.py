@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.test.utils import override_settings
 
 from accounts.models import User
-from integrations import imports, presets
+from integrations import presets, runs
 from integrations.models import ImportRun
 
 ACCOUNT_HEADER = ["Account Owner", "Account Name", "Industry", "Employees", "Website", "Account ID"]
@@ -123,10 +123,10 @@ class Command(BaseCommand):
                     run.file.save(paths[kind].name, File(raw), save=False)
                 run.save()
                 started = time.monotonic()
-                imports.check_run(run.pk)
+                runs.check_run(run.pk)
                 checked = time.monotonic()
                 ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.IMPORTING)
-                imports.apply_run(run.pk)
+                runs.apply_run(run.pk)
                 done = time.monotonic()
                 run.refresh_from_db()
                 step = {
