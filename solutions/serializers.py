@@ -13,7 +13,7 @@ from customers.models import Customer, Option, Problem
 from solutions import queries
 from solutions.currencies import validate_currency
 from solutions.models import DELETED_PARTNER_NAME, Comment, Contribution, Partner, Proposal
-from solutions.services import allowed_transitions
+from solutions.workflow import allowed_transitions
 
 
 def _user(serializer: serializers.Serializer) -> User:

@@ -29,38 +29,13 @@ from solutions.models import (
     ProposalFollow,
     ProposalTransition,
 )
-
-S = Proposal.Status
-
-# The proposal workflow, written once: every page, endpoint and test reads this table.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    S.DRAFT: frozenset({S.IN_REVIEW, S.WITHDRAWN}),
-    S.IN_REVIEW: frozenset({S.PRESENTED, S.WITHDRAWN}),
-    S.PRESENTED: frozenset({S.ACCEPTED, S.REJECTED, S.WITHDRAWN}),
-    S.ACCEPTED: frozenset(),
-    S.REJECTED: frozenset({S.DRAFT}),
-    S.WITHDRAWN: frozenset({S.DRAFT}),
-}
+from solutions.workflow import CONTRIBUTION_TRANSITIONS, TRANSITIONS
 
 C = Contribution.Status
-
-# Requested -> accepted (in progress) or declined; in progress -> done or declined; a done
-# contribution can be reopened by whoever answers it.
-CONTRIBUTION_TRANSITIONS: dict[str, frozenset[str]] = {
-    C.REQUESTED: frozenset({C.IN_PROGRESS, C.DECLINED}),
-    C.IN_PROGRESS: frozenset({C.DONE, C.DECLINED}),
-    C.DONE: frozenset({C.IN_PROGRESS}),
-    C.DECLINED: frozenset(),
-}
 
 
 class ConcurrentChange(Exception):
     """Someone else changed the record's status between our read and our write."""
-
-
-def allowed_transitions(status: str) -> list[str]:
-    """The statuses a proposal in `status` may move to, in workflow order."""
-    return [value for value in S.values if value in TRANSITIONS[status]]
 
 
 # Proposals

@@ -14,7 +14,7 @@ from accounts.visibility import AccountAccess
 from core.conflicts import rebase
 from core.versioning import StaleVersion
 from customers.access import require
-from solutions import queries, services
+from solutions import queries, services, workflow
 from solutions.access import get_contribution_for_user, get_proposal_for_user
 from solutions.forms import ContributionRequestForm, ContributionWriteForm, DeclineForm
 from solutions.models import Contribution
@@ -65,7 +65,7 @@ def contribution_context(
         "can_answer": can_answer,
         "can_write": can_answer
         and status in (Contribution.Status.IN_PROGRESS, Contribution.Status.DONE),
-        "next_statuses": services.CONTRIBUTION_TRANSITIONS[status],
+        "next_statuses": workflow.CONTRIBUTION_TRANSITIONS[status],
         "can_delete": access.can_delete_contribution(
             contribution.requested_by_id, contribution.proposal.owner_id
         ),

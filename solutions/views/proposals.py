@@ -14,7 +14,7 @@ from accounts.visibility import AccountAccess
 from core.conflicts import rebase
 from core.versioning import StaleVersion
 from customers.access import get_customer_for_user, require
-from solutions import queries, services
+from solutions import queries, services, workflow
 from solutions.access import get_proposal_for_user
 from solutions.forms import ProposalForm, TransitionForm
 from solutions.models import Contribution, Proposal
@@ -127,7 +127,7 @@ def proposal_context(
         "proposal": proposal,
         "may_manage": may_manage,
         "next_statuses": [
-            (value, labels[value]) for value in services.allowed_transitions(proposal.status)
+            (value, labels[value]) for value in workflow.allowed_transitions(proposal.status)
         ],
         "problems": proposal.problems.all(),
         "grid": _contribution_grid(contributions),
