@@ -69,7 +69,9 @@ def test_the_previous_release_upgrades_with_nothing_lost(old_database, previous_
         old_database, ACCOUNT, tmp_path / "before.json", cwd=previous_release
     )
 
-    manage("migrate", "--noinput", env=app_env(old_database))
+    # A safety net, not a budget: the upgrade applies every migration since that release
+    # (about two minutes of migration-state work on a busy 2-core machine).
+    manage("migrate", "--noinput", env=app_env(old_database), timeout=900)
     manage("migrate", "--check", env=app_env(old_database))  # nothing left unapplied
 
     after = table_counts(old_database)
