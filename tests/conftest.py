@@ -49,6 +49,21 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         raise pytest.UsageError("; ".join(problems))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_connection_outlives_the_run(django_db_setup, django_db_blocker):
+    """Before the test database is dropped (django_db_setup's teardown, which runs after this
+    one's): close what a live server's request threads may still hold open, since a browser's
+    keep-alive connection can keep such a thread, and its database session, alive."""
+    yield
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _eager_celery(request: pytest.FixtureRequest):
     """Tasks run in-process unless a test asks for a real worker (marker `worker`)."""
