@@ -101,7 +101,7 @@ bench: install-dev
 # The German catalogue: new strings into the .po (translate them there), then the .mo, which is
 # committed (compiled by polib, so servers need no gettext; tests/test_i18n.py checks it is current).
 messages: install-dev
-	$(PY) manage.py makemessages -l de --no-obsolete --no-location \
+	$(PY) manage.py makemessages -l de -e html,txt,py,md --no-obsolete --no-location \
 		--ignore=.venv --ignore=tests --ignore=bench --ignore=deploy --ignore=staticfiles
 	$(PY) -c "import polib; polib.pofile('locale/de/LC_MESSAGES/django.po').save_as_mofile('locale/de/LC_MESSAGES/django.mo')"
 

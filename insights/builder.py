@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, F, Max, Model, OuterRef, Prefetch, Q, Subquery, Window
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import RowNumber
+from django.utils import translation
 from django.utils.safestring import SafeString
 
 from core.markdown import render_markdown
@@ -42,12 +44,14 @@ class BuiltSummary:
 
     @cached_property
     def markdown(self) -> str:
-        # Written on demand: only a new version needs its document.
-        return render_summary_markdown(
-            self.content,
-            changes=self.changes,
-            previous_number=self.previous.number if self.previous else None,
-        )
+        # Written on demand: only a new version needs its document. Stored in the site's
+        # language; a reader in another gets it worded in theirs (document.reader_html).
+        with translation.override(settings.LANGUAGE_CODE):
+            return render_summary_markdown(
+                self.content,
+                changes=self.changes,
+                previous_number=self.previous.number if self.previous else None,
+            )
 
     @property
     def html(self) -> SafeString:
@@ -70,10 +74,17 @@ def build_summaries(customers: list[Customer], *, now: dt.datetime) -> dict[int,
     """Build several customers' summaries at once, keyed by customer pk (no writes).
 
     The queries cover the whole batch (the same number for 1 customer or 50); each customer's
-    content is exactly what a build of that customer alone gives.
+    content is exactly what a build of that customer alone gives. Labels are stored in the
+    site's language whoever builds (a worker, or a request when Celery runs eagerly), so the
+    same data gives the same hash; the document words them for each reader.
     """
     if not customers:
         return {}
+    with translation.override(settings.LANGUAGE_CODE):
+        return _build_summaries(customers, now=now)
+
+
+def _build_summaries(customers: list[Customer], *, now: dt.datetime) -> dict[int, BuiltSummary]:
     ids = sorted({customer.pk for customer in customers})
     today = now.date()
     since = now - dt.timedelta(days=WINDOW_DAYS)

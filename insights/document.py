@@ -3,14 +3,20 @@ sentences, and the whole summary as markdown (written from templates/insights/su
 
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.markdown import escape_markdown
+from core.markdown import escape_markdown, render_markdown
 from insights.diffs import items_markdown
+
+if TYPE_CHECKING:
+    from insights.models import AccountSummary
 
 # Sections whose items carry an id; "what changed" compares them item by item.
 LIST_SECTIONS = {
@@ -84,7 +90,9 @@ def change_text(change: object) -> str:
     if key == "business_model":
         return gettext("Business model updated.")
     if key == "plan":
-        return gettext("Plan review: %(status)s.") % {"status": params.get("status", "")}
+        # The status is the English label the content stores: its own message id.
+        status = params.get("status", "")
+        return gettext("Plan review: %(status)s.") % {"status": gettext(status) if status else ""}
     if key == "stakeholders":
         return gettext("Stakeholder coverage changed.")
     if key == "customer":
@@ -131,8 +139,50 @@ def render_summary_markdown(
         "d": content["dialogue"],
         "totals": content["action_totals"],
         "plan": plan,
-        "approved": plan["last_approved_at"][:10] if plan["last_approved_at"] else "never",
+        "approved": plan["last_approved_at"] or gettext("never"),
         "changes": change_texts(changes),
         "previous_number": previous_number,
     }
     return render_to_string("insights/summary.md", context).rstrip() + "\n"
+
+
+# --- The document in the reader's language -------------------------------------------------------
+
+# A version's markdown and HTML are stored in the site's language (LANGUAGE_CODE); a reader in
+# another language gets the same content worded in theirs, rendered once and then cached.
+READER_CACHE_SECONDS = 7 * 24 * 3600
+
+
+def _reader_document(summary: "AccountSummary") -> dict[str, str] | None:
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if language == settings.LANGUAGE_CODE:
+        return None
+    # A version never changes once written, so its customer, number and hash name it.
+    version = f"{summary.customer_id}:{summary.number}:{summary.content_hash}"
+    key = f"accord:summary-doc:{version}:{language}"
+
+    def write() -> dict[str, str]:
+        try:
+            markdown = render_summary_markdown(
+                summary.content,
+                changes=summary.changes,
+                previous_number=summary.number - 1 if summary.number > 1 else None,
+            )
+        except (KeyError, TypeError, AttributeError):
+            # Content of an older shape than this release writes: it reads as it was stored.
+            return {"markdown": summary.markdown, "html": summary.html}
+        return {"markdown": markdown, "html": str(render_markdown(markdown))}
+
+    return cache.get_or_set(key, write, READER_CACHE_SECONDS)
+
+
+def reader_markdown(summary: "AccountSummary") -> str:
+    """The version's markdown in the active language."""
+    document = _reader_document(summary)
+    return document["markdown"] if document else summary.markdown
+
+
+def reader_html(summary: "AccountSummary") -> str:
+    """The version's HTML in the active language (sanitized again on output: `stored_html`)."""
+    document = _reader_document(summary)
+    return document["html"] if document else summary.html

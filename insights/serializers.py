@@ -9,7 +9,7 @@ from core.api import expected_version
 from customers.models import Goal, Stakeholder
 from customers.serializers import RecordSerializer
 from insights import plans
-from insights.document import change_codes, change_texts
+from insights.document import change_codes, change_texts, reader_html, reader_markdown
 from insights.forms import ITEM_FIELDS
 from insights.models import AccountSummary, PlanItem
 
@@ -26,6 +26,9 @@ class AccountSummarySerializer(serializers.ModelSerializer):
     # Worded in the caller's language; `change_codes` keeps each line's key and values.
     changes = serializers.SerializerMethodField()
     change_codes = serializers.SerializerMethodField()
+    # The document, like the lines, in the caller's language.
+    markdown = serializers.SerializerMethodField()
+    html = serializers.SerializerMethodField()
 
     class Meta:
         model = AccountSummary
@@ -51,6 +54,12 @@ class AccountSummarySerializer(serializers.ModelSerializer):
     @extend_schema_field(ChangeCodeSerializer(many=True))
     def get_change_codes(self, summary: AccountSummary) -> list[dict]:
         return change_codes(summary.changes)
+
+    def get_markdown(self, summary: AccountSummary) -> str:
+        return reader_markdown(summary)
+
+    def get_html(self, summary: AccountSummary) -> str:
+        return reader_html(summary)
 
 
 class RebuildAcceptedSerializer(serializers.Serializer):

@@ -18,7 +18,7 @@ from customers.access import get_customer_for_user, require
 from customers.models import Customer
 from insights import plans, queries, summaries
 from insights.diffs import UNCHANGED, diff_sections
-from insights.document import change_texts
+from insights.document import change_texts, reader_html, reader_markdown
 from insights.forms import (
     DiffForm,
     ExportForm,
@@ -55,6 +55,7 @@ def _live_context(customer: Customer, access: AccountAccess) -> dict:
         "customer": customer,
         "access": access,
         "summary": latest,
+        "summary_html": reader_html(latest) if latest else "",
         "state": state,
         "busy": busy,
         "failed": failed,
@@ -138,11 +139,8 @@ def summary_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     customer, access = get_customer_for_user(request.user, pk)
     versions = AccountSummary.objects.defer("content", "changes", "markdown")
     version = get_object_or_404(versions, customer=customer, number=number)
-    return render(
-        request,
-        "insights/version.html",
-        {"customer": customer, "access": access, "version": version},
-    )
+    context = {"customer": customer, "access": access, "version": version}
+    return render(request, "insights/version.html", {**context, "html": reader_html(version)})
 
 
 @login_required
@@ -154,7 +152,7 @@ def summary_diff(request: HttpRequest, pk: int) -> HttpResponse:
     sections = []
     if form.is_valid():
         a, b = form.cleaned_data["a_summary"], form.cleaned_data["b_summary"]
-        sections = diff_sections(a.markdown, b.markdown)
+        sections = diff_sections(reader_markdown(a), reader_markdown(b))
     context = {"customer": customer, "access": access, "form": form, "sections": sections}
     context["changed"] = [s for s in sections if s.status != UNCHANGED]
     return render(request, "insights/diff.html", context, status=200 if form.is_valid() else 400)
@@ -175,7 +173,7 @@ def export_summary(request: HttpRequest, pk: int) -> HttpResponse:
     if version is None:
         raise Http404("No summary yet.")
     filename = f"{slugify(customer.name) or 'account'}-summary-v{version.number}.md"
-    response = HttpResponse(version.markdown, content_type="text/markdown; charset=utf-8")
+    response = HttpResponse(reader_markdown(version), content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -318,9 +316,11 @@ def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The account plan and the latest summary as one PDF (internal: for the account team)."""
     customer, access = get_customer_for_user(request.user, pk)
     today = timezone.localdate()
+    summary = queries.latest_summary(customer)
     context = {
         **plan_context(customer, access),
-        "summary": queries.latest_summary(customer),
+        "summary": summary,
+        "summary_html": reader_html(summary) if summary else "",
         "parts": plan_pdf_parts(customer, request=request),
         "pdf_heading": customer.name,
         "pdf_date": today,

@@ -1,5 +1,9 @@
+import datetime as dt
+
 from django import template
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from core.markdown import escape_markdown, render_markdown, sanitized
 
@@ -39,6 +43,22 @@ def strip_filter(text: str | None) -> str:
 @register.filter(name="join_md")
 def join_md_filter(items: list) -> str:
     return ", ".join(escape_markdown(str(item)) for item in items)
+
+
+@register.filter(name="label")
+def label_filter(text: object) -> str:
+    """A choice's label stored in a document's content in the site's language (English), in
+    the reader's: the English label is its own message id."""
+    return gettext(str(text)) if text else ""
+
+
+@register.filter(name="iso_date")
+def iso_date_filter(value: object) -> str:
+    """A date stored in a document's content as ISO text, in the reader's date format."""
+    try:
+        return date_format(dt.date.fromisoformat(str(value)[:10])) if value else ""
+    except ValueError:
+        return str(value)
 
 
 @register.filter(name="stored_html")

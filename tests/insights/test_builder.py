@@ -101,7 +101,7 @@ def test_plan_sections_and_review_state(account, now):
     assert content["plan"] == {"status": "Approved", "last_approved_at": now.isoformat()}
     assert [s["title"] for s in content["plan_sections"]] == ["Engineering section", "Strategy"]
     markdown = _build(account, now).markdown
-    assert "Review state: Approved; last approved: 2026-06-15." in markdown
+    assert "Review state: Approved; last approved: 15 Jun 2026." in markdown
     assert "Grow the **service** business" in markdown
 
 
