@@ -8,7 +8,7 @@ stack) is directly comparable.
 import statistics
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -19,9 +19,12 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, reverse
 
 from accounts.models import User
+from bench.scenario import Scenario
 from core.middleware import SESSION_SEEN_AT
 from customers.models import Customer
 from solutions.models import Proposal
+from space.guests import make_sign_in_token
+from space.models import Guest
 
 
 @dataclass
@@ -31,6 +34,8 @@ class Context:
     hot_proposal: int | None
     typical_proposal: int | None
     search_term: str = "delivery"
+    # Issue 24's newer pages (bench.scenario makes their records on first use).
+    scenarios: dict[str, Scenario] = field(default_factory=dict)
 
 
 @dataclass
@@ -43,6 +48,9 @@ class Probe:
     group: str = "page"
     p95_limit_ms: int = 50
 
+
+# The guest probes' "user": a customer stakeholder signed in to the shared space by its link.
+GUEST = "guest of"
 
 # The admin probes' user; made on first use, so a dataset loaded before it existed works too.
 ADMIN = "bench-admin"
@@ -126,6 +134,12 @@ def probes() -> list[Probe]:
         Probe(
             "admin api dashboard (every account)", ADMIN, lambda c: "/api/dashboard/", group="api"
         ),
+        Probe("team action items", "bench-manager1", lambda c: _url("dialogue:team-action-items")),
+        Probe(
+            "notification settings",
+            "bench-sales1",
+            lambda c: _url("notification-settings"),
+        ),
     ]
     for kind, pick in (
         ("typical", lambda c: c.typical_customer),
@@ -163,6 +177,17 @@ def probes() -> list[Probe]:
                 lambda c, p=pick: _url("health:account", p(c)),
             ),
             Probe(
+                f"prep brief ({kind})",
+                "bench-sales1",
+                lambda c, k=kind: _url("insights:prep-brief", c.scenarios[k].planned_meeting),
+            ),
+            Probe(
+                f"shared space, internal page ({kind})",
+                "bench-sales1",
+                lambda c, p=pick: _url("space:space", p(c)),
+            ),
+            Probe(f"shared space, guest page ({kind})", f"{GUEST} {kind}", _guest_space_url),
+            Probe(
                 f"api meetings ?customer= ({kind})",
                 "bench-sales1",
                 lambda c, p=pick: f"/api/meetings/?customer={p(c)}",
@@ -187,8 +212,20 @@ def probes() -> list[Probe]:
             method="post",
             data=meeting_post_data,
         ),
+        # A guest ticks a step of the plan and opens it again, in turns.
+        Probe(
+            "guest step tick POST (typical)",
+            f"{GUEST} typical",
+            lambda c: _url("space:guest-step", c.scenarios["typical"].step),
+            method="post",
+            data=lambda c, i: {f"s{c.scenarios['typical'].step}-action": ("done", "reopen")[i % 2]},
+        ),
     ]
     return items
+
+
+def _guest_space_url(context: Context) -> str:
+    return _url("space:guest-space")
 
 
 def meeting_post_data(context: Context, i: int) -> dict[str, Any]:
@@ -219,6 +256,7 @@ def run(requests: int = 50, warmup: int = 5, only: set[str] | None = None) -> li
 def _run(requests: int, warmup: int, only: set[str] | None) -> list[dict[str, Any]]:
     context = build_context()
     ensure_admin()
+    ensure_scenarios(context)
     clients: dict[str, Client] = {}
     results = []
     for probe in probes():
@@ -238,8 +276,7 @@ def _run(requests: int, warmup: int, only: set[str] | None) -> list[dict[str, An
             continue
         client = clients.get(probe.username)
         if client is None:
-            client = clients[probe.username] = Client()
-            client.force_login(User.objects.get(username=probe.username))
+            client = clients[probe.username] = _client_of(probe.username, context)
         send = getattr(client, probe.method)
 
         def payload(i: int, probe: Probe = probe) -> dict[str, Any] | None:
@@ -253,7 +290,9 @@ def _run(requests: int, warmup: int, only: set[str] | None) -> list[dict[str, An
         body = payload(warmup)
         # The measured request is a steady-state one: its session renewed its idle window less
         # than a minute ago (core.middleware renews it at most once a minute, in one request).
-        _renewed_just_now(client)
+        # A guest has no user session; their guest session renews itself the same way.
+        if not probe.username.startswith(GUEST):
+            _renewed_just_now(client)
         with CaptureQueriesContext(connection) as captured:
             response = call(body)
         # Read now: every new request clears the connection's query log. Transaction control
@@ -283,6 +322,29 @@ def _run(requests: int, warmup: int, only: set[str] | None) -> list[dict[str, An
         if floor and "p95_ms" in row:
             row["ratio_to_floor"] = round(row["p95_ms"] / floor["p95_ms"], 1)
     return results
+
+
+def ensure_scenarios(context: Context) -> None:
+    """The prep brief's, the shared space's and the guests' records (bench.scenario)."""
+    from bench import scenario
+
+    context.scenarios = {
+        "typical": scenario.ensure(context.typical_customer, hot=False),
+        "hot": scenario.ensure(context.hot_customer, hot=True),
+    }
+
+
+def _client_of(username: str, context: Context) -> Client:
+    """A signed-in client: a user by force_login, a guest through their sign-in link, as a
+    guest signs in (the link's POST sets the guest cookie)."""
+    client = Client()
+    if not username.startswith(GUEST):
+        client.force_login(User.objects.get(username=username))
+        return client
+    guest = Guest.objects.get(pk=context.scenarios[username.removeprefix(GUEST).strip()].guest)
+    response = client.post(_url("space:guest-link", make_sign_in_token(guest)))
+    assert response.status_code == 302, f"guest sign-in answered {response.status_code}"
+    return client
 
 
 def _renewed_just_now(client: Client) -> None:

@@ -87,6 +87,12 @@ def combine(small: dict[str, Any], full: dict[str, Any]) -> dict[str, Any]:
         "summaries": summaries
         and {**summaries, "ok": summaries["accounts_per_second"] >= SUMMARIES_PER_SECOND},
         "summaries_by_processes": full.get("summaries_by_processes"),
+        "middleware": full.get("middleware"),
+        "briefs": full.get("briefs")
+        and {
+            **full["briefs"],
+            "ok": full["briefs"]["briefs_per_second"] >= SUMMARIES_PER_SECOND,
+        },
     }
 
 
@@ -144,4 +150,40 @@ def markdown(results: dict[str, Any]) -> str:
             for run in results["summaries_by_processes"]
         )
         lines += ["", f"Summary rebuild by processes (scale-out): {rates}."]
+    if results.get("briefs"):
+        b = results["briefs"]
+        lines += [
+            "",
+            f"Prep brief build: {b['briefs']} briefs (one planned meeting per account) in "
+            f"{b['seconds']} s in one process: **{b['briefs_per_second']} briefs/s** (target "
+            f">= {SUMMARIES_PER_SECOND}, compare the summary rebuild with one worker process of "
+            "concurrency 1).",
+        ]
+    if results.get("middleware"):
+        lines += middleware_table(results["middleware"])
     return "\n".join(lines) + "\n"
+
+
+def middleware_table(stack: dict[str, Any]) -> list[str]:
+    """What each middleware adds to the floor request, and the session writes it causes."""
+    writes = stack["session_writes"]
+    lines = [
+        "",
+        f"Middleware on the floor request (full scale, {stack['requests']} requests, signed in): "
+        f"the floor takes p50 {stack['floor']['p50_ms']} ms through the test client, of which "
+        f"the middleware stack and the view {stack['stack']['p50_ms']} ms; with no middleware "
+        f"at all it takes {stack['no_middleware']['p50_ms']} ms. Each middleware's own time "
+        "(a lazy load, the session's or the user's, counts where it first happens):",
+        "",
+        "| middleware | p50 ms | p95 ms |",
+        "|---|---:|---:|",
+    ]
+    lines += [
+        f"| {layer['name']} | {layer['p50_ms']} | {layer['p95_ms']} |" for layer in stack["layers"]
+    ]
+    lines += [
+        "",
+        f"Session writes by one floor request: {writes['steady']} in steady state, "
+        f"{writes['renewal_due']} once the idle window's renewal is due (at most once a minute).",
+    ]
+    return lines

@@ -33,6 +33,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--load", action="store_true", help="also run the wrk load test")
         parser.add_argument(
+            "--briefs",
+            action="store_true",
+            help="also measure the prep brief build rate (in one process, rolled back)",
+        )
+        parser.add_argument(
+            "--middleware",
+            action="store_true",
+            help="also measure what each middleware adds to the floor request",
+        )
+        parser.add_argument(
             "--summaries",
             action="store_true",
             help="also measure summary rebuild throughput with a real worker",
@@ -47,6 +57,8 @@ class Command(BaseCommand):
         output: str,
         load: bool,
         summaries: bool,
+        middleware: bool,
+        briefs: bool,
         only: list[str],
         **options: object,
     ) -> None:
@@ -77,6 +89,17 @@ class Command(BaseCommand):
                     else row.get("error", "")
                 )
             )
+        if middleware:
+            from bench import middleware as stack
+
+            report["middleware"] = (
+                stack.measure(requests=20, warmup=2) if smoke else stack.measure()
+            )
+            for layer in report["middleware"]["layers"]:
+                self.stdout.write(
+                    f"{layer['name']:<60} p50 {layer['p50_ms']:>7} ms  p95 {layer['p95_ms']:>7} ms"
+                )
+            self.stdout.write(f"session writes: {report['middleware']['session_writes']}")
         if load:
             from bench import httpload
 
@@ -94,6 +117,11 @@ class Command(BaseCommand):
                 rebuild.measure(concurrency=1, workers=workers) for workers in (1, 2)
             ]
             self.stdout.write(f"summaries by processes: {report['summaries_by_processes']}")
+        if briefs:
+            from bench import briefs as prep_briefs
+
+            report["briefs"] = prep_briefs.measure(limit=5 if smoke else 500)
+            self.stdout.write(f"prep briefs: {report['briefs']}")
         path = Path(output or f"bench/results-{label}.json")
         path.write_text(json.dumps(report, indent=2) + "\n")
         self.stdout.write(f"wrote {path}")
