@@ -233,6 +233,24 @@ def visible_customers_q(user: User, customer_ref: str = "pk") -> Q | None:
     return Q(Exists(memberships))
 
 
+def visible_customer_ids(user: User) -> list[int] | None:
+    """The ids of the customers `user` may see, as a list; None means all (admins).
+
+    The same rule as `visible_customers_q`, read from the memberships alone (two index scans,
+    no pass over the customers), for statements that take the visible customers as one array
+    parameter instead of planning the rule again for each of their parts.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_admin:
+        return None
+    own = AccountMembership.objects.filter(user=user).values_list("customer_id")
+    managed = AccountMembership.objects.filter(
+        role__in=VISIBLE_TO_THEIR_MANAGERS, user_id__in=_managed_users(user)
+    ).values_list("customer_id")
+    return sorted(customer_id for (customer_id,) in own.union(managed))
+
+
 class _RowByRow(Func):
     """A visibility test PostgreSQL keeps as a filter on each row read, not a semi-join: a
     query ordered by an index and limited to a page then stops after the page's rows."""

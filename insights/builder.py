@@ -44,8 +44,7 @@ class BuiltSummary:
 
     @cached_property
     def markdown(self) -> str:
-        # Written on demand: only a new version needs its document. Stored in the site's
-        # language; a reader in another gets it worded in theirs (document.reader_html).
+        # Only a new version needs its document; readers get theirs (document.reader_html).
         with translation.override(settings.LANGUAGE_CODE):
             return render_summary_markdown(
                 self.content,
@@ -74,9 +73,8 @@ def build_summaries(customers: list[Customer], *, now: dt.datetime) -> dict[int,
     """Build several customers' summaries at once, keyed by customer pk (no writes).
 
     The queries cover the whole batch (the same number for 1 customer or 50); each customer's
-    content is exactly what a build of that customer alone gives. Labels are stored in the
-    site's language whoever builds (a worker, or a request when Celery runs eagerly), so the
-    same data gives the same hash; the document words them for each reader.
+    content is exactly what a build of that customer alone gives. Labels are in the site's
+    language whoever builds (a worker, or a request under eager Celery): same data, same hash.
     """
     if not customers:
         return {}

@@ -1,10 +1,11 @@
 """One search over everything a user can see: accounts and people first, then the dialogue.
 
-Each record type is one query, scoped by the visibility rule (on PostgreSQL the visible
-customers, `scope_to_visible`, as a CTE in front of each statement; `visible_to` on SQLite;
-`colleagues_visible_to` for internal users), so a search costs one query per type however many
-records match. The PostgreSQL statements are built once per type and reused (see `_text_sql`
-for how a text type finds its newest matches without reading every match). PostgreSQL
+Each record type is one query (a text type sometimes two), scoped by the visibility rule (on
+PostgreSQL the visible customers' ids, `visible_customer_ids`, read once per search and passed to
+each statement as an array; `visible_to` on SQLite; `colleagues_visible_to` for internal users),
+so a search costs a fixed number of queries however many records match. The PostgreSQL
+statements are built once per type and reused (see `search.sql._text_sql` for how a text type
+finds its newest matches without reading every match). PostgreSQL
 matches the stored `search_vector` columns (configuration `accord`: accents and case folded,
 every word a prefix) and, for names, trigram word similarity (typos); SQLite folds the same
 way through `accord_fold` and checks word starts in Python.
@@ -30,7 +31,8 @@ from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 
 from accounts.models import User
-from accounts.visibility import colleagues_visible_to
+from accounts.visibility import colleagues_visible_to, visible_customer_ids
+from search import sql
 from search.folding import Fold, fold
 from search.query import ParsedQuery, highlight, parse
 from search.sources import (
@@ -41,16 +43,13 @@ from search.sources import (
     _columns,
     _title_path,
 )
-from search.sql import (
-    EXACT_NAME,
-    NAME_PREFIX,
-    RANK_CANDIDATES,
-    _name_sql,
-    _text_sql,
-    _visible_customers_sql,
-)
+from search.sql import EXACT_NAME, NAME_PREFIX, RANK_CANDIDATES
 
+# The customers a user sees, for PostgreSQL's statements (None: all); unused on SQLite.
+Visible = list[int] | None
 PAGE_SIZE = 20
+# Colleagues whose names match are checked against the visibility rule up to this many.
+MAX_NAMED = 500
 MAX_PAGE = 50
 SNIPPET_WIDTH = 80
 
@@ -105,20 +104,12 @@ def _hit(source: Source, parsed: ParsedQuery, row: tuple[Any, ...], rank: float)
 
 
 def _postgres_hits(
-    source: Source, vis: tuple[str, tuple[Any, ...]], parsed: ParsedQuery, limit: int
+    source: Source, visible: list[int] | None, parsed: ParsedQuery, limit: int, candidates: int
 ) -> list[SearchHit]:
-    vis_sql, vis_params = vis
     if source.is_name:
-        fuzzy = len(parsed.text) >= 3 and not parsed.excluded
-        statement = _name_sql(source.type, fuzzy)
-        params = statement.params(vis_params, parsed, fuzzy, limit)
+        rows = sql.name_hits(source.type, visible, parsed, limit)
     else:
-        statement = _text_sql(source.type)
-        params = statement.params(vis_params, parsed.tsquery(), limit)
-    sql = f"WITH vis AS MATERIALIZED ({vis_sql}), {statement.sql}"  # nosec B608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        rows = sql.text_hits(source.type, visible, parsed.tsquery(), limit, candidates)
     return [_hit(source, parsed, row[:-1], row[-1]) for row in rows]
 
 
@@ -165,7 +156,7 @@ def _python_name_bonus(folded_name: str, parsed: ParsedQuery) -> float:
 def _user_hits(user: User, parsed: ParsedQuery, limit: int) -> list[SearchHit]:
     """Colleagues by name (first, last, user name), folded; typos tolerated on PostgreSQL."""
     name = Concat("first_name", Value(" "), "last_name", Value(" "), "username")
-    queryset = colleagues_visible_to(user).annotate(folded_name=Fold(name))
+    queryset = User.objects.filter(is_active=True).annotate(folded_name=Fold(name))
     wanted = Q()
     for part in parsed.wanted:
         wanted &= Q(folded_name__contains=" ".join(part.words))
@@ -173,7 +164,17 @@ def _user_hits(user: User, parsed: ParsedQuery, limit: int) -> list[SearchHit]:
         wanted |= Q(TrigramWordMatch(Value(parsed.text), F("folded_name")))
     for part in parsed.excluded:
         queryset = queryset.exclude(folded_name__contains=" ".join(part.words))
-    rows = queryset.filter(wanted).select_related("area").order_by("last_name", "first_name")
+    # The names first, then the visibility rule for those few: most searches name nobody, and
+    # then the rule (every membership of every visible account) is not read at all.
+    named = list(queryset.filter(wanted).values_list("pk", flat=True)[:MAX_NAMED])
+    if not named:
+        return []
+    rows = (
+        colleagues_visible_to(user)
+        .filter(pk__in=named)
+        .select_related("area")
+        .order_by("last_name", "first_name")
+    )
     hits = []
     for position, colleague in enumerate(rows[: limit * 3]):
         folded_name = fold(colleague.get_full_name())
@@ -197,19 +198,20 @@ def _user_hits(user: User, parsed: ParsedQuery, limit: int) -> list[SearchHit]:
 
 
 def _hits(
-    type_: str, user: User, parsed: ParsedQuery, limit: int, vis: tuple[str, tuple[Any, ...]] | None
+    type_: str, user: User, parsed: ParsedQuery, limit: int, visible: Visible, *, grouped: bool
 ) -> list[SearchHit]:
     if type_ == "user":
         return _user_hits(user, parsed, limit)
     source = next(s for s in SOURCES if s.type == type_)
-    if vis is not None:
-        return _postgres_hits(source, vis, parsed, limit)
+    if connection.vendor == "postgresql":
+        candidates = sql.candidates(limit, grouped=grouped)
+        return _postgres_hits(source, visible, parsed, limit, candidates)
     return _sqlite_hits(source, user, parsed, limit)
 
 
-def _visible(user: User) -> tuple[str, tuple[Any, ...]] | None:
-    """The visible customers' SQL, built once per search (PostgreSQL; SQLite filters per type)."""
-    return _visible_customers_sql(user) if connection.vendor == "postgresql" else None
+def _visible(user: User) -> Visible:
+    """The visible customers' ids, read once per search (PostgreSQL; SQLite filters per type)."""
+    return visible_customer_ids(user) if connection.vendor == "postgresql" else None
 
 
 def search(
@@ -222,9 +224,9 @@ def search(
     page = max(1, min(page, MAX_PAGE))
     limit = page * size + 1
     hits: list[SearchHit] = []
-    vis = _visible(user)
+    visible = _visible(user)
     for type_ in (type,) if type else TYPES:
-        hits += _hits(type_, user, parsed, limit, vis)
+        hits += _hits(type_, user, parsed, limit, visible, grouped=False)
     hits.sort(key=lambda hit: (TYPES.index(hit.type), -hit.rank))
     start = (page - 1) * size
     return hits[start : start + size], len(hits) > start + size
@@ -244,9 +246,9 @@ def search_grouped(user: User, q: str, *, per_type: int) -> list[Group]:
     if parsed.is_empty:
         return []
     groups = []
-    vis = _visible(user)
+    visible = _visible(user)
     for type_ in TYPES:
-        hits = _hits(type_, user, parsed, per_type + 1, vis)
+        hits = _hits(type_, user, parsed, per_type + 1, visible, grouped=True)
         if hits:
             groups.append(Group(type_, LABELS[type_], hits[:per_type], len(hits) > per_type))
     return groups

@@ -4,6 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import AccountMembership
+from accounts.visibility import scope_to_visible, visible_customer_ids
 from customers.access import get_access
 from customers.models import Customer
 from tests.conftest import api_as
@@ -130,3 +132,28 @@ def test_the_lead_managers_and_admins_curate_the_shared_space(actors, actor, exp
 def test_the_lead_managers_and_admins_follow_the_account_calendar(actors, actor, expected):
     access = get_access(getattr(actors, actor), actors.customer_a.pk)
     assert access.can_follow_account_calendar is expected
+
+
+def test_visible_customer_ids_are_the_visibility_rule_as_a_list(actors):
+    """Search reads the visible customers once as ids: the same set as the rule, for every kind
+    of user (own memberships, a manager's team's lead and specialist accounts, none, all)."""
+    # A viewer's membership does not show the account to the viewer's manager.
+    AccountMembership.objects.create(
+        customer=actors.customer_b, user=actors.viewer_a, role=AccountMembership.Role.VIEWER
+    )
+    for user in (
+        actors.sales_a,
+        actors.spec_a,
+        actors.viewer_a,
+        actors.mgr_a,
+        actors.sales_b,
+        actors.mgr_b,
+        actors.outsider,
+        actors.inactive,
+    ):
+        rule = sorted(
+            scope_to_visible(Customer._base_manager.all(), user).values_list("pk", flat=True)
+        )
+        assert visible_customer_ids(user) == rule, user.username
+    assert visible_customer_ids(actors.admin) is None
+    assert actors.customer_b.pk not in visible_customer_ids(actors.mgr_a)

@@ -270,17 +270,36 @@ def test_query_counts_do_not_grow_with_matches(client, actors, django_assert_max
     # A new session is written twice (sign-in time, then the idle window), then once a minute.
     for _ in range(2):
         client.get(reverse("search:results"))
-    # Session and user, one query per type (9: accounts, people at customers, colleagues,
-    # meetings, goals, problems, proposals, contributions, comments), the unread count.
-    with django_assert_max_num_queries(12):
+    # Session and user, the visible customers (once), one query per type (9: accounts, people
+    # at customers, colleagues, meetings, goals, problems, proposals, contributions, comments;
+    # a colleague's name that matches adds the visibility check for the named), the unread
+    # count. (Someone who sees many customers may add one query per text type: the walk over the
+    # newest rows, then all matches when the walk found too few.)
+    with django_assert_max_num_queries(14):
         assert client.get(reverse("search:suggest"), {"q": TERM}).status_code == 200
     # The same for the full page.
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         assert client.get(reverse("search:results"), {"q": TERM}).status_code == 200
-    # One type: session, user, its one query, the notification count.
-    with django_assert_max_num_queries(4):
+    # One type: session, user, the visible customers, its one query, the notification count.
+    with django_assert_max_num_queries(5):
         response = client.get(reverse("search:results"), {"q": TERM, "type": "goal"})
         assert response.status_code == 200
+
+
+def test_someone_who_sees_many_customers_costs_at_most_two_queries_per_text_type(
+    actors, is_postgres, monkeypatch, django_assert_max_num_queries
+):
+    """The walk over the newest rows, then (too few matches there) every match: bounded."""
+    if not is_postgres:
+        pytest.skip("the walk is PostgreSQL's")
+    from search import sql
+
+    monkeypatch.setattr(sql, "FEW_CUSTOMERS", 0)
+    _records_with_term(actors.customer_a, actors.sales_a)
+    # 1 visible-customers query, 2 name types, 1 colleagues (nobody named), 6 text types x 2.
+    with django_assert_max_num_queries(16):
+        groups = search_grouped(actors.sales_a, TERM, per_type=3)
+    assert {group.type for group in groups} >= {"meeting", "goal"}
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda s: s.type)
