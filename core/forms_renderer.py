@@ -1,21 +1,34 @@
-"""The form renderer: Django's templates, with choice widgets rendered in Python.
+"""The form renderer: Django's templates, with the common form templates rendered in Python.
 
 Django renders every <option> and every checkbox of a choice widget through its own included
 template; on a form with a few hundred choices (the attendee picker of a customer with 200
-stakeholders) that was most of the page's time. This renderer writes the markup of Django's
-`select`, `checkbox_select` and `radio` widget templates directly, byte for byte the same (a
-test compares them), and leaves every other template to Django.
+stakeholders) that was most of the page's time. Once those were fast, the field group around
+each widget (`field.html`, its label, its empty error list, the input or textarea) was: the
+log-a-meeting page renders about 30 field groups, each five templates deep. This renderer
+writes the markup of those Django templates directly, byte for byte the same (a test compares
+them), and leaves every other template (and any project override) to Django.
 """
 
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import conditional_escape
 
-WIDGETS = "django/forms/widgets/"
+FORMS = "django/forms/"
+WIDGETS = FORMS + "widgets/"
 SELECT_OPTION = WIDGETS + "select_option.html"
 INPUT_OPTIONS = {WIDGETS + "checkbox_option.html", WIDGETS + "radio_option.html"}
+# Django's widget templates that are nothing but `{% include "django/forms/widgets/input.html" %}`.
+INPUTS = {
+    WIDGETS + f"{name}.html"
+    for name in [
+        *("checkbox", "color", "date", "datetime", "email", "file", "hidden", "number"),
+        *("password", "search", "tel", "text", "time", "url"),
+    ]
+}
+EMPTY_ERRORS = {FORMS + "errors/list/default.html", FORMS + "errors/list/ul.html"}
 
 
 def _text(value: object) -> str:
@@ -50,6 +63,42 @@ def _input_option(option: Mapping[str, Any]) -> str:
     return f"<label{label_for}>{_input(option)} {_text(option['label'])}</label>\n\n"
 
 
+def _textarea(widget: Mapping[str, Any]) -> str:
+    """django/forms/widgets/textarea.html."""
+    value = _text(widget["value"]) if widget["value"] else ""
+    return f'<textarea name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
+
+
+def _label(context: Mapping[str, Any]) -> str:
+    """django/forms/label.html."""
+    label = _text(context["label"])
+    if not context["use_tag"]:
+        return label
+    tag = _text(context["tag"])
+    return f"<{tag}{_attrs(context['attrs'])}>{label}</{tag}>"
+
+
+def _field(field: BoundField) -> str:
+    """django/forms/field.html: the label (or legend), help text, errors and widget."""
+    parts = []
+    if field.use_fieldset:
+        describedby = field.aria_describedby
+        described = f' aria-describedby="{_text(describedby)}"' if describedby else ""
+        parts.append(f"<fieldset{described}>\n  ")
+        if field.label:
+            parts.append(str(field.legend_tag()))
+    elif field.label:
+        parts.append(str(field.label_tag()))
+    parts.append("\n\n")
+    if field.help_text:
+        help_id = f' id="{_text(field.auto_id)}_helptext"' if field.auto_id else ""
+        parts.append(f'<div class="helptext"{help_id}>{field.help_text}</div>')
+    parts.append(f"\n{field.errors}\n{field}")
+    if field.use_fieldset:
+        parts.append("</fieldset>")
+    return "".join(parts)
+
+
 def _select_option(option: Mapping[str, Any]) -> str:
     """django/forms/widgets/select_option.html (with its final newline)."""
     return (
@@ -62,12 +111,32 @@ class FastChoicesRenderer(DjangoTemplates):
     """Django's form renderer, but choice widgets are written in Python (same markup)."""
 
     def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
+        html = self._render_plain(template_name, context)
+        if html is not None:
+            return html.strip()
         fast = self._fast.get(template_name)
         widget = context.get("widget")
         if fast is None or widget is None:
             return super().render(template_name, context, request=request)
         html = fast(self, widget, context, request)
         return super().render(template_name, context, request) if html is None else html.strip()
+
+    def _render_plain(self, template_name: str, context: Mapping[str, Any]) -> str | None:
+        """The templates without options: None for any other (or an unexpected context)."""
+        if template_name == FORMS + "field.html" and isinstance(context.get("field"), BoundField):
+            return _field(context["field"])
+        if template_name == FORMS + "label.html" and "use_tag" in context:
+            return _label(context)
+        if template_name in EMPTY_ERRORS and "errors" in context and not context["errors"]:
+            return ""
+        widget = context.get("widget")
+        if widget is None:
+            return None
+        if template_name in INPUTS:
+            return _input(widget)
+        if template_name == WIDGETS + "textarea.html":
+            return _textarea(widget)
+        return None
 
     def _option(self, option: Mapping[str, Any], context: dict, request: Any) -> str | None:
         name = option["template_name"]

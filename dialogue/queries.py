@@ -47,9 +47,12 @@ class LastMeeting:
 
 def last_meeting_of(customer_id: int) -> LastMeeting | None:
     """The kind and attendees of the customer's latest logged meeting, in one query (a row
-    per pair of attendees: one meeting's few people)."""
+    per pair of attendees: one meeting's few people). Emails are left out: a filed inbound
+    email is an entry of the timeline, not the meeting whose kind and people the next log
+    repeats."""
     latest = (
         Meeting.objects.filter(customer_id=customer_id, deleted_at__isnull=True)
+        .exclude(kind=Meeting.Kind.EMAIL)
         .order_by("-occurred_at", "-id")
         .values("pk")[:1]
     )

@@ -48,3 +48,41 @@ def test_the_project_renders_forms_with_it(settings):
 
     assert settings.FORM_RENDERER == "core.forms_renderer.FastChoicesRenderer"
     assert isinstance(get_default_renderer(), FastChoicesRenderer)
+
+
+class EveryField(forms.Form):
+    required_css_class = "required"
+
+    text = forms.CharField(help_text="Plain <b>help</b>", max_length=5)
+    optional = forms.CharField(required=False, label="Done?")
+    hidden = forms.CharField(widget=forms.HiddenInput, required=False)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    when = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    count = forms.IntegerField(required=False, label="")
+    flag = forms.BooleanField(required=False)
+    kind = forms.ChoiceField(choices=CHOICES[:2], widget=forms.RadioSelect, help_text="Pick")
+    many = forms.MultipleChoiceField(
+        choices=CHOICES[:2], widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+
+BOUND = [
+    None,
+    {"text": "far too long", "notes": "a <b>note</b>\nline", "count": "x", "kind": "9"},
+    {"text": "ok", "kind": "1", "many": ["2"], "flag": "on", "when": "2026-01-02"},
+]
+
+
+@pytest.mark.parametrize("data", BOUND, ids=["unbound", "errors", "valid"])
+@pytest.mark.parametrize("auto_id", ["id_%s", False])
+def test_field_groups_render_as_django_templates_do(data, auto_id):
+    fast = EveryField(data, auto_id=auto_id, renderer=FastChoicesRenderer())
+    slow = EveryField(data, auto_id=auto_id, renderer=DjangoTemplates())
+    if data:
+        assert fast.is_valid() == slow.is_valid() == (data is BOUND[2])
+    for name in EveryField.base_fields:
+        assert fast[name].as_field_group() == slow[name].as_field_group()
+        assert str(fast[name]) == str(slow[name])
+    assert str(fast) == str(slow)
+    assert ('class="errorlist"' in str(fast)) == (data is BOUND[1])
+    assert str(fast.non_field_errors()) == str(slow.non_field_errors()) == ""

@@ -59,3 +59,26 @@ def test_a_choice_from_another_account_is_refused_without_a_500(client, actors):
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
     assert not Meeting.objects.filter(title=data["meeting-title"]).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", [1, 30])
+def test_the_log_page_reads_each_choice_list_once_at_any_size(
+    client, actors, size, django_assert_max_num_queries
+):
+    customer = actors.customer_a
+    factories.StakeholderFactory.create_batch(size, customer=customer)
+    factories.GoalFactory.create_batch(size, customer=customer)
+    factories.ProblemFactory.create_batch(size, customer=customer)
+    factories.MeetingFactory.create_batch(size, customer=customer)
+    client.force_login(actors.sales_a)
+    url = reverse("dialogue:log-meeting", args=[customer.pk])
+    # Session, user, customer with access, last meeting, unread notifications, and the four
+    # choice lists (stakeholders, colleagues, goals, problems), each shared by every field
+    # and row of the page that lists it.
+    with django_assert_max_num_queries(9):
+        response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('name="meeting-goals"') == size
+    assert html.count('name="new_problem-0-blocks_goals"') == size

@@ -638,6 +638,36 @@ def test_a_new_log_proposes_the_last_meetings_kind_and_attendees(client, actors,
     assert step.fields["due_on"].initial == dt.date(2026, 11, 27)
 
 
+def test_a_new_log_proposes_the_last_real_meeting_not_a_filed_email(client, actors):
+    customer = actors.customer_a
+    katrin = factories.StakeholderFactory(customer=customer, name="Katrin")
+    now = timezone.now()
+    visit = factories.MeetingFactory(
+        customer=customer, kind=Meeting.Kind.VISIT, occurred_at=now - dt.timedelta(days=3)
+    )
+    visit.stakeholders.add(katrin)
+    visit.internal_attendees.add(actors.spec_a)
+    # A filed inbound email lands on the timeline as an entry of kind "email", newer here.
+    email = factories.MeetingFactory(
+        customer=customer, kind=Meeting.Kind.EMAIL, occurred_at=now - dt.timedelta(hours=1)
+    )
+    email.stakeholders.add(factories.StakeholderFactory(customer=customer, name="Sender"))
+    client.force_login(actors.sales_a)
+    initial = client.get(log_url(customer)).context["form"].initial
+    assert initial["kind"] == Meeting.Kind.VISIT
+    assert initial["stakeholders"] == [katrin.pk]
+    assert initial["internal_attendees"] == [actors.sales_a.pk, actors.spec_a.pk]
+
+
+def test_a_new_log_after_only_emails_proposes_the_default_kind(client, actors):
+    customer = actors.customer_a
+    factories.MeetingFactory(customer=customer, kind=Meeting.Kind.EMAIL)
+    client.force_login(actors.sales_a)
+    response = client.get(log_url(customer))
+    assert "kind" not in response.context["form"].initial
+    assert 'value="meeting" required id="id_meeting-kind_0" checked' in response.content.decode()
+
+
 def test_new_people_become_stakeholders_and_attendees(client, actors):
     client.force_login(actors.sales_a)
     data = meeting_post(
