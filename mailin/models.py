@@ -6,6 +6,7 @@ from base64 import b32encode
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from customers.models import Customer
 from dialogue.models import Meeting
@@ -22,7 +23,8 @@ class InboundAddress(models.Model):
 
     class Kind(models.TextChoices):
         ACCOUNT = "account", _("Account")
-        USER = "user", _("User")
+        # A person's own address; "User" as a buying role reads differently in German.
+        USER = "user", pgettext_lazy("inbound address of", "User")
 
     kind = models.CharField(max_length=10, choices=Kind, verbose_name=_("kind"))
     customer = models.ForeignKey(

@@ -18,6 +18,10 @@ import polib
 import pytest
 from django.conf import settings
 from django.template.base import Lexer, TokenType
+from django.utils import translation
+
+from customers.models import Stakeholder
+from mailin.models import InboundAddress
 
 ROOT = Path(settings.BASE_DIR)
 TEMPLATE_DIRS = [ROOT / "templates"]
@@ -394,3 +398,10 @@ def test_model_derived_labels_read_german():
         assert form["buying_role"].label == "Rolle im Buying Center"
         assert form["reports_to"].label == "Berichtet an"
         assert str(Customer._meta.get_field("industry").verbose_name) == "Branche"
+
+
+def test_one_english_word_with_two_meanings_reads_right_in_german():
+    """ "User" is a buying role (Anwender) and the kind of a person's own mail address (Benutzer)."""
+    with translation.override("de"):
+        assert str(Stakeholder.BuyingRole.USER.label) == "Anwender"
+        assert str(InboundAddress.Kind.USER.label) == "Benutzer"
