@@ -58,16 +58,20 @@ def shares(user: User) -> tuple[int, int]:
     return totals["mine"] or 0, totals["every"] or 0
 
 
-def visible_in_order(user: User, *, visible: int, total: int) -> QuerySet[Customer]:
-    """The customers `user` sees, for a page read in an indexed order: tested row by row as
-    the index is walked when they see at least WALK_SHARE of the accounts (a page then reads
-    at most page size / WALK_SHARE rows), otherwise read from their few memberships."""
-    customers = Customer.objects.all()
+def visible_in_order(
+    user: User, *, visible: int, total: int, queryset: QuerySet | None = None
+) -> QuerySet:
+    """The customers `user` sees (or the rows of `queryset` whose primary key is a customer's,
+    such as a one-to-one row of the account's), for a page read in an indexed order: tested
+    row by row as the index is walked when they see at least WALK_SHARE of the accounts (a
+    page then reads at most page size / WALK_SHARE rows), otherwise read from their few
+    memberships."""
+    rows = Customer.objects.all() if queryset is None else queryset
     if user.is_authenticated and user.is_active and user.is_admin:
-        return customers
+        return rows
     if total and visible >= WALK_SHARE * total:
-        return walk_visible(customers, user)
-    return scope_to_visible(customers, user)
+        return walk_visible(rows, user)
+    return scope_to_visible(rows, user)
 
 
 def viewers_of(customer_id: int) -> set[int]:

@@ -73,7 +73,14 @@ class DashboardScope:
     total: int = 0
 
     def customers(self) -> QuerySet[Customer]:
-        return visible_in_order(self.user, visible=sum(self.groups.values()), total=self.total)
+        return self.scoped(Customer.objects.all())
+
+    def scoped(self, queryset: QuerySet) -> QuerySet:
+        """`queryset`'s rows of the scope's accounts (its primary key is the customer's), for
+        a read in an indexed order."""
+        return visible_in_order(
+            self.user, visible=sum(self.groups.values()), total=self.total, queryset=queryset
+        )
 
     def count(self, *, lead_id: int | None = None, band: str = "", industry: str = "") -> int:
         """The accounts matching these filters, from the tallies."""
@@ -235,22 +242,35 @@ class AttentionRow:
 
 def needs_attention(scope: DashboardScope, *, limit: int = NEEDS_ATTENTION_LIMIT) -> list:
     """Red accounts and amber ones falling fast (ATTENTION_DROP points in 30 days), those whose
-    score dropped most first, each with its main reason (one query)."""
-    latest_components = HealthSnapshot.objects.filter(customer=OuterRef("pk")).order_by("-taken_on")
-    customers = (
-        scope.customers()
-        .filter(
-            Q(health_band=Customer.HealthBand.RED)
-            | Q(health_band=Customer.HealthBand.AMBER, health__trend_30d__lte=-ATTENTION_DROP)
-        )
-        .select_related("lead", "health")
-        .annotate(latest_components=Subquery(latest_components.values("components")[:1]))
-        .order_by(F("health__trend_30d").asc(nulls_last=True), "health_score", "name")[:limit]
+    score dropped most first, each with its main reason (one query).
+
+    The health rows are read in the order of their trend index, visibility tested row by row
+    for readers who see many accounts, and the read stops at `limit` rows: the list costs about
+    the same however many red accounts the reader sees (the band counts say how many).
+    """
+    latest_components = HealthSnapshot.objects.filter(customer=OuterRef("customer_id")).order_by(
+        "-taken_on"
     )
-    return [
-        AttentionRow(customer=row.customer, health=row.health, reason=_attention_reason(row))
-        for row in dashboard_rows(customers)
-    ]
+    rows = (
+        # AccountHealth's primary key is its customer's: the visibility rule applies as is.
+        scope.scoped(AccountHealth.objects.all())
+        .filter(
+            Q(band=Customer.HealthBand.RED)
+            | Q(band=Customer.HealthBand.AMBER, trend_30d__lte=-ATTENTION_DROP)
+        )
+        .select_related("customer__lead")
+        .annotate(latest_components=Subquery(latest_components.values("components")[:1]))
+        .order_by(F("trend_30d").asc(nulls_last=True), "score", "customer__name", "customer_id")[
+            :limit
+        ]
+    )
+    attention = []
+    for health in rows:
+        customer = health.customer
+        customer.latest_components = health.latest_components
+        reason = _attention_reason(DashboardRow(customer=customer, health=health))
+        attention.append(AttentionRow(customer=customer, health=health, reason=reason))
+    return attention
 
 
 def with_latest_components(customers: QuerySet) -> QuerySet:

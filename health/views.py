@@ -8,6 +8,8 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +22,7 @@ from customers.models import Customer
 from health import queries, services, words
 from health.forms import SORT_FIELDS, AnnotationForm, DashboardFilterForm
 from health.models import HealthSnapshot
+from health.templatetags.health import signed, sparkline
 from strategy.models import StoredScorecard
 
 PAGE_SIZE = 25
@@ -54,10 +57,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             lead_id=params["lead_id"], band=params["band"], industry=params["industry"]
         )
     page = paginator.get_page(request.GET.get("page"))
+    rows = queries.dashboard_rows(page)
     context = {
         "form": form,
         "page": page,
-        "rows": queries.dashboard_rows(page),
+        "rows": rows,
+        "table": _table_rows(rows),
         "columns": _sort_columns(params["sort"]),
         "has_filters": has_filters,
     }
@@ -294,6 +299,40 @@ def _moved_components(before: HealthSnapshot | None, after: HealthSnapshot) -> l
                 }
             )
     return sorted(moved, key=lambda item: -abs(item["delta"]))
+
+
+def _table_rows(rows: list[queries.DashboardRow]) -> list[dict]:
+    """Each table row's cells as text, worded here once: the template then reads plain values
+    (a row of lookups, filters and links through nullable relations cost most of the page)."""
+    dash = "—"
+    table = []
+    for row in rows:
+        customer, health, scorecard = row.customer, row.health, row.scorecard
+        last_meeting = customer.last_meeting_at and timezone.localtime(customer.last_meeting_at)
+        cells = {
+            "url": reverse("health:account", args=[customer.pk]),
+            "name": customer.name,
+            "industry": customer.industry,
+            "lead": customer.lead.display_name,
+            "band": customer.health_band,
+            "band_text": customer.health_band
+            and f"{customer.health_score} · {customer.get_health_band_display()}",
+            "sparkline": sparkline(health.trend_points if health else None),
+            "trend": signed(health.trend_30d if health else None),
+            "last_meeting": last_meeting and date_format(last_meeting, "DATE_FORMAT"),
+            "last_meeting_iso": last_meeting and last_meeting.isoformat(),
+            "severe": health.open_severe_problems if health else dash,
+            "overdue": health.overdue_action_items if health else dash,
+            "in_flight": health.proposals_in_flight if health else dash,
+            "areas": health.areas_involved if health else None,
+            "area_names": ", ".join(health.area_names) if health else "",
+            "plan": scorecard.percent if scorecard else None,
+            "plan_url": reverse("strategy:scorecard", args=[customer.pk]),
+        }
+        for kind in queries.VALUE_KINDS:
+            cells[kind] = floatformat(getattr(scorecard, kind), "0g") if scorecard else dash
+        table.append(cells)
+    return table
 
 
 def _sort_columns(current: str) -> list[dict]:

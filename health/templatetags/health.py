@@ -1,6 +1,7 @@
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -20,13 +21,13 @@ def sparkline(points: list[int] | None) -> SafeString | str:
     )
     return format_html(
         '<svg class="sparkline" viewBox="0 0 {} {}" width="{}" height="{}" role="img" '
-        'aria-label=_("30-day trend from {} to {}")><polyline points="{}"/></svg>',
+        'aria-label="{}"><polyline points="{}"/></svg>',
         WIDTH,
         HEIGHT,
         WIDTH,
         HEIGHT,
-        int(points[0]),
-        int(points[-1]),
+        _("30-day trend from %(start)s to %(end)s")
+        % {"start": int(points[0]), "end": int(points[-1])},
         coordinates,
     )
 

@@ -1,9 +1,11 @@
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from customers.models import Customer
 from customers.tallies import retally_customer
+from health.models import AccountHealth
 from tests import factories
 
 
@@ -67,6 +69,10 @@ def test_manager_sees_team_bands_and_red_accounts_with_a_dashboard_link(actors):
         health_score=21, health_band=Customer.HealthBand.RED
     )
     retally_customer(actors.customer_a.pk)  # as the health job keeps the band counts
+    # and its stored health row, which the attention list reads in its trend index's order
+    AccountHealth.objects.create(
+        customer=actors.customer_a, score=21, band="red", computed_at=timezone.now()
+    )
     body = get_home(actors.mgr_a)
     assert "Team overview" in body
     assert reverse("health:dashboard") in body
