@@ -10,6 +10,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -93,8 +94,45 @@ def run(
     seconds: int = 30,
     workers: int = 2,
     warmup_seconds: int = 3,
+    pgbouncer: bool = False,
 ) -> dict[str, Any]:
-    """Serve Accord with gunicorn and load it with wrk; returns requests/s and error counts."""
+    """Serve Accord with gunicorn and load it with wrk; returns requests/s and error counts.
+
+    With `pgbouncer`, gunicorn connects through a PgBouncer in transaction mode (bench.pgbouncer)
+    in front of the same database, stopped again afterwards.
+    """
+    with ExitStack() as stack:
+        url = database_url()
+        extra: dict[str, Any] = {}
+        if pgbouncer:
+            from bench import pgbouncer as bouncer
+
+            url = stack.enter_context(bouncer.pooled(url))
+            extra = {"pgbouncer_pool_size": bouncer.POOL_SIZE}
+        return (
+            _serve_and_load(
+                paths,
+                url,
+                pgbouncer=pgbouncer,
+                users=users,
+                seconds=seconds,
+                workers=workers,
+                warmup=warmup_seconds,
+            )
+            | extra
+        )
+
+
+def _serve_and_load(
+    paths: list[str],
+    url: str,
+    *,
+    pgbouncer: bool,
+    users: int,
+    seconds: int,
+    workers: int,
+    warmup: int,
+) -> dict[str, Any]:
     wrk = shutil.which("wrk")
     if wrk is None:
         raise RuntimeError("wrk is not installed (apt-get install wrk); `make bench` installs it.")
@@ -105,7 +143,8 @@ def run(
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1",
         "ACCORD_TESTING": "0",
-        "DATABASE_URL": database_url(),
+        "DATABASE_URL": url,
+        "DATABASE_PGBOUNCER": "true" if pgbouncer else "false",
     }
     env.pop("REDIS_URL", None)
     server = subprocess.Popen(
@@ -136,7 +175,7 @@ def run(
                 wrk,
                 "-t2",
                 "-c4",
-                f"-d{warmup_seconds}s",
+                f"-d{warmup}s",
                 "-s",
                 script.name,
                 f"http://127.0.0.1:{port}/",

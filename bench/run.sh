@@ -27,6 +27,6 @@ prepare small 0.1
 prepare full 1.0
 echo "== measuring the small dataset"
 DATABASE_URL=$PG/accord_bench_small $PY manage.py run_bench --label small --requests "$REQUESTS"
-echo "== measuring the full dataset (pages, middleware, load, summary and brief build rates)"
-DATABASE_URL=$PG/accord_bench_full $PY manage.py run_bench --label full --requests "$REQUESTS" --load --summaries --briefs --middleware
+echo "== measuring the full dataset (pages, middleware, load with and without PgBouncer, summary and brief build rates)"
+DATABASE_URL=$PG/accord_bench_full $PY manage.py run_bench --label full --requests "$REQUESTS" --load --load-pgbouncer --summaries --briefs --middleware
 $PY manage.py bench_report

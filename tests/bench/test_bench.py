@@ -51,7 +51,14 @@ def test_benchmark_smoke_run_and_flat_query_counts(tmp_path, is_postgres):
     small = _bench(tmp_path, 0.002, "small")
     call_command("flush", interactive=False, verbosity=0)
     larger = _bench(
-        tmp_path, 0.006, "larger", load=True, summaries=True, middleware=True, briefs=True
+        tmp_path,
+        0.006,
+        "larger",
+        load=True,
+        load_pgbouncer=True,
+        summaries=True,
+        middleware=True,
+        briefs=True,
     )
 
     assert larger["customers"] == 3 * small["customers"]
@@ -76,6 +83,10 @@ def test_benchmark_smoke_run_and_flat_query_counts(tmp_path, is_postgres):
     assert larger["load"]["requests"] > 0
     assert larger["load"]["non_2xx_3xx"] == 0
     assert larger["load"]["socket_errors"] == 0
+    pooled = larger["load_pgbouncer"]
+    assert pooled["requests"] > 0
+    assert pooled["non_2xx_3xx"] == pooled["socket_errors"] == 0
+    assert pooled["pgbouncer_pool_size"] == 10
     assert larger["summaries"]["accounts"] == larger["summaries"]["of"] == larger["customers"]
     assert larger["summaries"]["accounts_per_second"] > 0
     by_processes = larger["summaries_by_processes"]
@@ -142,3 +153,36 @@ def test_the_report_prints_the_middleware_table_and_the_brief_rate():
     assert "| core.proxy.TrustedProxyMiddleware | 0.001 | 0.002 |" in text
     assert "0 in steady state, 1 once the idle window's renewal is due" in text
     assert "**250.0 briefs/s**" in text
+
+
+def test_the_report_prints_the_load_with_and_without_pgbouncer():
+    from bench.management.commands.bench_report import combine, markdown
+
+    page = {"group": "floor", "name": "floor (trivial view)", "queries": 2, "status": [200]}
+    small = {"date": "2026-12-06", "cores": 2, "customers": 1, "meetings": 1}
+    small["pages"] = [{**page, "median_ms": 1.0, "p95_ms": 1.2}]
+    load = {
+        "requests": 900,
+        "requests_per_second": 30.0,
+        "non_2xx_3xx": 0,
+        "socket_errors": 0,
+        "latency_p50": "1.04s",
+        "latency_p99": "1.30s",
+        "users": 32,
+        "seconds": 30,
+        "gunicorn_workers": 2,
+    }
+    pooled = load | {"requests_per_second": 31.5, "non_2xx_3xx": 2, "pgbouncer_pool_size": 10}
+
+    results = combine(small, small | {"load": load, "load_pgbouncer": pooled})
+    text = markdown(results)
+
+    assert results["load"]["ok"] is True
+    assert results["load_pgbouncer"]["ok"] is False
+    assert "Load: gunicorn with 2 workers, wrk with 32 connections" in text
+    assert "**30.0 requests/s**" in text
+    assert (
+        "Load through PgBouncer: gunicorn with 2 workers through PgBouncer (transaction mode, "
+        "pool of 10), wrk with 32 connections for 30 s on a mixed signed-in workload: "
+        "**31.5 requests/s**, 2 non-2xx/3xx" in text
+    )

@@ -73,6 +73,7 @@ def combine(small: dict[str, Any], full: dict[str, Any]) -> dict[str, Any]:
                     "ok": ratio <= HOT_RATIO,
                 }
     load = full.get("load")
+    pooled = full.get("load_pgbouncer")
     summaries = full.get("summaries")
     return {
         "date": full["date"],
@@ -83,7 +84,8 @@ def combine(small: dict[str, Any], full: dict[str, Any]) -> dict[str, Any]:
         },
         "pages": rows,
         "hot_vs_typical": hot_vs_typical,
-        "load": load and {**load, "ok": load["non_2xx_3xx"] == 0 and load["socket_errors"] == 0},
+        "load": load and {**load, "ok": load_ok(load)},
+        "load_pgbouncer": pooled and {**pooled, "ok": load_ok(pooled)},
         "summaries": summaries
         and {**summaries, "ok": summaries["accounts_per_second"] >= SUMMARIES_PER_SECOND},
         "summaries_by_processes": full.get("summaries_by_processes"),
@@ -94,6 +96,25 @@ def combine(small: dict[str, Any], full: dict[str, Any]) -> dict[str, Any]:
             "ok": full["briefs"]["briefs_per_second"] >= SUMMARIES_PER_SECOND,
         },
     }
+
+
+def load_ok(load: dict[str, Any]) -> bool:
+    return load["non_2xx_3xx"] == 0 and load["socket_errors"] == 0
+
+
+def load_line(title: str, load: dict[str, Any]) -> str:
+    pool = (
+        f" through PgBouncer (transaction mode, pool of {load['pgbouncer_pool_size']})"
+        if load.get("pgbouncer_pool_size")
+        else ""
+    )
+    return (
+        f"{title}: gunicorn with {load['gunicorn_workers']} workers{pool}, wrk with "
+        f"{load['users']} connections for {load['seconds']} s on a mixed signed-in "
+        f"workload: **{load['requests_per_second']} requests/s**, "
+        f"{load['non_2xx_3xx']} non-2xx/3xx, {load['socket_errors']} socket errors, "
+        f"latency p50 {load['latency_p50']}, p99 {load['latency_p99']}."
+    )
 
 
 def markdown(results: dict[str, Any]) -> str:
@@ -124,15 +145,9 @@ def markdown(results: dict[str, Any]) -> str:
     for name, item in results["hot_vs_typical"].items():
         lines.append(f"- {name}: {item['ratio']}x {'(ok)' if item['ok'] else '(MISSED)'}")
     if results.get("load"):
-        load = results["load"]
-        lines += [
-            "",
-            f"Load: gunicorn with {load['gunicorn_workers']} workers, wrk with "
-            f"{load['users']} connections for {load['seconds']} s on a mixed signed-in "
-            f"workload: **{load['requests_per_second']} requests/s**, "
-            f"{load['non_2xx_3xx']} non-2xx/3xx, {load['socket_errors']} socket errors, "
-            f"latency p50 {load['latency_p50']}, p99 {load['latency_p99']}.",
-        ]
+        lines += ["", load_line("Load", results["load"])]
+    if results.get("load_pgbouncer"):
+        lines += ["", load_line("Load through PgBouncer", results["load_pgbouncer"])]
     if results.get("summaries"):
         s = results["summaries"]
         lines += [

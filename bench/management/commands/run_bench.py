@@ -1,8 +1,10 @@
 import datetime as dt
+import io
 import json
 import os
 from pathlib import Path
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
@@ -33,6 +35,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--load", action="store_true", help="also run the wrk load test")
         parser.add_argument(
+            "--load-pgbouncer",
+            action="store_true",
+            help="also run the load test with gunicorn connecting through PgBouncer "
+            "(transaction mode, pool of 10; runs configure_database on this database first)",
+        )
+        parser.add_argument(
             "--briefs",
             action="store_true",
             help="also measure the prep brief build rate (in one process, rolled back)",
@@ -56,6 +64,7 @@ class Command(BaseCommand):
         smoke: bool,
         output: str,
         load: bool,
+        load_pgbouncer: bool,
         summaries: bool,
         middleware: bool,
         briefs: bool,
@@ -100,13 +109,20 @@ class Command(BaseCommand):
                     f"{layer['name']:<60} p50 {layer['p50_ms']:>7} ms  p95 {layer['p95_ms']:>7} ms"
                 )
             self.stdout.write(f"session writes: {report['middleware']['session_writes']}")
-        if load:
+        if load or load_pgbouncer:
             from bench import httpload
 
             paths = httpload.mixed_paths(runner.build_context())
             shape = {"users": 8, "seconds": 3, "warmup_seconds": 1} if smoke else {}
-            report["load"] = httpload.run(paths, **shape)
-            self.stdout.write(f"load: {report['load']}")
+            if load:
+                report["load"] = httpload.run(paths, **shape)
+                self.stdout.write(f"load: {report['load']}")
+            if load_pgbouncer:
+                # Behind PgBouncer the session settings (jit, search threshold, timeouts) come
+                # from the database, as in production (core's configure_database).
+                call_command("configure_database", stdout=io.StringIO())
+                report["load_pgbouncer"] = httpload.run(paths, pgbouncer=True, **shape)
+                self.stdout.write(f"load through PgBouncer: {report['load_pgbouncer']}")
         if summaries:
             from bench import rebuild
 
