@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.visibility import users_who_can_see
 from core.validators import validate_single_line
 from customers.models import Customer, Goal, Problem, Stakeholder
+from dialogue.forms import OnceChoiceField, OnceMultipleChoiceField
 from solutions.models import Proposal
 from space.models import Milestone, PlanStep, SharedSpace
 
@@ -16,13 +17,13 @@ MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024
 
 
 class ShareForm(forms.Form):
-    goals = forms.ModelMultipleChoiceField(
+    goals = OnceMultipleChoiceField(
         queryset=Goal.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label=_("Goals to share"),
     )
-    problems = forms.ModelMultipleChoiceField(
+    problems = OnceMultipleChoiceField(
         queryset=Problem.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -55,13 +56,11 @@ class StepForm(forms.Form):
     title = forms.CharField(label=_("Step"), max_length=300, validators=[validate_single_line])
     owner = forms.ChoiceField(label=_("Owner"))
     due_on = forms.DateField(label=_("Due"), required=False, widget=DATE)
-    milestone = forms.ModelChoiceField(
+    milestone = OnceChoiceField(
         queryset=Milestone.objects.none(), required=False, label=_("Milestone")
     )
-    goal = forms.ModelChoiceField(
-        queryset=Goal.objects.none(), required=False, label=_("Serves the goal")
-    )
-    proposal = forms.ModelChoiceField(
+    goal = OnceChoiceField(queryset=Goal.objects.none(), required=False, label=_("Serves the goal"))
+    proposal = OnceChoiceField(
         queryset=Proposal.objects.none(), required=False, label=_("Serves the proposal")
     )
 
@@ -98,7 +97,7 @@ class StepStatusForm(forms.Form):
 
 
 class ShareProposalForm(forms.Form):
-    proposal = forms.ModelChoiceField(queryset=Proposal.objects.none(), label=_("Proposal"))
+    proposal = OnceChoiceField(queryset=Proposal.objects.none(), label=_("Proposal"))
     summary = forms.CharField(
         label=_("Summary for the customer"),
         max_length=10000,
@@ -139,7 +138,7 @@ def validate_file_name(name: str) -> str:
 
 
 class InviteForm(forms.Form):
-    stakeholder = forms.ModelChoiceField(
+    stakeholder = OnceChoiceField(
         queryset=Stakeholder.objects.none(),
         label=_("Stakeholder"),
         help_text=_(

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.visibility import AccountAccess
 from customers.access import require
 from customers.models import Customer
+from dialogue.forms import share_choices
 from space import guests, queries, services
 from space.access import get_space_for_user, get_space_record_for_user
 from space.forms import (
@@ -54,7 +55,17 @@ def _page(
             invite_form=bound.get("invite_form") or InviteForm(customer=customer),
             message_form=bound.get("message_form") or MessageForm(),
         )
+        _share_lists(context)
     return render(request, "space/space.html", context, status=status)
+
+
+def _share_lists(context: dict) -> None:
+    """The page's forms list the account's goals and proposals twice: read each list once."""
+    share_choices(
+        context["step_form"].fields["goal"], context["share_form"].fields["goals"].queryset
+    )
+    proposals = context["step_form"].fields["proposal"].queryset
+    share_choices(context["proposal_form"].fields["proposal"], proposals)
 
 
 def _curated(request: HttpRequest, pk: int) -> tuple[Customer, AccountAccess, SharedSpace]:

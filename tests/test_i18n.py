@@ -401,7 +401,7 @@ def test_model_derived_labels_read_german():
 
 
 def test_one_english_word_with_two_meanings_reads_right_in_german():
-    """ "User" is a buying role (Anwender) and the kind of a person's own mail address (Benutzer)."""
+    """The word "User": a buying role (Anwender), and a person's own mail address (Benutzer)."""
     with translation.override("de"):
         assert str(Stakeholder.BuyingRole.USER.label) == "Anwender"
         assert str(InboundAddress.Kind.USER.label) == "Benutzer"
