@@ -121,3 +121,17 @@ def test_notifications_about_an_account_end_with_access_to_it(client, actors):
     rows = api_as(actors.spec_a).get("/api/notifications/").json()["results"]
     assert [row["id"] for row in rows] == [general.pk]
     assert client.post(reverse("notification-read", args=[about.pk])).status_code == 404
+
+
+def test_a_fragment_without_the_navigation_does_not_count_notifications(
+    client, actors, django_assert_max_num_queries
+):
+    """The unread count is read only by pages that show the navigation bar."""
+    client.force_login(actors.sales_a)
+    client.get(reverse("search:suggest"), {"q": "zz"})
+    with django_assert_max_num_queries(20) as captured:
+        assert client.get(reverse("search:suggest"), {"q": "zz"}).status_code == 200
+    assert not [q for q in captured.captured_queries if "accounts_notification" in q["sql"]]
+    with django_assert_max_num_queries(30) as captured:
+        assert client.get(reverse("home")).status_code == 200
+    assert [q for q in captured.captured_queries if "accounts_notification" in q["sql"]]
