@@ -188,17 +188,17 @@ def _text_sql(type_: str, way: str) -> Statement:
     tsquery, visible = _TSQUERY, _VISIBLE.format(owner="c.owner")
     if way == "walk":
         rows_sql, rows_params = _sql(live.order_by(f"-{source.at}", "-pk")[:WALK])
-        rows = f"SELECT * FROM ({rows_sql}) AS r"
+        rows = f"SELECT * FROM ({rows_sql}) AS r"  # nosec B608: ORM-compiled, values are params
         where, params = f"ts_match_vq(c.sv, {tsquery}) AND {visible}", (TSQUERY, *VISIBLE)
     elif way == "own":
         rows_sql, rows_params = _sql(live)
-        rows = f"SELECT * FROM ({rows_sql}) AS r (pk, at, sv, owner) "
+        rows = f"SELECT * FROM ({rows_sql}) AS r (pk, at, sv, owner) "  # nosec B608: as above
         rows += "WHERE r.owner = ANY (%s::bigint[])"
         rows_params += (VISIBLE[0],)
         where, params = f"ts_match_vq(c.sv, {tsquery})", (TSQUERY,)
     else:
         rows_sql, rows_params = _sql(live)
-        rows = f"SELECT * FROM ({rows_sql}) AS r (pk, at, sv, owner) WHERE r.sv @@ {tsquery}"
+        rows = f"SELECT * FROM ({rows_sql}) AS r (pk, at, sv, owner) WHERE r.sv @@ {tsquery}"  # nosec B608
         rows_params += (TSQUERY,)
         where, params = visible, VISIBLE
     detail_sql, detail_params, names = _detail(source)
