@@ -166,7 +166,8 @@ def _user_hits(user: User, parsed: ParsedQuery, limit: int) -> list[SearchHit]:
         queryset = queryset.exclude(folded_name__contains=" ".join(part.words))
     # The names first, then the visibility rule for those few: most searches name nobody, and
     # then the rule (every membership of every visible account) is not read at all.
-    named = list(queryset.filter(wanted).values_list("pk", flat=True)[:MAX_NAMED])
+    named = queryset.filter(wanted).order_by("last_name", "first_name", "pk")
+    named = list(named.values_list("pk", flat=True)[:MAX_NAMED])
     if not named:
         return []
     rows = (

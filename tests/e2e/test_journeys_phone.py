@@ -124,21 +124,22 @@ def test_the_meeting_form_works_with_the_keyboard_alone(live_server, page: Page,
 
     tab_to(page, "#id_meeting-title")
     page.keyboard.type("Keyboard-only depot call")
-    # The kind radios: the form proposes the last entry's kind (the demo's filed email "Pilot
-    # kick-off dates", the last radio) and Tab lands on it; arrows move the choice.
-    expect(page.get_by_label("Email", exact=True)).to_be_checked()
+    # The kind radios: the form proposes the last meeting's kind (the demo's "Pilot scope
+    # call"; the newer filed email "Pilot kick-off dates" is not a meeting) and Tab lands on
+    # it; arrows move the choice.
+    expect(page.get_by_label("Call", exact=True)).to_be_checked()
     page.keyboard.press("Tab")
-    page.keyboard.press("ArrowLeft")
-    expect(page.get_by_label("Workshop", exact=True)).to_be_checked()
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_label("Visit", exact=True)).to_be_checked()
 
-    tab_to(page, "#stakeholder-search")
-    for name in ("Katrin", "Lars"):
-        page.keyboard.press("Control+A")
-        page.keyboard.type(name)
-        # Wait for this name's matches, not the full list shown on focus.
-        expect(page.locator("#stakeholder-options .picker-option").first).to_contain_text(name)
-        page.keyboard.press("Enter")
+    # That call's attendee, Lars, is proposed; Katrin is added by keyboard.
     chosen = page.locator("[data-picker-chosen]")
+    expect(chosen).to_contain_text("Lars Petersen")
+    tab_to(page, "#stakeholder-search")
+    page.keyboard.type("Katrin")
+    # Wait for this name's matches, not the full list shown on focus.
+    expect(page.locator("#stakeholder-options .picker-option").first).to_contain_text("Katrin")
+    page.keyboard.press("Enter")
     expect(chosen).to_contain_text("Katrin Vogel")
     expect(chosen).to_contain_text("Lars Petersen")
 
@@ -153,7 +154,7 @@ def test_the_meeting_form_works_with_the_keyboard_alone(live_server, page: Page,
 
     expect(page.get_by_role("heading", name="Keyboard-only depot call")).to_be_visible()
     meeting = Meeting.objects.get(title="Keyboard-only depot call")
-    assert meeting.kind == "workshop"
+    assert meeting.kind == "visit"
     assert sorted(s.name for s in meeting.stakeholders.all()) == ["Katrin Vogel", "Lars Petersen"]
     assert meeting.goals.count() == 1
     assert ActionItem.objects.filter(
