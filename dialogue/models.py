@@ -148,6 +148,14 @@ class ActionItem(DeletableCustomerOwned):
         indexes = [
             models.Index(fields=["owner", "status", "due_on"]),
             models.Index(fields=["customer", "status", "due_on"]),
+            # The team's action items walk each owner's open items in due order and test the
+            # customer from the index alone (dialogue.queries._TEAM_WALK).
+            models.Index(
+                fields=["owner", "due_on", "id"],
+                include=["customer"],
+                condition=models.Q(status="open", deleted_at__isnull=True),
+                name="dialogue_open_item_by_owner",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,11 +1,14 @@
 """Reads of meetings, action items and the account timeline used by views and the API."""
 
 import datetime as dt
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
 from django.db import connection
 from django.db.models import (
     Case,
+    Count,
     F,
     IntegerField,
     Q,
@@ -14,10 +17,12 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.visibility import visible_customer_ids
 from customers.models import Goal, Problem, Stakeholder
 from dialogue.models import ActionItem, Meeting, PlannedMeeting
 
@@ -206,22 +211,172 @@ def due_by(user: User, end: dt.date) -> QuerySet[ActionItem]:
     return my_open_action_items(user).filter(due_on__lte=end)
 
 
-def team_open_action_items(user: User) -> QuerySet[ActionItem]:
-    """Open action items on every account `user` can see, by owner, each owner's overdue ones
-    first, then by due date: a manager's view of their team's next steps."""
-    return (
-        action_items_for_user(user)
-        .filter(status=ActionItem.Status.OPEN)
-        .order_by(
-            "owner__first_name",
-            "owner__last_name",
-            "owner__username",
-            "owner_id",
-            "overdue_first",
-            F("due_on").asc(nulls_last=True),
-            "id",
-        )
+# --- The team's open action items (a manager's page) ------------------------------------------
+
+TEAM_ITEMS_PER_PAGE = 100
+# A user who sees at most this many accounts gets the page from their accounts' own open items
+# (the planner's semi-join, about a dozen items an account); one who sees more, or every
+# account, from a walk of the owners in name order that stops once the page is full.
+TEAM_WALK_FROM = 200
+
+
+@dataclass(frozen=True)
+class TeamCursor:
+    """Where a page of the team's items starts: after this item, in the page's order."""
+
+    owner_id: int
+    due_on: dt.date | None
+    item_id: int
+
+    def __str__(self) -> str:
+        return f"{self.owner_id}.{self.due_on.isoformat() if self.due_on else ''}.{self.item_id}"
+
+    @classmethod
+    def parse(cls, value: str | None) -> "TeamCursor | None":
+        """The cursor in a page link; None (the first page) for a missing or malformed one."""
+        owner, due, item = (value or "").split(".") if (value or "").count(".") == 2 else ("",) * 3
+        if not (owner.isdigit() and item.isdigit()):
+            return None
+        try:
+            due_on = dt.date.fromisoformat(due) if due else None
+        except ValueError:
+            return None
+        return cls(int(owner), due_on, int(item))
+
+    @classmethod
+    def after(cls, item: ActionItem) -> "TeamCursor":
+        return cls(item.owner_id, item.due_on, item.pk)
+
+
+@dataclass(frozen=True)
+class OwnerItems:
+    owner: User
+    items: list[ActionItem]
+    open: int  # the owner's open items on the accounts the reader sees, on every page
+    overdue: int
+
+
+@dataclass(frozen=True)
+class TeamItemsPage:
+    owners: list[OwnerItems]
+    cursor: TeamCursor | None  # where this page started; None on the first
+    next: TeamCursor | None
+
+
+# No item is due at the end of time: undated items sort after every date, as NULLS LAST does.
+_UNDATED = dt.date.max
+
+_OWNER_ORDER = ("owner__first_name", "owner__last_name", "owner__username", "owner_id")
+
+# The owners in name order, each one's open items on the visible accounts in due order, read
+# from the owner's open-items index (customer included, so no row is fetched to test it) and
+# cut at the page: the statement stops once the page is full, however many items the visible
+# accounts hold. The visible customers come as an array literal ('{1,2}'; NULL for all), which
+# the planner folds and tests by hash.
+_TEAM_WALK = """
+SELECT a.id FROM {user} u
+CROSS JOIN LATERAL (
+    SELECT i.id, i.due_on FROM {item} i
+    WHERE i.owner_id = u.id AND i.status = 'open' AND i.deleted_at IS NULL
+      AND (%(visible)s::bigint[] IS NULL OR i.customer_id = ANY (%(visible)s::bigint[]))
+      AND (%(owner)s::bigint IS NULL OR u.id <> %(owner)s
+           OR (COALESCE(i.due_on, 'infinity'::date), i.id) > (%(due)s::date, %(item)s))
+    ORDER BY i.due_on, i.id
+    LIMIT %(limit)s
+) a
+WHERE %(owner)s::bigint IS NULL
+   OR (u.first_name, u.last_name, u.username, u.id)
+      >= (SELECT k.first_name, k.last_name, k.username, k.id FROM {user} k WHERE k.id = %(owner)s)
+ORDER BY u.first_name, u.last_name, u.username, u.id, a.due_on, a.id
+LIMIT %(limit)s
+"""
+
+
+def _after_q(user_keys: tuple, cursor: TeamCursor) -> Q:
+    """Rows after the cursor in the page's order (owner's name, owner, due date, id)."""
+    fields = (*_OWNER_ORDER, "due_key", "id")
+    values = (*user_keys, cursor.owner_id, cursor.due_on or _UNDATED, cursor.item_id)
+    return reduce(
+        operator.or_,
+        (
+            Q(**dict(zip(fields[:n], values[:n], strict=True)), **{f"{field}__gt": value})
+            for n, (field, value) in enumerate(zip(fields, values, strict=True))
+        ),
     )
+
+
+def _team_page_ids(user: User, cursor: TeamCursor | None, limit: int) -> list[int]:
+    visible = visible_customer_ids(user)
+    if connection.vendor == "postgresql" and (visible is None or len(visible) > TEAM_WALK_FROM):
+        sql = _TEAM_WALK.format(user=User._meta.db_table, item=ActionItem._meta.db_table)  # nosec B608: table names from the models; every value is a parameter
+        params = {
+            "visible": None if visible is None else "{" + ",".join(map(str, visible)) + "}",
+            "owner": cursor and cursor.owner_id,
+            "due": cursor and (cursor.due_on or "infinity"),
+            "item": cursor and cursor.item_id,
+            "limit": limit,
+        }
+        with connection.cursor() as db:
+            db.execute(sql, params)
+            return [pk for (pk,) in db.fetchall()]
+    items = (
+        ActionItem.objects.visible_to(user)
+        .filter(status=ActionItem.Status.OPEN)
+        .annotate(due_key=Coalesce("due_on", Value(_UNDATED)))
+    )
+    if cursor is not None:
+        owner = User.objects.filter(pk=cursor.owner_id)
+        keys = tuple(
+            Subquery(owner.values(name)[:1]) for name in ("first_name", "last_name", "username")
+        )
+        items = items.filter(_after_q(keys, cursor))
+    ordered = items.order_by(*_OWNER_ORDER, "due_key", "id")
+    return list(ordered.values_list("pk", flat=True)[:limit])
+
+
+def team_open_action_items(
+    user: User, cursor: TeamCursor | None = None, *, per_page: int | None = None
+) -> TeamItemsPage:
+    """A page of the open action items on every account `user` can see, by owner (in name
+    order), each owner's overdue ones first, then by due date: a manager's view of their
+    team's next steps. Pages follow a cursor, so a late page costs what the first does."""
+    per_page = per_page or TEAM_ITEMS_PER_PAGE
+    ids = _team_page_ids(user, cursor, per_page + 1)
+    more = len(ids) > per_page
+    by_pk = (
+        action_items_for_user(user).filter(status=ActionItem.Status.OPEN).in_bulk(ids[:per_page])
+    )
+    items = [by_pk[pk] for pk in ids[:per_page] if pk in by_pk]
+    totals = _owner_totals(user, {item.owner_id for item in items})
+    owners = [
+        OwnerItems(owner, listed, *totals.get(owner.pk, (len(listed), 0)))
+        for owner, listed in _grouped_by_owner(items)
+    ]
+    return TeamItemsPage(owners, cursor, TeamCursor.after(items[-1]) if more and items else None)
+
+
+def _grouped_by_owner(items: list[ActionItem]) -> list[tuple[User, list[ActionItem]]]:
+    groups: list[tuple[User, list[ActionItem]]] = []
+    for item in items:
+        if groups and groups[-1][0].pk == item.owner_id:
+            groups[-1][1].append(item)
+        else:
+            groups.append((item.owner, [item]))
+    return groups
+
+
+def _owner_totals(user: User, owner_ids: set[int]) -> dict[int, tuple[int, int]]:
+    """Each owner's open and overdue items on the accounts `user` sees, on every page."""
+    if not owner_ids:
+        return {}
+    rows = (
+        ActionItem.objects.visible_to(user)
+        .filter(owner_id__in=owner_ids, status=ActionItem.Status.OPEN)
+        .values("owner_id")
+        .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_on__lt=timezone.localdate())))
+        .values_list("owner_id", "open", "overdue")
+    )
+    return {owner: (open_, overdue) for owner, open_, overdue in rows}
 
 
 def my_action_items(user: User, *, with_done: bool) -> QuerySet[ActionItem]:
