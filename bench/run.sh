@@ -15,7 +15,14 @@ seeded() {  # a database holds a complete dataset of that scale
 
 prepare() {  # label scale
   local url="$PG/accord_bench_$1"
-  if ! seeded "$url" "$2"; then
+  if ! seeded "$url" "$2" && DATABASE_URL=$url $PY manage.py bench_status --scale "$2" --loaded >/dev/null 2>&1; then
+    echo "== completing the $1 dataset: this code's indexes, health scores"
+    DATABASE_URL=$url $PY manage.py migrate --noinput -v0
+    DATABASE_URL=$url $PY manage.py seed_bench --score
+  fi
+  if seeded "$url" "$2"; then
+    DATABASE_URL=$url $PY manage.py migrate --noinput -v0  # new indexes on a loaded dataset
+  else
     echo "== loading the $1 dataset (scale $2) into accord_bench_$1"
     psql "$PG/postgres" -q -c "DROP DATABASE IF EXISTS accord_bench_$1" -c "CREATE DATABASE accord_bench_$1"
     DATABASE_URL=$url $PY manage.py migrate --noinput -v0

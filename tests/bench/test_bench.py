@@ -7,8 +7,10 @@ import json
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
+from customers.models import Customer
+from health.models import AccountHealth
 from insights.models import PrepBrief
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,7 +32,9 @@ NEW_PAGES = {
     # guest session, space's goals and problems, milestones, steps, proposals, messages,
     # the guest's own feedback, shared proposals' problems
     "shared space, guest page": 9,
-    "team action items": 5,
+    # session, user, unread count, visible customers, the page's items (a cursor walk), the
+    # items with their accounts and owners, the owners' totals
+    "team action items": 7,
     "notification settings": 4,
     "guest step tick POST": 8,
 }
@@ -45,10 +49,27 @@ def _bench(tmp_path, scale: float, label: str, **options) -> dict:
     return json.loads(output.read_text())
 
 
+def _dashboards_have_scores(scale: float) -> None:
+    """Every bench account has its health row, so the dashboards' bands and "needs attention"
+    list do their real work; a dataset loaded before that is completed by `seed_bench --score`."""
+    bench = Customer.objects.filter(name__startswith="Bench ")
+    assert bench.filter(health__isnull=True).count() == 0
+    assert AccountHealth.objects.filter(customer__in=bench).count() == bench.count()
+    AccountHealth.objects.filter(customer__in=bench[:2]).delete()
+    with pytest.raises(CommandError, match="scored bench customers"):
+        call_command("bench_status", scale=scale, stdout=io.StringIO())
+    call_command("bench_status", scale=scale, loaded=True, stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("seed_bench", score=True, stdout=out)
+    assert "2 accounts scored" in out.getvalue()
+    call_command("bench_status", scale=scale, stdout=io.StringIO())
+
+
 def test_benchmark_smoke_run_and_flat_query_counts(tmp_path, is_postgres):
     if not is_postgres:
         pytest.skip("the benchmark dataset is loaded with PostgreSQL's COPY")
     small = _bench(tmp_path, 0.002, "small")
+    _dashboards_have_scores(0.002)
     call_command("flush", interactive=False, verbosity=0)
     larger = _bench(
         tmp_path,
