@@ -681,25 +681,48 @@ def score_unscored(log: Callable[[str], None] = print) -> int:
     would: datasets loaded before seed_bench scored them had none, so the dashboards' band
     counts and "needs attention" list read empty."""
     now = timezone.now()
+    _fast_commits()
     unscored = list(
         Customer.objects.filter(name__startswith="Bench ", health__isnull=True)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    with _eager_quiet_jobs():
-        _fast_commits()
-        for cid in unscored:
-            refresh_customer_health(cid, now=now)
-    log(f"health rows: {len(unscored)} accounts scored")
+    scored = _in_workers(_scores, unscored, now)
+    log(f"health rows: {scored} accounts scored")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return len(unscored)
 
 
-def _build_summaries_in_child(customer_ids: list[int], now: dt.datetime) -> int:
-    built = _build_summaries(customer_ids, now)
+def _scores(customer_ids: list[int], now: dt.datetime) -> int:
+    with _eager_quiet_jobs():
+        _fast_commits()
+        for cid in customer_ids:
+            refresh_customer_health(cid, now=now)
+    return len(customer_ids)
+
+
+def _in_child(
+    job: Callable[[list[int], dt.datetime], int], ids: list[int], now: dt.datetime
+) -> int:
+    done = job(ids, now)
     connections.close_all()
-    return built
+    return done
+
+
+def _in_workers(
+    job: Callable[[list[int], dt.datetime], int], customer_ids: list[int], now: dt.datetime
+) -> int:
+    """Run `job` over the accounts in one process per core, as the worker pool would; a few
+    accounts (the test suite's smoke run) here, without forking."""
+    if len(customer_ids) < PARALLEL_BUILDS_FROM:
+        return job(customer_ids, now)
+    connections.close_all()
+    workers = max(os.cpu_count() or 1, 1)
+    chunks = [customer_ids[i::workers] for i in range(workers)]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        return sum(pool.map(_in_child, [job] * workers, chunks, [now] * workers))
 
 
 def derive(
@@ -743,17 +766,7 @@ def derive(
     snapshots.flush()
     reset_sequence(HealthSnapshot)
     log(f"health snapshots: {snapshots.total}")
-    if len(customer_ids) < PARALLEL_BUILDS_FROM:
-        # A few accounts (the test suite's smoke run): build them here, without forking.
-        built = _build_summaries(customer_ids, now)
-    else:
-        # Build in one process per core, as the worker pool would.
-        connections.close_all()
-        workers = max(os.cpu_count() or 1, 1)
-        chunks = [customer_ids[i::workers] for i in range(workers)]
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            built = sum(pool.map(_build_summaries_in_child, chunks, [now] * workers))
+    built = _in_workers(_build_summaries, customer_ids, now)
     log(f"summaries: {built}")
     # The memberships were copied, not made by the services: tally what each viewer sees.
     log(f"account tallies: {rebuild_tallies()} viewers")
