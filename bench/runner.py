@@ -5,15 +5,17 @@ with the Django test client (no network), so the floor (a trivial view behind th
 stack) is directly comparable.
 """
 
+import contextlib
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.db.models import Count
+from django.template.base import Template
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, reverse
@@ -245,6 +247,53 @@ def _percentile(values: list[float], pct: float) -> float:
     return ordered[lower] + (ordered[upper] - ordered[lower]) * (k - lower)
 
 
+# Requests a page's time is split over, after its timed ones (instrumented, so not timed).
+SPLIT_REQUESTS = 20
+
+
+@contextlib.contextmanager
+def time_split() -> Iterator[dict[str, float]]:
+    """Where a request's time goes, in ms summed over the requests made inside: "sql" is the
+    statements' round trips (the database and the driver), "template" the rendering of the
+    outermost template less the SQL it ran (lazy querysets), "other" the rest (middleware,
+    the view's Python, the ORM compiling statements, forms, JSON). The three add up to the
+    requests' wall time."""
+    spent = {"sql": 0.0, "template": 0.0, "other": 0.0}
+    in_template = [0, 0.0]  # depth, SQL time spent inside the outermost template
+
+    def timed_sql(execute: Callable, sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            took = (time.perf_counter() - started) * 1000
+            spent["sql"] += took
+            if in_template[0]:
+                in_template[1] += took
+
+    original = Template.render
+
+    def timed_render(self: Template, context: Any) -> Any:
+        if in_template[0]:
+            return original(self, context)
+        in_template[0], in_template[1] = 1, 0.0
+        started = time.perf_counter()
+        try:
+            return original(self, context)
+        finally:
+            in_template[0] = 0
+            spent["template"] += (time.perf_counter() - started) * 1000 - in_template[1]
+
+    Template.render = timed_render  # type: ignore[method-assign]
+    started = time.perf_counter()
+    try:
+        with connection.execute_wrapper(timed_sql):
+            yield spent
+    finally:
+        Template.render = original  # type: ignore[method-assign]
+        spent["other"] = (time.perf_counter() - started) * 1000 - spent["sql"] - spent["template"]
+
+
 def run(requests: int = 50, warmup: int = 5, only: set[str] | None = None) -> list[dict[str, Any]]:
     """Measure every probe; returns one row per probe."""
     from bench.rebuild import jobs_on_broker
@@ -308,6 +357,10 @@ def _run(requests: int, warmup: int, only: set[str] | None) -> list[dict[str, An
             response = call(body)
             timings.append((time.perf_counter() - started) * 1000)
             statuses.add(response.status_code)
+        with time_split() as spent:
+            split_requests = min(requests, SPLIT_REQUESTS)
+            for i in range(split_requests):
+                call(payload(warmup + 1 + requests + i))
         row.update(
             url=url,
             status=sorted(statuses),
@@ -315,6 +368,7 @@ def _run(requests: int, warmup: int, only: set[str] | None) -> list[dict[str, An
             median_ms=round(statistics.median(timings), 2),
             p95_ms=round(_percentile(timings, 0.95), 2),
             requests=requests,
+            split_ms={part: round(ms / split_requests, 2) for part, ms in spent.items()},
         )
         results.append(row)
     floor = next((r for r in results if r["group"] == "floor" and "p95_ms" in r), None)

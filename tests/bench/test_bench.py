@@ -98,6 +98,13 @@ def test_benchmark_smoke_run_and_flat_query_counts(tmp_path, is_postgres):
         budget = WRITE_QUERY_BUDGET if "POST" in name else QUERY_BUDGET
         assert row["queries"] <= NEW_PAGES.get(page, budget), f"{name}: {row['queries']} queries"
         assert row["p95_ms"] >= row["median_ms"] > 0
+        assert set(row["split_ms"]) == {"sql", "template", "other"}, name
+        assert min(row["split_ms"].values()) >= 0, name
+    # Pages spend time rendering templates; API endpoints none; every probe reads the database.
+    split = {row["name"]: row["split_ms"] for row in larger["pages"]}
+    assert split["customer workspace (typical)"]["template"] > 0
+    assert split["api customers"]["template"] == 0
+    assert all(parts["sql"] > 0 for parts in split.values())
     # Issue 18's targets: the type-ahead within 30 ms at p95, the results page within 50 ms.
     limits = {name: row["p95_limit_ms"] for name, row in pages.items() if "search" in name}
     assert limits == {"search type-ahead": 30, "search results page": 50}
@@ -210,3 +217,44 @@ def test_the_report_prints_the_load_with_and_without_pgbouncer():
         "pool of 10), wrk with 32 connections for 30 s on a mixed signed-in workload: "
         "**31.5 requests/s**, 2 non-2xx/3xx" in text
     )
+
+
+def test_time_split_adds_up_and_counts_template_sql_once(db):
+    from django.template import Context, Template
+
+    from bench.runner import time_split
+    from customers.models import Customer
+
+    template = Template("{% for c in customers %}{{ c.name }}{% endfor %}")
+    with time_split() as spent:
+        list(Customer.objects.all())  # SQL outside any template
+        template.render(Context({"customers": Customer.objects.all()}))  # SQL inside one
+    assert spent["sql"] > 0
+    assert spent["template"] >= 0
+    assert spent["other"] >= 0
+    # A template that runs no SQL: its time is all "template".
+    with time_split() as plain:
+        Template("{% for i in items %}{{ i }}{% endfor %}").render(Context({"items": range(500)}))
+    assert plain["sql"] == 0
+    assert plain["template"] > 0
+
+
+def test_the_report_prints_where_the_time_goes():
+    from bench.management.commands.bench_report import combine, markdown
+
+    page = {"group": "page", "name": "customer list", "queries": 8, "status": [200]}
+    small = {"date": "2026-12-06", "cores": 2, "customers": 1, "meetings": 1}
+    small["pages"] = [{**page, "median_ms": 30.0, "p95_ms": 35.0}]
+    full = small | {
+        "pages": [
+            {
+                **page,
+                "median_ms": 31.0,
+                "p95_ms": 36.0,
+                "split_ms": {"sql": 4.5, "template": 20.25, "other": 6.0},
+            }
+        ]
+    }
+    text = markdown(combine(small, full))
+    assert "| page / endpoint | SQL | templates | other | total |" in text
+    assert "| customer list | 4.5 | 20.25 | 6.0 | 30.75 |" in text

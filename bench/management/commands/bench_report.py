@@ -4,6 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from bench.runner import SPLIT_REQUESTS
+
 # Issue 24's targets.
 P95_LIMIT_MS = 50
 FLOOR_RATIO = 5
@@ -196,7 +198,33 @@ def markdown(results: dict[str, Any]) -> str:
         ]
     if results.get("middleware"):
         lines += middleware_table(results["middleware"])
+    lines += split_table(results["pages"])
     return "\n".join(lines) + "\n"
+
+
+def split_table(pages: list[dict[str, Any]]) -> list[str]:
+    """Where each page's time goes (full scale): the limit each miss meets."""
+    rows = [row for row in pages if row.get("split_ms")]
+    if not rows:
+        return []
+    lines = [
+        "",
+        "Where the time goes (full scale, mean ms per request over up to "
+        f"{SPLIT_REQUESTS} instrumented requests after the timed ones; bench.runner.time_split): "
+        "*SQL* is the statements' round trips, *templates* the rendering less the SQL it ran, "
+        "*other* the rest of Django's work (middleware, the view's Python, the ORM compiling "
+        "statements, forms, JSON).",
+        "",
+        "| page / endpoint | SQL | templates | other | total |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        split = row["split_ms"]
+        total = round(sum(split.values()), 2)
+        lines.append(
+            f"| {row['name']} | {split['sql']} | {split['template']} | {split['other']} | {total} |"
+        )
+    return lines
 
 
 def middleware_table(stack: dict[str, Any]) -> list[str]:
