@@ -42,7 +42,15 @@ def test_grouped_by_owner_with_overdue_first(actors, client):
     assert by_owner["sales_a2"] == (["Book the visit"], 1)
     assert by_owner["spec_a"] == (["Size the PLCs"], 0)
     assert "sales_b" not in by_owner
-    assert "Other team's item" not in response.content.decode()
+    html = response.content.decode()
+    assert "Other team's item" not in html
+    # Each row: the overdue mark, the due date, and a link to its account's timeline.
+    timeline = reverse("dialogue:timeline", args=[actors.customer_a2.pk])
+    row = html[html.index('class="action-item is-overdue"') :]
+    assert '<strong class="overdue">Overdue</strong>' in row
+    assert f'<a href="{timeline}">{actors.customer_a2.name}</a>' in html
+    due = (timezone.localdate() + dt.timedelta(days=5)).isoformat()
+    assert f'<time datetime="{due}">' in html
 
 
 def test_query_count_is_the_same_for_one_item_and_many(
