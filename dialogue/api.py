@@ -47,7 +47,7 @@ class MeetingViewSet(
     serializer_class = MeetingSerializer
 
     def get_queryset(self) -> QuerySet[Meeting]:
-        queryset = queries.meetings_for_user(self.request.user)
+        queryset = queries.meetings_for_api(self.request.user)
         params = self.request.query_params
         if (customer_id := parse_id(params.get("customer"), name="customer")) is not None:
             queryset = queryset.filter(customer_id=customer_id)

@@ -11,6 +11,7 @@ from django.db.models import (
     Count,
     F,
     IntegerField,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -82,6 +83,31 @@ def meetings_for_user(user: User) -> QuerySet[Meeting]:
         .filter(deleted_at__isnull=True)
         .select_related("customer", "author")
         .prefetch_related("stakeholders", "internal_attendees", "goals", "problems")
+        .order_by("-occurred_at", "-id")
+    )
+
+
+# The API's meeting links: each relation's ids, prefetched into a plain list per meeting
+# (dialogue.serializers.PrefetchedIds reads it), with nothing but the id of each record.
+_API_LINKS = (
+    ("stakeholders", Stakeholder),
+    ("internal_attendees", User),
+    ("goals", Goal),
+    ("problems", Problem),
+)
+
+
+def meetings_for_api(user: User) -> QuerySet[Meeting]:
+    """`meetings_for_user` for the API's pages: customer and author as their ids, and each
+    to-many link as a prefetched list of ids, not a related manager per meeting."""
+    links = (
+        Prefetch(name, queryset=model._default_manager.only("pk"), to_attr=f"prefetched_{name}")
+        for name, model in _API_LINKS
+    )
+    return (
+        Meeting.objects.visible_to(user)
+        .filter(deleted_at__isnull=True)
+        .prefetch_related(*links)
         .order_by("-occurred_at", "-id")
     )
 

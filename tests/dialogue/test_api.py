@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 
 from dialogue.models import Meeting
 from tests import factories
@@ -346,7 +347,36 @@ def test_meeting_list_query_count_is_fixed(actors, django_assert_max_num_queries
         for _ in range(n):
             meeting = factories.MeetingFactory(customer=actors.customer_a)
             meeting.goals.add(factories.GoalFactory(customer=actors.customer_a))
-        # user, MFA device check, count, page of meetings with customer and author, and one
-        # prefetch each for stakeholders, internal attendees, goals and problems.
+        # user, MFA device check, count, page of meetings, and one prefetch each for
+        # stakeholders, internal attendees, goals and problems.
         with django_assert_max_num_queries(9):
             assert client.get("/api/meetings/").status_code == 200
+
+
+def test_meeting_list_links_are_the_ids_of_each_relation(actors):
+    """The list reads each to-many link from its prefetched ids (PrefetchedIds); a meeting's
+    page and the list give the same links, deleted records left out."""
+    meeting = factories.MeetingFactory(customer=actors.customer_a)
+    goals = [factories.GoalFactory(customer=actors.customer_a) for _ in range(2)]
+    problem = factories.ProblemFactory(customer=actors.customer_a)
+    kept, gone = (factories.StakeholderFactory(customer=actors.customer_a) for _ in range(2))
+    meeting.goals.add(*goals)
+    meeting.problems.add(problem)
+    meeting.stakeholders.add(kept, gone)
+    meeting.internal_attendees.add(actors.spec_a)
+    gone.deleted_at = timezone.now()
+    gone.save(update_fields=["deleted_at"])
+    factories.MeetingFactory(customer=actors.customer_a)  # a meeting with no links
+    client = api_as(actors.sales_a)
+    listed = {row["id"]: row for row in client.get("/api/meetings/").json()["results"]}
+    one = client.get(f"/api/meetings/{meeting.pk}/").json()
+    row = listed[meeting.pk]
+    assert sorted(row["goals"]) == sorted(goal.pk for goal in goals)
+    assert row["problems"] == [problem.pk]
+    assert row["stakeholders"] == [kept.pk]
+    assert row["internal_attendees"] == [actors.spec_a.pk]
+    assert row["customer"] == actors.customer_a.pk
+    for name in ("goals", "problems", "stakeholders", "internal_attendees"):
+        assert sorted(row[name]) == sorted(one[name])
+    assert row["customer"] == one["customer"]
+    assert [len(r["goals"]) for pk, r in listed.items() if pk != meeting.pk] == [0]
