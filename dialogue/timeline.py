@@ -17,6 +17,7 @@ from django.utils.module_loading import import_string
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
+from core.history import history_model
 from core.params import BadParameter, parse_choice, parse_datetime, parse_id, parse_int
 from customers.models import Customer, Problem
 from dialogue.models import ActionItem, Meeting
@@ -361,7 +362,7 @@ def _timeline_sources(customer: Customer, view: TimelineFilter) -> list[QuerySet
     if view.shows("change"):
         for label, label_field, types in CHANGE_SOURCES:
             model = apps.get_model(label)
-            history = model.history.model
+            history = history_model(model)
             owner = {"id": customer.pk} if model is Customer else {"customer_id": customer.pk}
             if label in CHANGE_OWNER:
                 owner = {CHANGE_OWNER[label]: customer.pk}

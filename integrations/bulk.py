@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import connection, models
 from django.utils import timezone
 
+from core.history import history_model
+
 # Column types passed as plain Python values (no per-value preparation by the field).
 _PLAIN = (
     models.CharField,
@@ -81,7 +83,7 @@ def insert_history(
     simple_history's bulk_create_with_history writes them (one date, author and reason)."""
     if not pks or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
-    history = model.history.model  # type: ignore[attr-defined]
+    history = history_model(model)
     tracked = [f.column for f in history.tracked_fields]
     quote = connection.ops.quote_name
     cols = ", ".join(quote(c) for c in tracked)

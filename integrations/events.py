@@ -13,6 +13,7 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from core.history import history_model
 from customers.models import Customer, Problem
 from dialogue.models import ActionItem, Meeting
 from insights.models import PlanReviewEvent
@@ -140,7 +141,7 @@ def _problems(customer: Customer, window: Window) -> Found:
 def _entered(model: type[Model], window: Window, scope: dict, state: dict) -> list[int]:
     """Ids of the records that entered `state` in the window (and were not in it before),
     read from their history as django-simple-history keeps it."""
-    history = model.history.model.objects.filter(**scope)  # type: ignore[attr-defined]
+    history = history_model(model).objects.filter(**scope)
     now_in = history.filter(history_date__gt=window[0], history_date__lte=window[1], **state)
     ids = set(now_in.values_list("id", flat=True))
     # One query per record that changed in the window: a handful per change of the account.
