@@ -27,6 +27,9 @@ from space.models import (
 
 GUEST_GOAL_FIELDS = ("goal__title", "goal__priority", "goal__target_on", "goal__metric")
 GUEST_PROBLEM_FIELDS = ("problem__title", "problem__severity")
+# The plan's steps a page shows at once (the PDF holds them all): a page costs the same
+# however long the plan grows.
+STEPS_PER_PAGE = 20
 
 
 def _comments() -> Prefetch:
@@ -69,6 +72,14 @@ class SpacePage:
     pending: list[Feedback] = field(default_factory=list)
     events: list[SpaceEvent] = field(default_factory=list)
     mine: list[Feedback] = field(default_factory=list)
+    # The page of the plan shown (None: every step), and whether later steps follow.
+    step_page: int | None = None
+    more_steps: bool = False
+
+    @property
+    def step_query(self) -> str:
+        """What a step's form adds to its action to come back to this page of the plan."""
+        return f"?steps={self.step_page}" if self.step_page and self.step_page > 1 else ""
 
 
 def _items(space: SharedSpace, *, guest: bool) -> tuple[list[SharedItem], list[SharedItem]]:
@@ -90,6 +101,25 @@ def _items(space: SharedSpace, *, guest: bool) -> tuple[list[SharedItem], list[S
     return [i for i in rows if i.goal_id], [i for i in rows if i.problem_id]
 
 
+def _plan(steps: QuerySet[PlanStep], number: int | None) -> tuple[list[PlanStep], bool]:
+    """Page `number` of the steps (every step for None), and whether more follow; one read
+    (a row past the page tells whether there are more)."""
+    if number is None:
+        return list(steps), False
+    start = (number - 1) * STEPS_PER_PAGE
+    rows = list(steps[start : start + STEPS_PER_PAGE + 1])
+    return rows[:STEPS_PER_PAGE], len(rows) > STEPS_PER_PAGE
+
+
+def shared_record_ids(space: SharedSpace) -> dict[str, list[int]]:
+    """The ids of the goals and problems the space shares (the sharing form's ticks)."""
+    rows = SharedItem.objects.filter(space=space).values_list("goal_id", "problem_id")
+    return {
+        "goals": [goal for goal, _problem in rows if goal],
+        "problems": [problem for _goal, problem in rows if problem],
+    }
+
+
 def _proposals(space: SharedSpace) -> list[SharedProposal]:
     return list(
         SharedProposal.objects.filter(space=space)
@@ -106,15 +136,19 @@ def _messages(space: SharedSpace) -> list[Message]:
     )
 
 
-def lead_page(space: SharedSpace) -> SpacePage:
-    """Everything the lead's page shows, in a fixed number of queries."""
+def lead_page(space: SharedSpace, *, step_page: int = 1) -> SpacePage:
+    """Everything the lead's page shows, with one page of the plan, in a fixed number of
+    queries."""
     goals, problems = _items(space, guest=False)
+    steps, more_steps = _plan(_steps(guest=False).filter(space=space), step_page)
     page = SpacePage(
         space=space,
         goals=goals,
         problems=problems,
         milestones=list(Milestone.objects.filter(space=space)),
-        steps=list(_steps(guest=False).filter(space=space)),
+        steps=steps,
+        step_page=step_page,
+        more_steps=more_steps,
         proposals=_proposals(space),
         messages=_messages(space),
         guests=list(Guest.objects.filter(space=space).select_related("stakeholder", "invited_by")),
@@ -128,15 +162,21 @@ def lead_page(space: SharedSpace) -> SpacePage:
     return _annotated(page)
 
 
-def guest_page(space: SharedSpace, guest: Guest | None) -> SpacePage:
-    """What a guest sees, in a fixed number of queries (tests/space pins it)."""
+def guest_page(
+    space: SharedSpace, guest: Guest | None, *, step_page: int | None = None
+) -> SpacePage:
+    """What a guest sees, in a fixed number of queries (tests/space pins it): one page of the
+    plan, or every step for None (the PDF)."""
     goals, problems = _items(space, guest=True)
+    steps, more_steps = _plan(_steps(guest=True).filter(space=space), step_page)
     page = SpacePage(
         space=space,
         goals=goals,
         problems=problems,
         milestones=list(Milestone.objects.filter(space=space)),
-        steps=list(_steps(guest=True).filter(space=space)),
+        steps=steps,
+        step_page=step_page,
+        more_steps=more_steps,
         proposals=_proposals(space),
         messages=_messages(space),
         mine=[]

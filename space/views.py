@@ -5,13 +5,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.visibility import AccountAccess
+from core.params import parse_choice, parse_page
 from customers.access import require
 from customers.models import Customer
-from dialogue.forms import share_choices
 from space import guests, queries, services
 from space.access import get_space_for_user, get_space_record_for_user
 from space.forms import (
@@ -27,6 +28,11 @@ from space.forms import (
 from space.models import Feedback, Guest, Milestone, PlanStep, SharedProposal, SharedSpace
 from space.pdf import pdf_response
 
+# The lead's forms whose choices list the account's records (goals, problems, proposals,
+# colleagues, stakeholders): each is read when the lead opens it (`?form=`, fetched by htmx
+# when its <details> opens), so the page's work does not grow with the account.
+ON_DEMAND_FORMS = ("share", "step", "proposal", "invite")
+
 
 def _page(
     request: HttpRequest,
@@ -39,33 +45,38 @@ def _page(
 ) -> HttpResponse:
     context: dict = {"customer": customer, "access": access, "space": space}
     if space is not None:
-        page = queries.lead_page(space)
-        shared_goals = [item.goal_id for item in page.goals]
-        shared_problems = [item.problem_id for item in page.problems]
         context.update(
-            page=page,
-            share_form=bound.get("share_form")
-            or ShareForm(
-                customer=customer, initial={"goals": shared_goals, "problems": shared_problems}
-            ),
-            intro_form=bound.get("intro_form") or IntroductionForm(instance=space),
-            milestone_form=bound.get("milestone_form") or MilestoneForm(prefix="milestone"),
-            step_form=bound.get("step_form") or StepForm(space=space, prefix="step"),
-            proposal_form=bound.get("proposal_form") or ShareProposalForm(customer=customer),
-            invite_form=bound.get("invite_form") or InviteForm(customer=customer),
-            message_form=bound.get("message_form") or MessageForm(),
+            page=queries.lead_page(space, step_page=step_page(request)),
+            intro_form=IntroductionForm(instance=space),
+            milestone_form=MilestoneForm(prefix="milestone"),
+            message_form=MessageForm(),
         )
-        _share_lists(context)
+        context.update(bound)
     return render(request, "space/space.html", context, status=status)
 
 
-def _share_lists(context: dict) -> None:
-    """The page's forms list the account's goals and proposals twice: read each list once."""
-    share_choices(
-        context["step_form"].fields["goal"], context["share_form"].fields["goals"].queryset
-    )
-    proposals = context["step_form"].fields["proposal"].queryset
-    share_choices(context["proposal_form"].fields["proposal"], proposals)
+def _on_demand_form(name: str, customer: Customer, space: SharedSpace) -> forms.Form:
+    """One of the lead's forms that list the account's records, unbound."""
+    if name == "share":
+        shared = queries.shared_record_ids(space)
+        return ShareForm(customer=customer, initial=shared)
+    if name == "step":
+        return StepForm(space=space, prefix="step")
+    if name == "proposal":
+        return ShareProposalForm(customer=customer)
+    return InviteForm(customer=customer)
+
+
+def step_page(request: HttpRequest) -> int:
+    """The page of the plan's steps asked for (`?steps=`), 1 when absent."""
+    return parse_page(request.GET.get("steps"), name="steps")
+
+
+def _space_url(customer_id: int, request: HttpRequest) -> str:
+    """The lead's page, on the page of the plan the change was made from."""
+    url = reverse("space:space", args=[customer_id])
+    number = step_page(request)
+    return f"{url}?steps={number}#plan" if number > 1 else url
 
 
 def _curated(request: HttpRequest, pk: int) -> tuple[Customer, AccountAccess, SharedSpace]:
@@ -82,7 +93,15 @@ def _curated(request: HttpRequest, pk: int) -> tuple[Customer, AccountAccess, Sh
 @require_http_methods(["GET", "HEAD"])
 def space_page(request: HttpRequest, pk: int) -> HttpResponse:
     customer, access, space = get_space_for_user(request.user, pk)
-    return _page(request, customer, access, space)
+    name = parse_choice(request.GET.get("form"), name="form", choices=ON_DEMAND_FORMS)
+    if space is None or name is None:
+        return _page(request, customer, access, space)
+    require(access.can_share_with_customer)
+    form = _on_demand_form(name, customer, space)
+    if request.htmx:
+        context = {"customer": customer, "access": access, f"{name}_form": form}
+        return render(request, f"space/space.html#{name}-form", context)
+    return _page(request, customer, access, space, **{f"{name}_form": form})
 
 
 @login_required
@@ -161,7 +180,7 @@ def step_status(request: HttpRequest, pk: int) -> HttpResponse:
             services.set_step_status(step, status=form.cleaned_data["status"])
     else:
         messages.error(request, _("Choose a status."))
-    return redirect("space:space", step.space.customer_id)
+    return redirect(_space_url(step.space.customer_id, request))
 
 
 @login_required
@@ -175,7 +194,7 @@ def delete_step(request: HttpRequest, pk: int) -> HttpResponse:
         _("The step “%(title)s” was deleted. It is in Recently deleted for 30 days.")
         % {"title": step.title},
     )
-    return redirect("space:space", step.space.customer_id)
+    return redirect(_space_url(step.space.customer_id, request))
 
 
 @login_required

@@ -11,6 +11,7 @@ from django import forms
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -30,7 +31,7 @@ from space.forms import (
 )
 from space.models import Guest, PlanStep, SharedItem, SharedProposal
 from space.pdf import pdf_response
-from space.views import attachment_response
+from space.views import attachment_response, step_page
 
 COOKIE_PATH = "/shared/"
 LINK_REQUESTS_PER_CLIENT = 10
@@ -106,7 +107,7 @@ def _guest_page(
     bound: tuple[str, int, forms.Form] | None = None,
 ) -> HttpResponse:
     space = guest.space
-    page = queries.guest_page(space, guest)
+    page = queries.guest_page(space, guest, step_page=step_page(request))
     for item in [*page.goals, *page.problems]:
         item.correct_form = CorrectionForm(prefix=f"c{item.pk}")
         item.rank_form = RankForm(prefix=f"r{item.pk}", is_goal=item.is_goal)
@@ -210,7 +211,9 @@ def step(request: HttpRequest, pk: int) -> HttpResponse:
     except services.NotAllowed as exc:
         form.add_error(None, str(exc))
         return _guest_page(request, guest, status=400, bound=("step", plan_step.pk, form))
-    return redirect("space:guest-space")
+    number = step_page(request)
+    url = reverse("space:guest-space")
+    return redirect(f"{url}?steps={number}#plan" if number > 1 else url)
 
 
 @require_POST
