@@ -50,6 +50,8 @@ def _page(
             intro_form=IntroductionForm(instance=space),
             milestone_form=MilestoneForm(prefix="milestone"),
             message_form=MessageForm(),
+            # Each step's status menu lists these: read once, not once per step.
+            step_statuses=PlanStep.Status.choices,
         )
         context.update(bound)
     return render(request, "space/space.html", context, status=status)

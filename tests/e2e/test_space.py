@@ -59,6 +59,7 @@ def test_lead_shares_guest_confirms_and_corrects_lead_accepts(
     page.locator("#id_step-owner").select_option(label="Katrin Vogel")
     page.get_by_role("button", name="Add the step").click()
     expect(page.get_by_role("cell", name="Send the gate data", exact=True)).to_be_visible()
+    page.get_by_text("Invite a stakeholder").click()
     page.get_by_label("Stakeholder").select_option(label="Katrin Vogel")
     page.get_by_role("button", name="Invite").click()
     expect(page.get_by_text("katrin@nordwind.example is invited")).to_be_visible()

@@ -4,6 +4,7 @@ main page is pinned in test_guest.py)."""
 from django.test import Client
 
 from space import guests, services
+from space.queries import STEPS_PER_PAGE, guest_page
 from tests import factories
 
 
@@ -70,3 +71,35 @@ def test_guest_posts_keep_their_query_count(
     grow(shared, actors)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert guest_client.post(url, {f"{prefix}-action": "reopen"}).status_code == 302
+
+
+def test_the_guest_sees_the_plan_a_page_at_a_time_and_the_pdf_holds_it_all(
+    shared, guest_client, actors
+):
+    for i in range(STEPS_PER_PAGE):
+        services.add_step(shared.space, title=f"Later step {i:02}", owner_user=actors.sales_a)
+    first = guest_client.get("/shared/").content.decode()
+    assert first.count('<tr id="step-') == STEPS_PER_PAGE
+    assert "?steps=2#plan" in first
+    second = guest_client.get("/shared/?steps=2").content.decode()
+    assert second.count('<tr id="step-') == 1
+    assert f"Later step {STEPS_PER_PAGE - 1:02}" in second
+    pdf = guest_page(shared.space, guest=None)
+    assert len(pdf.steps) == STEPS_PER_PAGE + 1
+
+
+def test_a_guests_answer_on_a_later_page_of_the_plan_returns_to_it(shared, guest_client, actors):
+    steps = [
+        services.add_step(shared.space, title=f"Step {i:02}", owner_user=actors.sales_a)
+        for i in range(STEPS_PER_PAGE)
+    ]
+    last = steps[-1]
+    second = guest_client.get("/shared/?steps=2").content.decode()
+    assert f'action="/shared/steps/{last.pk}/?steps=2"' in second
+    url = f"/shared/steps/{last.pk}/?steps=2"
+    response = guest_client.post(url, {f"s{last.pk}-action": "done"})
+    assert response["Location"] == "/shared/?steps=2#plan"
+    # A comment left empty shows its error on the same page of the plan.
+    response = guest_client.post(url, {f"s{last.pk}-action": "comment", f"s{last.pk}-body": ""})
+    assert response.status_code == 400
+    assert "Write a comment." in response.content.decode()
