@@ -175,19 +175,24 @@ class CorrectionForm(forms.Form):
     )
 
 
+GOAL_RANKS = [
+    ("1", _("Priority 1 (highest)")),
+    ("2", _("Priority 2")),
+    ("3", _("Priority 3")),
+]
+
+
+def rank_choices(*, is_goal: bool) -> list[tuple[str, str]]:
+    """What a guest may suggest: a goal's priority or a problem's severity."""
+    return GOAL_RANKS if is_goal else Problem.Severity.choices
+
+
 class RankForm(forms.Form):
     value = forms.ChoiceField(label=_("As you see it"))
 
     def __init__(self, *args: object, is_goal: bool, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        if is_goal:
-            self.fields["value"].choices = [
-                ("1", _("Priority 1 (highest)")),
-                ("2", _("Priority 2")),
-                ("3", _("Priority 3")),
-            ]
-        else:
-            self.fields["value"].choices = Problem.Severity.choices
+        self.fields["value"].choices = rank_choices(is_goal=is_goal)
 
 
 class IrrelevantForm(forms.Form):

@@ -28,6 +28,7 @@ from space.forms import (
     NewRecordForm,
     RankForm,
     SignInForm,
+    rank_choices,
 )
 from space.models import Guest, PlanStep, SharedItem, SharedProposal
 from space.pdf import pdf_response
@@ -108,12 +109,14 @@ def _guest_page(
 ) -> HttpResponse:
     space = guest.space
     page = queries.guest_page(space, guest, step_page=step_page(request))
+    # The items' and steps' forms are written out in the templates: only one that comes back
+    # with errors is a form object (`bound`), so a long plan costs no form per row.
+    ranks = {True: rank_choices(is_goal=True), False: rank_choices(is_goal=False)}
     for item in [*page.goals, *page.problems]:
-        item.correct_form = CorrectionForm(prefix=f"c{item.pk}")
-        item.rank_form = RankForm(prefix=f"r{item.pk}", is_goal=item.is_goal)
-        item.irrelevant_form = IrrelevantForm(prefix=f"i{item.pk}")
+        item.ranks = ranks[item.is_goal]
+        item.correct_form = item.rank_form = item.irrelevant_form = None
     for step in page.steps:
-        step.form = GuestStepForm(prefix=f"s{step.pk}")
+        step.form = None
     new_form = NewRecordForm()
     message_form = MessageForm()
     if bound is not None:

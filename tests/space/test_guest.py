@@ -230,6 +230,29 @@ def test_bad_guest_input_is_a_400_that_keeps_what_was_typed(shared, guest_client
     assert "Choose a date" in response.content.decode()
 
 
+def test_an_answer_with_errors_opens_its_item_with_the_error_and_what_was_typed(
+    shared, guest_client
+):
+    item = shared.space.items.get(goal=shared.goal)
+    response = guest_client.post(
+        f"/shared/items/{item.pk}/correct/",
+        {f"c{item.pk}-title": "", f"c{item.pk}-text": "Kept <text>"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert html.count("<details open>") == 1
+    assert "This field is required." in html
+    assert "Kept &lt;text&gt;</textarea>" in html
+    response = guest_client.post(f"/shared/items/{item.pk}/rank/", {f"r{item.pk}-value": "9"})
+    assert response.status_code == 400
+    assert "Select a valid choice." in response.content.decode()
+    problem = shared.space.items.get(problem=shared.problem)
+    page = guest_client.get("/shared/").content.decode()
+    assert "<details open>" not in page
+    assert f'<select name="r{item.pk}-value" id="id_r{item.pk}-value"><option value="1">' in page
+    assert f'name="r{problem.pk}-value" id="id_r{problem.pk}-value"><option value="low">' in page
+
+
 # Steps
 
 
