@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Case, CharField, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from core.history import history_model
 from customers.models import Customer
 from solutions.models import Proposal
 from space.models import (
@@ -241,7 +242,7 @@ def change_source(customer: Customer, row: Callable[..., QuerySet]) -> list[Quer
     )
     return [
         row(
-            model.history.model.objects.filter(TRASH_CHANGES, space__customer_id=customer.pk),
+            history_model(model).objects.filter(TRASH_CHANGES, space__customer_id=customer.pk),
             kind="change",
             at="history_date",
             label=F("title"),
