@@ -6,7 +6,9 @@ commit the feed tells the consumers: the Celery tasks named in
 `settings.ACCOUNT_CHANGE_CONSUMERS` (the summary rebuild and the health refresh), loaded by
 their dotted path as Django loads any configured class, so this module imports no app above
 it. It publishes once per customer however many of
-its records a transaction changed, and not again while a publish is waiting for its consumers.
+its records a transaction changed, and not again while a publish is waiting for its consumers:
+the edit's own UPDATE claims the publish (changes_queued_at), so it costs no statement of its
+own after the commit.
 
 PostgreSQL is the source of truth, Celery only the fast path: when the broker is down the
 publish fails quietly (the edit never fails for it) and the sweep, once a minute, publishes
@@ -24,7 +26,7 @@ from typing import Any
 from celery import Task
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -52,16 +54,49 @@ def record_account_change(customer_id: int, *, publish: bool = True, **also: Any
     statement (e.g. a denormalized field the write changed). With `publish=False` the caller
     tells the consumers itself (a bulk import, from a worker, with publish_account_change), or
     else the sweep does."""
-    Customer.objects.filter(pk=customer_id).update(
-        data_version=F("data_version") + 1,
-        summary_dirty_since=Coalesce(F("summary_dirty_since"), timezone.now()),
+    now = timezone.now()
+    values: dict[str, Any] = {
+        "data_version": F("data_version") + 1,
+        "summary_dirty_since": Coalesce(F("summary_dirty_since"), now),
         **also,
-    )
+    }
+    customer = Customer.objects.filter(pk=customer_id)
     if not publish:
+        customer.update(**values)
         return
-    # One hook per call; the claim in publish_account_change makes the second and later hooks
-    # of one commit no-ops (the first one already covered the final data version).
-    transaction.on_commit(partial(publish_account_change, customer_id), robust=True)
+    # The claim publish_account_change makes, in the same UPDATE (a statement less per write):
+    # the row is locked until the commit, and a rollback takes the claim back with the edit.
+    # While an earlier publish waits for its consumers (they have not started: they would have
+    # cleared changes_queued_at), it covers this version too; they read the data after our
+    # commit (their changes_taken waits for this row's lock).
+    claimable = Q(changes_queued_at__isnull=True) | Q(changes_queued_at__lt=now - PENDING_TTL)
+    values["changes_queued_at"] = Case(
+        When(claimable, then=Value(now)), default=F("changes_queued_at")
+    )
+    values["changes_queued_version"] = Case(
+        When(
+            claimable | Q(changes_queued_version=F("data_version")),
+            then=F("data_version") + 1,
+        ),
+        default=F("changes_queued_version"),
+        output_field=Customer._meta.get_field("changes_queued_version"),
+    )
+    if _claimed_at(customer, values) != now:
+        return
+    # Later calls of the same transaction find the claim taken: one publish per commit.
+    transaction.on_commit(partial(_send, customer_id, claimed_at=now, backoff=True), robust=True)
+
+
+def _claimed_at(customer: QuerySet[Customer], values: dict[str, Any]) -> dt.datetime | None:
+    """Run the UPDATE; the row's changes_queued_at after it (RETURNING), None without a row."""
+    opts = Customer._meta
+    # QuerySet.update() returns only a row count; Model.save() reads expression values back
+    # the same way (RETURNING), through this method.
+    rows = customer._update(
+        [(opts.get_field(name), None, value) for name, value in values.items()],
+        returning_fields=[opts.get_field("changes_queued_at")],
+    )
+    return rows[0][0] if rows else None
 
 
 def record_accounts_change(customer_ids: Iterable[int], **also: Any) -> None:

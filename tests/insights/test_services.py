@@ -1,4 +1,5 @@
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -142,7 +143,7 @@ def test_a_broker_failure_is_swallowed_and_frees_the_claim(actors, monkeypatch):
 def test_record_account_change_enqueues_after_commit(actors, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         changes.record_account_change(actors.customer_a.pk)
-    rebuilds = [c for c in callbacks if getattr(c, "func", None) is changes.publish_account_change]
+    rebuilds = [c for c in callbacks if getattr(c, "func", None) is changes._send]
     assert len(rebuilds) == 1
     # Eager in this test: the callback ran the rebuild.
     assert AccountSummary.objects.filter(customer=actors.customer_a).count() == 1
@@ -181,6 +182,81 @@ def test_a_rolled_back_change_does_not_hide_the_next_one(
             pass
         changes.record_account_change(actors.customer_a.pk)
     assert rebuilds_sent == [actors.customer_a.pk]
+
+
+def test_an_edit_claims_its_publish_in_its_own_update(
+    actors, django_capture_on_commit_callbacks, monkeypatch
+):
+    customer_id = actors.customer_a.pk
+    sent = []
+    consumer = SimpleNamespace(apply_async=lambda **kw: sent.append(kw["args"][0]))
+    monkeypatch.setattr(changes, "consumers", lambda: [consumer])
+    with (
+        django_capture_on_commit_callbacks() as callbacks,
+        CaptureQueriesContext(connection) as queries,
+    ):
+        changes.record_account_change(customer_id)
+    # One UPDATE marks the change and claims the publish; after the commit the consumers are
+    # told without another statement.
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["UPDATE"]
+    with CaptureQueriesContext(connection) as queries:
+        for callback in callbacks:
+            callback()
+    assert not queries.captured_queries
+    assert sent == [customer_id]
+    customer = _refresh(actors.customer_a)
+    assert customer.changes_queued_at is not None
+    assert customer.changes_queued_version == customer.data_version
+
+
+def test_an_edit_while_a_publish_waits_is_covered_by_it(
+    actors, django_capture_on_commit_callbacks, rebuilds_sent
+):
+    customer_id = actors.customer_a.pk
+    assert changes.publish_account_change(customer_id, force=True) is True
+    with django_capture_on_commit_callbacks(execute=True):
+        changes.record_account_change(customer_id)
+    assert rebuilds_sent == [customer_id]
+    customer = _refresh(actors.customer_a)
+    assert customer.changes_queued_version == customer.data_version
+    # Once its consumers started, the next edit publishes again.
+    changes.changes_taken([customer_id])
+    with django_capture_on_commit_callbacks(execute=True):
+        changes.record_account_change(customer_id)
+    assert rebuilds_sent == [customer_id, customer_id]
+
+
+def test_a_publish_waiting_too_long_is_claimed_again_by_an_edit(
+    actors, django_capture_on_commit_callbacks, rebuilds_sent
+):
+    customer_id = actors.customer_a.pk
+    lost = dt.datetime.now(dt.UTC) - changes.PENDING_TTL - dt.timedelta(seconds=1)
+    Customer.objects.filter(pk=customer_id).update(changes_queued_at=lost)
+    with django_capture_on_commit_callbacks(execute=True):
+        changes.record_account_change(customer_id)
+    assert rebuilds_sent == [customer_id]
+    assert _refresh(actors.customer_a).changes_queued_at > lost
+
+
+def test_an_edit_whose_publish_fails_frees_its_claim(
+    actors, django_capture_on_commit_callbacks, monkeypatch
+):
+    def broker_down(**kwargs):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr("insights.tasks.rebuild_summary_task.apply_async", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        changes.record_account_change(actors.customer_a.pk)
+    customer = _refresh(actors.customer_a)
+    assert customer.changes_queued_at is None
+    assert customer.summary_dirty_since is not None  # the sweep publishes it
+
+
+def test_an_unpublished_change_claims_nothing(actors, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        changes.record_account_change(actors.customer_a.pk, publish=False)
+    assert not callbacks
+    assert _refresh(actors.customer_a).changes_queued_at is None
 
 
 def test_a_change_after_the_build_started_is_published_again(actors, rebuilds_sent):
