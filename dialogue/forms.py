@@ -148,7 +148,7 @@ class AttendeesAndTopicsForm(forms.ModelForm):
     def __init__(self, *args: Any, customer: Customer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.customer = customer
-        self.fields["stakeholders"].queryset = queries.stakeholders_of(customer.pk)
+        self.fields["stakeholders"].queryset = queries.stakeholder_choices(customer.pk)
         self.fields["internal_attendees"].queryset = users_who_can_see(customer.pk)
         self.fields["goals"].queryset = queries.goals_of(customer.pk)
         self.fields["problems"].queryset = queries.problems_of(customer.pk)

@@ -3,6 +3,8 @@
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from core.forms_renderer import FastChoicesRenderer
 
@@ -11,6 +13,10 @@ CHOICES = [
     ("2", "Two"),
     ("Group <i>", [("3", "Three"), ("4", 'Fo"ur')]),
     ("", "---"),
+    # Lazy and already safe labels are escaped (or not) as Django's templates do.
+    ("5", gettext_lazy("Five & <b>more</b>")),
+    ("6", mark_safe("<em>Six</em>")),
+    (7, 'O\'Brien & "Sons"'),
 ]
 WIDGETS = [
     forms.Select(choices=CHOICES),
@@ -32,6 +38,8 @@ def test_choice_widgets_render_as_django_templates_do(widget, attrs):
         actual = widget.render("f", value, attrs=attrs, renderer=FastChoicesRenderer())
         assert actual == expected
         assert "<b>" not in actual  # labels are escaped
+        lists_six = any(str(choice) == "6" for choice, _label in widget.choices)
+        assert ("<em>Six</em>" in actual) == lists_six  # unless they are safe
 
 
 def test_a_custom_option_template_falls_back_to_django():

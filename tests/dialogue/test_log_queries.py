@@ -98,3 +98,18 @@ def test_the_log_page_reads_each_choice_list_once_at_any_size(
     html = response.content.decode()
     assert html.count('name="meeting-goals"') == size
     assert html.count('name="new_problem-0-blocks_goals"') == size
+
+
+@pytest.mark.django_db
+def test_the_attendee_list_reads_only_what_its_options_show(client, actors):
+    customer = actors.customer_a
+    ada = factories.StakeholderFactory(customer=customer, name="Ada", title="CTO")
+    client.force_login(actors.sales_a)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("dialogue:log-meeting", args=[customer.pk]))
+    [sql] = [
+        q["sql"] for q in queries.captured_queries if 'FROM "customers_stakeholder"' in q["sql"]
+    ]
+    # A large account lists a few hundred stakeholders: their notes and contacts stay unread.
+    assert '"customers_stakeholder"."email"' not in sql
+    assert f'<option value="{ada.pk}">Ada — CTO</option>' in response.content.decode()
