@@ -62,6 +62,8 @@ class GridCell:
     division: Division
     offering: Offering
     cell: WhitespaceCell | None
+    # The status's label, in the request's language (see whitespace_grid).
+    label: str = ""
 
     @property
     def status(self) -> str:
@@ -70,10 +72,6 @@ class GridCell:
     @property
     def version(self) -> int:
         return self.cell.version if self.cell else 0
-
-    @property
-    def label(self) -> str:
-        return self.cell.get_status_display() if self.cell else WhitespaceCell.Status("").label
 
 
 @dataclass
@@ -108,12 +106,16 @@ def whitespace_grid(customer: Customer, *, area_id: int | None = None) -> Grid:
     }
     column_totals = [Totals() for _ in offerings]
     totals = Totals()
+    # Translated once per grid: get_status_display() translates every status's label on each
+    # call, and a large account's grid shows a few hundred cells.
+    labels = {value: str(label) for value, label in WhitespaceCell.Status.choices}
     rows = []
     for division in divisions:
         row = GridRow(division, [])
         for offering, column in zip(offerings, column_totals, strict=True):
             cell = cells.get((division.pk, offering.pk))
-            row.cells.append(GridCell(division, offering, cell))
+            status = cell.status if cell else ""
+            row.cells.append(GridCell(division, offering, cell, labels.get(status, status)))
             if cell is not None:
                 row.totals.add(cell)
                 column.add(cell)

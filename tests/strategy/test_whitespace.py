@@ -305,3 +305,30 @@ def test_divisions_are_added_edited_and_soft_deleted(client, actors, catalogue):
         reverse("strategy:add-division", args=[customer.pk]), {"name": "X", "head": foreign.pk}
     )
     assert response.status_code == 400
+
+
+def test_each_cell_shows_its_status_label_in_the_users_language(client, actors, catalogue):
+    customer = actors.customer_a
+    north = factories.DivisionFactory(customer=customer, name="North")
+    factories.WhitespaceCellFactory(
+        customer=customer, division=north, offering=catalogue["telematics"], status="installed"
+    )
+    factories.WhitespaceCellFactory(
+        customer=customer, division=north, offering=catalogue["leasing"], status="competitor"
+    )
+    grid = queries.whitespace_grid(customer)
+    labels = {gc.offering.name: gc.label for gc in grid.rows[0].cells}
+    assert labels == {
+        "Telematics": "Installed",
+        "Route planning": "Not assessed",
+        "Fleet leasing": "Competitor's",
+    }
+    actors.sales_a.language = "de"
+    actors.sales_a.save(update_fields=["language"])
+    client.force_login(actors.sales_a)
+    html = client.get(reverse("strategy:whitespace", args=[customer.pk])).content.decode()
+    assert 'Telematics: Installiert">Installiert</a>' in html
+    assert 'Route planning: Nicht bewertet">Nicht bewertet</a>' in html
+    # The link and its htmx request go to the same cell.
+    url = _edit_url(customer, north, catalogue["routing"])
+    assert f'href="{url}" hx-get="{url}"' in html
