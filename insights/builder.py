@@ -145,6 +145,12 @@ def _grouped[M: Model](key: str, rows: Iterable[M]) -> defaultdict[int, list[M]]
     return grouped
 
 
+def _labels(model: type[Model], field: str) -> dict[Any, Any]:
+    """The field's choice labels by value, worded once per build: `get_FOO_display()` would
+    hash every lazy label (a translation lookup each) on every call."""
+    return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
+
+
 def _rank_per_customer(order_by: list[OrderBy]) -> Window:
     # Filtering on a row's rank within its customer keeps each customer's top N in SQL: a hot
     # customer's other rows never leave the database.
@@ -179,6 +185,7 @@ def _picture(ids: list[int]) -> dict[int, dict]:
         .exclude(status="abandoned")
         .order_by("horizon_on", "title", "pk"),
     )
+    kinds, statuses = _labels(StrategicMove, "kind"), _labels(StrategicMove, "status")
     return {
         pk: {
             "business_model": _canvas_highlights(canvases.get(pk)),
@@ -186,8 +193,8 @@ def _picture(ids: list[int]) -> dict[int, dict]:
                 {
                     "id": move.pk,
                     "title": move.title,
-                    "kind": move.get_kind_display(),
-                    "status": move.get_status_display(),
+                    "kind": kinds.get(move.kind, move.kind),
+                    "status": statuses.get(move.status, move.status),
                     "horizon_on": _iso(move.horizon_on),
                     "description": _excerpt(move.description),
                 }
@@ -233,23 +240,30 @@ def _goals(ids: list[int]) -> dict[int, list[dict]]:
         .select_related("proposal")
         .order_by("proposal__title", "proposal__pk"),
     )
+    goal_statuses = _labels(Goal, "status")
+    severities, problem_statuses = _labels(Problem, "severity"), _labels(Problem, "status")
+    proposal_statuses = _labels(Proposal, "status")
     return {
         pk: [
             {
                 "id": goal.pk,
                 "title": goal.title,
                 "priority": goal.priority,
-                "status": goal.get_status_display(),
+                "status": goal_statuses.get(goal.status, goal.status),
                 "target_on": _iso(goal.target_on),
                 "metric": goal.metric,
                 "problems": [
                     {
                         "id": problem.pk,
                         "title": problem.title,
-                        "severity": problem.get_severity_display(),
-                        "status": problem.get_status_display(),
+                        "severity": severities.get(problem.severity, problem.severity),
+                        "status": problem_statuses.get(problem.status, problem.status),
                         "proposals": [
-                            {"id": p.pk, "title": p.title, "status": p.get_status_display()}
+                            {
+                                "id": p.pk,
+                                "title": p.title,
+                                "status": proposal_statuses.get(p.status, p.status),
+                            }
                             for p in (link.proposal for link in solutions[problem.pk])
                         ],
                     }
@@ -296,6 +310,7 @@ def _dialogue(ids: list[int], *, since: dt.datetime) -> dict[int, dict]:
         .filter(rank__lte=MAX_HIGHLIGHTS)
         .order_by(*newest_first),
     )
+    kinds, sentiments = _labels(Meeting, "kind"), _labels(Meeting, "sentiment")
     return {
         pk: {
             "dialogue": {"window_days": WINDOW_DAYS, **counts.get(pk, no_meetings)},
@@ -304,8 +319,8 @@ def _dialogue(ids: list[int], *, since: dt.datetime) -> dict[int, dict]:
                     "id": m.pk,
                     "title": m.title,
                     "occurred_on": _iso(m.occurred_at.date()),
-                    "kind": m.get_kind_display(),
-                    "sentiment": m.get_sentiment_display(),
+                    "kind": kinds.get(m.kind, m.kind),
+                    "sentiment": sentiments.get(m.sentiment, m.sentiment),
                     "customer_said": _excerpt(m.customer_said),
                     "insights": _excerpt(m.insights),
                 }
@@ -325,6 +340,7 @@ def _stakeholders(ids: list[int], *, since: dt.datetime) -> dict[int, dict]:
         )
         .order_by("name", "pk"),
     )
+    roles = _labels(Stakeholder, "buying_role")
     parts: dict[int, dict] = {}
     for pk in ids:
         met, key_not_met = [], []
@@ -333,7 +349,7 @@ def _stakeholders(ids: list[int], *, since: dt.datetime) -> dict[int, dict]:
                 "id": person.pk,
                 "name": person.name,
                 "title": person.title,
-                "buying_role": person.get_buying_role_display(),
+                "buying_role": roles.get(person.buying_role, person.buying_role),
                 "influence": person.influence,
                 "last_met_on": _iso(person.last_met_at.date() if person.last_met_at else None),
             }
@@ -398,12 +414,14 @@ def _proposals(ids: list[int]) -> dict[int, list[dict]]:
         .select_related("specialist", "partner", "area")
         .order_by("requested_at", "pk"),
     )
+    statuses = _labels(Proposal, "status")
+    contribution_statuses = _labels(Contribution, "status")
     return {
         pk: [
             {
                 "id": p.pk,
                 "title": p.title,
-                "status": p.get_status_display(),
+                "status": statuses.get(p.status, p.status),
                 "owner": p.owner.display_name,
                 "value": f"{p.value} {p.currency}" if p.value is not None else None,
                 "problems": [link.problem.title for link in solves[p.pk]],
@@ -412,7 +430,7 @@ def _proposals(ids: list[int]) -> dict[int, list[dict]]:
                         "id": c.pk,
                         "from": c.specialist.display_name if c.specialist else str(c.partner),
                         "area": c.area.name if c.area else "",
-                        "status": c.get_status_display(),
+                        "status": contribution_statuses.get(c.status, c.status),
                         "effort_days": str(c.effort_days) if c.effort_days is not None else None,
                     }
                     for c in contributions[p.pk]
