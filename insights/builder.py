@@ -151,6 +151,15 @@ def _labels(model: type[Model], field: str) -> dict[Any, Any]:
     return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
 
 
+# A person's columns that `User.display_name` reads: the builder instantiates thousands of rows
+# per batch, and loading only what it reads keeps that cheap.
+_NAME = ("first_name", "last_name", "username")
+
+
+def _only_name(relation: str) -> list[str]:
+    return [f"{relation}__{field}" for field in _NAME]
+
+
 def _rank_per_customer(order_by: list[OrderBy]) -> Window:
     # Filtering on a row's rank within its customer keeps each customer's top N in SQL: a hot
     # customer's other rows never leave the database.
@@ -163,7 +172,11 @@ def _previous_summaries(ids: list[int]) -> dict[int, AccountSummary]:
         .order_by("-number")
         .values("number")[:1]
     )
-    latest = AccountSummary.objects.filter(customer_id__in=ids, number=Subquery(latest_number))
+    # Only what the build compares and numbers from: the stored document (markdown and HTML,
+    # the largest columns) is never read here.
+    latest = AccountSummary.objects.filter(
+        customer_id__in=ids, number=Subquery(latest_number)
+    ).only("pk", "customer_id", "number", "content")
     return {summary.customer_id: summary for summary in latest}
 
 
@@ -230,7 +243,15 @@ def _goals(ids: list[int]) -> dict[int, list[dict]]:
     )
     blockers = _grouped(
         "goal_id",
-        blocks.select_related("problem").order_by("problem__title", "problem__pk"),
+        blocks.select_related("problem")
+        .only(
+            "goal_id",
+            "problem__id",
+            "problem__title",
+            "problem__severity",
+            "problem__status",
+        )
+        .order_by("problem__title", "problem__pk"),
     )
     solutions = _grouped(
         "problem_id",
@@ -238,6 +259,7 @@ def _goals(ids: list[int]) -> dict[int, list[dict]]:
             problem_id__in=blocks.values("problem_id"), proposal__deleted_at__isnull=True
         )
         .select_related("proposal")
+        .only("problem_id", "proposal__id", "proposal__title", "proposal__status")
         .order_by("proposal__title", "proposal__pk"),
     )
     goal_statuses = _labels(Goal, "status")
@@ -335,6 +357,7 @@ def _stakeholders(ids: list[int], *, since: dt.datetime) -> dict[int, dict]:
     people = _grouped(
         "customer_id",
         Stakeholder.objects.filter(customer_id__in=ids, deleted_at__isnull=True)
+        .only("customer_id", "name", "title", "buying_role", "influence")
         .annotate(
             last_met_at=Max("meetings__occurred_at", filter=Q(meetings__deleted_at__isnull=True))
         )
@@ -367,6 +390,7 @@ def _action_items(ids: list[int], *, today: dt.date) -> dict[int, dict]:
     rows = _grouped(
         "customer_id",
         open_items.select_related("owner")
+        .only("customer_id", "description", "due_on", *_only_name("owner"))
         .annotate(rank=_rank_per_customer(soonest_first))
         .filter(rank__lte=MAX_OPEN_ACTIONS)
         .order_by(*soonest_first),
@@ -399,19 +423,31 @@ def _proposals(ids: list[int]) -> dict[int, list[dict]]:
     live = {"customer_id__in": ids, "deleted_at__isnull": True}
     proposals = _grouped(
         "customer_id",
-        Proposal.objects.filter(**live).select_related("owner").order_by("title", "pk"),
+        Proposal.objects.filter(**live)
+        .select_related("owner")
+        .only("customer_id", "title", "status", "value", "currency", *_only_name("owner"))
+        .order_by("title", "pk"),
     )
     on_live = {f"proposal__{lookup}": value for lookup, value in live.items()}
     solves = _grouped(
         "proposal_id",
         Proposal.problems.through.objects.filter(**on_live, problem__deleted_at__isnull=True)
         .select_related("problem")
+        .only("proposal_id", "problem__id", "problem__title")
         .order_by("problem__title", "problem__pk"),
     )
     contributions = _grouped(
         "proposal_id",
         Contribution.objects.filter(**on_live)
         .select_related("specialist", "partner", "area")
+        .only(
+            "proposal_id",
+            "status",
+            "effort_days",
+            *_only_name("specialist"),
+            "partner__name",
+            "area__name",
+        )
         .order_by("requested_at", "pk"),
     )
     statuses = _labels(Proposal, "status")
