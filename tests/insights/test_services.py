@@ -434,6 +434,39 @@ def test_a_nightly_batch_runs_the_same_queries_for_2_accounts_as_for_11(
         assert summaries.rebuild_summaries(eleven) == {"created": 11}
 
 
+def _grow(customer: Customer, *, by: int) -> None:
+    """Give the account `by` more of every record the summary reads."""
+    now = dt.datetime.now(tz=dt.UTC)
+    for i in range(by):
+        goal = factories.GoalFactory(customer=customer)
+        problem = factories.ProblemFactory(customer=customer)
+        problem.blocks_goals.set([goal])
+        proposal = factories.ProposalFactory(customer=customer)
+        proposal.problems.set([problem])
+        factories.ContributionFactory(proposal=proposal)
+        meeting = factories.MeetingFactory(
+            customer=customer, occurred_at=now - dt.timedelta(days=i), customer_said="Hi"
+        )
+        meeting.stakeholders.set([factories.StakeholderFactory(customer=customer)])
+        factories.ActionItemFactory(customer=customer)
+
+
+def test_a_rebuild_runs_the_same_queries_for_a_small_and_a_large_account(
+    actors, django_assert_num_queries
+):
+    # 27 queries: the customer exists; build state created if missing, marked running, change
+    # claims released; savepoint, advisory lock, the customer and its lead; the builder's 16
+    # (no plan sections here: their items and goals add 2, test_builder pins those); the new
+    # version, the dirty flag, build state succeeded; release.
+    small, large = actors.customer_a, actors.customer_b
+    _grow(small, by=1)
+    _grow(large, by=8)
+    with django_assert_num_queries(27):
+        assert summaries.rebuild_summary(small.pk).outcome == "created"
+    with django_assert_num_queries(27):
+        assert summaries.rebuild_summary(large.pk).outcome == "created"
+
+
 # --- Plan ----------------------------------------------------------------------------------------
 
 
