@@ -267,7 +267,8 @@ class TeamCursor:
     def parse(cls, value: str | None) -> "TeamCursor | None":
         """The cursor in a page link; None (the first page) for a missing or malformed one."""
         owner, due, item = (value or "").split(".") if (value or "").count(".") == 2 else ("",) * 3
-        if not (owner.isdigit() and item.isdigit()):
+        # Ids are PostgreSQL bigints: 18 digits always fit.
+        if not all(part.isascii() and part.isdigit() and len(part) <= 18 for part in (owner, item)):
             return None
         try:
             due_on = dt.date.fromisoformat(due) if due else None

@@ -177,7 +177,20 @@ def test_next_link_leads_to_the_rest_and_back(actors, client, monkeypatch):
     assert "First page" in second.content.decode()
 
 
-@pytest.mark.parametrize("after", ["x", "1.2.3.4", "1.not-a-date.3", ".2026-01-01.", "-1..2"])
+@pytest.mark.parametrize(
+    "after",
+    [
+        "x",
+        "1.2.3.4",
+        "1.not-a-date.3",
+        ".2026-01-01.",
+        "-1..2",
+        "99999999999999999999.2026-01-01.1",
+        "1..99999999999999999999",
+        "\u00b2.2026-01-01.1",  # a digit to str.isdigit, not to int()
+        "\u0661.2026-01-01.1",
+    ],
+)
 def test_a_malformed_cursor_starts_at_the_first_page(actors, client, after):
     _item(actors.customer_a, actors.sales_a, "Call the CFO", -3)
     client.force_login(actors.mgr_a)
