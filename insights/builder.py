@@ -9,14 +9,12 @@ and the per-customer limits are applied in SQL).
 import datetime as dt
 import hashlib
 import json
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Max, Model, OuterRef, Prefetch, Q, Subquery, Window
+from django.db.models import Count, F, Max, Model, OuterRef, Q, Subquery, Window
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import RowNumber
 from django.utils import translation
@@ -25,14 +23,18 @@ from django.utils.safestring import SafeString
 from core.markdown import render_markdown
 from customers.models import BusinessModel, Customer, Goal, Problem, Stakeholder, StrategicMove
 from dialogue.models import ActionItem, Meeting
+from insights.build_parts import EXCERPT_CHARS as EXCERPT_CHARS  # re-exported: the summary's limit
+from insights.build_parts import excerpt as _excerpt
+from insights.build_parts import grouped as _grouped
+from insights.build_parts import iso as _iso
+from insights.build_parts import plan_parts as _plan
 from insights.document import canonical, describe_changes, render_summary_markdown
-from insights.models import AccountPlan, AccountSummary, PlanItem, PlanSection
+from insights.models import AccountSummary
 from solutions.models import Contribution, Proposal
 
 WINDOW_DAYS = 90
 MAX_HIGHLIGHTS = 15
 MAX_OPEN_ACTIONS = 100
-EXCERPT_CHARS = 600
 
 
 @dataclass(frozen=True)
@@ -127,22 +129,6 @@ def _finish(content: dict, *, previous: AccountSummary | None) -> BuiltSummary:
 # --- The parts ---------------------------------------------------------------------------------
 # Each part reads the whole batch and returns {customer pk: that customer's part}. Rows come in
 # the single-customer order, so grouping them per customer keeps each customer's order.
-
-
-def _iso(value: dt.date | dt.datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _excerpt(text: str) -> str:
-    text = text.strip()
-    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1].rstrip() + "…"
-
-
-def _grouped[M: Model](key: str, rows: Iterable[M]) -> defaultdict[int, list[M]]:
-    grouped: defaultdict[int, list[M]] = defaultdict(list)
-    for row in rows:
-        grouped[getattr(row, key)].append(row)
-    return grouped
 
 
 def _labels(model: type[Model], field: str) -> dict[Any, Any]:
@@ -476,79 +462,3 @@ def _proposals(ids: list[int]) -> dict[int, list[dict]]:
         ]
         for pk in ids
     }
-
-
-_ITEM_ORDER = {kind: n for n, kind in enumerate(PlanItem.STRATEGY_KINDS + PlanItem.AREA_KINDS)}
-
-
-def _plan_item(item: PlanItem) -> dict:
-    """A structured plan item as the summary shows it: its kind, its title and the fields its
-    kind uses (codes, not labels: the document words them in the reader's language)."""
-    part: dict = {"id": item.pk, "kind": item.kind, "title": item.title}
-    fields = PlanItem.FIELDS[item.kind]
-    if "metric" in fields:
-        part |= {"metric": item.metric, "target": item.target, "target_on": _iso(item.target_on)}
-        part["goals"] = [goal.title for goal in item.goals.all()]
-    if "likelihood" in fields:
-        part |= {
-            "likelihood": item.likelihood,
-            "impact": item.impact,
-            "mitigation": _excerpt(item.mitigation),
-        }
-    if "owner" in fields:
-        part |= {
-            "stakeholder": item.stakeholder.name if item.stakeholder else "",
-            "owner": item.owner.display_name if item.owner else "",
-            "due_on": _iso(item.due_on),
-        }
-    if "effort" in fields:
-        part["effort"] = item.effort
-    if "details" in fields:
-        part["details"] = _excerpt(item.details)
-    return part
-
-
-def _plan(ids: list[int]) -> dict[int, dict]:
-    plans = {plan.customer_id: plan for plan in AccountPlan.objects.filter(customer_id__in=ids)}
-    items = Prefetch(
-        "items",
-        queryset=PlanItem.objects.select_related("stakeholder", "owner").prefetch_related(
-            Prefetch("goals", queryset=Goal.objects.order_by("title", "pk"))
-        ),
-    )
-    sections = _grouped(
-        "customer_id",
-        PlanSection.objects.filter(customer_id__in=ids)
-        .select_related("area", "updated_by")
-        .prefetch_related(items)
-        .order_by("kind", "area__name", "pk"),
-    )
-    parts: dict[int, dict] = {}
-    for pk in ids:
-        plan = plans.get(pk)
-        written = []
-        for s in sections[pk]:
-            section_items = sorted(s.items.all(), key=lambda i: (_ITEM_ORDER[i.kind], i.pk))
-            if not (s.body.strip() or section_items):
-                continue
-            written.append(
-                {
-                    "id": s.pk,
-                    "title": s.title,
-                    "items": [_plan_item(item) for item in section_items],
-                    "body": s.body,
-                    "version": s.version,
-                    "updated_by": s.updated_by.display_name if s.updated_by else "",
-                    "updated_on": _iso(s.updated_at.date()),
-                }
-            )
-        parts[pk] = {
-            "plan": {
-                "status": plan.get_status_display()
-                if plan
-                else str(AccountPlan.Status.DRAFT.label),
-                "last_approved_at": _iso(plan.last_approved_at) if plan else None,
-            },
-            "plan_sections": written,
-        }
-    return parts

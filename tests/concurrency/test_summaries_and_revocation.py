@@ -82,15 +82,15 @@ def test_c07_the_same_job_twice_at_once_stores_one_version_10_of_10(actors, monk
 def test_c08_a_member_removed_during_their_list_request_sees_nothing_after(actors, monkeypatch):
     factories.MeetingFactory.create_batch(3, customer=actors.customer_a)
     scoped, revoked = threading.Event(), threading.Event()
-    real_meetings_for_user = dialogue_api.queries.meetings_for_user
+    real_meetings_for_api = dialogue_api.queries.meetings_for_api
 
-    def meetings_for_user_then_wait(user):
-        queryset = real_meetings_for_user(user)
+    def meetings_for_api_then_wait(user):
+        queryset = real_meetings_for_api(user)
         scoped.set()  # the request has decided whom it serves; the revocation commits now
         assert revoked.wait(timeout=30)
         return queryset
 
-    monkeypatch.setattr(dialogue_api.queries, "meetings_for_user", meetings_for_user_then_wait)
+    monkeypatch.setattr(dialogue_api.queries, "meetings_for_api", meetings_for_api_then_wait)
     client = api_as(actors.spec_a)
     response: list = []
     request = threading.Thread(
