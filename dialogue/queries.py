@@ -348,9 +348,15 @@ def _after_q(user_keys: tuple, cursor: TeamCursor) -> Q:
     )
 
 
+def _walks(visible: list[int] | None) -> bool:
+    """Whether the owner walk reads the page: on PostgreSQL, for a user who sees many
+    accounts, or every account."""
+    return connection.vendor == "postgresql" and (visible is None or len(visible) > TEAM_WALK_FROM)
+
+
 def _team_page_ids(user: User, cursor: TeamCursor | None, limit: int) -> list[int]:
     visible = visible_customer_ids(user)
-    if connection.vendor == "postgresql" and (visible is None or len(visible) > TEAM_WALK_FROM):
+    if _walks(visible):
         sql = _TEAM_WALK.format(user=User._meta.db_table, item=ActionItem._meta.db_table)  # nosec B608: table names from the models; every value is a parameter
         params = {
             "visible": None if visible is None else "{" + ",".join(map(str, visible)) + "}",

@@ -129,22 +129,25 @@ def _walk_pages(user, per_page):
         cursor = queries.TeamCursor.parse(str(page.next))
 
 
-@pytest.mark.parametrize("walk", [False, True], ids=["own-accounts", "owner-walk"])
-def test_pages_follow_each_other_without_gaps_or_repeats(actors, walk, monkeypatch):
+@pytest.fixture(params=[False, True], ids=["own-accounts", "owner-walk"])
+def way(request, monkeypatch):
+    """The page read both ways: from the visible accounts' items, and by the owner walk."""
+    walk = request.param
     if walk and connection.vendor != "postgresql":
         pytest.skip("the owner walk is PostgreSQL's statement")
-    monkeypatch.setattr(queries, "TEAM_WALK_FROM", -1 if walk else 10_000)
+    monkeypatch.setattr(queries, "_walks", lambda visible: walk)
+
+
+@pytest.mark.usefixtures("way")
+def test_pages_follow_each_other_without_gaps_or_repeats(actors):
     made = _spread(actors)
     seen, pages = _walk_pages(actors.mgr_a, per_page=4)
     assert seen == _expected_order(made)
     assert pages == 4
 
 
-@pytest.mark.parametrize("walk", [False, True], ids=["own-accounts", "owner-walk"])
-def test_admin_pages_cover_every_account(actors, walk, monkeypatch):
-    if walk and connection.vendor != "postgresql":
-        pytest.skip("the owner walk is PostgreSQL's statement")
-    monkeypatch.setattr(queries, "TEAM_WALK_FROM", -1 if walk else 10_000)
+@pytest.mark.usefixtures("way")
+def test_admin_pages_cover_every_account(actors):
     made = _spread(actors)
     others = list(ActionItem.objects.filter(description="Other team"))
     seen, _pages = _walk_pages(actors.admin, per_page=5)
@@ -198,3 +201,10 @@ def test_a_malformed_cursor_starts_at_the_first_page(actors, client, after):
     assert response.status_code == 200
     assert response.context["page"].cursor is None
     assert "Call the CFO" in response.content.decode()
+
+
+def test_the_walk_reads_the_page_for_users_who_see_many_accounts(actors, monkeypatch):
+    assert not queries._walks([1, 2, 3])
+    monkeypatch.setattr(queries, "TEAM_WALK_FROM", 2)
+    assert queries._walks([1, 2, 3]) is (connection.vendor == "postgresql")
+    assert queries._walks(None) is (connection.vendor == "postgresql")
