@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.visibility import visible_customer_ids
+from accounts.visibility import id_array_literal, visible_customer_ids
 from customers.models import Goal, Problem, Stakeholder
 from dialogue.models import ActionItem, Meeting, PlannedMeeting
 
@@ -359,7 +359,7 @@ def _team_page_ids(user: User, cursor: TeamCursor | None, limit: int) -> list[in
     if _walks(visible):
         sql = _TEAM_WALK.format(user=User._meta.db_table, item=ActionItem._meta.db_table)  # nosec B608: table names from the models; every value is a parameter
         params = {
-            "visible": None if visible is None else "{" + ",".join(map(str, visible)) + "}",
+            "visible": None if visible is None else id_array_literal(visible),
             "owner": cursor and cursor.owner_id,
             "due": cursor and (cursor.due_on or "infinity"),
             "item": cursor and cursor.item_id,

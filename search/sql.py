@@ -13,6 +13,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import connection
 from django.db.models import Expression, F, QuerySet
 
+from accounts.visibility import id_array_literal
 from search.folding import Fold
 from search.query import ParsedQuery
 from search.sources import SOURCES, Source, _columns, _title_path
@@ -110,10 +111,7 @@ class Statement:
 
     def run(self, **values: Any) -> list[tuple[Any, ...]]:
         if isinstance(values.get("visible"), list):
-            # As text ('{1,2,3}', cast in SQL): psycopg2 writes a list as ARRAY[...] one
-            # quoted number at a time, which cost more than the search for a manager's
-            # thousand accounts.
-            values["visible"] = "{" + ",".join(map(str, values["visible"])) + "}"
+            values["visible"] = id_array_literal(values["visible"])
         params = [values[p] if isinstance(p, Slot) else p for p in self.params]
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
