@@ -69,7 +69,14 @@ def production_env(**overrides: str) -> dict[str, str]:
     return env
 
 
-def manage(*args: str, env: dict[str, str], timeout: float = 180) -> subprocess.CompletedProcess:
+# A subprocess's limit catches a hang, not slowness: an upgrade's `migrate` replays the
+# releases' migrations (~70 s of CPU here, several times that on a busy CI machine).
+STEP_TIMEOUT = 600
+
+
+def manage(
+    *args: str, env: dict[str, str], timeout: float = STEP_TIMEOUT
+) -> subprocess.CompletedProcess:
     """`python manage.py ...` in the repository, failing with its output when it fails."""
     result = subprocess.run(
         [PYTHON, "manage.py", *args],
@@ -146,7 +153,7 @@ def app_env(database_url: str) -> dict[str, str]:
 
 
 def run_python(
-    code: str, *args: str, env: dict[str, str], cwd: Path = ROOT, timeout: float = 180
+    code: str, *args: str, env: dict[str, str], cwd: Path = ROOT, timeout: float = STEP_TIMEOUT
 ) -> str:
     """`python -c code args` with Django set up first (in `cwd`, e.g. an older release)."""
     prelude = (
@@ -194,7 +201,7 @@ def export_account(
 
 def copy_schema(source_url: str, target_url: str) -> None:
     """The tables and migration records of a migrated database (the test database) in an
-    empty one: what `migrate` builds in ~10 s, in about one. Migrations insert no rows of their
+    empty one: what `migrate` builds in ~20 s, in about one. Migrations insert no rows of their
     own, so the schema and the migration records are all there is to copy."""
     dump = ["pg_dump", "--no-owner", "--no-privileges", "--dbname", source_url]
     schema = subprocess.run([*dump, "--schema-only"], check=True, capture_output=True, timeout=120)

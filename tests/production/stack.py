@@ -26,7 +26,7 @@ from pathlib import Path
 
 import requests
 
-from tests.production.env import DEPLOY, ROOT, deploy_settings, read_env_file
+from tests.production.env import DEPLOY, ROOT, STEP_TIMEOUT, deploy_settings, read_env_file
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 OPENSSL = shutil.which("openssl") or "/usr/bin/openssl"
@@ -311,7 +311,7 @@ class Stack:
 
     # --- deploy/README.md, "Install" and "Upgrade" ----------------------------------------
 
-    def manage_sh(self, *args: str, timeout: float = 180) -> subprocess.Popen:
+    def manage_sh(self, *args: str) -> subprocess.Popen:
         """deploy/manage.sh, reading the environment file like the services do."""
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -327,7 +327,7 @@ class Stack:
             text=True,
         )
 
-    def run_steps(self, *steps: tuple[str, ...], timeout: float = 180) -> None:
+    def run_steps(self, *steps: tuple[str, ...], timeout: float = STEP_TIMEOUT) -> None:
         """Run independent manage.sh steps side by side; fail with the output of any."""
         started = [(step, self.manage_sh(*step)) for step in steps]
         outputs = [
