@@ -1,7 +1,6 @@
-"""PgBouncer (Debian's package) on a free loopback port in transaction mode, for the load test.
-
-The same set-up as tests/production/test_pgbouncer.py: trust authentication on loopback, one
-pool in front of one database; the app connects with DATABASE_PGBOUNCER=true.
+"""PgBouncer (Debian's package) on a free loopback port in transaction mode, for the load test
+and tests/production/test_pgbouncer.py: trust authentication on loopback, one pool in front of
+one database; the app connects with DATABASE_PGBOUNCER=true.
 """
 
 import os

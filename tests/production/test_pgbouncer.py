@@ -9,23 +9,21 @@ account, runs through the pool too (server-side cursors are off).
 
 from __future__ import annotations
 
-import os
-import pwd
-import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
 from django.conf import settings
 from django.db import connection
 
+from bench import pgbouncer
 from tests.production.env import (
+    ROOT,
     app_env,
     copy_schema,
     manage,
@@ -35,7 +33,6 @@ from tests.production.env import (
 )
 from tests.production.stack import free_port, port_open, wait_for
 
-PGBOUNCER = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"  # conftest checks it is there
 POOL_SIZE = 4
 
 pytestmark = [
@@ -59,11 +56,6 @@ print(issue_api_token(user, is_mfa_verified=False)[1])
 
 
 SNAPSHOTS = "from health.tasks import snapshot_all_customers; print(snapshot_all_customers())"
-
-
-def _as_postgres(command: list[str]) -> list[str]:
-    """PgBouncer refuses to run as root: run it as the postgres user then."""
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
 
 @dataclass
@@ -104,33 +96,9 @@ def pooled(db) -> Iterator[Pooled]:
         copy_schema(server_url(connection.settings_dict["NAME"]), direct_url)
         manage("configure_database", env=app_env(direct_url))
         database = direct_url.rsplit("/", 1)[1]
-        tmp = Path(tempfile.mkdtemp(prefix="accord-pgbouncer-"))
-        bouncer = server = None
-        try:
-            if os.geteuid() == 0:
-                postgres = pwd.getpwnam("postgres")
-                os.chown(tmp, postgres.pw_uid, postgres.pw_gid)
-            port = free_port()
-            (tmp / "users.txt").write_text('"postgres" ""\n')
-            (tmp / "pgbouncer.ini").write_text(
-                f"[databases]\naccord = host=127.0.0.1 port=5432 dbname={database}\n"
-                "[pgbouncer]\n"
-                f"listen_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n"
-                f"auth_type = trust\nauth_file = {tmp / 'users.txt'}\nadmin_users = postgres\n"
-                f"pool_mode = transaction\ndefault_pool_size = {POOL_SIZE}\n"
-                "max_client_conn = 200\nreserve_pool_size = 0\n"
-            )
-            bouncer = subprocess.Popen(
-                _as_postgres([PGBOUNCER, str(tmp / "pgbouncer.ini")]),
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            assert wait_for(lambda: port_open(port), timeout=30), "pgbouncer did not start"
-            env = {
-                **app_env(f"postgres://postgres@127.0.0.1:{port}/accord"),
-                "DATABASE_PGBOUNCER": "true",
-                "DEBUG": "false",
-            }
+        # The same PgBouncer as the load test's (bench/pgbouncer.py): one set-up, one config.
+        with pgbouncer.pooled(direct_url, pool_size=POOL_SIZE) as bounced_url:
+            env = {**app_env(bounced_url), "DATABASE_PGBOUNCER": "true", "DEBUG": "false"}
             token = manage("shell", "-c", SETUP, env=env).stdout.strip().splitlines()[-1]
             web = free_port()
             server = subprocess.Popen(
@@ -138,19 +106,18 @@ def pooled(db) -> Iterator[Pooled]:
                     *(sys.executable, "-m", "gunicorn", "config.wsgi"),
                     *("-b", f"127.0.0.1:{web}", "-w", "2", "--timeout", "60"),
                 ],
-                cwd=Path(__file__).resolve().parents[2],
+                cwd=ROOT,
                 env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-            assert wait_for(lambda: port_open(web), timeout=60), "gunicorn did not start"
-            yield Pooled(f"http://127.0.0.1:{web}", token, port, database, env)
-        finally:
-            for process in (server, bouncer):
-                if process is not None:
-                    process.terminate()
-                    process.wait(timeout=30)
-            shutil.rmtree(tmp, ignore_errors=True)
+            try:
+                assert wait_for(lambda: port_open(web), timeout=60), "gunicorn did not start"
+                port = urlsplit(bounced_url).port
+                yield Pooled(f"http://127.0.0.1:{web}", token, port, database, env)
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
 
 
 def test_accord_runs_behind_pgbouncer_in_transaction_mode(pooled):
