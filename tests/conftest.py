@@ -1,5 +1,6 @@
 """Shared fixtures: two teams of actors, the API client, and the strict CI checks."""
 
+import logging
 import os
 import shutil
 import uuid
@@ -83,6 +84,22 @@ def _broker_not_backing_off():
     changes._Broker.down_until = 0.0
     yield
     changes._Broker.down_until = 0.0
+
+
+@pytest.fixture(autouse=True)
+def _loggers_stay_enabled():
+    """Fails the test that silences a logger (logging.config.dictConfig's default
+    disable_existing_loggers=True does), instead of a later test that reads the log and finds
+    nothing, on whichever machine happens to run the two in that order."""
+    yield
+    silenced = sorted(
+        name
+        for name, logger in logging.root.manager.loggerDict.items()
+        if isinstance(logger, logging.Logger) and logger.disabled
+    )
+    for name in silenced:  # so only the test that did it fails
+        logging.getLogger(name).disabled = False
+    assert not silenced, f"this test left these loggers disabled: {silenced}"
 
 
 @pytest.fixture(autouse=True)
