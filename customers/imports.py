@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from core.errors import ImportRefused
-from customers import services
+from customers import services, tallies
 from customers.access import get_access
 from customers.forms import CustomerForm
 from customers.models import Customer, Stakeholder
@@ -188,7 +188,7 @@ def import_customers(upload: IO[bytes], *, by: User) -> ImportResult:
             valid.append((lead, data))
     if result.errors:
         return result
-    with transaction.atomic():
+    with tallies.deferred():  # one transaction; each tally group recomputed once, not per row
         for lead, data in valid:
             services.create_customer(lead=lead, **data)
     result.created = len(valid)

@@ -7,9 +7,13 @@ transaction: a customer created or edited, its team changed, its health band or 
 stored (`retally_customer`), and a team's members or manager changed (`retally_viewers`).
 A group is always recomputed from the accounts themselves, never adjusted by a delta, so a
 refresh also repairs it; `rebuild_tallies` recomputes everything (after a bulk load).
+Many writes in a row (an import, demo data) go in `deferred()`: each group they touch is then
+recomputed once, at the end, instead of once per write.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet, Sum
@@ -100,8 +104,39 @@ def _lock(viewer: int) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_SPACE, viewer])
 
 
+# Inside deferred(): viewer -> the leads whose groups wait to be recomputed (None: all).
+_pending: ContextVar[dict[int, set[int] | None] | None] = ContextVar("tallies", default=None)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """One transaction in which the recomputes the writes ask for are collected and run once
+    per viewer when the block ends (in viewer order, as `_lock` wants), from the accounts as
+    they are then. Groups are recomputed, never adjusted, so the result is what recomputing
+    after every write gives. Nested blocks join the outermost; an error discards the lot,
+    with the writes."""
+    if _pending.get() is not None:
+        yield
+        return
+    pending: dict[int, set[int] | None] = {}
+    token = _pending.set(pending)
+    try:
+        with transaction.atomic():
+            yield
+            _pending.set(None)
+            for viewer in sorted(pending):
+                _recompute(viewer, pending[viewer])
+    finally:
+        _pending.reset(token)
+
+
 def _recompute(viewer: int, lead_ids: set[int] | None) -> None:
     """Replace the viewer's groups of those leads (None: all) with counts from the accounts."""
+    pending = _pending.get()
+    if pending is not None:
+        waiting = pending.get(viewer, set())
+        pending[viewer] = None if lead_ids is None or waiting is None else waiting | lead_ids
+        return
     _lock(viewer)
     rows = AccountTally.objects.filter(viewer_id=viewer)
     customers = Customer.objects.all()

@@ -31,6 +31,7 @@ from accounts.visibility import (
 )
 from core.errors import ImportRefused
 from customers import services as customer_services
+from customers import tallies
 from customers.changes import record_accounts_change
 from customers.models import Customer, Stakeholder
 from dialogue.models import Meeting
@@ -231,13 +232,17 @@ class Importer:
         if not self.apply:
             return
         new_refs = []
-        for row, lead in creates:
-            customer = customer_services.create_customer(lead=lead, publish=False, **row.values)
-            self.created_accounts.add(customer.pk)
-            new_refs.append(self._new_ref(row, customer.pk, customer.pk))
-        ExternalRef.objects.bulk_create(new_refs)
-        self.run.created += len(new_refs)
-        self._apply_updates(updates)
+        # Each dashboard tally group the batch touches is recomputed once, not once per row.
+        with tallies.deferred():
+            for row, lead in creates:
+                customer = customer_services.create_customer(
+                    lead=lead, publish=False, **row.values
+                )
+                self.created_accounts.add(customer.pk)
+                new_refs.append(self._new_ref(row, customer.pk, customer.pk))
+            ExternalRef.objects.bulk_create(new_refs)
+            self.run.created += len(new_refs)
+            self._apply_updates(updates)
 
     # Contacts and activities: under an account imported before, found by its record id
 

@@ -110,3 +110,92 @@ def test_migrate_builds_the_tallies_of_a_database_that_has_none(actors, everyone
     AccountTally.objects.all().delete()
     call_command("migrate", verbosity=0)
     assert_current(everyone)
+
+
+def tally_recomputes(queries: list[dict]) -> int:
+    """How many groups were recomputed: each recompute starts by deleting the old rows."""
+    return sum(1 for q in queries if q["sql"].startswith('DELETE FROM "customers_accounttally"'))
+
+
+def test_deferred_writes_leave_the_tallies_as_writes_one_by_one_do(actors, everyone):
+    team = factories.TeamFactory(manager=actors.mgr_b)
+    with tallies.deferred():
+        made = [
+            services.create_customer(lead=actors.sales_a, name=f"Batch {n}", industry="Energy")
+            for n in range(5)
+        ]
+        # Until the block ends the tallies wait: nothing is counted per write.
+        assert tallied(actors.sales_a) == {
+            key: n for key, n in counted(actors.sales_a).items() if key[1] != "Energy"
+        }
+        services.set_membership(made[0], user=actors.spec_a, role=AccountMembership.Role.VIEWER)
+        services.change_lead(made[1], new_lead=actors.sales_b)
+        services.remove_membership(made[1], user=actors.sales_a)
+        factories.TeamMemberFactory(team=team, user=actors.sales_a)
+        services.update_customer(
+            made[2],
+            by=actors.sales_a,
+            expected_version=made[2].version,
+            changes={"industry": "Oil"},
+        )
+    assert_current([*everyone, actors.mgr_b])
+
+
+def test_a_batch_recomputes_each_viewers_groups_once_not_once_per_write(actors):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def create(n: int) -> None:
+        services.create_customer(lead=actors.sales_a, name=f"Row {n}", industry="Energy")
+
+    with CaptureQueriesContext(connection) as one_by_one:
+        for n in range(10):
+            create(n)
+    with CaptureQueriesContext(connection) as batched, tallies.deferred():
+        for n in range(10, 20):
+            create(n)
+    # Viewers of sales_a's accounts: every account's tally, sales_a, and their manager.
+    assert tally_recomputes(one_by_one.captured_queries) == 10 * 3
+    assert tally_recomputes(batched.captured_queries) == 3
+    assert_current([actors.sales_a, actors.mgr_a])
+
+
+def test_an_error_in_a_deferred_block_undoes_its_writes_and_leaves_the_tallies(actors, everyone):
+    def failing_import() -> None:
+        with tallies.deferred():
+            services.create_customer(lead=actors.sales_a, name="Never Co", industry="Energy")
+            raise RuntimeError("the import failed")
+
+    before = {user.pk: tallied(user) for user in everyone}
+    with pytest.raises(RuntimeError):
+        failing_import()
+    assert not Customer.objects.filter(name="Never Co").exists()
+    assert {user.pk: tallied(user) for user in everyone} == before
+    assert_current(everyone)
+    # The next write outside a block recomputes at once again.
+    services.create_customer(lead=actors.sales_a, name="Now Co", industry="Energy")
+    assert_current(everyone)
+
+
+def test_a_nested_deferred_block_waits_for_the_outer_one(actors):
+    with tallies.deferred():
+        with tallies.deferred():
+            services.create_customer(lead=actors.sales_a, name="Inner Co", industry="Energy")
+        assert "Energy" not in {industry for _, industry, _ in tallied(actors.sales_a)}
+    assert tallied(actors.sales_a) == counted(actors.sales_a)
+
+
+def test_a_csv_import_recomputes_each_viewers_groups_once(actors, everyone):
+    import io
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from customers.imports import import_customers
+
+    rows = "".join(f"Imported {n},Energy\n" for n in range(25))
+    with CaptureQueriesContext(connection) as ctx:
+        result = import_customers(io.BytesIO(f"name,industry\n{rows}".encode()), by=actors.sales_a)
+    assert result.created == 25, result.errors
+    assert tally_recomputes(ctx.captured_queries) == 3
+    assert_current(everyone)

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
 from accounts import demo as accounts_demo
 from customers import demo as customers_demo
+from customers import tallies
 from dialogue import demo as dialogue_demo
 from health import demo as health_demo
 from insights import demo as insights_demo
@@ -16,7 +16,8 @@ class Command(BaseCommand):
     help = "Create the demo users and a small realistic dataset (safe to run twice)."
 
     def handle(self, *args: object, **options: object) -> None:
-        with transaction.atomic():
+        # One transaction; the dashboards' tallies are recomputed once at the end, not per write.
+        with tallies.deferred():
             users = accounts_demo.seed()
             customers = customers_demo.seed(users)
             # Each app adds its part; health and the summaries read what the others made.
