@@ -71,15 +71,31 @@ def test_an_edit_during_the_build_keeps_the_customer_dirty(actors, monkeypatch):
     customer = actors.customer_a
     changes.record_account_change(customer.pk)
     real_build = summaries.build_summary
+    edits, published = [], []
 
     def build_while_someone_edits(c, *, now):
-        Customer.objects.filter(pk=c.pk).update(data_version=c.data_version + 1)
+        if not edits:  # one edit, made while the first build runs
+            edits.append(c.pk)
+            Customer.objects.filter(pk=c.pk).update(data_version=c.data_version + 1)
         return real_build(c, now=now)
 
+    def publish(customer_id: int, *, force: bool = False) -> bool:
+        # Recorded, not sent: with eager Celery the send would run the next build inside this
+        # one (and, with an edit in every build, recurse until Python's stack gave out).
+        published.append((customer_id, force))
+        return True
+
     monkeypatch.setattr(summaries, "build_summary", build_while_someone_edits)
+    monkeypatch.setattr(changes, "publish_account_change", publish)
     result = summaries.rebuild_summary(customer.pk)
     assert result.still_dirty
     assert _refresh(customer).summary_dirty_since is not None
+    # The change is published again, forced, so the edit gets a build of its own...
+    assert published == [(customer.pk, True)]
+    # ...which, with nobody editing meanwhile, leaves the customer clean.
+    assert not summaries.rebuild_summary(customer.pk).still_dirty
+    assert _refresh(customer).summary_dirty_since is None
+    assert published == [(customer.pk, True)]
 
 
 def test_a_build_held_by_another_worker_exits_early(actors, is_postgres):
