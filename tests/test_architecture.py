@@ -53,23 +53,17 @@ def app_of(path: Path) -> str:
 
 
 def test_the_import_layers_hold():
-    # In a process of its own: import-linter configures logging with dictConfig's default
-    # disable_existing_loggers=True, which in this process silenced every logger already made
-    # (the request log among them) for the tests that ran after this one.
+    # import-linter's own command (the one `make test` runs), in a process of its own: in this
+    # one, its dictConfig (disable_existing_loggers defaults to True) silenced every logger
+    # already made, the request log among them, for the tests that ran after this one.
     result = subprocess.run(
-        [sys.executable, "-c", LINT_IMPORTS, str(ROOT / "pyproject.toml")],
+        [Path(sys.executable).with_name("lint-imports"), "--no-cache", ROOT / "pyproject.toml"],
         capture_output=True,
         text=True,
         timeout=300,
         cwd=ROOT,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-
-
-LINT_IMPORTS = (
-    "import sys; from importlinter.cli import lint_imports; "
-    "sys.exit(lint_imports(config_filename=sys.argv[1], no_cache=True))"
-)
 
 
 def function_level_imports(source: str, own: str) -> list[tuple[int, str]]:

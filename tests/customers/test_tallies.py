@@ -1,10 +1,15 @@
 """The account tallies stay equal to what the visibility rule counts, after every kind of write."""
 
+import io
+
 import pytest
+from django.db import connection
 from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import AccountMembership, User
 from customers import services, tallies
+from customers.imports import import_customers
 from customers.models import AccountTally, Customer
 from health.services import refresh_customer_health
 from tests import factories
@@ -142,9 +147,6 @@ def test_deferred_writes_leave_the_tallies_as_writes_one_by_one_do(actors, every
 
 
 def test_a_batch_recomputes_each_viewers_groups_once_not_once_per_write(actors):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     def create(n: int) -> None:
         services.create_customer(lead=actors.sales_a, name=f"Row {n}", industry="Energy")
 
@@ -186,13 +188,6 @@ def test_a_nested_deferred_block_waits_for_the_outer_one(actors):
 
 
 def test_a_csv_import_recomputes_each_viewers_groups_once(actors, everyone):
-    import io
-
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from customers.imports import import_customers
-
     rows = "".join(f"Imported {n},Energy\n" for n in range(25))
     with CaptureQueriesContext(connection) as ctx:
         result = import_customers(io.BytesIO(f"name,industry\n{rows}".encode()), by=actors.sales_a)
